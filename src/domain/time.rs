@@ -1,0 +1,46 @@
+//! Time is injected: production reads the system clock, tests move a
+//! manual one. Instants are stored as milliseconds since the Unix epoch, UTC.
+
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The clock every handler, worker and storage call gets.
+pub type SharedClock = Arc<dyn Clock>;
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that only moves when told to.
+pub struct ManualClock {
+    millis: AtomicI64,
+}
+
+impl ManualClock {
+    pub fn new(start: DateTime<Utc>) -> Arc<ManualClock> {
+        Arc::new(ManualClock { millis: AtomicI64::new(start.timestamp_millis()) })
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        self.millis.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        from_millis(self.millis.load(Ordering::SeqCst))
+    }
+}
+
+pub fn from_millis(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
