@@ -1,5 +1,19 @@
 //! Tälimger: a Telegram bot for school mentoring programmes.
 //! `ARCHITECTURE.md` at the top of the repository is the map.
 
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
 pub mod db;
+pub mod dialogue;
 pub mod domain;
+pub mod error;
+pub mod handlers;
+pub mod i18n;
+pub mod intake;
+pub mod keyboards;
+pub mod qr;
+pub mod schema;
+pub mod telemetry;

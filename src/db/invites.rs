@@ -33,7 +33,7 @@ pub struct Joined {
 
 #[derive(Debug, Clone)]
 pub enum RedeemOutcome {
-    Joined(Joined),
+    Joined(Box<Joined>),
     Rejected(RedeemError),
 }
 
@@ -102,7 +102,7 @@ impl Db {
         match outcome {
             Ok(joined) => {
                 tx.commit().await?;
-                Ok(RedeemOutcome::Joined(joined))
+                Ok(RedeemOutcome::Joined(Box::new(joined)))
             }
             Err(reason) => {
                 tx.rollback().await?;

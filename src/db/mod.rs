@@ -135,15 +135,13 @@ impl Db {
 
     /// Descriptions of the migrations this binary has and the database lacks.
     pub async fn pending_migrations(&self) -> DbResult<Vec<String>> {
+        // An error here means the bookkeeping table does not exist yet:
+        // nothing has been applied.
         let applied: Vec<i64> =
-            match sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
                 .fetch_all(&self.pool)
                 .await
-            {
-                Ok(v) => v,
-                // No bookkeeping table yet: nothing applied.
-                Err(_) => Vec::new(),
-            };
+                .unwrap_or_default();
         Ok(self
             .migrator()
             .iter()

@@ -1,0 +1,48 @@
+//! Who sent an update, injected into every handler after it.
+
+use crate::db::{Db, DbError};
+use crate::domain::time::SharedClock;
+use crate::domain::{Lang, Profile, User, UserId};
+use teloxide::types::Update;
+
+/// The sender of the update being handled, as stored (name refreshed from
+/// Telegram on every update), and the language to answer in, if known.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub user: User,
+    pub lang: Option<Lang>,
+}
+
+/// Loads (or creates) the sender. On first contact the language comes from
+/// the Telegram client when it is Kazakh or Russian; otherwise it stays
+/// unknown and the onboarding branch asks. Updates without a sender, and
+/// anything outside private chats, are not ours to handle (`Ok(None)`).
+/// The intake calls this before dispatching, so that a storage failure is
+/// a handler error (logged, apologised for) and not a silently dropped update.
+pub async fn load(update: &Update, db: &Db, clock: &SharedClock) -> Result<Option<Ctx>, DbError> {
+    let Some(from) = update.from() else { return Ok(None) };
+    if let Some(chat) = update.chat()
+        && !chat.is_private()
+    {
+        return Ok(None);
+    }
+    let Ok(id) = i64::try_from(from.id.0) else { return Ok(None) };
+    if from.is_bot {
+        return Ok(None);
+    }
+    let profile = Profile {
+        id: UserId(id),
+        first_name: from.first_name.clone(),
+        last_name: from.last_name.clone(),
+        username: from.username.clone(),
+    };
+    let now = clock.now();
+    let mut user = db.upsert_profile(&profile, now).await?;
+    if user.language.is_none()
+        && let Some(lang) = Lang::from_telegram(from.language_code.as_deref())
+    {
+        db.set_language(user.id, lang, now).await?;
+        user.language = Some(lang);
+    }
+    Ok(Some(Ctx { lang: user.language, user }))
+}
