@@ -16,6 +16,8 @@ use std::fmt;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 /// Characters of a generated code: 22 × 6 bits = 132 bits of entropy.
 pub const CODE_LEN: usize = 22;
+// PRODUCT.md asks for at least 80 bits; checked when compiling.
+const _: () = assert!(CODE_LEN * 6 >= 80 && CODE_LEN <= MAX_CODE_LEN);
 /// Telegram's limit for a `start` parameter.
 pub const MAX_CODE_LEN: usize = 64;
 
@@ -158,7 +160,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), CODE_LEN);
         assert_eq!(InviteCode::parse(a.as_str()), Ok(a.clone()));
-        assert!(CODE_LEN * 6 >= 80, "at least 80 bits of entropy");
     }
 
     #[test]

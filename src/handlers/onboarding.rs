@@ -17,13 +17,27 @@ use teloxide::types::Me;
 use teloxide::utils::command::BotCommands;
 
 /// Anything from someone whose language we do not know yet: ask, and keep
-/// an invite they opened for after the choice.
-pub async fn ask_language(bot: Bot, msg: Message, me: Me, ctx: Ctx, dialogue: Dialogue) -> HandlerResult {
-    let start_code =
-        msg.text().and_then(|text| Command::parse(text, me.username()).ok()).and_then(|cmd| match cmd {
+/// an invite they opened (now or in an earlier message) for after the choice.
+pub async fn ask_language(
+    bot: Bot,
+    msg: Message,
+    me: Me,
+    ctx: Ctx,
+    dialogue: Dialogue,
+    state: State,
+) -> HandlerResult {
+    let earlier = match state {
+        State::AwaitLanguage { start_code } => start_code,
+        _ => None,
+    };
+    let start_code = msg
+        .text()
+        .and_then(|text| Command::parse(text, me.username()).ok())
+        .and_then(|cmd| match cmd {
             Command::Start(code) if !code.trim().is_empty() => Some(code.trim().to_owned()),
             _ => None,
-        });
+        })
+        .or(earlier);
     dialogue.update(State::AwaitLanguage { start_code }).await?;
     say_with(&bot, chat_of(&ctx), t!(Lang::Kk, "language-ask"), keyboards::languages()).await?;
     Ok(())

@@ -1,0 +1,110 @@
+//! Bad input gets a clear, localised answer and changes nothing.
+
+use crate::fake_api::Failure;
+use crate::helpers::*;
+use crate::on_both_backends;
+use talimger::domain::Role;
+
+on_both_backends!(
+    unsupported_messages_are_answered,
+    forged_and_stale_buttons_change_nothing,
+    cancel_leaves_any_flow,
+    a_failing_handler_apologises_without_internals,
+);
+
+async fn unsupported_messages_are_answered(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let user = app.user(1, "Оля", Some("ru"));
+    let unknown = app.send(&user, "/frobnicate").await;
+    assert_eq!(texts(&unknown), "Такой команды нет. Что я умею — в /help.");
+
+    let since = app.fake.last_seq();
+    let sticker = app.fake.push_sticker(&user);
+    assert!(texts(&app.handled(sticker, since).await).contains("понимаю только текст и команды"));
+    let since = app.fake.last_seq();
+    let location = app.fake.push_location(&user);
+    assert!(texts(&app.handled(location, since).await).contains("понимаю только текст и команды"));
+
+    let since = app.fake.last_seq();
+    let first = app.fake.push_text(&user, "привет");
+    let replies = app.handled(first, since).await;
+    assert!(texts(&replies).contains("Не понял"));
+    let since = app.fake.last_seq();
+    let edit = app.fake.push_edited_text(&user, 1, "привет!!!");
+    assert!(texts(&app.handled(edit, since).await).contains("Изменённые сообщения не учитываются"));
+
+    let long = "ы".repeat(5000);
+    let replies = app.send(&user, &long).await;
+    assert!(texts(&replies).contains("Не понял"), "an overlong text is answered, not fatal");
+    assert_eq!(app.role_of(1).await, None);
+    assert!(app.fake.rejected().is_empty(), "nothing the bot sent was refused: {:?}", app.fake.rejected());
+    app.stop().await;
+}
+
+async fn forged_and_stale_buttons_change_nothing(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
+    let hello = app.send(&mentor, "/help").await;
+    let message = hello.last().expect("a message").clone();
+    for data in ["i:s", "u:30", "d:7", "S:1", "D:1", "garbage", "i:c", "i:m"] {
+        let replies = app.press(&mentor, &message, data).await;
+        assert_eq!(texts(&replies), "Эта кнопка больше не действует.", "{data}");
+    }
+    let invites: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM invites").fetch_one(&pool(&app).await).await.unwrap();
+    assert_eq!(invites, 1, "only the mentor's own invite exists");
+
+    // A student pressing a mentor's button is refused as well.
+    let link = app
+        .invite_link(
+            talimger::domain::invite::InviteTarget::Student { mentor: talimger::domain::UserId(10) },
+            None,
+            None,
+            1,
+        )
+        .await;
+    let student = app.user(20, "Ерлан", Some("ru"));
+    let joined = app.open_link(&student, &link).await;
+    let forged = app.press(&student, joined.last().expect("message"), "i:k").await;
+    assert_eq!(texts(&forged), "Эта кнопка больше не действует.");
+    assert_eq!(app.role_of(20).await, Some(Role::Student));
+    app.stop().await;
+}
+
+async fn pool(app: &TestApp) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(&app.test_db.url).await.expect("connect")
+}
+
+async fn cancel_leaves_any_flow(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
+    let nothing = app.send(&mentor, "/cancel").await;
+    assert_eq!(texts(&nothing), "Отменять нечего.");
+
+    let menu = with_buttons(&app.send(&mentor, "/invite").await);
+    let ask = with_buttons(&app.press_button(&mentor, &menu, "Ссылка для класса").await);
+    let cancelled = app.send(&mentor, "/cancel").await;
+    assert_eq!(texts(&cancelled), "Отменено.");
+    // The flow is gone: a number is no longer an answer, its buttons are stale.
+    let after = app.send(&mentor, "30").await;
+    assert!(texts(&after).contains("Не понял"), "{}", texts(&after));
+    let stale = app.press_button(&mentor, &ask, "30").await;
+    assert_eq!(texts(&stale), "Эта кнопка больше не действует.");
+    app.stop().await;
+}
+
+async fn a_failing_handler_apologises_without_internals(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let user = app.user(1, "Оля", Some("ru"));
+    app.fake.fail_next(1, "sendMessage", Failure::BadRequest("Bad Request: something internal broke".into()));
+    let replies = app.send(&user, "/help").await;
+    assert_eq!(
+        texts(&messages(&replies)),
+        "Извините, что-то пошло не так. Попробуйте, пожалуйста, ещё раз чуть позже."
+    );
+    // The next message works as usual.
+    let help = app.send(&user, "/help").await;
+    assert!(texts(&help).contains("Команды:"), "{}", texts(&help));
+    app.stop().await;
+}

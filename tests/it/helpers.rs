@@ -1,0 +1,308 @@
+//! Shared test machinery: a database per test on each backend, the bot
+//! running in-process against the fake Bot API, and a scripted user.
+
+use crate::fake_api::{FakeApi, Sent, TgUser};
+use chrono::{TimeZone, Utc};
+use sqlx::Connection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+use talimger::config::{Config, Settings};
+use talimger::db::{Db, NewInvite};
+use talimger::domain::invite::InviteTarget;
+use talimger::domain::time::ManualClock;
+use talimger::domain::{DistrictId, SchoolId, UserId};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an `async fn(Backend)` scenario on SQLite, and on PostgreSQL when
+/// `TEST_DATABASE_URL` is set (saying loudly when it is not).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_some() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        }
+    )*};
+}
+
+/// `TEST_DATABASE_URL`, or a loud note that the PostgreSQL run is skipped.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("SKIPPED on PostgreSQL: TEST_DATABASE_URL is not set (this test ran on SQLite only)");
+            None
+        }
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database that disappears with the value.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("talimger.db").display());
+                TestDb { url, _dir: Some(dir), pg: None }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_url().expect("TEST_DATABASE_URL");
+                let name = format!(
+                    "talimger_t_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    Utc::now().timestamp_subsec_nanos()
+                );
+                let mut conn =
+                    sqlx::PgConnection::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create database");
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                TestDb { url: url.to_string(), _dir: None, pg: Some((admin_url, name)) }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg.take() {
+            // Async work in Drop: a thread of its own with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A migrated database for storage-level tests.
+pub async fn storage(backend: Backend) -> (Db, TestDb) {
+    let test_db = TestDb::new(backend).await;
+    let db = Db::connect(&test_db.url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    (db, test_db)
+}
+
+pub fn start_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 1, 4, 0, 0).single().expect("valid date")
+}
+
+pub fn config_for(fake: &FakeApi, database_url: &str, admins: &[i64]) -> Config {
+    let settings = Settings {
+        token: Some(FakeApi::TOKEN.to_owned()),
+        api_url: Some(fake.url()),
+        database_url: Some(database_url.to_owned()),
+        admins: Some(admins.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        ..Settings::default()
+    };
+    Config::from_settings(&settings).expect("test configuration is valid")
+}
+
+/// The bot running in-process against a fake Bot API, on a fresh database,
+/// with a clock that only the test moves.
+pub struct TestApp {
+    pub fake: FakeApi,
+    pub db: Db,
+    pub clock: Arc<ManualClock>,
+    pub test_db: TestDb,
+    shutdown: CancellationToken,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> TestApp {
+        TestApp::start_with_admins(backend, &[]).await
+    }
+
+    pub async fn start_with_admins(backend: Backend, admins: &[i64]) -> TestApp {
+        let fake = FakeApi::start().await;
+        let test_db = TestDb::new(backend).await;
+        let clock = ManualClock::new(start_time());
+        let config = config_for(&fake, &test_db.url, admins);
+        let shutdown = CancellationToken::new();
+        let task = {
+            let (clock, shutdown) = (clock.clone(), shutdown.clone());
+            tokio::spawn(async move { talimger::app::run(&config, clock, shutdown).await })
+        };
+        // The bot is up once it polls.
+        wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
+        let db = Db::connect(&test_db.url).await.expect("connect");
+        TestApp { fake, db, clock, test_db, shutdown, task: Some(task) }
+    }
+
+    pub fn user(&self, id: i64, name: &str, lang: Option<&str>) -> TgUser {
+        self.fake.add_user(id, name, lang)
+    }
+
+    /// Waits until the bot has handled this update; returns what it sent meanwhile.
+    pub async fn handled(&self, update_id: i64, since: u64) -> Vec<Sent> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if self.db.update_handled(update_id).await.expect("query") == Some(true) {
+                return self.fake.sent_since(since);
+            }
+            assert!(tokio::time::Instant::now() < deadline, "update {update_id} was not handled in time");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// The user writes a text (or a command); returns the bot's answers.
+    pub async fn send(&self, user: &TgUser, text: &str) -> Vec<Sent> {
+        let since = self.fake.last_seq();
+        let id = self.fake.push_text(user, text);
+        self.handled(id, since).await
+    }
+
+    /// The user presses a button of a message the bot sent them.
+    pub async fn press(&self, user: &TgUser, message: &Sent, data: &str) -> Vec<Sent> {
+        let since = self.fake.last_seq();
+        let id = self.fake.push_callback(user, message.message_id.expect("a message"), data);
+        self.handled(id, since).await
+    }
+
+    /// Presses the button whose label contains `label`.
+    pub async fn press_button(&self, user: &TgUser, message: &Sent, label: &str) -> Vec<Sent> {
+        let data = message
+            .button_data(label)
+            .unwrap_or_else(|| panic!("no button {label:?} in {:?}", message.button_texts()));
+        self.press(user, message, &data).await
+    }
+
+    /// The user opens an invite link.
+    pub async fn open_link(&self, user: &TgUser, link: &str) -> Vec<Sent> {
+        let code = link.rsplit("?start=").next().expect("a deep link");
+        self.send(user, &format!("/start {code}")).await
+    }
+
+    /// A district, a school and an invite for a mentor there, issued the
+    /// way the command line does it; the person joins through the bot.
+    pub async fn mentor(&self, id: i64, name: &str, lang: &str, school: &str) -> TgUser {
+        let now = talimger::domain::time::Clock::now(&*self.clock);
+        let district = self.db.district_named("Талдықорған", now).await.expect("district");
+        let school = self.db.school_named(district, school, now).await.expect("school");
+        let link = self.invite_link(InviteTarget::Mentor, Some(district), Some(school), 1).await;
+        let user = self.user(id, name, Some(lang));
+        let replies = self.open_link(&user, &link).await;
+        assert!(texts(&replies).contains(name_of_role_mentor(lang)), "joined as mentor: {replies:?}");
+        user
+    }
+
+    /// An invite made directly in storage; returns its deep link.
+    pub async fn invite_link(
+        &self,
+        target: InviteTarget,
+        district: Option<DistrictId>,
+        school: Option<SchoolId>,
+        max_uses: u32,
+    ) -> String {
+        let now = talimger::domain::time::Clock::now(&*self.clock);
+        let new = NewInvite {
+            target,
+            created_by: None,
+            district,
+            school,
+            max_uses,
+            expires_at: now + chrono::Duration::days(7),
+        };
+        let (_, code) = self.db.create_invite(&new, now).await.expect("invite");
+        code.deep_link(FakeApi::BOT_USERNAME)
+    }
+
+    pub async fn role_of(&self, id: i64) -> Option<talimger::domain::Role> {
+        self.db.user(UserId(id)).await.expect("query").and_then(|u| u.role)
+    }
+
+    /// Stops the bot and checks what every test must hold.
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        if let Some(task) = self.task.take() {
+            let result = tokio::time::timeout(Duration::from_secs(15), task).await.expect("stops in time");
+            result.expect("no panic").expect("runs without error");
+        }
+        assert_eq!(self.fake.violations(), Vec::<String>::new(), "text the bot sent is clean");
+    }
+}
+
+fn name_of_role_mentor(lang: &str) -> &'static str {
+    if lang == "kk" { "тәлімгер" } else { "ментор" }
+}
+
+pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// All texts, one after another.
+pub fn texts(sent: &[Sent]) -> String {
+    sent.iter().map(|s| s.text()).collect::<Vec<_>>().join("\n---\n")
+}
+
+/// The messages (not edits or callback answers) among what was sent.
+pub fn messages(sent: &[Sent]) -> Vec<Sent> {
+    sent.iter().filter(|s| s.method == "sendMessage" || s.method == "sendPhoto").cloned().collect()
+}
+
+/// The last message that has buttons.
+pub fn with_buttons(sent: &[Sent]) -> Sent {
+    sent.iter()
+        .rev()
+        .find(|s| !s.buttons.is_empty())
+        .cloned()
+        .unwrap_or_else(|| panic!("no buttons in {sent:?}"))
+}
+
+/// The first invite deep link in what was sent.
+pub fn link_in(sent: &[Sent]) -> String {
+    let prefix = format!("https://t.me/{}?start=", FakeApi::BOT_USERNAME);
+    let text = texts(sent);
+    let start = text.find(&prefix).unwrap_or_else(|| panic!("no invite link in {text:?}"));
+    text[start..].split_whitespace().next().expect("link").to_owned()
+}
+
+/// Decodes the QR code of a sent photo.
+pub fn qr_of(sent: &[Sent]) -> String {
+    let photo = sent.iter().find_map(|s| s.photo.clone()).expect("a photo");
+    let img = image::load_from_memory(&photo).expect("a PNG").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    grids[0].decode().expect("a readable QR code").1
+}

@@ -1,0 +1,14 @@
+//! The one integration-test binary: the real dispatcher, over HTTP, against
+//! a strict fake Bot API; storage tests on SQLite and (with
+//! `TEST_DATABASE_URL`) PostgreSQL.
+
+mod fake_api;
+mod fake_selftest;
+mod helpers;
+
+mod bad_input;
+mod invites;
+mod languages;
+mod locales;
+mod process;
+mod storage;

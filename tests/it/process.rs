@@ -1,0 +1,241 @@
+//! The `talimger` binary as an operator runs it: configuration errors,
+//! `check`, `migrate`, `invite`, and the bot process surviving `kill -9`
+//! and stopping cleanly on SIGTERM.
+
+use crate::fake_api::{FakeApi, TgUser};
+use crate::helpers::*;
+use crate::on_both_backends;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use talimger::db::Db;
+use talimger::domain::{Role, UserId};
+
+/// The binary in an empty directory with a clean environment (no `.env`).
+fn talimger(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_talimger"));
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).current_dir(dir);
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn with_fake(cmd: &mut Command, fake: &FakeApi, database_url: &str) {
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN)
+        .env("TELEGRAM_API_URL", fake.url())
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn");
+}
+
+async fn output(mut cmd: Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("runs")).await.expect("joins")
+}
+
+#[tokio::test]
+async fn without_a_token_it_says_what_to_set() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = output(talimger(dir.path())).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("TELOXIDE_TOKEN is not set"), "{stderr}");
+    assert!(!dir.path().join("talimger.db").exists(), "nothing is created before the token is there");
+}
+
+#[tokio::test]
+async fn a_malformed_setting_stops_with_one_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (var, value, expected) in [
+        ("TALIMGER_TZ", "Mars/Olympus", "TALIMGER_TZ"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
+        ("TALIMGER_ADMINS", "12,abc", "TALIMGER_ADMINS"),
+        ("TELEGRAM_API_URL", "not a url", "TELEGRAM_API_URL"),
+    ] {
+        let mut cmd = talimger(dir.path());
+        cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env(var, value);
+        let out = output(cmd).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{var}: {stderr}");
+        assert!(stderr.contains(expected), "{var}: {stderr}");
+    }
+    let mut cmd = talimger(dir.path());
+    cmd.arg("--no-such-flag");
+    let out = output(cmd).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1);
+}
+
+#[tokio::test]
+async fn help_lists_every_setting() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = talimger(dir.path());
+    cmd.arg("--help").env("TELOXIDE_TOKEN", "123:secret-token-value");
+    let out = output(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for var in
+        ["TELOXIDE_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "TALIMGER_TZ", "TALIMGER_ADMINS", "RUST_LOG"]
+    {
+        assert!(stdout.contains(var), "{var} in --help");
+    }
+    assert!(!stdout.contains("secret-token-value"), "the token is never printed");
+}
+
+on_both_backends!(
+    operator_invites_a_mentor_from_the_cli,
+    check_and_migrate,
+    kill_9_loses_nothing,
+    sigterm_stops_cleanly
+);
+
+async fn operator_invites_a_mentor_from_the_cli(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &app.fake, &app.test_db.url);
+    cmd.args(["invite", "mentor", "--school", "№5 мектеп-гимназия", "--district", "Талдықорған", "--json"]);
+    let out = output(cmd).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["role"], "mentor");
+    assert_eq!(json["school"], "№5 мектеп-гимназия");
+    let link = json["link"].as_str().expect("link").to_owned();
+    assert!(link.starts_with("https://t.me/talimger_test_bot?start="), "{link}");
+    let code = link.rsplit('=').next().expect("code");
+    assert!(code.len() >= 14 && code.len() <= 64);
+
+    let mentor = app.user(10, "Айгүл", Some("ru"));
+    let joined = app.open_link(&mentor, &link).await;
+    assert!(
+        texts(&joined).contains("Теперь вы ментор. Школа: №5 мектеп-гимназия (Талдықорған)."),
+        "{}",
+        texts(&joined)
+    );
+    assert_eq!(app.role_of(10).await, Some(Role::Mentor));
+
+    // A plain link for a coordinator; a mentor needs a school.
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &app.fake, &app.test_db.url);
+    cmd.args(["invite", "coordinator", "--district", "Талдықорған"]);
+    let out = output(cmd).await;
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(link.starts_with("https://t.me/talimger_test_bot?start="), "{link}");
+    let coordinator = app.user(5, "Гүлнар", Some("kk"));
+    let joined = app.open_link(&coordinator, &link).await;
+    assert!(texts(&joined).contains("Аудан: Талдықорған"), "{}", texts(&joined));
+
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &app.fake, &app.test_db.url);
+    cmd.args(["invite", "mentor", "--district", "Талдықорған"]);
+    let out = output(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--school"));
+    app.stop().await;
+}
+
+async fn check_and_migrate(backend: Backend) {
+    let fake = FakeApi::start().await;
+    let test_db = TestDb::new(backend).await;
+    let dir = tempfile::tempdir().expect("dir");
+
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &fake, &test_db.url);
+    cmd.arg("migrate");
+    let out = output(cmd).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &fake, &test_db.url);
+    cmd.arg("check");
+    let out = output(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for part in ["configuration", "database", "locales kk and ru", "token (bot @talimger_test_bot)"] {
+        assert!(stdout.contains(part), "{part}: {stdout}");
+    }
+
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &fake, &test_db.url);
+    cmd.env("TELOXIDE_TOKEN", "999:wrong-token").arg("check");
+    let out = output(cmd).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("FAIL  token: the Bot API rejected TELOXIDE_TOKEN")
+    );
+}
+
+/// A bot process on a fresh database, against `fake`.
+fn spawn_bot(dir: &std::path::Path, fake: &FakeApi, database_url: &str) -> std::process::Child {
+    let mut cmd = talimger(dir);
+    with_fake(&mut cmd, fake, database_url);
+    cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("starts")
+}
+
+async fn all_handled(db: &Db, ids: &[i64]) -> bool {
+    for id in ids {
+        if db.update_handled(*id).await.expect("query") != Some(true) {
+            return false;
+        }
+    }
+    true
+}
+
+async fn kill_9_loses_nothing(backend: Backend) {
+    let fake = FakeApi::start().await;
+    let test_db = TestDb::new(backend).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let users: Vec<TgUser> = (1..=4).map(|i| fake.add_user(i, &format!("User {i}"), Some("ru"))).collect();
+    // Slow answers, so that the kill lands in the middle of the batch.
+    fake.set_delay("sendMessage", Duration::from_millis(150));
+    let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
+    let mut ids = Vec::new();
+    for round in 0..5 {
+        for user in &users {
+            ids.push(fake.push_text(user, if round % 2 == 0 { "/help" } else { "/start" }));
+        }
+    }
+    wait_until("some answers are out", || fake.sent().len() >= 3).await;
+    bot.kill().expect("SIGKILL");
+    let _ = bot.wait();
+    let answered_before = fake.sent().len();
+    assert!(answered_before < ids.len(), "killed mid-batch ({answered_before} of {})", ids.len());
+
+    fake.set_delay("sendMessage", Duration::ZERO);
+    let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
+    let db = Db::connect(&test_db.url).await.expect("connect");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !all_handled(&db, &ids).await {
+        assert!(Instant::now() < deadline, "every update is handled after the restart");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bot.kill().expect("stop");
+    let _ = bot.wait();
+    // Every user got an answer to every message; at most the one in flight
+    // per chat at the kill may have been answered twice.
+    for user in &users {
+        let answers = fake.sent_to(user.id).iter().filter(|s| s.method == "sendMessage").count();
+        assert!((5..=6).contains(&answers), "user {} got {answers} answers for 5 messages", user.id);
+    }
+    assert_eq!(db.user(UserId(1)).await.expect("q").map(|u| u.first_name), Some("User 1".to_owned()));
+}
+
+async fn sigterm_stops_cleanly(backend: Backend) {
+    let fake = FakeApi::start().await;
+    let test_db = TestDb::new(backend).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let user = fake.add_user(1, "Оля", Some("ru"));
+    let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
+    wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
+    let id = fake.push_text(&user, "/help");
+    let db = Db::connect(&test_db.url).await.expect("connect");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while db.update_handled(id).await.expect("q") != Some(true) {
+        assert!(Instant::now() < deadline, "handled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let started = Instant::now();
+    let status = Command::new("kill").args(["-TERM", &bot.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || bot.wait().expect("waits")).await.expect("joins");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped within 10 s ({:?})", started.elapsed());
+    assert!(exit.success(), "clean exit: {exit:?}");
+}
