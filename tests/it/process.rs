@@ -225,17 +225,35 @@ async fn sigterm_stops_cleanly(backend: Backend) {
     let user = fake.add_user(1, "Оля", Some("ru"));
     let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
     wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
-    let id = fake.push_text(&user, "/help");
-    let db = Db::connect(&test_db.url).await.expect("connect");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while db.update_handled(id).await.expect("q") != Some(true) {
-        assert!(Instant::now() < deadline, "handled");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // Three updates in hand, answered slowly.
+    fake.set_delay("sendMessage", Duration::from_millis(400));
+    let ids: Vec<i64> = (0..3).map(|_| fake.push_text(&user, "/help")).collect();
+    wait_until("the first answer is on its way", || !fake.sent().is_empty()).await;
     let started = Instant::now();
     let status = Command::new("kill").args(["-TERM", &bot.id().to_string()]).status().expect("kill");
     assert!(status.success());
     let exit = tokio::task::spawn_blocking(move || bot.wait().expect("waits")).await.expect("joins");
     assert!(started.elapsed() < Duration::from_secs(10), "stopped within 10 s ({:?})", started.elapsed());
     assert!(exit.success(), "clean exit: {exit:?}");
+    let db = Db::connect(&test_db.url).await.expect("connect");
+    assert!(all_handled(&db, &ids).await, "the updates in hand were finished");
+    assert_eq!(fake.sent_to(1).len(), 3);
+}
+
+/// The README's run command on a fresh directory: a new SQLite file, served.
+#[tokio::test]
+async fn serves_on_a_new_sqlite_file_by_default() {
+    let fake = FakeApi::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let user = fake.add_user(1, "Оля", Some("ru"));
+    let mut cmd = talimger(dir.path());
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env("TELEGRAM_API_URL", fake.url());
+    let mut bot = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("starts");
+    fake.push_text(&user, "/start");
+    wait_until("the bot answers", || !fake.sent_to(1).is_empty()).await;
+    assert!(fake.sent_to(1)[0].text().starts_with("Здравствуйте!"));
+    assert!(dir.path().join("talimger.db").exists(), "created on first run");
+    let _ = Command::new("kill").args(["-TERM", &bot.id().to_string()]).status();
+    let exit = tokio::task::spawn_blocking(move || bot.wait().expect("waits")).await.expect("joins");
+    assert!(exit.success());
 }
