@@ -55,6 +55,11 @@ pub async fn run(config: &Config, clock: SharedClock, shutdown: CancellationToke
     let db = open_db(config).await?;
     let bot = make_bot(config, token)?;
     let me = identify(&bot, config).await?;
+    // Polling and a webhook exclude each other: a webhook left behind by an
+    // earlier deployment would make every getUpdates fail.
+    if let Err(e) = crate::telegram::send(bot.delete_webhook()).await {
+        tracing::warn!(error = %e, "could not remove a webhook");
+    }
     tracing::info!(bot = me.username(), database = db.backend().name(), "Tälimger is running");
 
     for admin in &config.admins {

@@ -2,6 +2,7 @@
 
 use crate::domain::{Lang, Role};
 use crate::t;
+use crate::telegram::send;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 use teloxide::utils::command::BotCommands;
@@ -49,30 +50,30 @@ pub fn bot_commands(role: Option<Role>, lang: Lang) -> Vec<BotCommand> {
 /// bilingual one for clients in any other language.
 pub async fn set_default_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
     for lang in Lang::ALL {
-        bot.set_my_commands(bot_commands(None, lang))
-            .scope(BotCommandScope::Default)
-            .language_code(lang.code())
-            .await?;
+        send(
+            bot.set_my_commands(bot_commands(None, lang))
+                .scope(BotCommandScope::Default)
+                .language_code(lang.code()),
+        )
+        .await?;
     }
     let both = menu(None)
         .into_iter()
         .map(|(cmd, desc)| BotCommand::new(cmd, format!("{} / {}", t!(Lang::Kk, desc), t!(Lang::Ru, desc))))
         .collect::<Vec<_>>();
-    bot.set_my_commands(both).scope(BotCommandScope::Default).await?;
+    send(bot.set_my_commands(both).scope(BotCommandScope::Default)).await?;
     Ok(())
 }
 
-/// The menu of one user: their role's commands in their language.
-pub async fn set_user_menu(
-    bot: &Bot,
-    chat: ChatId,
-    role: Option<Role>,
-    lang: Lang,
-) -> Result<(), teloxide::RequestError> {
-    bot.set_my_commands(bot_commands(role, lang))
-        .scope(BotCommandScope::Chat { chat_id: Recipient::Id(chat) })
-        .await?;
-    Ok(())
+/// The menu of one user: their role's commands in their language. A
+/// failure only costs a stale menu, so it is logged, not raised.
+pub async fn refresh_user_menu(bot: &Bot, chat: ChatId, role: Option<Role>, lang: Lang) {
+    let request = bot
+        .set_my_commands(bot_commands(role, lang))
+        .scope(BotCommandScope::Chat { chat_id: Recipient::Id(chat) });
+    if let Err(e) = send(request).await {
+        tracing::warn!(chat = chat.0, error = %e, "could not set a user's command menu");
+    }
 }
 
 /// `/help`: the role's introduction and its commands.

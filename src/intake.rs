@@ -16,6 +16,7 @@ use crate::domain::Lang;
 use crate::domain::time::SharedClock;
 use crate::error::Error;
 use crate::t;
+use crate::telegram::send;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -236,9 +237,9 @@ impl Intake {
             None => format!("{}\n\n{}", t!(Lang::Kk, "error-internal"), t!(Lang::Ru, "error-internal")),
         };
         if let UpdateKind::CallbackQuery(q) = &update.kind {
-            let _ = self.bot.answer_callback_query(q.id.clone()).await;
+            let _ = send(self.bot.answer_callback_query(q.id.clone())).await;
         }
-        if let Err(e) = self.bot.send_message(ChatId(id), text).await {
+        if let Err(e) = send(self.bot.send_message(ChatId(id), text)).await {
             tracing::warn!(update_id = update.id.0, error = %e, "could not send the apology");
         }
     }

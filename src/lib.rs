@@ -16,4 +16,5 @@ pub mod intake;
 pub mod keyboards;
 pub mod qr;
 pub mod schema;
+pub mod telegram;
 pub mod telemetry;

@@ -17,6 +17,7 @@ use crate::domain::user::clean_place_name;
 use crate::domain::{DistrictId, Lang, Role, SchoolId};
 use crate::error::HandlerResult;
 use crate::keyboards::{Callback, button, grid};
+use crate::telegram::send;
 use crate::{qr, t};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, InputFile, Me};
@@ -373,9 +374,7 @@ async fn send_invite(env: &Env<'_>, text: String, link: &str) -> HandlerResult {
     let chat = chat_of(env.ctx);
     say(env.bot, chat, text).await?;
     let png = qr::png(link)?;
-    env.bot
-        .send_photo(chat, InputFile::memory(png).file_name(t!(env.lang, "invite-qr-file")))
-        .caption(t!(env.lang, "invite-qr-caption"))
-        .await?;
+    let photo = InputFile::memory(png).file_name(t!(env.lang, "invite-qr-file"));
+    send(env.bot.send_photo(chat, photo).caption(t!(env.lang, "invite-qr-caption"))).await?;
     Ok(())
 }

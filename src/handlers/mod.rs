@@ -7,6 +7,7 @@ pub mod onboarding;
 
 use crate::context::Ctx;
 use crate::error::Error;
+use crate::telegram::send;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
@@ -50,7 +51,7 @@ pub async fn say(bot: &Bot, chat: ChatId, text: String) -> Result<Message, Error
     let mut parts = split_for_telegram(&text).into_iter().peekable();
     loop {
         let part = parts.next().unwrap_or_default();
-        let sent = bot.send_message(chat, part).await?;
+        let sent = send(bot.send_message(chat, part)).await?;
         if parts.peek().is_none() {
             return Ok(sent);
         }
@@ -64,7 +65,7 @@ pub async fn say_with(
     text: String,
     keyboard: InlineKeyboardMarkup,
 ) -> Result<Message, Error> {
-    Ok(bot.send_message(chat, text).reply_markup(keyboard).await?)
+    Ok(send(bot.send_message(chat, text).reply_markup(keyboard)).await?)
 }
 
 /// Answers a button press (stops the client's spinner), optionally with a toast.
@@ -73,7 +74,7 @@ pub async fn answer(bot: &Bot, q: &CallbackQuery, toast: Option<String>) -> Resu
     if let Some(text) = toast {
         req = req.text(text);
     }
-    req.await?;
+    send(req).await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! `/help`.
 
 use super::{answer, chat_of, clear_keyboard, say, say_with};
-use crate::commands::{Command, help_text, role_name, set_user_menu};
+use crate::commands::{Command, help_text, refresh_user_menu, role_name};
 use crate::context::Ctx;
 use crate::db::{Db, RedeemOutcome};
 use crate::dialogue::{Dialogue, State};
@@ -78,12 +78,7 @@ pub async fn language_chosen(
     let ctx = Ctx { lang: Some(chosen), ..ctx };
     match pending.flatten() {
         Some(code) => redeem(&bot, &ctx, chosen, &code, &db, &clock).await,
-        None => {
-            if ctx.user.role.is_some() {
-                set_user_menu(&bot, chat, ctx.user.role, chosen).await?;
-            }
-            greet(&bot, &ctx, chosen).await
-        }
+        None => greet(&bot, &ctx, chosen).await,
     }
 }
 
@@ -111,7 +106,12 @@ pub async fn help(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
     Ok(())
 }
 
+/// Hello to a newcomer, or a member's role and commands (their menu is
+/// refreshed too: a coordinator named in TALIMGER_ADMINS gets it here).
 async fn greet(bot: &Bot, ctx: &Ctx, lang: Lang) -> HandlerResult {
+    if ctx.user.role.is_some() {
+        refresh_user_menu(bot, chat_of(ctx), ctx.user.role, lang).await;
+    }
     let text = match ctx.user.role {
         None => t!(lang, "start-guest"),
         Some(role) => format!(
@@ -178,6 +178,6 @@ async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &Sh
         }
     };
     say(bot, chat, format!("{headline}\n\n{}", help_text(Some(joined.role), lang))).await?;
-    set_user_menu(bot, chat, Some(joined.role), lang).await?;
+    refresh_user_menu(bot, chat, Some(joined.role), lang).await;
     Ok(())
 }

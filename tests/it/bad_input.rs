@@ -10,6 +10,7 @@ on_both_backends!(
     forged_and_stale_buttons_change_nothing,
     cancel_leaves_any_flow,
     a_failing_handler_apologises_without_internals,
+    flood_control_is_waited_out,
 );
 
 async fn unsupported_messages_are_answered(backend: Backend) {
@@ -106,5 +107,18 @@ async fn a_failing_handler_apologises_without_internals(backend: Backend) {
     // The next message works as usual.
     let help = app.send(&user, "/help").await;
     assert!(texts(&help).contains("Команды:"), "{}", texts(&help));
+    app.stop().await;
+}
+
+async fn flood_control_is_waited_out(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let user = app.user(1, "Оля", Some("ru"));
+    app.fake.fail_next(1, "sendMessage", Failure::TooManyRequests { retry_after: 1 });
+    let replies = app.send(&user, "/help").await;
+    assert!(texts(&replies).contains("Что я умею"), "answered after the wait: {}", texts(&replies));
+    assert!(!texts(&replies).contains("Извините"), "no apology");
+    let refused = app.fake.rejected();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].1, 429);
     app.stop().await;
 }

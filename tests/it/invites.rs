@@ -192,6 +192,11 @@ async fn a_coordinator_invites_a_mentor_in_the_bot(backend: Backend) {
     let coordinator = app.user(5, "Гүлнар", Some("kk"));
     let hello = app.send(&coordinator, "/start").await;
     assert!(texts(&hello).contains("Рөліңіз: үйлестіруші"), "{}", texts(&hello));
+    let menu = app.fake.commands("chat:5", None).expect("an admin gets a coordinator's menu");
+    assert!(
+        menu.iter().any(|(c, d)| c == "invite" && d == "Тәлімгерді немесе үйлестірушіні шақыру"),
+        "{menu:?}"
+    );
 
     let menu = with_buttons(&app.send(&coordinator, "/invite").await);
     let ask = app.press_button(&coordinator, &menu, "Тәлімгерді").await;
