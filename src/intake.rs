@@ -125,8 +125,9 @@ impl Intake {
         true
     }
 
-    /// Handles stored updates until `shutdown`; then finishes the batch in
-    /// hand and returns.
+    /// Handles stored updates until `shutdown`; then finishes the updates
+    /// already received (polling has stopped, so no more come) and returns.
+    /// `app::run` bounds how long that may take.
     pub async fn process(self: Arc<Self>, shutdown: CancellationToken) {
         loop {
             let batch = match self.db.pending_updates(BATCH).await {
@@ -159,36 +160,46 @@ impl Intake {
             let chats = order.into_iter().map(|updates| {
                 let this = self.clone();
                 async move {
+                    let mut finished = 0;
                     for update in updates {
-                        this.clone().handle(update).await;
+                        if this.clone().handle(update).await {
+                            finished += 1;
+                        } else {
+                            // Keep the chat's order: the rest waits for the next round.
+                            break;
+                        }
                     }
+                    finished
                 }
             });
-            futures::future::join_all(chats).await;
-            if shutdown.is_cancelled() {
-                break;
+            let finished: usize = futures::future::join_all(chats).await.into_iter().sum();
+            if finished == 0 {
+                // Storage is failing: do not spin on the same batch.
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
             }
         }
         tracing::info!("update processing stopped");
     }
 
-    async fn handle(self: Arc<Self>, stored: StoredUpdate) {
+    /// Handles one stored update; `false` if it stays pending (storage failed).
+    async fn handle(self: Arc<Self>, stored: StoredUpdate) -> bool {
         let id = stored.update_id;
         if stored.attempts >= MAX_ATTEMPTS {
             tracing::error!(update_id = id, attempts = stored.attempts, "update failed too often; set aside");
-            self.finish(id).await;
-            return;
+            return self.finish(id).await;
         }
         if let Err(e) = self.db.start_attempt(id).await {
             tracing::error!(update_id = id, error = %e, "could not count an attempt; will retry");
-            return;
+            return false;
         }
         let update: Update = match serde_json::from_str(&stored.payload) {
             Ok(u) => u,
             Err(e) => {
                 tracing::error!(update_id = id, error = %e, "stored update does not parse; set aside");
-                self.finish(id).await;
-                return;
+                return self.finish(id).await;
             }
         };
         // A task of its own, so that a panic in a handler is contained.
@@ -204,7 +215,7 @@ impl Intake {
             tracing::error!(update_id = id, error = %error, "handler failed");
             self.apologise(&update).await;
         }
-        self.finish(id).await;
+        self.finish(id).await
     }
 
     async fn dispatch(&self, update: Update) -> Result<(), Error> {
@@ -221,9 +232,13 @@ impl Intake {
         }
     }
 
-    async fn finish(&self, id: i64) {
-        if let Err(e) = self.db.mark_handled(id, self.clock.now()).await {
-            tracing::error!(update_id = id, error = %e, "could not mark an update handled");
+    async fn finish(&self, id: i64) -> bool {
+        match self.db.mark_handled(id, self.clock.now()).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(update_id = id, error = %e, "could not mark an update handled");
+                false
+            }
         }
     }
 

@@ -257,3 +257,23 @@ async fn serves_on_a_new_sqlite_file_by_default() {
     let exit = tokio::task::spawn_blocking(move || bot.wait().expect("waits")).await.expect("joins");
     assert!(exit.success());
 }
+
+/// Settings can come from a `.env` file in the working directory.
+#[tokio::test]
+async fn a_dot_env_file_is_read() {
+    let fake = FakeApi::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let env = format!(
+        "TELOXIDE_TOKEN={}\nTELEGRAM_API_URL={}\nDATABASE_URL=sqlite://from-env.db\n",
+        FakeApi::TOKEN,
+        fake.url()
+    );
+    std::fs::write(dir.path().join(".env"), env).expect("write .env");
+    let mut cmd = talimger(dir.path());
+    cmd.arg("check");
+    let out = output(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("token (bot @talimger_test_bot)"), "{stdout}");
+    assert!(dir.path().join("from-env.db").exists());
+}
