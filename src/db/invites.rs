@@ -4,7 +4,7 @@
 use super::users::{USER_COLUMNS, user_from_row};
 use super::{Db, DbResult, opt_id};
 use crate::domain::invite::{InviteCode, InviteTarget, RedeemError, check_eligibility};
-use crate::domain::{DistrictId, InviteId, Profile, Role, SchoolId, User, UserId};
+use crate::domain::{DistrictId, InviteId, Role, SchoolId, User, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Row, Transaction};
 
@@ -89,16 +89,16 @@ impl Db {
             .await?)
     }
 
-    /// Redeems an invite for the user behind `profile` (whose row exists).
-    /// Every refusal leaves the database as it was.
+    /// Redeems an invite for `user` (whose row exists). Every refusal
+    /// leaves the database as it was.
     pub async fn redeem_invite(
         &self,
         code: &InviteCode,
-        profile: &Profile,
+        user: UserId,
         now: DateTime<Utc>,
     ) -> DbResult<RedeemOutcome> {
         let mut tx = self.begin_write().await?;
-        let outcome = redeem_in(&mut tx, code, profile.id, now).await?;
+        let outcome = redeem_in(&mut tx, code, user, now).await?;
         match outcome {
             Ok(joined) => {
                 tx.commit().await?;

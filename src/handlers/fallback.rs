@@ -26,8 +26,11 @@ pub async fn unsupported(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
     Ok(())
 }
 
+/// Plain text outside any flow: a newcomer is told how to join, a member
+/// where to find their commands.
 pub async fn text_not_understood(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    say(&bot, chat_of(&ctx), t!(lang, "text-not-understood")).await?;
+    let id = if ctx.user.role.is_none() { "not-in-programme" } else { "text-not-understood" };
+    say(&bot, chat_of(&ctx), t!(lang, id)).await?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use crate::db::{Db, RedeemOutcome};
 use crate::dialogue::{Dialogue, State};
 use crate::domain::invite::{InviteCode, RedeemError};
 use crate::domain::time::SharedClock;
-use crate::domain::{Lang, Profile, Role};
+use crate::domain::{Lang, Role};
 use crate::error::HandlerResult;
 use crate::keyboards;
 use crate::t;
@@ -87,12 +87,11 @@ pub async fn start(
     bot: Bot,
     ctx: Ctx,
     lang: Lang,
-    cmd: Command,
+    code: String,
     dialogue: Dialogue,
     db: Db,
     clock: SharedClock,
 ) -> HandlerResult {
-    let Command::Start(code) = cmd else { return Ok(()) };
     let code = code.trim();
     if code.is_empty() {
         return greet(&bot, &ctx, lang).await;
@@ -131,13 +130,7 @@ async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &Sh
         say(bot, chat, t!(lang, "invite-malformed")).await?;
         return Ok(());
     };
-    let profile = Profile {
-        id: ctx.user.id,
-        first_name: ctx.user.first_name.clone(),
-        last_name: ctx.user.last_name.clone(),
-        username: ctx.user.username.clone(),
-    };
-    let joined = match db.redeem_invite(&code, &profile, clock.now()).await? {
+    let joined = match db.redeem_invite(&code, ctx.user.id, clock.now()).await? {
         RedeemOutcome::Joined(joined) => joined,
         RedeemOutcome::Rejected(reason) => {
             let text = match reason {

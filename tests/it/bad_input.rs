@@ -29,14 +29,17 @@ async fn unsupported_messages_are_answered(backend: Backend) {
     let since = app.fake.last_seq();
     let first = app.fake.push_text(&user, "привет");
     let replies = app.handled(first, since).await;
-    assert!(texts(&replies).contains("Не понял"));
+    assert!(texts(&replies).contains("Вы ещё не в программе"), "a newcomer is told how to join");
     let since = app.fake.last_seq();
     let edit = app.fake.push_edited_text(&user, 1, "привет!!!");
     assert!(texts(&app.handled(edit, since).await).contains("Изменённые сообщения не учитываются"));
 
     let long = "ы".repeat(5000);
     let replies = app.send(&user, &long).await;
-    assert!(texts(&replies).contains("Не понял"), "an overlong text is answered, not fatal");
+    assert!(texts(&replies).contains("Вы ещё не в программе"), "an overlong text is answered, not fatal");
+    let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
+    let replies = app.send(&mentor, "привет").await;
+    assert_eq!(texts(&replies), "Я не понимаю это сообщение. Что я умею — в /help.");
     assert_eq!(app.role_of(1).await, None);
     assert!(app.fake.rejected().is_empty(), "nothing the bot sent was refused: {:?}", app.fake.rejected());
     app.stop().await;
@@ -89,7 +92,7 @@ async fn cancel_leaves_any_flow(backend: Backend) {
     assert_eq!(texts(&cancelled), "Отменено.");
     // The flow is gone: a number is no longer an answer, its buttons are stale.
     let after = app.send(&mentor, "30").await;
-    assert!(texts(&after).contains("Не понял"), "{}", texts(&after));
+    assert!(texts(&after).contains("не понимаю"), "{}", texts(&after));
     let stale = app.press_button(&mentor, &ask, "30").await;
     assert_eq!(texts(&stale), "Эта кнопка больше не действует.");
     app.stop().await;

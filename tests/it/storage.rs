@@ -53,7 +53,7 @@ async fn concurrent_writers_never_fail(backend: Backend) {
                 // A writing transaction per redemption.
                 let other = id + 500;
                 db.upsert_profile(&profile(other), now).await?;
-                match db.redeem_invite(&code, &profile(other), now).await? {
+                match db.redeem_invite(&code, UserId(other), now).await? {
                     RedeemOutcome::Joined(_) => {}
                     RedeemOutcome::Rejected(r) => panic!("unexpected refusal {r:?}"),
                 }
@@ -86,7 +86,7 @@ async fn a_class_invite_holds_its_limit_under_a_race(backend: Backend) {
         let (db, code) = (db.clone(), code.clone());
         tasks.push(tokio::spawn(async move {
             db.upsert_profile(&profile(student), now).await.expect("profile");
-            db.redeem_invite(&code, &profile(student), now).await.expect("no storage error")
+            db.redeem_invite(&code, UserId(student), now).await.expect("no storage error")
         }));
     }
     let mut joined = 0;
