@@ -140,6 +140,7 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<ManualClock>,
     pub test_db: TestDb,
+    config: Config,
     shutdown: CancellationToken,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -155,14 +156,23 @@ impl TestApp {
         let clock = ManualClock::new(start_time());
         let config = config_for(&fake, &test_db.url, admins);
         let shutdown = CancellationToken::new();
-        let task = {
-            let (clock, shutdown) = (clock.clone(), shutdown.clone());
-            tokio::spawn(async move { talimger::app::run(&config, clock, shutdown).await })
-        };
+        let task = spawn_bot(&config, &clock, &shutdown);
         // The bot is up once it polls.
         wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
         let db = Db::connect(&test_db.url).await.expect("connect");
-        TestApp { fake, db, clock, test_db, shutdown, task: Some(task) }
+        TestApp { fake, db, clock, test_db, config, shutdown, task: Some(task) }
+    }
+
+    /// Stops the bot and starts it again on the same database.
+    pub async fn restart(&mut self) {
+        self.shutdown.cancel();
+        if let Some(task) = self.task.take() {
+            task.await.expect("no panic").expect("runs without error");
+        }
+        let polls = self.fake.get_updates_calls();
+        self.shutdown = CancellationToken::new();
+        self.task = Some(spawn_bot(&self.config, &self.clock, &self.shutdown));
+        wait_until("the restarted bot polls", || self.fake.get_updates_calls() > polls).await;
     }
 
     pub fn user(&self, id: i64, name: &str, lang: Option<&str>) -> TgUser {
@@ -256,6 +266,15 @@ impl TestApp {
         }
         assert_eq!(self.fake.violations(), Vec::<String>::new(), "text the bot sent is clean");
     }
+}
+
+fn spawn_bot(
+    config: &Config,
+    clock: &Arc<ManualClock>,
+    shutdown: &CancellationToken,
+) -> JoinHandle<anyhow::Result<()>> {
+    let (config, clock, shutdown) = (config.clone(), clock.clone(), shutdown.clone());
+    tokio::spawn(async move { talimger::app::run(&config, clock, shutdown).await })
 }
 
 fn name_of_role_mentor(lang: &str) -> &'static str {

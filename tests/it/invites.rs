@@ -14,7 +14,22 @@ on_both_backends!(
     bad_invites_change_nothing,
     a_coordinator_invites_a_mentor_in_the_bot,
     a_coordinator_invites_a_coordinator,
+    a_flow_survives_a_restart,
 );
+
+async fn a_flow_survives_a_restart(backend: Backend) {
+    let mut app = TestApp::start(backend).await;
+    let mentor = app.mentor(10, "Айгүл", "kk", "№5 мектеп").await;
+    let menu = with_buttons(&app.send(&mentor, "/invite").await);
+    let ask = app.press_button(&mentor, &menu, "Сынып сілтемесі").await;
+    assert!(texts(&ask).contains("неше оқушы"), "{}", texts(&ask));
+    app.restart().await;
+    let days = with_buttons(&app.send(&mentor, "12").await);
+    assert!(days.text().contains("неше күн"), "the flow goes on after the restart: {}", days.text());
+    let issued = app.press_button(&mentor, &days, "3 күн").await;
+    assert!(texts(&issued).contains("Сынып сілтемесі: 12 орын, 3 күн жарамды."), "{}", texts(&issued));
+    app.stop().await;
+}
 
 async fn mentor_invites_one_student_who_joins(backend: Backend) {
     let app = TestApp::start(backend).await;
