@@ -110,11 +110,10 @@ impl InviteTarget {
 }
 
 /// Why an invite did not work. Each has its own localised answer, and none
-/// of them changes anything.
+/// of them changes anything. (A code that cannot be one is a [`CodeError`],
+/// caught before the database is asked.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RedeemError {
-    #[error("the code is malformed")]
-    Malformed,
     #[error("no such invite")]
     Unknown,
     #[error("the invite has expired")]

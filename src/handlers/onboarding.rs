@@ -134,7 +134,6 @@ async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &Sh
         RedeemOutcome::Joined(joined) => joined,
         RedeemOutcome::Rejected(reason) => {
             let text = match reason {
-                RedeemError::Malformed => t!(lang, "invite-malformed"),
                 RedeemError::Unknown => t!(lang, "invite-unknown"),
                 RedeemError::Expired => t!(lang, "invite-expired"),
                 RedeemError::UsedUp => t!(lang, "invite-used-up"),
