@@ -49,14 +49,14 @@ fn commands() -> UpdateHandler<Error> {
         .branch(case![Command::Start(code)].endpoint(onboarding::start))
         .branch(case![Command::Help].endpoint(onboarding::help))
         .branch(case![Command::Language].endpoint(onboarding::language_menu))
-        .branch(case![Command::Invite(args)].endpoint(invite::command))
+        .branch(case![Command::Invite(args)].map(invite::Env::new).endpoint(invite::command))
 }
 
 fn messages() -> UpdateHandler<Error> {
     Update::filter_message()
         .branch(commands())
         .branch(dptree::filter(|msg: Message| fallback::is_command(&msg)).endpoint(fallback::unknown_command))
-        .branch(dptree::filter(invite::awaits_text).endpoint(invite::text_answer))
+        .branch(dptree::filter(invite::awaits_text).map(invite::Env::new).endpoint(invite::text_answer))
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
         .endpoint(fallback::unsupported)
 }
@@ -67,7 +67,7 @@ fn edits() -> UpdateHandler<Error> {
 
 fn buttons() -> UpdateHandler<Error> {
     Update::filter_callback_query()
-        .branch(dptree::filter_map(callback_data).endpoint(invite::button_pressed))
+        .branch(dptree::filter_map(callback_data).map(invite::Env::new).endpoint(invite::button_pressed))
         // Garbage or forged data: answered, nothing changes.
         .endpoint(fallback::stale_button)
 }

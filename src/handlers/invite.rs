@@ -22,36 +22,36 @@ use crate::{qr, t};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, InputFile, Me};
 
-/// Everything a step of the flow needs, injected together.
-struct Env<'a> {
-    bot: &'a Bot,
-    ctx: &'a Ctx,
-    lang: Lang,
-    db: &'a Db,
-    clock: &'a SharedClock,
-    me: &'a Me,
-}
-
-/// `/invite [student | class USES DAYS | mentor | coordinator]`.
-pub async fn command(
+/// Everything a step of the flow needs, assembled once by the schema
+/// (`dptree::map(Env::new)`) and injected into each handler of the flow.
+#[derive(Clone)]
+pub struct Env {
     bot: Bot,
     ctx: Ctx,
     lang: Lang,
-    args: String,
-    dialogue: Dialogue,
     db: Db,
     clock: SharedClock,
     me: Me,
-) -> HandlerResult {
-    let env = Env { bot: &bot, ctx: &ctx, lang, db: &db, clock: &clock, me: &me };
-    let chat = chat_of(&ctx);
+}
+
+impl Env {
+    pub fn new(bot: Bot, ctx: Ctx, lang: Lang, db: Db, clock: SharedClock, me: Me) -> Env {
+        Env { bot, ctx, lang, db, clock, me }
+    }
+}
+
+/// `/invite [student | class USES DAYS | mentor | coordinator]`.
+pub async fn command(env: Env, args: String, dialogue: Dialogue) -> HandlerResult {
+    let Env { bot, ctx, lang, .. } = &env;
+    let lang = *lang;
+    let chat = chat_of(ctx);
     let words: Vec<&str> = args.split_whitespace().collect();
     match (ctx.user.role, words.as_slice()) {
         (None, _) => {
-            say(&bot, chat, t!(lang, "not-in-programme")).await?;
+            say(bot, chat, t!(lang, "not-in-programme")).await?;
         }
         (Some(Role::Parent), _) => {
-            say(&bot, chat, t!(lang, "invite-not-available")).await?;
+            say(bot, chat, t!(lang, "invite-not-available")).await?;
         }
         (Some(Role::Student), _) => {
             dialogue.exit().await?;
@@ -74,7 +74,7 @@ pub async fn command(
                     } else {
                         CLASS_MAX_DAYS
                     };
-                    say(&bot, chat, t!(lang, "invite-number-invalid", max = max)).await?;
+                    say(bot, chat, t!(lang, "invite-number-invalid", max = max)).await?;
                 }
             }
         }
@@ -84,7 +84,7 @@ pub async fn command(
                 button(t!(lang, "invite-btn-student"), Callback::InviteStudent),
                 button(t!(lang, "invite-btn-class"), Callback::InviteClass),
             ]]);
-            say_with(&bot, chat, t!(lang, "invite-menu-mentor"), keyboard).await?;
+            say_with(bot, chat, t!(lang, "invite-menu-mentor"), keyboard).await?;
         }
         (Some(Role::Coordinator), ["coordinator"]) => {
             dialogue.exit().await?;
@@ -97,7 +97,7 @@ pub async fn command(
                 button(t!(lang, "invite-btn-mentor"), Callback::InviteMentor),
                 button(t!(lang, "invite-btn-coordinator"), Callback::InviteCoordinator),
             ]]);
-            say_with(&bot, chat, t!(lang, "invite-menu-coordinator"), keyboard).await?;
+            say_with(bot, chat, t!(lang, "invite-menu-coordinator"), keyboard).await?;
         }
     }
     Ok(())
@@ -106,18 +106,14 @@ pub async fn command(
 /// A button of the invite flow. The user's role and the dialogue's step are
 /// checked here, on the server: the button's data alone proves nothing.
 pub async fn button_pressed(
-    bot: Bot,
+    env: Env,
     q: CallbackQuery,
     cb: Callback,
-    ctx: Ctx,
-    lang: Lang,
     dialogue: Dialogue,
     state: State,
-    db: Db,
-    clock: SharedClock,
-    me: Me,
 ) -> HandlerResult {
-    let env = Env { bot: &bot, ctx: &ctx, lang, db: &db, clock: &clock, me: &me };
+    let Env { bot, ctx, lang, db, .. } = &env;
+    let lang = *lang;
     let role = ctx.user.role;
     let valid = match (cb, role, &state) {
         (Callback::InviteStudent | Callback::InviteClass, Some(Role::Mentor), State::InviteMenu) => true,
@@ -135,10 +131,10 @@ pub async fn button_pressed(
         _ => false,
     };
     if !valid {
-        return answer(&bot, &q, Some(t!(lang, "button-stale"))).await;
+        return answer(bot, &q, Some(t!(lang, "button-stale"))).await;
     }
-    answer(&bot, &q, None).await?;
-    clear_keyboard(&bot, &q).await;
+    answer(bot, &q, None).await?;
+    clear_keyboard(bot, &q).await;
     match (cb, state) {
         (Callback::InviteStudent, _) => {
             dialogue.exit().await?;
@@ -158,7 +154,7 @@ pub async fn button_pressed(
         (Callback::District(district), _) => match db.district_name(district).await? {
             Some(name) => ask_school(&env, &dialogue, district, &name).await?,
             None => {
-                say(&bot, chat_of(&ctx), t!(lang, "button-stale")).await?;
+                say(bot, chat_of(ctx), t!(lang, "button-stale")).await?;
             }
         },
         (Callback::School(school), State::MentorSchool { district }) => match db.school(school).await? {
@@ -167,7 +163,7 @@ pub async fn button_pressed(
                 issue_mentor(&env, district, school).await?;
             }
             _ => {
-                say(&bot, chat_of(&ctx), t!(lang, "button-stale")).await?;
+                say(bot, chat_of(ctx), t!(lang, "button-stale")).await?;
             }
         },
         _ => {}
@@ -176,25 +172,16 @@ pub async fn button_pressed(
 }
 
 /// Typed answers to the flow's questions (numbers, district and school names).
-pub async fn text_answer(
-    bot: Bot,
-    msg: Message,
-    ctx: Ctx,
-    lang: Lang,
-    dialogue: Dialogue,
-    state: State,
-    db: Db,
-    clock: SharedClock,
-    me: Me,
-) -> HandlerResult {
-    let env = Env { bot: &bot, ctx: &ctx, lang, db: &db, clock: &clock, me: &me };
-    let chat = chat_of(&ctx);
+pub async fn text_answer(env: Env, msg: Message, dialogue: Dialogue, state: State) -> HandlerResult {
+    let Env { bot, ctx, lang, db, clock, .. } = &env;
+    let lang = *lang;
+    let chat = chat_of(ctx);
     let text = msg.text().unwrap_or_default();
     match state {
         State::ClassUses => match parse_in(text, CLASS_MAX_USES) {
             Some(uses) => ask_class_days(&env, &dialogue, uses).await?,
             None => {
-                say(&bot, chat, t!(lang, "invite-number-invalid", max = CLASS_MAX_USES)).await?;
+                say(bot, chat, t!(lang, "invite-number-invalid", max = CLASS_MAX_USES)).await?;
             }
         },
         State::ClassDays { uses } => match parse_in(text, CLASS_MAX_DAYS) {
@@ -203,7 +190,7 @@ pub async fn text_answer(
                 issue_class(&env, uses, days).await?;
             }
             None => {
-                say(&bot, chat, t!(lang, "invite-number-invalid", max = CLASS_MAX_DAYS)).await?;
+                say(bot, chat, t!(lang, "invite-number-invalid", max = CLASS_MAX_DAYS)).await?;
             }
         },
         State::MentorDistrict => match clean_place_name(text) {
@@ -212,7 +199,7 @@ pub async fn text_answer(
                 ask_school(&env, &dialogue, district, &name).await?;
             }
             None => {
-                say(&bot, chat, t!(lang, "invite-place-invalid")).await?;
+                say(bot, chat, t!(lang, "invite-place-invalid")).await?;
             }
         },
         State::MentorSchool { district } => match clean_place_name(text) {
@@ -222,7 +209,7 @@ pub async fn text_answer(
                 issue_mentor(&env, district, school).await?;
             }
             None => {
-                say(&bot, chat, t!(lang, "invite-place-invalid")).await?;
+                say(bot, chat, t!(lang, "invite-place-invalid")).await?;
             }
         },
         State::Idle | State::AwaitLanguage { .. } | State::InviteMenu => {}
@@ -242,28 +229,28 @@ fn parse_in(raw: &str, max: u32) -> Option<u32> {
     raw.trim().parse::<u32>().ok().filter(|n| (1..=max).contains(n))
 }
 
-async fn ask_class_uses(env: &Env<'_>, dialogue: &Dialogue) -> HandlerResult {
+async fn ask_class_uses(env: &Env, dialogue: &Dialogue) -> HandlerResult {
     dialogue.update(State::ClassUses).await?;
     let buttons = CLASS_USES_CHOICES.iter().map(|&n| button(n.to_string(), Callback::ClassUses(n))).collect();
     let text = t!(env.lang, "invite-class-ask-uses", max = CLASS_MAX_USES);
-    say_with(env.bot, chat_of(env.ctx), text, grid(buttons, 4)).await?;
+    say_with(&env.bot, chat_of(&env.ctx), text, grid(buttons, 4)).await?;
     Ok(())
 }
 
-async fn ask_class_days(env: &Env<'_>, dialogue: &Dialogue, uses: u32) -> HandlerResult {
+async fn ask_class_days(env: &Env, dialogue: &Dialogue, uses: u32) -> HandlerResult {
     dialogue.update(State::ClassDays { uses }).await?;
     let buttons = CLASS_DAYS_CHOICES
         .iter()
         .map(|&n| button(t!(env.lang, "invite-days-button", count = n), Callback::ClassDays(n)))
         .collect();
     let text = t!(env.lang, "invite-class-ask-days", max = CLASS_MAX_DAYS);
-    say_with(env.bot, chat_of(env.ctx), text, grid(buttons, 4)).await?;
+    say_with(&env.bot, chat_of(&env.ctx), text, grid(buttons, 4)).await?;
     Ok(())
 }
 
 /// A coordinator with a district invites mentors into it; one without
 /// (an operator's admin) picks or names the district first.
-async fn ask_mentor_place(env: &Env<'_>, dialogue: &Dialogue) -> HandlerResult {
+async fn ask_mentor_place(env: &Env, dialogue: &Dialogue) -> HandlerResult {
     if let Some(district) = env.ctx.user.district_id
         && let Some(name) = env.db.district_name(district).await?
     {
@@ -278,11 +265,11 @@ async fn ask_mentor_place(env: &Env<'_>, dialogue: &Dialogue) -> HandlerResult {
         .take(30)
         .map(|(id, name)| button(name, Callback::District(id)))
         .collect();
-    say_with(env.bot, chat_of(env.ctx), t!(env.lang, "invite-ask-district"), grid(buttons, 2)).await?;
+    say_with(&env.bot, chat_of(&env.ctx), t!(env.lang, "invite-ask-district"), grid(buttons, 2)).await?;
     Ok(())
 }
 
-async fn ask_school(env: &Env<'_>, dialogue: &Dialogue, district: DistrictId, name: &str) -> HandlerResult {
+async fn ask_school(env: &Env, dialogue: &Dialogue, district: DistrictId, name: &str) -> HandlerResult {
     dialogue.update(State::MentorSchool { district }).await?;
     let buttons = env
         .db
@@ -292,12 +279,17 @@ async fn ask_school(env: &Env<'_>, dialogue: &Dialogue, district: DistrictId, na
         .take(30)
         .map(|(id, name)| button(name, Callback::School(id)))
         .collect();
-    say_with(env.bot, chat_of(env.ctx), t!(env.lang, "invite-ask-school", district = name), grid(buttons, 2))
-        .await?;
+    say_with(
+        &env.bot,
+        chat_of(&env.ctx),
+        t!(env.lang, "invite-ask-school", district = name),
+        grid(buttons, 2),
+    )
+    .await?;
     Ok(())
 }
 
-fn single(env: &Env<'_>, target: InviteTarget) -> NewInvite {
+fn single(env: &Env, target: InviteTarget) -> NewInvite {
     NewInvite {
         target,
         created_by: Some(env.ctx.user.id),
@@ -312,18 +304,18 @@ fn ttl_days() -> u32 {
     u32::try_from(single_invite_ttl().num_days()).unwrap_or(u32::MAX)
 }
 
-async fn issue_parent(env: &Env<'_>) -> HandlerResult {
+async fn issue_parent(env: &Env) -> HandlerResult {
     let link = create(env, &single(env, InviteTarget::Parent { student: env.ctx.user.id })).await?;
     send_invite(env, t!(env.lang, "invite-link-parent", days = ttl_days(), link = link.as_str()), &link).await
 }
 
-async fn issue_student(env: &Env<'_>) -> HandlerResult {
+async fn issue_student(env: &Env) -> HandlerResult {
     let link = create(env, &single(env, InviteTarget::Student { mentor: env.ctx.user.id })).await?;
     send_invite(env, t!(env.lang, "invite-link-student", days = ttl_days(), link = link.as_str()), &link)
         .await
 }
 
-async fn issue_class(env: &Env<'_>, uses: u32, days: u32) -> HandlerResult {
+async fn issue_class(env: &Env, uses: u32, days: u32) -> HandlerResult {
     let invite = NewInvite {
         max_uses: uses,
         expires_at: env.clock.now() + chrono::Duration::days(i64::from(days)),
@@ -334,14 +326,14 @@ async fn issue_class(env: &Env<'_>, uses: u32, days: u32) -> HandlerResult {
         .await
 }
 
-async fn issue_coordinator(env: &Env<'_>) -> HandlerResult {
+async fn issue_coordinator(env: &Env) -> HandlerResult {
     let invite = NewInvite { school: None, ..single(env, InviteTarget::Coordinator) };
     let link = create(env, &invite).await?;
     send_invite(env, t!(env.lang, "invite-link-coordinator", days = ttl_days(), link = link.as_str()), &link)
         .await
 }
 
-async fn issue_mentor(env: &Env<'_>, district: DistrictId, school: SchoolId) -> HandlerResult {
+async fn issue_mentor(env: &Env, district: DistrictId, school: SchoolId) -> HandlerResult {
     let invite =
         NewInvite { district: Some(district), school: Some(school), ..single(env, InviteTarget::Mentor) };
     let link = create(env, &invite).await?;
@@ -358,7 +350,7 @@ async fn issue_mentor(env: &Env<'_>, district: DistrictId, school: SchoolId) -> 
     send_invite(env, text, &link).await
 }
 
-async fn create(env: &Env<'_>, invite: &NewInvite) -> Result<String, crate::error::Error> {
+async fn create(env: &Env, invite: &NewInvite) -> Result<String, crate::error::Error> {
     let (id, code) = env.db.create_invite(invite, env.clock.now()).await?;
     tracing::info!(
         invite = id.0,
@@ -370,9 +362,9 @@ async fn create(env: &Env<'_>, invite: &NewInvite) -> Result<String, crate::erro
 }
 
 /// The link as text (easy to forward) and as a QR code (easy to show).
-async fn send_invite(env: &Env<'_>, text: String, link: &str) -> HandlerResult {
-    let chat = chat_of(env.ctx);
-    say(env.bot, chat, text).await?;
+async fn send_invite(env: &Env, text: String, link: &str) -> HandlerResult {
+    let chat = chat_of(&env.ctx);
+    say(&env.bot, chat, text).await?;
     let png = qr::png(link)?;
     let photo = InputFile::memory(png).file_name(t!(env.lang, "invite-qr-file"));
     send(env.bot.send_photo(chat, photo).caption(t!(env.lang, "invite-qr-caption"))).await?;
