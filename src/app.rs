@@ -1,42 +1,39 @@
-//! Start-up and shutdown: storage, the bot, its menus, the intake workers.
+//! Start-up and shutdown: storage, the Bot API, the menus, and the workers
+//! — the poller, the per-chat handlers, the outbox sender, housekeeping —
+//! supervised: one that stops unexpectedly stops the process with an
+//! error, never a bot that silently stops answering.
 
 use crate::commands;
 use crate::config::{Config, Token};
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::domain::time::SharedClock;
-use crate::intake::{Intake, POLL_TIMEOUT};
+use crate::intake::Intake;
+use crate::outbox::{self, Limits, Outbox};
+use crate::telegram::{Api, CallError};
 use anyhow::Context;
+use std::sync::Arc;
 use std::time::Duration;
-use teloxide::prelude::*;
 use teloxide::types::Me;
 use tokio_util::sync::CancellationToken;
 
 /// How long shutdown may take before the process exits anyway (updates
 /// not finished by then are stored and handled at the next start).
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+/// How often old update ids and finished outbox rows are forgotten.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 
-/// A bot that talks to the configured Bot API server, with an HTTP timeout
-/// longer than the long poll.
-pub fn make_bot(config: &Config, token: &Token) -> anyhow::Result<Bot> {
-    let client = teloxide::net::default_reqwest_settings()
-        .timeout(Duration::from_secs(u64::from(POLL_TIMEOUT) + 15))
-        .build()
-        .context("could not create the HTTP client")?;
-    Ok(Bot::with_client(token.expose(), client).set_api_url(config.api_url.clone()))
+pub fn make_api(config: &Config, token: &Token) -> anyhow::Result<Api> {
+    Api::new(&config.api_url, token.expose()).map_err(|e| anyhow::anyhow!("could not create the HTTP client: {e}"))
 }
 
 /// `getMe`, with an error that says what to fix.
-pub async fn identify(bot: &Bot, config: &Config) -> anyhow::Result<Me> {
-    match bot.get_me().await {
-        Ok(me) => Ok(me),
-        Err(teloxide::RequestError::Api(teloxide::ApiError::InvalidToken)) => {
-            anyhow::bail!(
-                "the Bot API rejected TELOXIDE_TOKEN (401 Unauthorized): check the token @BotFather gave you"
-            )
-        }
-        Err(e) => {
-            anyhow::bail!("could not reach the Bot API at {} ({e}): check TELEGRAM_API_URL", config.api_url)
-        }
+pub async fn identify(api: &Api, config: &Config) -> anyhow::Result<Me> {
+    match api.call("getMe", "{}", None).await {
+        Ok(raw) => serde_json::from_str(raw.get()).context("getMe returned something that is not a bot"),
+        Err(CallError::Api { code: 401 | 404, .. }) => anyhow::bail!(
+            "the Bot API rejected TELOXIDE_TOKEN (401 Unauthorized): check the token @BotFather gave you"
+        ),
+        Err(e) => anyhow::bail!("could not reach the Bot API at {} ({e}): check TELEGRAM_API_URL", config.api_url),
     }
 }
 
@@ -48,16 +45,36 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// SQLite serves one instance: a lock file beside the database says so.
+fn single_instance(db: &Db) -> anyhow::Result<Option<std::fs::File>> {
+    if db.backend() != Backend::Sqlite {
+        return Ok(None);
+    }
+    let path = db.url().trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    let lock_path = format!("{path}.lock");
+    let file = std::fs::File::create(&lock_path).with_context(|| format!("could not create {lock_path}"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another talimger is already running on {path}: SQLite serves one instance (stop it, or use PostgreSQL for several)"
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("could not lock {lock_path}")),
+    }
+}
+
 /// Runs the bot until `shutdown` is cancelled, then stops polling,
-/// finishes the updates in hand and returns within [`SHUTDOWN_GRACE`].
+/// finishes the updates in hand, sends their answers and returns within
+/// [`SHUTDOWN_GRACE`].
 pub async fn run(config: &Config, clock: SharedClock, shutdown: CancellationToken) -> anyhow::Result<()> {
     let token = config.require_token()?;
+    let api = make_api(config, token)?;
     let db = open_db(config).await?;
-    let bot = make_bot(config, token)?;
-    let me = identify(&bot, config).await?;
+    let _instance = single_instance(&db)?;
+    let me = identify(&api, config).await?;
     // Polling and a webhook exclude each other: a webhook left behind by an
     // earlier deployment would make every getUpdates fail.
-    if let Err(e) = crate::telegram::send(bot.delete_webhook()).await {
+    if let Err(e) = api.call("deleteWebhook", "{}", None).await {
         tracing::warn!(error = %e, "could not remove a webhook");
     }
     tracing::info!(bot = me.username(), database = db.backend().name(), "Tälimger is running");
@@ -72,27 +89,128 @@ pub async fn run(config: &Config, clock: SharedClock, shutdown: CancellationToke
             }
         }
     }
-    if let Err(e) = commands::set_default_menus(&bot).await {
+    if let Err(e) = commands::set_default_menus(&api).await {
         tracing::warn!(error = %e, "could not set the command menus");
     }
-    let pruned = db.prune_updates(clock.now() - chrono::Duration::days(7)).await?;
-    tracing::debug!(pruned, "old update ids forgotten");
+    if db.backend() == Backend::Sqlite {
+        // The instance before this one has stopped: its leases mean nothing.
+        db.release_all_leases().await?;
+    }
+    housekeeping(&db, &clock).await;
 
-    let intake = Intake::new(bot, db.clone(), clock, me);
-    let poller = tokio::spawn(intake.clone().poll(shutdown.clone()));
-    let processor = tokio::spawn(intake.process(shutdown.clone()));
-    shutdown.cancelled().await;
+    let limits = Limits {
+        per_second: f64::from(config.send_rate),
+        per_chat: config.chat_rate,
+        chat_burst: f64::from(config.chat_burst),
+    };
+    let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
+    let extra = teloxide::dptree::deps![config.clone()];
+    let intake =
+        Intake::new(api, db.clone(), clock.clone(), outbox.clone(), me, extra, config.flood_per_minute, shutdown.clone());
+    let sender_stop = CancellationToken::new();
+    let mut sender_task = tokio::spawn(sender.run(sender_stop.clone(), Duration::from_secs(2)));
+    let mut poller = tokio::spawn(intake.clone().poll());
+    let keeper = tokio::spawn(keep_house(db.clone(), clock.clone(), shutdown.clone()));
+    let listener = tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), shutdown.clone()));
+    intake.scan().await;
+
+    let failure = tokio::select! {
+        biased;
+        _ = shutdown.cancelled() => None,
+        r = &mut poller => Some(format!("the poller stopped unexpectedly ({r:?})")),
+        r = &mut sender_task => Some(format!("the outbox sender stopped unexpectedly ({r:?})")),
+    };
+    // A worker that ended because we are stopping anyway is no failure.
+    let failure = failure.filter(|_| !shutdown.is_cancelled());
+    if let Some(why) = &failure {
+        tracing::error!("{why}; stopping");
+        shutdown.cancel();
+    }
     tracing::info!("shutting down: finishing the updates in hand");
-    let finished = tokio::time::timeout(SHUTDOWN_GRACE, async {
-        let _ = poller.await;
-        let _ = processor.await;
+    let started = tokio::time::Instant::now();
+    let handled = tokio::time::timeout(SHUTDOWN_GRACE - Duration::from_secs(3), async {
+        if !poller.is_finished() {
+            let _ = (&mut poller).await;
+        }
+        intake.drained().await;
     })
     .await;
-    if finished.is_err() {
+    if handled.is_err() {
         tracing::warn!("shutdown grace period over; unfinished updates will be handled at the next start");
     }
+    sender_stop.cancel();
+    let left = SHUTDOWN_GRACE.saturating_sub(started.elapsed());
+    if !sender_task.is_finished() && tokio::time::timeout(left, &mut sender_task).await.is_err() {
+        tracing::warn!("the outbox sender did not stop in time; what it holds is sent at the next start");
+        sender_task.abort();
+    }
+    keeper.abort();
+    listener.abort();
     let _ = tokio::time::timeout(Duration::from_secs(1), db.close()).await;
-    Ok(())
+    match failure {
+        Some(why) => anyhow::bail!(why),
+        None => Ok(()),
+    }
+}
+
+/// Forgets what is no longer needed: handled update ids (Telegram does not
+/// re-deliver after a day), finished outbox rows after a week; on SQLite
+/// the write-ahead log is emptied, so that erased contents leave the disk.
+async fn housekeeping(db: &Db, clock: &SharedClock) {
+    let now = clock.now();
+    let updates = db.prune_updates(now - chrono::Duration::days(2)).await;
+    let items = db.prune_outbox(now - chrono::Duration::days(7)).await;
+    let checkpoint = db.checkpoint().await;
+    match (updates, items, checkpoint) {
+        (Ok(u), Ok(i), Ok(())) => tracing::debug!(updates = u, items = i, "housekeeping done"),
+        (u, i, c) => tracing::warn!(?u, ?i, ?c, "housekeeping failed; trying again later"),
+    }
+}
+
+async fn keep_house(db: Db, clock: SharedClock, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(HOUSEKEEPING_EVERY) => housekeeping(&db, &clock).await,
+        }
+    }
+}
+
+/// PostgreSQL: other instances tell us of stored updates and queued items.
+async fn listen(db: Db, intake: Arc<Intake>, outbox: Outbox, stop: CancellationToken) {
+    let Some(pool) = db.pg_pool().cloned() else { return };
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let listening = async {
+            let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+            listener.listen_all(["talimger_updates", "talimger_outbox"]).await?;
+            // What was stored while we were not listening.
+            intake.scan().await;
+            outbox.poke();
+            loop {
+                let note = listener.recv().await?;
+                match note.channel() {
+                    "talimger_updates" => intake.scan().await,
+                    _ => outbox.poke(),
+                }
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), sqlx::Error>(())
+        };
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            result = listening => {
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "lost the database notifications; reconnecting");
+                }
+            }
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
 }
 
 /// Cancels the token on SIGTERM or Ctrl-C.

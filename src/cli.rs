@@ -1,6 +1,6 @@
 //! The operator's subcommands: `migrate`, `invite`, `check`.
 
-use crate::app::{identify, make_bot, open_db};
+use crate::app::{identify, make_api, open_db};
 use crate::config::{Config, InviteArgs, InviteRole};
 use crate::db::{Db, NewInvite};
 use crate::domain::invite::{InviteTarget, single_invite_ttl};
@@ -35,8 +35,7 @@ pub async fn invite(config: &Config, args: &InviteArgs, clock: SharedClock) -> a
         anyhow::bail!("a coordinator invite takes --district only, not --school");
     }
     let token = config.require_token()?;
-    let bot = make_bot(config, token)?;
-    let me = identify(&bot, config).await?;
+    let me = identify(&make_api(config, token)?, config).await?;
     let db = open_db(config).await?;
     let now = clock.now();
     let district_id = match &district {
@@ -121,7 +120,7 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
         println!("FAIL  locales: {}", problems.join("; "));
     }
     match config.require_token() {
-        Ok(token) => match identify(&make_bot(config, token)?, config).await {
+        Ok(token) => match identify(&make_api(config, token)?, config).await {
             Ok(me) => println!("ok    token (bot @{})", me.username()),
             Err(e) => {
                 failed += 1;

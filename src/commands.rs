@@ -2,9 +2,9 @@
 
 use crate::domain::{Lang, Role};
 use crate::t;
-use crate::telegram::send;
-use teloxide::prelude::*;
-use teloxide::types::{BotCommand, BotCommandScope, Recipient};
+use crate::telegram::{Api, CallError};
+use crate::work::Work;
+use teloxide::types::{BotCommand, BotCommandScope, ChatId, Me, Message};
 use teloxide::utils::command::BotCommands;
 
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -46,34 +46,47 @@ pub fn bot_commands(role: Option<Role>, lang: Lang) -> Vec<BotCommand> {
     menu(role).into_iter().map(|(cmd, desc)| BotCommand::new(cmd, t!(lang, desc))).collect()
 }
 
+/// The command a message carries, if any. One rule for text and captions
+/// (a deep link pasted under a photo counts), and the command word in any
+/// letter case (`/START CODE` is `/start CODE`).
+pub fn parse(msg: &Message, me: &Me) -> Option<Command> {
+    let text = msg.text().or_else(|| msg.caption())?.trim_start();
+    if !text.starts_with('/') {
+        return None;
+    }
+    let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let normalised = match word.split_once('@') {
+        Some((cmd, bot)) => format!("{}@{bot}", cmd.to_lowercase()),
+        None => word.to_lowercase(),
+    };
+    let line = if rest.is_empty() { normalised } else { format!("{normalised} {rest}") };
+    Command::parse(&line, me.username()).ok()
+}
+
 /// The menu of people who have not joined: one per language, and a
-/// bilingual one for clients in any other language.
-pub async fn set_default_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
+/// bilingual one for clients in any other language. Set at start, directly.
+pub async fn set_default_menus(api: &Api) -> Result<(), CallError> {
     for lang in Lang::ALL {
-        send(
-            bot.set_my_commands(bot_commands(None, lang))
-                .scope(BotCommandScope::Default)
-                .language_code(lang.code()),
-        )
-        .await?;
+        let params = serde_json::json!({
+            "commands": bot_commands(None, lang),
+            "scope": BotCommandScope::Default,
+            "language_code": lang.code(),
+        });
+        api.call("setMyCommands", &params.to_string(), None).await?;
     }
     let both = menu(None)
         .into_iter()
         .map(|(cmd, desc)| BotCommand::new(cmd, format!("{} / {}", t!(Lang::Kk, desc), t!(Lang::Ru, desc))))
         .collect::<Vec<_>>();
-    send(bot.set_my_commands(both).scope(BotCommandScope::Default)).await?;
+    let params = serde_json::json!({ "commands": both, "scope": BotCommandScope::Default });
+    api.call("setMyCommands", &params.to_string(), None).await?;
     Ok(())
 }
 
-/// The menu of one user: their role's commands in their language. A
-/// failure only costs a stale menu, so it is logged, not raised.
-pub async fn refresh_user_menu(bot: &Bot, chat: ChatId, role: Option<Role>, lang: Lang) {
-    let request = bot
-        .set_my_commands(bot_commands(role, lang))
-        .scope(BotCommandScope::Chat { chat_id: Recipient::Id(chat) });
-    if let Err(e) = send(request).await {
-        tracing::warn!(chat = chat.0, error = %e, "could not set a user's command menu");
-    }
+/// The menu of one user: their role's commands in their language (through
+/// the outbox, with the update's other answers).
+pub fn refresh_user_menu(work: &Work, chat: ChatId, role: Option<Role>, lang: Lang) {
+    work.set_commands(chat, bot_commands(role, lang));
 }
 
 /// `/help`: the role's introduction and its commands.

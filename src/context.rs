@@ -1,8 +1,10 @@
-//! Who sent an update, injected into every handler after it.
+//! Who sent an update, loaded inside the update's transaction and
+//! injected into every handler after it.
 
-use crate::db::{Db, DbError};
-use crate::domain::time::SharedClock;
+use crate::db::{DbError, Tx};
+use crate::dialogue::State;
 use crate::domain::{Lang, Profile, User, UserId};
+use chrono::{DateTime, Utc};
 use teloxide::types::Update;
 
 /// The sender of the update being handled, as stored (name refreshed from
@@ -13,13 +15,12 @@ pub struct Ctx {
     pub lang: Option<Lang>,
 }
 
-/// Loads (or creates) the sender. On first contact the language comes from
-/// the Telegram client when it is Kazakh or Russian; otherwise it stays
-/// unknown and the onboarding branch asks. Updates without a sender, and
-/// anything outside private chats, are not ours to handle (`Ok(None)`).
-/// The intake calls this before dispatching, so that a storage failure is
-/// a handler error (logged, apologised for) and not a silently dropped update.
-pub async fn load(update: &Update, db: &Db, clock: &SharedClock) -> Result<Option<Ctx>, DbError> {
+/// Loads (or creates) the sender and their dialogue state. On first
+/// contact the language comes from the Telegram client when it is Kazakh
+/// or Russian; otherwise it stays unknown and the onboarding branch asks.
+/// Updates without a sender, and anything outside private chats, are not
+/// ours to handle (`Ok(None)`).
+pub async fn load(update: &Update, tx: &mut Tx, now: DateTime<Utc>) -> Result<Option<(Ctx, State)>, DbError> {
     let Some(from) = update.from() else { return Ok(None) };
     if let Some(chat) = update.chat()
         && !chat.is_private()
@@ -36,13 +37,13 @@ pub async fn load(update: &Update, db: &Db, clock: &SharedClock) -> Result<Optio
         last_name: from.last_name.clone(),
         username: from.username.clone(),
     };
-    let now = clock.now();
-    let mut user = db.upsert_profile(&profile, now).await?;
+    let (mut user, stored_state) = tx.upsert_sender(&profile, now).await?;
     if user.language.is_none()
         && let Some(lang) = Lang::from_telegram(from.language_code.as_deref())
     {
-        db.set_language(user.id, lang, now).await?;
+        tx.set_language(user.id, lang, now).await?;
         user.language = Some(lang);
     }
-    Ok(Some(Ctx { lang: user.language, user }))
+    let state = State::from_stored(stored_state.as_deref(), id);
+    Ok(Some((Ctx { lang: user.language, user }, state)))
 }

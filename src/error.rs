@@ -7,10 +7,20 @@ use crate::db::DbError;
 pub enum Error {
     #[error(transparent)]
     Db(#[from] DbError),
-    #[error("Telegram request failed: {0}")]
-    Telegram(#[from] teloxide::RequestError),
     #[error("could not render a QR code: {0}")]
     Qr(String),
+    #[error("the update's transaction is already finished")]
+    WorkFinished,
+}
+
+impl Error {
+    /// A failure that may pass by itself: the update is retried.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Db(e) => e.is_transient(),
+            Error::Qr(_) | Error::WorkFinished => false,
+        }
+    }
 }
 
 pub type HandlerResult = Result<(), Error>;

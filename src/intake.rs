@@ -1,86 +1,184 @@
-//! Updates in: stored durably, then acknowledged, then handled once.
+//! Updates in: stored durably as Telegram sent them, then acknowledged,
+//! then handled once — each in one transaction with all its effects.
 //!
-//! teloxide's stock polling acknowledges a batch before handling it, so a
-//! crash would lose it. Here the poller stores every update (keyed by
-//! `update_id`, so a re-delivered one is recognised and dropped) and only
-//! then asks Telegram for the next batch, which is what acknowledges the
-//! stored ones. A separate processor handles stored updates in order, one
-//! chat at a time (chats in parallel), and marks each handled. After a
-//! `kill -9`, updates stored but not handled are handled at the next start,
-//! and updates not yet stored are delivered again by Telegram.
+//! - The poller (one per deployment: on PostgreSQL the instance holding an
+//!   advisory lock) calls `getUpdates` raw and stores the batch, keyed by
+//!   `update_id`, before the next call acknowledges it. A flooding user's
+//!   excess is stored as handled (dropped) at once and answered once.
+//! - Handling is per chat: each chat with work has a task that takes the
+//!   chat's oldest unhandled update, loads the sender, runs the dptree
+//!   schema and commits — the claim, the handler's writes, the dialogue
+//!   change, the outbox rows and "handled" — in one transaction. A crash
+//!   before the commit leaves no trace; after it, nothing runs again.
+//!   Chats run in parallel: a slow or failing chat never delays another.
+//! - A passing failure (the database unreachable) rolls back and retries the
+//!   update with backoff, its chat's later updates waiting behind it; after
+//!   a bounded time the user gets the apology and the update is set aside.
+//!   A bug (a panic, an error that is not passing) is set aside at once,
+//!   with the apology.
 
 use crate::context;
-use crate::db::{Db, StoredUpdate};
-use crate::dialogue::DialogueStorage;
-use crate::domain::Lang;
+use crate::db::{Db, DbError, NewItem, Next, PendingUpdate, Priority, StoredUpdate, Tx};
+use crate::dialogue::State;
 use crate::domain::time::SharedClock;
+use crate::domain::{Lang, UserId};
 use crate::error::Error;
+use crate::outbox::{Outbox, lease};
 use crate::t;
-use crate::telegram::send;
+use crate::telegram::{Api, CallError};
+use crate::work::Work;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{AllowedUpdate, Me, UpdateKind};
-use tokio::sync::Notify;
+use teloxide::types::{Me, UpdateKind};
+use tokio::sync::{Notify, Semaphore};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// Seconds a `getUpdates` long poll waits for news.
 pub const POLL_TIMEOUT: u32 = 25;
-/// An update that failed this many times (say, it crashed the process each
-/// time) is set aside so that it cannot block its chat forever.
-pub const MAX_ATTEMPTS: i64 = 3;
-const BATCH: i64 = 100;
+/// What we ask Telegram for.
+pub const ALLOWED_UPDATES: [&str; 3] = ["message", "edited_message", "callback_query"];
+/// Chats handled at the same time.
+const PARALLEL_CHATS: usize = 8;
+/// A passing failure is retried at least this many times…
+const MIN_ATTEMPTS: i64 = 6;
+/// …and for at least this long before the user gets the apology.
+const RETRY_FOR: chrono::Duration = chrono::Duration::seconds(60);
+/// …but never more often than this.
+const MAX_ATTEMPTS: i64 = 12;
+
+/// Counters for tests and metrics.
+#[derive(Default, Debug)]
+pub struct Stats {
+    pub handled: AtomicU64,
+    pub retried: AtomicU64,
+    pub set_aside: AtomicU64,
+    pub dropped_flood: AtomicU64,
+    /// Scheduled wake-ups of the processor (retries, rescans).
+    pub timers: AtomicU64,
+}
 
 pub struct Intake {
-    bot: Bot,
+    api: Api,
     db: Db,
     clock: SharedClock,
+    outbox: Outbox,
     handler: UpdateHandler<Error>,
     deps: DependencyMap,
-    wake: Notify,
+    flood_per_minute: u32,
+    /// Chats with a task, and how many more updates each was told of.
+    chats: Mutex<HashMap<i64, usize>>,
+    permits: Semaphore,
+    idle: Notify,
+    stop: CancellationToken,
+    pub stats: Arc<Stats>,
+}
+
+/// How handling a chat's next update went.
+enum Step {
+    Handled,
+    /// Nothing left (or, on PostgreSQL, another instance has the chat).
+    Nothing,
+    /// Another instance holds the chat: look again later.
+    Busy,
+    /// The next update waits (backoff) until then.
+    Wait(Instant),
+}
+
+#[derive(Deserialize)]
+struct Peek {
+    update_id: i64,
+    #[serde(flatten)]
+    rest: HashMap<String, serde_json::Value>,
 }
 
 impl Intake {
-    pub fn new(bot: Bot, db: Db, clock: SharedClock, me: Me) -> Arc<Intake> {
-        let storage = DialogueStorage::new(db.clone(), clock.clone());
-        let deps = dptree::deps![bot.clone(), db.clone(), clock.clone(), storage, me];
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        api: Api,
+        db: Db,
+        clock: SharedClock,
+        outbox: Outbox,
+        me: Me,
+        extra: DependencyMap,
+        flood_per_minute: u32,
+        stop: CancellationToken,
+    ) -> Arc<Intake> {
+        let mut deps = dptree::deps![clock.clone(), me];
+        deps.insert_container(extra);
         let handler = crate::schema::schema();
         // Fails loudly at start if a handler asks for something nobody provides.
         dptree::type_check(
             handler.sig(),
             &deps,
-            &[dptree::Type::of::<Update>(), dptree::Type::of::<Option<context::Ctx>>()],
+            &[
+                dptree::Type::of::<Update>(),
+                dptree::Type::of::<Option<context::Ctx>>(),
+                dptree::Type::of::<State>(),
+                dptree::Type::of::<Work>(),
+            ],
         );
-        Arc::new(Intake { bot, db, clock, handler, deps, wake: Notify::new() })
+        Arc::new(Intake {
+            api,
+            db,
+            clock,
+            outbox,
+            handler,
+            deps,
+            flood_per_minute,
+            chats: Mutex::new(HashMap::new()),
+            permits: Semaphore::new(PARALLEL_CHATS),
+            idle: Notify::new(),
+            stop,
+            stats: Arc::new(Stats::default()),
+        })
     }
 
-    /// Long polling until `shutdown`. Stores each update before the next
+    // ------------------------------------------------------------ polling
+
+    /// Long polling until stopped. Stores each batch before the next
     /// `getUpdates` call acknowledges it.
-    pub async fn poll(self: Arc<Self>, shutdown: CancellationToken) {
-        let mut offset: i32 = 0;
+    pub async fn poll(self: Arc<Self>) {
+        let mut offset: i64 = 0;
         let mut backoff = Duration::from_secs(1);
-        let allowed =
-            vec![AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery];
+        let mut flood = Flood::new(self.flood_per_minute);
+        let mut leader = Leadership::default();
         loop {
-            let request =
-                self.bot.get_updates().offset(offset).timeout(POLL_TIMEOUT).allowed_updates(allowed.clone());
+            if !leader.hold(&self.db).await {
+                tokio::select! {
+                    _ = self.stop.cancelled() => break,
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
+                }
+            }
             let result = tokio::select! {
-                _ = shutdown.cancelled() => break,
-                r = request.send() => r,
+                _ = self.stop.cancelled() => break,
+                r = self.api.get_updates(offset, POLL_TIMEOUT, &ALLOWED_UPDATES) => r,
             };
             let pause = match result {
-                Ok(updates) => {
+                Ok(raws) if raws.is_empty() => None,
+                Ok(raws) => {
                     backoff = Duration::from_secs(1);
-                    let stored = self.store(&updates, &mut offset).await;
-                    if !updates.is_empty() {
-                        self.wake.notify_one();
+                    match self.store(&raws, &mut flood).await {
+                        Ok(next) => {
+                            offset = offset.max(next);
+                            None
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "could not store updates; they will come again");
+                            Some(backoff)
+                        }
                     }
-                    if stored { None } else { Some(backoff) }
                 }
-                Err(teloxide::RequestError::RetryAfter(after)) => Some(after.duration()),
+                Err(CallError::Api { code: 429, retry_after, .. }) => {
+                    Some(Duration::from_secs(u64::from(retry_after.unwrap_or(1))))
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "getUpdates failed; retrying");
                     backoff = (backoff * 2).min(Duration::from_secs(30));
@@ -89,7 +187,7 @@ impl Intake {
             };
             if let Some(pause) = pause {
                 tokio::select! {
-                    _ = shutdown.cancelled() => break,
+                    _ = self.stop.cancelled() => break,
                     _ = tokio::time::sleep(pause) => {}
                 }
             }
@@ -97,170 +195,567 @@ impl Intake {
         tracing::info!("polling stopped");
     }
 
-    /// Stores a batch in order, advancing `offset` past each stored update.
-    /// Returns `false` if storage failed: the rest is not acknowledged and
-    /// comes again with the next call.
-    async fn store(&self, updates: &[Update], offset: &mut i32) -> bool {
-        for update in updates {
-            let id = i64::from(update.id.0);
-            let chat_key = chat_key(update);
-            let payload = match serde_json::to_string(update) {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::error!(update_id = id, error = %e, "update cannot be serialised; skipped");
-                    *offset = i32::try_from(id + 1).unwrap_or(i32::MAX);
-                    continue;
-                }
-            };
-            match self.db.store_update(id, chat_key, &payload, self.clock.now()).await {
-                Ok(true) => {}
-                Ok(false) => tracing::info!(update_id = id, "update delivered again; ignored"),
-                Err(e) => {
-                    tracing::error!(update_id = id, error = %e, "could not store an update; it will come again");
-                    return false;
-                }
-            }
-            *offset = i32::try_from(id + 1).unwrap_or(i32::MAX);
-        }
-        true
-    }
-
-    /// Handles stored updates until `shutdown`; then finishes the updates
-    /// already received (polling has stopped, so no more come) and returns.
-    /// `app::run` bounds how long that may take.
-    pub async fn process(self: Arc<Self>, shutdown: CancellationToken) {
-        loop {
-            let batch = match self.db.pending_updates(BATCH).await {
-                Ok(batch) => batch,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not read stored updates");
-                    Vec::new()
-                }
-            };
-            if batch.is_empty() {
-                if shutdown.is_cancelled() {
-                    break;
-                }
-                tokio::select! {
-                    _ = self.wake.notified() => {}
-                    _ = shutdown.cancelled() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                }
+    /// Stores a batch in one transaction; returns the next offset.
+    async fn store(self: &Arc<Self>, raws: &[Box<RawValue>], flood: &mut Flood) -> Result<i64, DbError> {
+        let now = self.clock.now();
+        let mut batch = Vec::with_capacity(raws.len());
+        let mut next = 0;
+        let mut warn = Vec::new();
+        for raw in raws {
+            let Ok(peek) = serde_json::from_str::<Peek>(raw.get()) else {
+                tracing::error!("an update without an update_id; skipped");
                 continue;
+            };
+            next = next.max(peek.update_id + 1);
+            let (chat_key, language) = sender_of(&peek.rest);
+            let dropped = match flood.admit(chat_key, Instant::now()) {
+                Admit::Yes => None,
+                Admit::NoWarn => {
+                    warn.push((chat_key, language));
+                    Some("flood")
+                }
+                Admit::No => Some("flood"),
+            };
+            batch.push(StoredUpdate { update_id: peek.update_id, chat_key, payload: raw.get().to_owned(), dropped });
+        }
+        let mut tx = self.db.begin().await?;
+        let mut fresh = Vec::new();
+        for u in &batch {
+            if tx.store_update(u, now).await? {
+                if u.dropped.is_some() {
+                    self.stats.dropped_flood.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    fresh.push(u.chat_key);
+                }
+            } else {
+                tracing::info!(update_id = u.update_id, "update delivered again; ignored");
             }
-            let mut order: Vec<Vec<StoredUpdate>> = Vec::new();
-            let mut by_chat: HashMap<Option<i64>, usize> = HashMap::new();
-            for update in batch {
-                let slot = *by_chat.entry(update.chat_key).or_insert_with(|| {
-                    order.push(Vec::new());
-                    order.len() - 1
-                });
-                order[slot].push(update);
+        }
+        let mut items = Vec::new();
+        for (chat, language) in warn {
+            let stored = tx.user(UserId(chat)).await?.and_then(|u| u.language);
+            items.push(text_item(chat, two_languages(stored.or(language), "flood-slow-down")));
+        }
+        let claimed = tx.enqueue(&items, self.outbox.owner(), lease(), now).await?;
+        if let Tx::Postgres(t) = &mut tx {
+            sqlx::query("SELECT pg_notify('talimger_updates', '')").execute(&mut **t).await?;
+        }
+        tx.commit().await?;
+        crate::faults::crash_point("after-store");
+        self.outbox.hand_over(claimed);
+        let mut counts: HashMap<i64, usize> = HashMap::new();
+        for chat in fresh {
+            *counts.entry(chat).or_default() += 1;
+        }
+        for (chat, n) in counts {
+            self.signal(chat, n);
+        }
+        Ok(next)
+    }
+
+    // ------------------------------------------------------------ handling
+
+    /// Handles whatever is stored and unhandled (after a restart, or when
+    /// another instance stored updates).
+    pub async fn scan(self: &Arc<Self>) {
+        match self.db.chats_with_pending(10_000).await {
+            Ok(chats) => {
+                for (chat, n) in chats {
+                    self.signal(chat, usize::try_from(n).unwrap_or(1));
+                }
             }
-            let chats = order.into_iter().map(|updates| {
-                let this = self.clone();
-                async move {
-                    let mut finished = 0;
-                    for update in updates {
-                        if this.clone().handle(update).await {
-                            finished += 1;
-                        } else {
-                            // Keep the chat's order: the rest waits for the next round.
-                            break;
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look for stored updates; trying again");
+                self.rescan_later(None, Instant::now() + Duration::from_secs(2));
+            }
+        }
+    }
+
+    /// `n` more updates of `chat` wait to be handled.
+    pub fn signal(self: &Arc<Self>, chat: i64, n: usize) {
+        let mut chats = self.chats.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match chats.get_mut(&chat) {
+            Some(count) => *count = count.saturating_add(n),
+            None => {
+                chats.insert(chat, n);
+                tokio::spawn(self.clone().run_chat(chat));
+            }
+        }
+    }
+
+    async fn run_chat(self: Arc<Self>, chat: i64) {
+        loop {
+            {
+                let mut chats = self.chats.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match chats.get_mut(&chat) {
+                    Some(count) if *count > 0 => *count -= 1,
+                    _ => {
+                        chats.remove(&chat);
+                        if chats.is_empty() {
+                            self.idle.notify_waiters();
                         }
+                        return;
                     }
-                    finished
-                }
-            });
-            let finished: usize = futures::future::join_all(chats).await.into_iter().sum();
-            if finished == 0 {
-                // Storage is failing: do not spin on the same batch.
-                tokio::select! {
-                    _ = shutdown.cancelled() => break,
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                 }
             }
+            let step = match self.permits.acquire().await {
+                Ok(_permit) => self.handle_next(chat).await,
+                Err(_) => Step::Nothing,
+            };
+            let later = match step {
+                Step::Handled => continue,
+                Step::Nothing => None,
+                Step::Busy => Some(Instant::now() + Duration::from_secs(5)),
+                Step::Wait(at) => Some(at),
+            };
+            // The rest of this chat waits: forget what we were told, and
+            // look again when it is time.
+            if let Some(count) =
+                self.chats.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_mut(&chat)
+            {
+                *count = 0;
+            }
+            if let Some(at) = later {
+                self.rescan_later(Some(chat), at);
+            }
         }
-        tracing::info!("update processing stopped");
     }
 
-    /// Handles one stored update; `false` if it stays pending (storage failed).
-    async fn handle(self: Arc<Self>, stored: StoredUpdate) -> bool {
-        let id = stored.update_id;
-        if stored.attempts >= MAX_ATTEMPTS {
-            tracing::error!(update_id = id, attempts = stored.attempts, "update failed too often; set aside");
-            return self.finish(id).await;
-        }
-        if let Err(e) = self.db.start_attempt(id).await {
-            tracing::error!(update_id = id, error = %e, "could not count an attempt; will retry");
-            return false;
-        }
-        let update: Update = match serde_json::from_str(&stored.payload) {
-            Ok(u) => u,
-            Err(e) => {
-                tracing::error!(update_id = id, error = %e, "stored update does not parse; set aside");
-                return self.finish(id).await;
-            }
-        };
-        // A task of its own, so that a panic in a handler is contained.
+    fn rescan_later(self: &Arc<Self>, chat: Option<i64>, at: Instant) {
+        self.stats.timers.fetch_add(1, Ordering::Relaxed);
         let this = self.clone();
-        let for_task = update.clone();
-        let outcome = tokio::spawn(async move { this.dispatch(for_task).await }).await;
-        let failure = match outcome {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(e) => Some(format!("handler panicked: {e}")),
-        };
-        if let Some(error) = failure {
-            tracing::error!(update_id = id, error = %error, "handler failed");
-            self.apologise(&update).await;
-        }
-        self.finish(id).await
-    }
-
-    async fn dispatch(&self, update: Update) -> Result<(), Error> {
-        let ctx = context::load(&update, &self.db, &self.clock).await?;
-        let mut deps = self.deps.clone();
-        deps.insert(ctx);
-        deps.insert(update);
-        match self.handler.dispatch(deps).await {
-            ControlFlow::Break(result) => result,
-            ControlFlow::Continue(_) => {
-                tracing::debug!("update not for us");
-                Ok(())
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = this.stop.cancelled() => return,
+                _ = tokio::time::sleep_until(at) => {}
             }
+            match chat {
+                Some(chat) => this.signal(chat, usize::MAX / 2),
+                None => this.scan().await,
+            }
+        });
+    }
+
+    /// Waits until every chat task has finished (shutdown).
+    pub async fn drained(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.chats.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty() {
+                return;
+            }
+            notified.await;
         }
     }
 
-    async fn finish(&self, id: i64) -> bool {
-        match self.db.mark_handled(id, self.clock.now()).await {
-            Ok(()) => true,
+    async fn handle_next(&self, chat: i64) -> Step {
+        let now = self.clock.now();
+        let retry_soon = || Step::Wait(Instant::now() + Duration::from_secs(1));
+        let mut tx = match self.db.begin().await {
+            Ok(tx) => tx,
             Err(e) => {
-                tracing::error!(update_id = id, error = %e, "could not mark an update handled");
-                false
+                tracing::warn!(error = %e, "could not start a transaction; retrying");
+                return retry_soon();
+            }
+        };
+        let pending = match tx.next_update_of(chat).await {
+            Ok(Next::Update(p)) => p,
+            Ok(Next::Empty) => {
+                let _ = tx.rollback().await;
+                return Step::Nothing;
+            }
+            Ok(Next::Locked) => {
+                let _ = tx.rollback().await;
+                return Step::Busy;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the next update; retrying");
+                return retry_soon();
+            }
+        };
+        if let Some(at) = pending.not_before.filter(|&at| at > now.timestamp_millis()) {
+            let _ = tx.rollback().await;
+            let wait = Duration::from_millis(u64::try_from(at - now.timestamp_millis()).unwrap_or(0));
+            return Step::Wait(Instant::now() + wait);
+        }
+        let id = pending.update_id;
+        let parsed = pending.payload.as_deref().map(serde_json::from_str::<Update>);
+        let update = match parsed {
+            Some(Ok(update)) => update,
+            failed => {
+                let kind = pending.payload.as_deref().map(kind_of).unwrap_or_default();
+                tracing::error!(update_id = id, kind, "update cannot be parsed; set aside");
+                let who = pending.payload.as_deref().and_then(private_sender);
+                drop(tx);
+                let reason = if failed.is_none() { "no payload" } else { "unparseable" };
+                return self.set_aside(&pending, who, None, reason).await;
+            }
+        };
+        match self.dispatch(tx, &pending, &update).await {
+            Ok(()) => {
+                self.stats.handled.fetch_add(1, Ordering::Relaxed);
+                Step::Handled
+            }
+            Err(Failure::Passing(reason)) => self.retry_or_give_up(&pending, &update, &reason).await,
+            Err(Failure::Bug(reason)) => {
+                tracing::error!(update_id = id, error = %reason, "handler failed; set aside");
+                self.set_aside(&pending, sender_id(&update), callback_of(&update), "bug").await
             }
         }
     }
 
-    /// A localised apology, without internals, to whoever sent the update.
-    async fn apologise(&self, update: &Update) {
-        let Some(user) = update.from() else { return };
-        let Ok(id) = i64::try_from(user.id.0) else { return };
-        let stored = self.db.user(crate::domain::UserId(id)).await.ok().flatten().and_then(|u| u.language);
-        let text = match stored.or_else(|| Lang::from_telegram(user.language_code.as_deref())) {
-            Some(lang) => t!(lang, "error-internal"),
-            None => format!("{}\n\n{}", t!(Lang::Kk, "error-internal"), t!(Lang::Ru, "error-internal")),
+    /// Loads the sender, runs the schema, and commits everything at once.
+    async fn dispatch(&self, mut tx: Tx, pending: &PendingUpdate, update: &Update) -> Result<(), Failure> {
+        let now = self.clock.now();
+        let loaded = context::load(update, &mut tx, now).await.map_err(Failure::from_db)?;
+        let (ctx, state) = match loaded {
+            Some((ctx, state)) => (Some(ctx), state),
+            None => (None, State::Idle),
         };
-        if let UpdateKind::CallbackQuery(q) = &update.kind {
-            let _ = send(self.bot.answer_callback_query(q.id.clone())).await;
+        let before = state.clone();
+        let work = Work::new(tx);
+        let mut deps = self.deps.clone();
+        deps.insert(work.clone());
+        deps.insert(update.clone());
+        deps.insert(ctx.clone());
+        deps.insert(state);
+        let handler = self.handler.clone();
+        // A task of its own, so that a panic in a handler is contained.
+        let outcome = tokio::spawn(async move {
+            match handler.dispatch(deps).await {
+                ControlFlow::Break(result) => result,
+                ControlFlow::Continue(_) => Ok(()),
+            }
+        })
+        .await;
+        let (tx, out) = work.finish().await;
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if e.is_transient() => return Err(Failure::Passing(e.to_string())),
+            Ok(Err(e)) => return Err(Failure::Bug(e.to_string())),
+            Err(e) => return Err(Failure::Bug(format!("handler panicked: {e}"))),
         }
-        if let Err(e) = send(self.bot.send_message(ChatId(id), text)).await {
-            tracing::warn!(update_id = update.id.0, error = %e, "could not send the apology");
+        let mut tx = tx.ok_or_else(|| Failure::Bug("the transaction was taken".into()))?;
+        let commit = async {
+            if let (Some(ctx), Some(state)) = (&ctx, &out.state)
+                && *state != before
+            {
+                tx.save_dialogue(ctx.user.id, state.to_stored().as_deref()).await?;
+            }
+            if !tx.finish_update(pending.update_id, None, now).await? {
+                // Handled meanwhile by someone else: not ours to commit.
+                return Ok(None);
+            }
+            let claimed = tx.enqueue(&out.items, self.outbox.owner(), lease(), now).await?;
+            let later = out.items.iter().any(|i| i.due_at.is_some_and(|d| d > now));
+            if later && let Tx::Postgres(t) = &mut tx {
+                sqlx::query("SELECT pg_notify('talimger_outbox', '')").execute(&mut **t).await?;
+            }
+            crate::faults::crash_point("before-commit");
+            tx.commit().await?;
+            crate::faults::crash_point("after-commit");
+            Ok::<_, DbError>(Some((claimed, later)))
+        };
+        let committed = commit.await.map_err(Failure::from_db)?;
+        let Some((claimed, later)) = committed else { return Ok(()) };
+        self.outbox.hand_over(claimed);
+        if later {
+            self.outbox.poke();
+        }
+        if let Some(ctx) = &ctx {
+            self.outbox.reachable(ctx.user.id.0);
+        }
+        let answer = match (out.callback, callback_of(update)) {
+            (Some(answer), _) => Some((answer.id, answer.text)),
+            // A press nobody answered still stops the client's spinner.
+            (None, Some(id)) => Some((id, None)),
+            (None, None) => None,
+        };
+        if let Some((id, text)) = answer {
+            self.answer_callback(id, text).await;
+        }
+        Ok(())
+    }
+
+    async fn retry_or_give_up(&self, pending: &PendingUpdate, update: &Update, reason: &str) -> Step {
+        let now = self.clock.now();
+        let attempts = pending.attempts + 1;
+        let received = crate::domain::time::from_millis(pending.received_at);
+        let give_up = attempts >= MAX_ATTEMPTS || (attempts >= MIN_ATTEMPTS && now - received >= RETRY_FOR);
+        if give_up {
+            tracing::error!(update_id = pending.update_id, attempts, error = %reason, "update keeps failing; set aside");
+            return self.set_aside(pending, sender_id(update), callback_of(update), "gave up").await;
+        }
+        self.stats.retried.fetch_add(1, Ordering::Relaxed);
+        let backoff = Duration::from_millis((250u64 << attempts.clamp(0, 7)).min(30_000));
+        tracing::warn!(update_id = pending.update_id, attempts, error = %reason, "passing failure; will retry");
+        let not_before = now + chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::seconds(1));
+        let stored = async {
+            let mut tx = self.db.begin().await?;
+            tx.delay_update(pending.update_id, not_before).await?;
+            tx.commit().await
+        };
+        if let Err(e) = stored.await {
+            tracing::warn!(error = %e, "could not count a failed attempt");
+        }
+        Step::Wait(Instant::now() + backoff)
+    }
+
+    /// Marks the update handled without its effects, and apologises.
+    async fn set_aside(
+        &self,
+        pending: &PendingUpdate,
+        sender: Option<i64>,
+        callback: Option<String>,
+        reason: &str,
+    ) -> Step {
+        let now = self.clock.now();
+        let stored = async {
+            let mut tx = self.db.begin().await?;
+            let mut claimed = Vec::new();
+            if tx.finish_update(pending.update_id, Some(reason), now).await?
+                && let Some(chat) = sender
+            {
+                let stored = tx.user(UserId(chat)).await?.and_then(|u| u.language);
+                let lang = stored.or_else(|| pending.payload.as_deref().and_then(language_of));
+                let item = text_item(chat, two_languages(lang, "error-internal"));
+                claimed = tx.enqueue(&[item], self.outbox.owner(), lease(), now).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, DbError>(claimed)
+        };
+        match stored.await {
+            Ok(claimed) => {
+                self.stats.set_aside.fetch_add(1, Ordering::Relaxed);
+                self.outbox.hand_over(claimed);
+                if let Some(id) = callback {
+                    self.answer_callback(id, None).await;
+                }
+                Step::Handled
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not set an update aside; retrying");
+                Step::Wait(Instant::now() + Duration::from_secs(1))
+            }
+        }
+    }
+
+    async fn answer_callback(&self, id: String, text: Option<String>) {
+        let mut params = serde_json::json!({ "callback_query_id": id });
+        if let Some(text) = text {
+            params["text"] = text.into();
+        }
+        if let Err(e) = self.api.call("answerCallbackQuery", &params.to_string(), None).await {
+            tracing::debug!(error = %e, "could not answer a button press");
         }
     }
 }
 
-/// Updates of one sender are handled in order; different senders in parallel.
-fn chat_key(update: &Update) -> Option<i64> {
-    update.from().and_then(|u| i64::try_from(u.id.0).ok()).or_else(|| update.chat().map(|c| c.id.0))
+enum Failure {
+    Passing(String),
+    Bug(String),
+}
+
+impl Failure {
+    fn from_db(e: DbError) -> Failure {
+        if e.is_transient() { Failure::Passing(e.to_string()) } else { Failure::Bug(e.to_string()) }
+    }
+}
+
+/// A message in the user's language, or in both when we do not know it.
+fn two_languages(lang: Option<Lang>, id: &str) -> String {
+    match lang {
+        Some(lang) => t!(lang, id),
+        None => format!("{}\n\n{}", t!(Lang::Kk, id), t!(Lang::Ru, id)),
+    }
+}
+
+fn text_item(chat: i64, text: String) -> NewItem {
+    NewItem {
+        chat_id: chat,
+        priority: Priority::Answer,
+        method: "sendMessage".into(),
+        payload: serde_json::json!({ "chat_id": chat, "text": text }),
+        file: None,
+        edit_of: None,
+        key: None,
+        due_at: None,
+    }
+}
+
+fn sender_id(update: &Update) -> Option<i64> {
+    let private = update.chat().is_none_or(|c| c.is_private());
+    update.from().filter(|u| !u.is_bot && private).and_then(|u| i64::try_from(u.id.0).ok())
+}
+
+fn callback_of(update: &Update) -> Option<String> {
+    match &update.kind {
+        UpdateKind::CallbackQuery(q) => Some(q.id.0.clone()),
+        _ => None,
+    }
+}
+
+/// The key a raw update's chat is handled under (its sender, else its
+/// chat; 0 for neither), and the sender's Telegram language.
+fn sender_of(rest: &HashMap<String, serde_json::Value>) -> (i64, Option<Lang>) {
+    for body in rest.values() {
+        let from = body.get("from");
+        let id = from
+            .and_then(|f| f.get("id"))
+            .or_else(|| body.get("chat").and_then(|c| c.get("id")))
+            .and_then(serde_json::Value::as_i64);
+        if let Some(id) = id {
+            let lang = from.and_then(|f| f.get("language_code")).and_then(|l| l.as_str());
+            return (id, Lang::from_telegram(lang));
+        }
+    }
+    (0, None)
+}
+
+/// The kind of an update (its second key), for logs that carry no contents.
+fn kind_of(raw: &str) -> String {
+    serde_json::from_str::<Peek>(raw)
+        .ok()
+        .and_then(|p| p.rest.keys().next().cloned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The sender of an update in a private chat, read from its raw JSON.
+fn private_sender(raw: &str) -> Option<i64> {
+    let peek = serde_json::from_str::<Peek>(raw).ok()?;
+    let body = peek.rest.values().next()?;
+    let chat_type = body.get("chat").or_else(|| body.get("message").and_then(|m| m.get("chat")));
+    let private = chat_type.and_then(|c| c.get("type")).and_then(|t| t.as_str()).is_none_or(|t| t == "private");
+    let from = body.get("from")?;
+    let is_bot = from.get("is_bot").and_then(serde_json::Value::as_bool).unwrap_or(false);
+    (private && !is_bot).then(|| from.get("id").and_then(serde_json::Value::as_i64)).flatten()
+}
+
+fn language_of(raw: &str) -> Option<Lang> {
+    let peek = serde_json::from_str::<Peek>(raw).ok()?;
+    sender_of(&peek.rest).1
+}
+
+// ------------------------------------------------------------ flood limit
+
+enum Admit {
+    Yes,
+    /// Over the limit, and the first time in a row: tell the user.
+    NoWarn,
+    No,
+}
+
+/// A token bucket per sender: `per_minute` updates a minute, as a burst too.
+struct Flood {
+    per_minute: f64,
+    senders: HashMap<i64, (f64, Instant, bool)>,
+}
+
+impl Flood {
+    fn new(per_minute: u32) -> Flood {
+        Flood { per_minute: f64::from(per_minute.max(1)), senders: HashMap::new() }
+    }
+
+    fn admit(&mut self, sender: i64, now: Instant) -> Admit {
+        if sender == 0 {
+            return Admit::Yes;
+        }
+        if self.senders.len() > 100_000 {
+            let full = self.per_minute;
+            self.senders.retain(|_, (tokens, at, _)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * full / 60.0 < full
+            });
+        }
+        let (tokens, at, warned) = self.senders.entry(sender).or_insert((self.per_minute, now, false));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_minute / 60.0).min(self.per_minute);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            *warned = false;
+            Admit::Yes
+        } else if !*warned {
+            *warned = true;
+            Admit::NoWarn
+        } else {
+            Admit::No
+        }
+    }
+}
+
+// ------------------------------------------------------------ leadership
+
+/// On PostgreSQL exactly one instance polls: the one holding a session
+/// advisory lock on a connection of its own. When it dies, its connection
+/// closes, the lock is free, and another instance takes over within
+/// seconds. SQLite has one instance, which always polls.
+#[derive(Default)]
+struct Leadership {
+    conn: Option<sqlx::PgConnection>,
+}
+
+/// The advisory lock's key (two 32-bit halves: a space of its own).
+const POLL_LOCK: (i32, i32) = (0x7461_6c69, 1);
+
+impl Leadership {
+    async fn hold(&mut self, db: &Db) -> bool {
+        use sqlx::Connection;
+        if db.backend() == crate::db::Backend::Sqlite {
+            return true;
+        }
+        if let Some(conn) = &mut self.conn {
+            if conn.ping().await.is_ok() {
+                return true;
+            }
+            tracing::warn!("lost the polling lock's connection");
+            self.conn = None;
+        }
+        let Ok(Ok(mut conn)) = tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(db.url())).await
+        else {
+            return false;
+        };
+        let got: Result<bool, _> = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
+            .bind(POLL_LOCK.0)
+            .bind(POLL_LOCK.1)
+            .fetch_one(&mut conn)
+            .await;
+        if got.unwrap_or(false) {
+            tracing::info!("this instance polls Telegram");
+            self.conn = Some(conn);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flooder_is_warned_once_and_recovers() {
+        let mut flood = Flood::new(3);
+        let t0 = Instant::now();
+        assert!(matches!(flood.admit(7, t0), Admit::Yes));
+        assert!(matches!(flood.admit(7, t0), Admit::Yes));
+        assert!(matches!(flood.admit(7, t0), Admit::Yes));
+        assert!(matches!(flood.admit(7, t0), Admit::NoWarn));
+        assert!(matches!(flood.admit(7, t0), Admit::No));
+        assert!(matches!(flood.admit(8, t0), Admit::Yes), "others are not affected");
+        assert!(matches!(flood.admit(7, t0 + Duration::from_secs(20)), Admit::Yes), "a token a 20 s");
+        assert!(matches!(flood.admit(7, t0 + Duration::from_secs(20)), Admit::NoWarn));
+    }
+
+    #[test]
+    fn raw_updates_tell_their_sender() {
+        let raw = r#"{"update_id":5,"message":{"message_id":1,"date":0,"chat":{"id":42,"type":"private"},
+            "from":{"id":42,"is_bot":false,"first_name":"A","language_code":"kk"},"text":"hi"}}"#;
+        let peek: Peek = serde_json::from_str(raw).expect("parses");
+        assert_eq!(sender_of(&peek.rest), (42, Some(Lang::Kk)));
+        assert_eq!(kind_of(raw), "message");
+        assert_eq!(private_sender(raw), Some(42));
+        let channel = r#"{"update_id":6,"channel_post":{"message_id":1,"date":0,"chat":{"id":-100,"type":"channel"}}}"#;
+        let peek: Peek = serde_json::from_str(channel).expect("parses");
+        assert_eq!(sender_of(&peek.rest), (-100, None));
+        assert_eq!(private_sender(channel), None);
+    }
 }

@@ -6,15 +6,22 @@ use crate::domain::{DistrictId, Lang, SchoolId};
 use crate::t;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+/// A button's meaning: one variant per feature, each with its own type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
     Lang(Lang),
-    InviteMentor,
-    InviteCoordinator,
-    InviteStudent,
-    InviteClass,
-    ClassUses(u32),
-    ClassDays(u32),
+    Invite(InviteCb),
+}
+
+/// The buttons of the `/invite` flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteCb {
+    Mentor,
+    Coordinator,
+    Student,
+    Class,
+    Uses(u32),
+    Days(u32),
     District(DistrictId),
     School(SchoolId),
 }
@@ -24,14 +31,16 @@ impl Callback {
     pub fn encode(self) -> String {
         match self {
             Callback::Lang(l) => format!("l:{}", l.code()),
-            Callback::InviteMentor => "i:m".into(),
-            Callback::InviteCoordinator => "i:c".into(),
-            Callback::InviteStudent => "i:s".into(),
-            Callback::InviteClass => "i:k".into(),
-            Callback::ClassUses(n) => format!("u:{n}"),
-            Callback::ClassDays(n) => format!("d:{n}"),
-            Callback::District(d) => format!("D:{}", d.0),
-            Callback::School(s) => format!("S:{}", s.0),
+            Callback::Invite(cb) => match cb {
+                InviteCb::Mentor => "i:m".into(),
+                InviteCb::Coordinator => "i:c".into(),
+                InviteCb::Student => "i:s".into(),
+                InviteCb::Class => "i:k".into(),
+                InviteCb::Uses(n) => format!("u:{n}"),
+                InviteCb::Days(n) => format!("d:{n}"),
+                InviteCb::District(d) => format!("D:{}", d.0),
+                InviteCb::School(s) => format!("S:{}", s.0),
+            },
         }
     }
 
@@ -39,18 +48,19 @@ impl Callback {
         let (tag, value) = data.split_once(':')?;
         let number = || value.parse::<u32>().ok().filter(|n| value == n.to_string());
         let id = || value.parse::<i64>().ok().filter(|n| *n > 0 && value == n.to_string());
-        Some(match (tag, value) {
-            ("l", v) => Callback::Lang(v.parse().ok()?),
-            ("i", "m") => Callback::InviteMentor,
-            ("i", "c") => Callback::InviteCoordinator,
-            ("i", "s") => Callback::InviteStudent,
-            ("i", "k") => Callback::InviteClass,
-            ("u", _) => Callback::ClassUses(number()?),
-            ("d", _) => Callback::ClassDays(number()?),
-            ("D", _) => Callback::District(DistrictId(id()?)),
-            ("S", _) => Callback::School(SchoolId(id()?)),
-            _ => return None,
-        })
+        let invite = |cb| Some(Callback::Invite(cb));
+        match (tag, value) {
+            ("l", v) => Some(Callback::Lang(v.parse().ok()?)),
+            ("i", "m") => invite(InviteCb::Mentor),
+            ("i", "c") => invite(InviteCb::Coordinator),
+            ("i", "s") => invite(InviteCb::Student),
+            ("i", "k") => invite(InviteCb::Class),
+            ("u", _) => invite(InviteCb::Uses(number()?)),
+            ("d", _) => invite(InviteCb::Days(number()?)),
+            ("D", _) => invite(InviteCb::District(DistrictId(id()?))),
+            ("S", _) => invite(InviteCb::School(SchoolId(id()?))),
+            _ => None,
+        }
     }
 }
 
@@ -80,14 +90,14 @@ mod tests {
         let all = [
             Callback::Lang(Lang::Kk),
             Callback::Lang(Lang::Ru),
-            Callback::InviteMentor,
-            Callback::InviteCoordinator,
-            Callback::InviteStudent,
-            Callback::InviteClass,
-            Callback::ClassUses(u32::MAX),
-            Callback::ClassDays(7),
-            Callback::District(DistrictId(i64::MAX)),
-            Callback::School(SchoolId(5)),
+            Callback::Invite(InviteCb::Mentor),
+            Callback::Invite(InviteCb::Coordinator),
+            Callback::Invite(InviteCb::Student),
+            Callback::Invite(InviteCb::Class),
+            Callback::Invite(InviteCb::Uses(u32::MAX)),
+            Callback::Invite(InviteCb::Days(7)),
+            Callback::Invite(InviteCb::District(DistrictId(i64::MAX))),
+            Callback::Invite(InviteCb::School(SchoolId(5))),
         ];
         for cb in all {
             assert!(cb.encode().len() <= 64);

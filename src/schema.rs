@@ -1,25 +1,30 @@
-//! The one dptree tree: who the sender is, their dialogue, then a branch
-//! per kind of input. Handlers live in `handlers/`, one file per feature.
+//! The one dptree tree: who the sender is, then a branch per kind of
+//! input, and a sub-tree per feature. Handlers live in `handlers/`.
 
 use crate::commands::Command;
 use crate::context::Ctx;
-use crate::dialogue::{DialogueStorage, State};
 use crate::error::Error;
-use crate::handlers::{fallback, invite, onboarding};
+use crate::handlers::{Env, fallback, invite, onboarding};
 use crate::keyboards::Callback;
 use dptree::case;
-use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
+use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
+use teloxide::types::Me;
 
 pub fn schema() -> UpdateHandler<Error> {
     dptree::entry()
         // The intake loads the sender before dispatching (`Option<Ctx>`);
         // updates without one (channels, groups, bots) stop here.
         .filter_map(|ctx: Option<Ctx>| ctx)
-        .enter_dialogue::<Update, DialogueStorage, State>()
         .branch(language_buttons())
         .branch(dptree::filter(|ctx: Ctx| ctx.lang.is_none()).branch(language_unknown()))
-        .branch(dptree::filter_map(|ctx: Ctx| ctx.lang).branch(messages()).branch(edits()).branch(buttons()))
+        .branch(
+            dptree::filter_map(|ctx: Ctx| ctx.lang)
+                .map(Env::new)
+                .branch(messages())
+                .branch(edits())
+                .branch(buttons()),
+        )
 }
 
 fn callback_data(q: CallbackQuery) -> Option<Callback> {
@@ -42,21 +47,22 @@ fn language_unknown() -> UpdateHandler<Error> {
         .branch(Update::filter_callback_query().endpoint(fallback::stale_button))
 }
 
+/// Commands, in text or in a caption, in any letter case (`commands::parse`).
 fn commands() -> UpdateHandler<Error> {
-    teloxide::filter_command::<Command, _>()
+    dptree::filter_map(|msg: Message, me: Me| crate::commands::parse(&msg, &me))
         // `/cancel` first: it leaves any flow, whatever the state.
         .branch(case![Command::Cancel].endpoint(fallback::cancel))
         .branch(case![Command::Start(code)].endpoint(onboarding::start))
         .branch(case![Command::Help].endpoint(onboarding::help))
         .branch(case![Command::Language].endpoint(onboarding::language_menu))
-        .branch(case![Command::Invite(args)].map(invite::Env::new).endpoint(invite::command))
+        .branch(case![Command::Invite(args)].endpoint(invite::command))
 }
 
 fn messages() -> UpdateHandler<Error> {
     Update::filter_message()
         .branch(commands())
-        .branch(dptree::filter(|msg: Message| fallback::is_command(&msg)).endpoint(fallback::unknown_command))
-        .branch(dptree::filter(invite::awaits_text).map(invite::Env::new).endpoint(invite::text_answer))
+        .branch(dptree::filter(|msg: Message| msg.text().is_some_and(|t| t.starts_with('/'))).endpoint(fallback::unknown_command))
+        .branch(invite::typed_answers())
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
         .endpoint(fallback::unsupported)
 }
@@ -65,9 +71,16 @@ fn edits() -> UpdateHandler<Error> {
     Update::filter_edited_message().endpoint(fallback::edited)
 }
 
+/// A press is routed to its feature's sub-tree, which accepts it only for
+/// the right role in the right step; everything else — garbage, forged
+/// data, a stale button, a button on a deleted message — is answered with
+/// a toast and changes nothing.
 fn buttons() -> UpdateHandler<Error> {
     Update::filter_callback_query()
-        .branch(dptree::filter_map(callback_data).map(invite::Env::new).endpoint(invite::button_pressed))
-        // Garbage or forged data: answered, nothing changes.
+        .branch(
+            dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
+                .filter_map(callback_data)
+                .branch(case![Callback::Invite(cb)].branch(invite::buttons())),
+        )
         .endpoint(fallback::stale_button)
 }

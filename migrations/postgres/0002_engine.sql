@@ -39,7 +39,7 @@ CREATE TABLE outbox (
     file_name   TEXT,
     -- An edit of a message the outbox has not sent yet: its message id is
     -- taken from that item once it is sent.
-    edit_of     BIGINT  REFERENCES outbox (id),
+    edit_of     BIGINT,
     -- A name to cancel or replace a pending item by (e.g. a reminder).
     key         TEXT,
     due_at      BIGINT  NOT NULL,

@@ -1,20 +1,35 @@
-//! Every SQL statement of the bot. One API over SQLite and PostgreSQL: the
-//! queries are written once in the dialect both share (`$n` parameters,
-//! `ON CONFLICT`, `RETURNING`, BIGINT milliseconds for instants); the
-//! schemas live in `migrations/sqlite` and `migrations/postgres`.
+//! Every SQL statement of the bot, over SQLite and PostgreSQL.
+//!
+//! sqlx's concrete drivers, not its `Any` layer: rows decode into typed
+//! structs, strictly, and each backend keeps what only it has (row locks,
+//! advisory locks, `LISTEN/NOTIFY`). Where the SQL is the same, one
+//! implementation is compiled for both by [`on!`], which expands the same
+//! code once per backend; where it must differ, the two statements stand
+//! side by side in one function. The schemas live in `migrations/sqlite`
+//! and `migrations/postgres`.
+//!
+//! The unit of work is a [`Tx`]: the intake handles each update inside one,
+//! and every query is a method on it. [`Db`] opens them, and offers the
+//! few reads and writes that happen outside an update (the command line,
+//! start-up, the outbox sender) as single-statement calls.
 
-mod dialogues;
 mod invites;
 mod org;
+mod outbox;
 mod updates;
 mod users;
 
 pub use invites::{Joined, NewInvite, RedeemOutcome};
-pub use updates::StoredUpdate;
+pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, Upload};
+pub use updates::{Next, PendingUpdate, StoredUpdate};
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -34,16 +49,119 @@ pub enum DbError {
     Sql(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value this version does not know (an unknown enum value):
+    /// a bug or a newer schema, never silently read as "nothing".
+    #[error("unexpected value in the database: {0}")]
+    Corrupt(String),
+    #[error("the database is unavailable (simulated outage)")]
+    Outage,
+}
+
+impl DbError {
+    /// A failure that may pass by itself (a lost connection, a busy or
+    /// restarting server), as opposed to a bug. The intake retries the
+    /// first kind and sets the second aside at once.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DbError::Outage => true,
+            DbError::Sql(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Protocol(_) => true,
+                sqlx::Error::Database(db) => {
+                    let code = db.code().unwrap_or_default();
+                    // SQLite: 5 SQLITE_BUSY, 6 SQLITE_LOCKED (and their extended codes).
+                    // PostgreSQL: 08 connection, 40001 serialization, 40P01 deadlock,
+                    // 53 resources, 57P0x shutdown, 55P03 lock not available.
+                    let sqlite_busy = code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+                    sqlite_busy
+                        || code.starts_with("08")
+                        || code.starts_with("53")
+                        || code.starts_with("57P0")
+                        || matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+                }
+                _ => false,
+            },
+            DbError::UnsupportedUrl(_) | DbError::Migrate(_) | DbError::Corrupt(_) => false,
+        }
+    }
+
+    /// A unique or foreign-key violation: a domain outcome for the caller
+    /// to map (someone was faster), never an apology.
+    pub fn is_constraint_violation(&self) -> bool {
+        match self {
+            DbError::Sql(sqlx::Error::Database(db)) => {
+                matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation | sqlx::error::ErrorKind::ForeignKeyViolation)
+            }
+            _ => false,
+        }
+    }
 }
 
 pub type DbResult<T> = Result<T, DbError>;
 
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
 /// The storage handle every part of the bot shares (cheap to clone).
 #[derive(Clone)]
 pub struct Db {
-    pool: AnyPool,
-    backend: Backend,
+    pool: Pool,
+    url: String,
+    /// Until when (ms since the epoch, wall clock) new transactions fail:
+    /// a database outage that tests can cause on either backend.
+    outage_until: Arc<AtomicI64>,
 }
+
+/// One transaction. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs the same code on whichever backend a [`Tx`] is on: `$c` is the
+/// connection (`&mut SqliteConnection` or `&mut PgConnection`). The body is
+/// compiled once per backend, so it must be valid for both.
+macro_rules! on {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c: &mut sqlx::SqliteConnection = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $c: &mut sqlx::PgConnection = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on;
+
+/// `Db` methods that run one `Tx` method in a transaction of their own
+/// (for the command line, start-up and tests).
+macro_rules! autocommit {
+    ($($(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty;)*) => {
+        impl $crate::db::Db {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> $crate::db::DbResult<$ret> {
+                    let mut tx = self.begin().await?;
+                    let result = tx.$name($($arg),*).await?;
+                    tx.commit().await?;
+                    Ok(result)
+                }
+            )*
+        }
+    };
+}
+pub(crate) use autocommit;
 
 impl Backend {
     pub fn of_url(url: &str) -> Result<Backend, DbError> {
@@ -75,73 +193,96 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// How long opening a database may take before it is given up.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Db {
-    /// Opens the database; a SQLite file is created when missing.
+    /// Opens the database; a SQLite file is created when missing. An
+    /// unreachable server fails within [`CONNECT_TIMEOUT`].
     pub async fn connect(url: &str) -> DbResult<Db> {
-        sqlx::any::install_default_drivers();
-        let backend = Backend::of_url(url)?;
-        let url = match backend {
-            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode=rwc")
+        let pool = match Backend::of_url(url)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    // WAL lets readers work beside the one writer; the busy
+                    // timeout makes a second writer wait instead of failing.
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30))
+                    // Deleted content (an update's payload, a sent message's
+                    // text) is overwritten, not left readable in the file.
+                    .pragma("secure_delete", "ON");
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?;
+                Pool::Sqlite(pool)
             }
-            _ => url.to_owned(),
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_with(options);
+                let pool = tokio::time::timeout(CONNECT_TIMEOUT, pool)
+                    .await
+                    .map_err(|_| DbError::Sql(sqlx::Error::PoolTimedOut))??;
+                Pool::Postgres(pool)
+            }
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 10,
-            })
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work beside the one writer; the busy
-                        // timeout makes a second writer wait instead of failing.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 30000",
-                            "PRAGMA synchronous = NORMAL",
-                        ] {
-                            conn.execute(pragma).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, url: url.to_owned(), outage_until: Arc::new(AtomicI64::new(0)) })
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The URL this database was opened with (for a second connection).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(crate) fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(p) => Some(p),
+            Pool::Sqlite(_) => None,
+        }
     }
 
     fn migrator(&self) -> &'static Migrator {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         }
     }
 
-    /// Applies the migrations not yet applied; safe to run from several
-    /// instances at once on PostgreSQL (it takes an advisory lock).
+    /// Applies the migrations not yet applied (safe from several instances
+    /// at once on PostgreSQL: sqlx takes an advisory lock), then fills in
+    /// what SQL cannot compute (the case-folded keys of place names).
     pub async fn migrate(&self) -> DbResult<()> {
-        self.migrator().run(&self.pool).await?;
-        Ok(())
+        match &self.pool {
+            Pool::Sqlite(p) => self.migrator().run(p).await?,
+            Pool::Postgres(p) => self.migrator().run(p).await?,
+        }
+        let mut tx = self.begin().await?;
+        tx.fill_place_keys().await?;
+        tx.commit().await
     }
 
     /// Descriptions of the migrations this binary has and the database lacks.
     pub async fn pending_migrations(&self) -> DbResult<Vec<String>> {
+        const APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success = TRUE";
         // An error here means the bookkeeping table does not exist yet:
         // nothing has been applied.
-        let applied: Vec<i64> =
-            sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_all(&self.pool)
-                .await
-                .unwrap_or_default();
+        let applied: Vec<i64> = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(APPLIED).fetch_all(p).await.unwrap_or_default(),
+            Pool::Postgres(p) => sqlx::query_scalar(APPLIED).fetch_all(p).await.unwrap_or_default(),
+        };
         Ok(self
             .migrator()
             .iter()
@@ -154,23 +295,82 @@ impl Db {
         self.migrator().iter().count()
     }
 
-    /// A transaction that will write. On SQLite it takes the write lock at
-    /// once (`BEGIN IMMEDIATE`), so it waits for other writers under the busy
-    /// timeout instead of failing with "database is locked" when a read
-    /// would later have to be upgraded.
-    pub(crate) async fn begin_write(&self) -> DbResult<Transaction<'static, Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+    /// A transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so that it waits for other writers under the
+    /// busy timeout instead of failing with "database is locked" when a
+    /// read would later have to be upgraded to a write.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        if self.outage_until.load(Ordering::Relaxed) > chrono::Utc::now().timestamp_millis() {
+            return Err(DbError::Outage);
+        }
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
+    /// Makes every new transaction fail for `duration`, as if the database
+    /// were unreachable. For tests of the retry paths; never used by the bot.
+    #[doc(hidden)]
+    pub fn simulate_outage(&self, duration: Duration) {
+        let until = chrono::Utc::now().timestamp_millis() + i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+        self.outage_until.store(until, Ordering::Relaxed);
+    }
+
+    /// SQLite: moves the write-ahead log into the database file and empties
+    /// it, so that erased contents do not linger in the log.
+    pub async fn checkpoint(&self) -> DbResult<()> {
+        if let Pool::Sqlite(p) = &self.pool {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(p).await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
     }
 }
 
-pub(crate) fn opt_id<T>(row: &AnyRow, col: &str, wrap: fn(i64) -> T) -> Result<Option<T>, sqlx::Error> {
-    use sqlx::Row;
-    Ok(row.try_get::<Option<i64>, _>(col)?.map(wrap))
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    /// A statement without parameters or results (savepoints).
+    pub(crate) async fn execute(&mut self, sql: &'static str) -> DbResult<()> {
+        on!(self, c => sqlx::query(sql).execute(c).await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A stored enum value that must be one this version knows.
+pub(crate) fn strict<T: FromStr>(what: &str, raw: &str) -> DbResult<T> {
+    raw.parse().map_err(|_| DbError::Corrupt(format!("{what} {raw:?}")))
+}
+
+pub(crate) fn strict_opt<T: FromStr>(what: &str, raw: Option<String>) -> DbResult<Option<T>> {
+    raw.map(|r| strict(what, &r)).transpose()
 }

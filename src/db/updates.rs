@@ -1,96 +1,175 @@
-//! The durable inbox of Telegram updates (see `intake`).
+//! The durable inbox of Telegram updates (see `intake`): stored before
+//! they are acknowledged, handled once, each inside the transaction that
+//! also holds its effects.
 
-use super::{Db, DbResult};
+use super::{Db, DbResult, Tx, autocommit, on};
 use chrono::{DateTime, Utc};
 
+/// An update as it arrives, before storing.
 #[derive(Debug, Clone)]
 pub struct StoredUpdate {
     pub update_id: i64,
-    pub chat_key: Option<i64>,
+    /// The sender (or chat) whose updates are handled in order; 0 for none.
+    pub chat_key: i64,
+    /// The JSON exactly as Telegram sent it.
     pub payload: String,
-    pub attempts: i64,
+    /// `Some(reason)`: dropped on arrival (the flood limit), stored as handled.
+    pub dropped: Option<&'static str>,
 }
 
-impl Db {
+/// The oldest unhandled update of a chat.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingUpdate {
+    pub update_id: i64,
+    pub payload: Option<String>,
+    pub attempts: i64,
+    pub received_at: i64,
+    pub not_before: Option<i64>,
+}
+
+/// What a chat has next.
+#[derive(Debug)]
+pub enum Next {
+    Update(PendingUpdate),
+    Empty,
+    /// Another instance is handling this chat right now.
+    Locked,
+}
+
+impl Tx {
     /// Stores an update before it is acknowledged. Returns `false` when this
     /// `update_id` was seen before (Telegram delivered it twice).
-    pub async fn store_update(
-        &self,
-        update_id: i64,
-        chat_key: Option<i64>,
-        payload: &str,
-        now: DateTime<Utc>,
-    ) -> DbResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO updates (update_id, chat_key, payload, received_at) VALUES ($1, $2, $3, $4)
+    pub async fn store_update(&mut self, u: &StoredUpdate, now: DateTime<Utc>) -> DbResult<bool> {
+        let now = now.timestamp_millis();
+        let (payload, handled_at) = match u.dropped {
+            None => (Some(u.payload.as_str()), None),
+            Some(_) => (None, Some(now)),
+        };
+        let done = on!(self, c => sqlx::query(
+            "INSERT INTO updates (update_id, chat_key, payload, received_at, handled_at, failure)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (update_id) DO NOTHING",
         )
-        .bind(update_id)
-        .bind(chat_key)
+        .bind(u.update_id)
+        .bind(u.chat_key)
         .bind(payload)
-        .bind(now.timestamp_millis())
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(now)
+        .bind(handled_at)
+        .bind(u.dropped)
+        .execute(c)
+        .await?
+            .rows_affected());
+        Ok(done == 1)
     }
 
-    /// Updates stored but not yet handled, oldest first.
-    pub async fn pending_updates(&self, limit: i64) -> DbResult<Vec<StoredUpdate>> {
-        let rows: Vec<(i64, Option<i64>, Option<String>, i64)> = sqlx::query_as(
-            "SELECT update_id, chat_key, payload, attempts FROM updates
-             WHERE handled_at IS NULL ORDER BY update_id LIMIT $1",
+    /// The chat's oldest unhandled update. On PostgreSQL the chat is
+    /// first locked for this transaction (`pg_try_advisory_xact_lock`): if
+    /// another instance holds it, [`Next::Locked`] — that instance is on it.
+    pub async fn next_update_of(&mut self, chat_key: i64) -> DbResult<Next> {
+        if let Tx::Postgres(t) = self {
+            let ours: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+                .bind(chat_key)
+                .fetch_one(&mut **t)
+                .await?;
+            if !ours {
+                return Ok(Next::Locked);
+            }
+        }
+        let next: Option<PendingUpdate> = on!(self, c => sqlx::query_as(
+            "SELECT update_id, payload, attempts, received_at, not_before FROM updates
+             WHERE chat_key = $1 AND handled_at IS NULL ORDER BY update_id LIMIT 1",
+        )
+        .bind(chat_key)
+        .fetch_optional(c)
+        .await?);
+        Ok(next.map_or(Next::Empty, Next::Update))
+    }
+
+    /// Marks an update handled and erases its contents. `failure`: why it
+    /// was set aside instead. `false` if it was handled already.
+    pub async fn finish_update(&mut self, update_id: i64, failure: Option<&str>, now: DateTime<Utc>) -> DbResult<bool> {
+        let done = on!(self, c => sqlx::query(
+            "UPDATE updates SET handled_at = $2, payload = NULL, failure = $3
+             WHERE update_id = $1 AND handled_at IS NULL",
+        )
+        .bind(update_id)
+        .bind(now.timestamp_millis())
+        .bind(failure)
+        .execute(c)
+        .await?
+            .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// A passing failure: count it, and wait until `not_before`.
+    pub async fn delay_update(&mut self, update_id: i64, not_before: DateTime<Utc>) -> DbResult<()> {
+        on!(self, c => sqlx::query(
+            "UPDATE updates SET attempts = attempts + 1, not_before = $2 WHERE update_id = $1 AND handled_at IS NULL",
+        )
+        .bind(update_id)
+        .bind(not_before.timestamp_millis())
+        .execute(c)
+        .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Chats with unhandled updates, and how many each has.
+    pub async fn chats_with_pending(&mut self, limit: i64) -> DbResult<Vec<(i64, i64)>> {
+        Ok(on!(self, c => sqlx::query_as(
+            "SELECT chat_key, COUNT(*) FROM updates WHERE handled_at IS NULL
+             GROUP BY chat_key ORDER BY MIN(update_id) LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(update_id, chat_key, payload, attempts)| StoredUpdate {
-                update_id,
-                chat_key,
-                payload: payload.unwrap_or_default(),
-                attempts,
-            })
-            .collect())
-    }
-
-    /// Counts an attempt before handling starts, so that an update that
-    /// crashes the process again and again is eventually set aside.
-    pub async fn start_attempt(&self, update_id: i64) -> DbResult<()> {
-        sqlx::query("UPDATE updates SET attempts = attempts + 1 WHERE update_id = $1")
-            .bind(update_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Marks an update handled and forgets its contents.
-    pub async fn mark_handled(&self, update_id: i64, now: DateTime<Utc>) -> DbResult<()> {
-        sqlx::query("UPDATE updates SET handled_at = $2, payload = NULL WHERE update_id = $1")
-            .bind(update_id)
-            .bind(now.timestamp_millis())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        .fetch_all(c)
+        .await?))
     }
 
     /// `None`: never received; `Some(false)`: stored, not yet handled.
-    pub async fn update_handled(&self, update_id: i64) -> DbResult<Option<bool>> {
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT handled_at FROM updates WHERE update_id = $1")
-                .bind(update_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(h,)| h.is_some()))
+    pub async fn update_handled(&mut self, update_id: i64) -> DbResult<Option<bool>> {
+        let row: Option<Option<i64>> = on!(self, c => sqlx::query_scalar("SELECT handled_at FROM updates WHERE update_id = $1")
+            .bind(update_id)
+            .fetch_optional(c)
+            .await?);
+        Ok(row.map(|h| h.is_some()))
+    }
+
+    /// Why an update was set aside (`None`: handled normally, or not yet).
+    pub async fn update_failure(&mut self, update_id: i64) -> DbResult<Option<String>> {
+        let row: Option<Option<String>> = on!(self, c => sqlx::query_scalar("SELECT failure FROM updates WHERE update_id = $1")
+            .bind(update_id)
+            .fetch_optional(c)
+            .await?);
+        Ok(row.flatten())
     }
 
     /// Forgets the ids of updates handled before `before` (they cannot be
     /// re-delivered any more: Telegram keeps updates for 24 hours).
-    pub async fn prune_updates(&self, before: DateTime<Utc>) -> DbResult<u64> {
-        Ok(sqlx::query("DELETE FROM updates WHERE handled_at IS NOT NULL AND handled_at < $1")
+    pub async fn prune_updates(&mut self, before: DateTime<Utc>) -> DbResult<u64> {
+        Ok(on!(self, c => sqlx::query("DELETE FROM updates WHERE handled_at IS NOT NULL AND handled_at < $1")
             .bind(before.timestamp_millis())
-            .execute(&self.pool)
+            .execute(c)
             .await?
-            .rows_affected())
+            .rows_affected()))
+    }
+}
+
+autocommit! {
+    fn update_handled(&self, update_id: i64) -> Option<bool>;
+    fn update_failure(&self, update_id: i64) -> Option<String>;
+    fn prune_updates(&self, before: DateTime<Utc>) -> u64;
+    fn chats_with_pending(&self, limit: i64) -> Vec<(i64, i64)>;
+}
+
+impl Db {
+    /// Stores a batch in one transaction; for each update, whether it was new.
+    pub async fn store_updates(&self, batch: &[StoredUpdate], now: DateTime<Utc>) -> DbResult<Vec<bool>> {
+        let mut tx = self.begin().await?;
+        let mut fresh = Vec::with_capacity(batch.len());
+        for u in batch {
+            fresh.push(tx.store_update(u, now).await?);
+        }
+        tx.commit().await?;
+        Ok(fresh)
     }
 }

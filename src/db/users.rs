@@ -1,68 +1,110 @@
-use super::{Db, DbResult, opt_id};
+//! People the bot has met, their links, and their dialogue state.
+
+use super::{DbResult, Tx, autocommit, on, strict_opt};
 use crate::domain::{DistrictId, Lang, Profile, Role, SchoolId, User, UserId};
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 pub(crate) const USER_COLUMNS: &str =
     "id, first_name, last_name, username, language, role, district_id, school_id";
 
-pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: UserId(row.try_get("id")?),
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        username: row.try_get("username")?,
-        language: row.try_get::<Option<String>, _>("language")?.and_then(|l| l.parse().ok()),
-        role: row.try_get::<Option<String>, _>("role")?.and_then(|r| r.parse().ok()),
-        district_id: opt_id(row, "district_id", DistrictId)?,
-        school_id: opt_id(row, "school_id", SchoolId)?,
-    })
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    first_name: String,
+    last_name: Option<String>,
+    username: Option<String>,
+    language: Option<String>,
+    role: Option<String>,
+    district_id: Option<i64>,
+    school_id: Option<i64>,
 }
 
-impl Db {
-    /// Records (or refreshes) what Telegram says about a user and returns
-    /// the stored user.
-    pub async fn upsert_profile(&self, p: &Profile, now: DateTime<Utc>) -> DbResult<User> {
+impl UserRow {
+    pub(crate) fn into_user(self) -> DbResult<User> {
+        Ok(User {
+            id: UserId(self.id),
+            first_name: self.first_name,
+            last_name: self.last_name,
+            username: self.username,
+            language: strict_opt::<Lang>("language", self.language)?,
+            role: strict_opt::<Role>("role", self.role)?,
+            district_id: self.district_id.map(DistrictId),
+            school_id: self.school_id.map(SchoolId),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SenderRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    dialogue: Option<String>,
+}
+
+impl Tx {
+    /// Records (or refreshes) what Telegram says about the sender of an
+    /// update and returns the stored user with their raw dialogue state.
+    /// A user who writes can be reached again: the unreachable mark goes.
+    pub async fn upsert_sender(&mut self, p: &Profile, now: DateTime<Utc>) -> DbResult<(User, Option<String>)> {
         let sql = format!(
             "INSERT INTO users (id, first_name, last_name, username, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5)
              ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
                  last_name = excluded.last_name, username = excluded.username,
-                 updated_at = excluded.updated_at
-             RETURNING {USER_COLUMNS}"
+                 updated_at = excluded.updated_at, unreachable_at = NULL
+             RETURNING {USER_COLUMNS}, dialogue"
         );
-        let row = sqlx::query(&sql)
+        let row: SenderRow = on!(self, c => sqlx::query_as(&sql)
             .bind(p.id.0)
             .bind(&p.first_name)
             .bind(&p.last_name)
             .bind(&p.username)
             .bind(now.timestamp_millis())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(user_from_row(&row)?)
+            .fetch_one(c)
+            .await?);
+        Ok((row.user.into_user()?, row.dialogue))
     }
 
-    pub async fn user(&self, id: UserId) -> DbResult<Option<User>> {
+    pub async fn user(&mut self, id: UserId) -> DbResult<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id.0).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(user_from_row).transpose()?)
+        let row: Option<UserRow> = on!(self, c => sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await?);
+        row.map(UserRow::into_user).transpose()
     }
 
-    pub async fn set_language(&self, id: UserId, lang: Lang, now: DateTime<Utc>) -> DbResult<()> {
-        sqlx::query("UPDATE users SET language = $2, updated_at = $3 WHERE id = $1")
+    pub async fn set_language(&mut self, id: UserId, lang: Lang, now: DateTime<Utc>) -> DbResult<()> {
+        on!(self, c => sqlx::query("UPDATE users SET language = $2, updated_at = $3 WHERE id = $1")
             .bind(id.0)
             .bind(lang.code())
             .bind(now.timestamp_millis())
-            .execute(&self.pool)
-            .await?;
+            .execute(c)
+            .await?
+            .rows_affected());
         Ok(())
+    }
+
+    /// Stores a chat's dialogue state (`None`: no flow in progress).
+    pub async fn save_dialogue(&mut self, id: UserId, state: Option<&str>) -> DbResult<()> {
+        on!(self, c => sqlx::query("UPDATE users SET dialogue = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(state)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn dialogue_of(&mut self, id: UserId) -> DbResult<Option<String>> {
+        let row: Option<Option<String>> = on!(self, c => sqlx::query_scalar("SELECT dialogue FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
+        Ok(row.flatten())
     }
 
     /// Makes a Telegram id a coordinator (operators' `TALIMGER_ADMINS`).
     /// Someone who already holds another role keeps it; that role is returned.
-    pub async fn make_coordinator(&self, id: UserId, now: DateTime<Utc>) -> DbResult<Option<Role>> {
-        let row = sqlx::query(
+    pub async fn make_coordinator(&mut self, id: UserId, now: DateTime<Utc>) -> DbResult<Option<Role>> {
+        let made: Option<String> = on!(self, c => sqlx::query_scalar(
             "INSERT INTO users (id, first_name, role, created_at, updated_at)
              VALUES ($1, '', 'coordinator', $2, $2)
              ON CONFLICT (id) DO UPDATE SET role = 'coordinator', updated_at = excluded.updated_at
@@ -71,49 +113,82 @@ impl Db {
         )
         .bind(id.0)
         .bind(now.timestamp_millis())
-        .fetch_optional(&self.pool)
-        .await?;
-        if row.is_some() {
+        .fetch_optional(c)
+        .await?);
+        if made.is_some() {
             return Ok(Some(Role::Coordinator));
         }
         Ok(self.user(id).await?.and_then(|u| u.role))
     }
 
     /// The active mentor of a student.
-    pub async fn mentor_of(&self, student: UserId) -> DbResult<Option<User>> {
+    pub async fn mentor_of(&mut self, student: UserId) -> DbResult<Option<User>> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users
              WHERE id = (SELECT mentor_id FROM mentor_students WHERE student_id = $1)"
         );
-        let row = sqlx::query(&sql).bind(student.0).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(user_from_row).transpose()?)
+        let row: Option<UserRow> = on!(self, c => sqlx::query_as(&sql).bind(student.0).fetch_optional(c).await?);
+        row.map(UserRow::into_user).transpose()
     }
 
     /// A parent's children, in the order they were linked.
-    pub async fn children_of(&self, parent: UserId) -> DbResult<Vec<User>> {
+    pub async fn children_of(&mut self, parent: UserId) -> DbResult<Vec<User>> {
         let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT {cols} FROM users u JOIN parent_students ps ON ps.student_id = u.id
              WHERE ps.parent_id = $1 ORDER BY ps.linked_at, u.id"
         );
-        let rows = sqlx::query(&sql).bind(parent.0).fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
+        let rows: Vec<UserRow> = on!(self, c => sqlx::query_as(&sql).bind(parent.0).fetch_all(c).await?);
+        rows.into_iter().map(UserRow::into_user).collect()
     }
 
-    pub async fn parents_of(&self, student: UserId) -> DbResult<Vec<UserId>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT parent_id FROM parent_students WHERE student_id = $1 ORDER BY linked_at",
+    pub async fn parents_of(&mut self, student: UserId) -> DbResult<Vec<UserId>> {
+        let ids: Vec<i64> = on!(self, c => sqlx::query_scalar(
+            "SELECT parent_id FROM parent_students WHERE student_id = $1 ORDER BY linked_at, parent_id",
         )
         .bind(student.0)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c)
+        .await?);
         Ok(ids.into_iter().map(UserId).collect())
     }
 
-    pub async fn mentee_count(&self, mentor: UserId) -> DbResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mentor_students WHERE mentor_id = $1")
+    pub async fn mentee_count(&mut self, mentor: UserId) -> DbResult<i64> {
+        Ok(on!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM mentor_students WHERE mentor_id = $1")
             .bind(mentor.0)
-            .fetch_one(&self.pool)
-            .await?)
+            .fetch_one(c)
+            .await?))
     }
+
+    /// Telegram said 403: this user blocked the bot.
+    pub async fn mark_unreachable(&mut self, id: UserId, now: DateTime<Utc>) -> DbResult<()> {
+        on!(self, c => sqlx::query("UPDATE users SET unreachable_at = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(now.timestamp_millis())
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn is_unreachable(&mut self, id: UserId) -> DbResult<bool> {
+        let at: Option<Option<i64>> = on!(self, c => sqlx::query_scalar("SELECT unreachable_at FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
+        Ok(at.flatten().is_some())
+    }
+}
+
+autocommit! {
+    fn user(&self, id: UserId) -> Option<User>;
+    fn set_language(&self, id: UserId, lang: Lang, now: DateTime<Utc>) -> ();
+    fn make_coordinator(&self, id: UserId, now: DateTime<Utc>) -> Option<Role>;
+    fn mentor_of(&self, student: UserId) -> Option<User>;
+    fn children_of(&self, parent: UserId) -> Vec<User>;
+    fn parents_of(&self, student: UserId) -> Vec<UserId>;
+    fn mentee_count(&self, mentor: UserId) -> i64;
+    fn dialogue_of(&self, id: UserId) -> Option<String>;
+    fn is_unreachable(&self, id: UserId) -> bool;
+    fn mark_unreachable(&self, id: UserId, now: DateTime<Utc>) -> ();
+    fn upsert_sender(&self, p: &Profile, now: DateTime<Utc>) -> (User, Option<String>);
 }

@@ -70,8 +70,8 @@ impl InviteCode {
     }
 
     /// What the database stores and looks up.
-    pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
+    pub fn hash(&self) -> CodeHash {
+        CodeHash(hex::encode(Sha256::digest(self.0.as_bytes())))
     }
 
     pub fn as_str(&self) -> &str {
@@ -80,6 +80,18 @@ impl InviteCode {
 
     pub fn deep_link(&self, bot_username: &str) -> String {
         format!("https://t.me/{bot_username}?start={}", self.0)
+    }
+}
+
+/// The SHA-256 of a code, in hex: what the database keeps, and what a
+/// dialogue may hold while it waits (it cannot be turned back into a link).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CodeHash(String);
+
+impl CodeHash {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -173,8 +185,8 @@ mod tests {
     #[test]
     fn the_hash_hides_the_code() {
         let code = InviteCode::generate();
-        assert_eq!(code.hash().len(), 64);
-        assert!(!code.hash().contains(code.as_str()));
+        assert_eq!(code.hash().as_str().len(), 64);
+        assert!(!code.hash().as_str().contains(code.as_str()));
         assert!(!format!("{code:?}").contains(code.as_str()));
     }
 

@@ -1,52 +1,49 @@
 //! `/cancel`, and the answers to what the bot does not understand.
 
-use super::{answer, chat_of, say};
+use super::Env;
 use crate::context::Ctx;
-use crate::dialogue::{Dialogue, State};
+use crate::dialogue::State;
 use crate::domain::Lang;
 use crate::error::HandlerResult;
 use crate::t;
+use crate::work::Work;
 use teloxide::prelude::*;
 
-pub async fn cancel(bot: Bot, ctx: Ctx, lang: Lang, dialogue: Dialogue, state: State) -> HandlerResult {
+pub async fn cancel(env: Env, state: State) -> HandlerResult {
     let text = if state == State::Idle { "cancel-nothing" } else { "cancel-done" };
-    dialogue.exit().await?;
-    tell(&bot, &ctx, lang, text).await
+    env.work.exit();
+    env.tell(text);
+    Ok(())
 }
 
-pub async fn unknown_command(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    tell(&bot, &ctx, lang, "unknown-command").await
+pub async fn unknown_command(env: Env) -> HandlerResult {
+    env.tell("unknown-command");
+    Ok(())
 }
 
 /// Stickers, locations, contacts, files… (until a feature takes them).
-pub async fn unsupported(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    tell(&bot, &ctx, lang, "unsupported-message").await
+pub async fn unsupported(env: Env) -> HandlerResult {
+    env.tell("unsupported-message");
+    Ok(())
 }
 
 /// Plain text outside any flow: a newcomer is told how to join, a member
 /// where to find their commands.
-pub async fn text_not_understood(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    let id = if ctx.user.role.is_none() { "not-in-programme" } else { "text-not-understood" };
-    tell(&bot, &ctx, lang, id).await
-}
-
-/// An edit of an earlier message: nothing is re-done, the user is told.
-pub async fn edited(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    tell(&bot, &ctx, lang, "edited-message").await
-}
-
-/// A button whose data we do not recognise, or that is no longer valid.
-pub async fn stale_button(bot: Bot, q: CallbackQuery, ctx: Ctx) -> HandlerResult {
-    let lang = ctx.lang.unwrap_or(Lang::Ru);
-    answer(&bot, &q, Some(t!(lang, "button-stale"))).await
-}
-
-/// One localised message to the sender.
-async fn tell(bot: &Bot, ctx: &Ctx, lang: Lang, id: &str) -> HandlerResult {
-    say(bot, chat_of(ctx), t!(lang, id)).await?;
+pub async fn text_not_understood(env: Env) -> HandlerResult {
+    env.tell(if env.ctx.user.role.is_none() { "not-in-programme" } else { "text-not-understood" });
     Ok(())
 }
 
-pub fn is_command(msg: &Message) -> bool {
-    msg.text().is_some_and(|t| t.starts_with('/'))
+/// An edit of an earlier message: nothing is re-done, the user is told.
+pub async fn edited(env: Env) -> HandlerResult {
+    env.tell("edited-message");
+    Ok(())
+}
+
+/// A button whose data we do not recognise, that is no longer valid, or
+/// that sits on a message that is gone: a toast, never a chat message.
+pub async fn stale_button(work: Work, q: CallbackQuery, ctx: Ctx) -> HandlerResult {
+    let lang = ctx.lang.unwrap_or(Lang::Ru);
+    work.answer(&q, Some(t!(lang, "button-stale")));
+    Ok(())
 }

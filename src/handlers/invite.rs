@@ -2,290 +2,313 @@
 //! invites one student or a class, a student invites their parent. Each
 //! invite is sent as a deep link and as a QR code.
 //!
-//! Buttons are valid only in the step that showed them (the dialogue state
-//! says which): a stale or repeated press is answered and changes nothing.
+//! The flow's steps are `State::Invite(InviteStep)` and its buttons
+//! `Callback::Invite(InviteCb)`. The schema routes a press here only when
+//! the sender's role and the dialogue's step allow it (`buttons()`); any
+//! other press falls through to the stale-button answer and changes nothing.
 
-use super::{answer, chat_of, clear_keyboard, say, say_with};
-use crate::context::Ctx;
-use crate::db::{Db, NewInvite};
-use crate::dialogue::{Dialogue, State};
+use super::Env;
+use crate::db::NewInvite;
+use crate::dialogue::{InviteStep, State};
 use crate::domain::invite::{
     CLASS_DAYS_CHOICES, CLASS_MAX_DAYS, CLASS_MAX_USES, CLASS_USES_CHOICES, InviteTarget, single_invite_ttl,
 };
-use crate::domain::time::SharedClock;
 use crate::domain::user::clean_place_name;
-use crate::domain::{DistrictId, Lang, Role, SchoolId};
-use crate::error::HandlerResult;
-use crate::keyboards::{Callback, button, grid};
-use crate::telegram::send;
+use crate::domain::{DistrictId, Role, SchoolId};
+use crate::error::{Error, HandlerResult};
+use crate::keyboards::{Callback, InviteCb, button, grid};
 use crate::{qr, t};
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, InputFile, Me};
+use teloxide::types::InlineKeyboardMarkup;
 
-/// Everything a step of the flow needs, assembled once by the schema
-/// (`dptree::map(Env::new)`) and injected into each handler of the flow.
-#[derive(Clone)]
-pub struct Env {
-    bot: Bot,
-    ctx: Ctx,
-    lang: Lang,
-    db: Db,
-    clock: SharedClock,
-    me: Me,
+fn role_is(role: Role) -> impl Fn(Env) -> bool + Send + Sync + Clone + 'static {
+    move |env: Env| env.ctx.user.role == Some(role)
 }
 
-impl Env {
-    pub fn new(bot: Bot, ctx: Ctx, lang: Lang, db: Db, clock: SharedClock, me: Me) -> Env {
-        Env { bot, ctx, lang, db, clock, me }
-    }
+fn at_step(pred: fn(&InviteStep) -> bool) -> impl Fn(State) -> bool + Send + Sync + Clone + 'static {
+    move |state: State| matches!(&state, State::Invite(step) if pred(step))
+}
+
+/// The flow's buttons, each valid for one role in one step.
+pub fn buttons() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(
+            dptree::filter(role_is(Role::Mentor))
+                .branch(
+                    dptree::filter(at_step(|s| *s == InviteStep::Menu))
+                        .branch(case![InviteCb::Student].endpoint(student_chosen))
+                        .branch(case![InviteCb::Class].endpoint(class_chosen)),
+                )
+                .branch(
+                    dptree::filter(at_step(|s| *s == InviteStep::ClassUses))
+                        .branch(case![InviteCb::Uses(uses)].endpoint(uses_chosen)),
+                )
+                .branch(
+                    dptree::filter(at_step(|s| matches!(s, InviteStep::ClassDays { .. })))
+                        .branch(case![InviteCb::Days(days)].endpoint(days_chosen)),
+                ),
+        )
+        .branch(
+            dptree::filter(role_is(Role::Coordinator))
+                .branch(
+                    dptree::filter(at_step(|s| *s == InviteStep::Menu))
+                        .branch(case![InviteCb::Mentor].endpoint(mentor_chosen))
+                        .branch(case![InviteCb::Coordinator].endpoint(coordinator_chosen)),
+                )
+                .branch(
+                    dptree::filter(at_step(|s| *s == InviteStep::MentorDistrict))
+                        .branch(case![InviteCb::District(district)].endpoint(district_chosen)),
+                )
+                .branch(
+                    dptree::filter(at_step(|s| matches!(s, InviteStep::MentorSchool { .. })))
+                        .branch(case![InviteCb::School(school)].endpoint(school_chosen)),
+                ),
+        )
+}
+
+/// The flow's typed answers (numbers, district and school names).
+pub fn typed_answers() -> UpdateHandler<Error> {
+    dptree::filter(|msg: Message| msg.text().is_some())
+        .branch(
+            dptree::filter(role_is(Role::Mentor))
+                .branch(dptree::filter(at_step(|s| *s == InviteStep::ClassUses)).endpoint(uses_typed))
+                .branch(dptree::filter(at_step(|s| matches!(s, InviteStep::ClassDays { .. }))).endpoint(days_typed)),
+        )
+        .branch(
+            dptree::filter(role_is(Role::Coordinator))
+                .branch(dptree::filter(at_step(|s| *s == InviteStep::MentorDistrict)).endpoint(district_typed))
+                .branch(
+                    dptree::filter(at_step(|s| matches!(s, InviteStep::MentorSchool { .. }))).endpoint(school_typed),
+                ),
+        )
 }
 
 /// `/invite [student | class USES DAYS | mentor | coordinator]`.
-pub async fn command(env: Env, args: String, dialogue: Dialogue) -> HandlerResult {
-    let Env { bot, ctx, lang, .. } = &env;
-    let lang = *lang;
-    let chat = chat_of(ctx);
+pub async fn command(env: Env, args: String) -> HandlerResult {
+    let lang = env.lang;
     let words: Vec<&str> = args.split_whitespace().collect();
-    match (ctx.user.role, words.as_slice()) {
-        (None, _) => {
-            say(bot, chat, t!(lang, "not-in-programme")).await?;
-        }
-        (Some(Role::Parent), _) => {
-            say(bot, chat, t!(lang, "invite-not-available")).await?;
-        }
+    match (env.ctx.user.role, words.as_slice()) {
+        (None, _) => env.tell("not-in-programme"),
+        (Some(Role::Parent), _) => env.tell("invite-not-available"),
         (Some(Role::Student), _) => {
-            dialogue.exit().await?;
+            env.work.exit();
             issue_parent(&env).await?;
         }
         (Some(Role::Mentor), ["student"]) => {
-            dialogue.exit().await?;
+            env.work.exit();
             issue_student(&env).await?;
         }
-        (Some(Role::Mentor), ["class"]) => ask_class_uses(&env, &dialogue).await?,
+        (Some(Role::Mentor), ["class"]) => ask_class_uses(&env),
         (Some(Role::Mentor), ["class", uses, days]) => {
             match (parse_in(uses, CLASS_MAX_USES), parse_in(days, CLASS_MAX_DAYS)) {
                 (Some(uses), Some(days)) => {
-                    dialogue.exit().await?;
+                    env.work.exit();
                     issue_class(&env, uses, days).await?;
                 }
-                _ => {
-                    let max = if parse_in(uses, CLASS_MAX_USES).is_none() {
-                        CLASS_MAX_USES
-                    } else {
-                        CLASS_MAX_DAYS
-                    };
-                    say(bot, chat, t!(lang, "invite-number-invalid", max = max)).await?;
+                (uses_ok, _) => {
+                    let max = if uses_ok.is_none() { CLASS_MAX_USES } else { CLASS_MAX_DAYS };
+                    env.work.say(env.chat(), t!(lang, "invite-number-invalid", max = max));
                 }
             }
         }
         (Some(Role::Mentor), _) => {
-            dialogue.update(State::InviteMenu).await?;
+            env.work.set_state(State::Invite(InviteStep::Menu));
             let keyboard = InlineKeyboardMarkup::new([[
-                button(t!(lang, "invite-btn-student"), Callback::InviteStudent),
-                button(t!(lang, "invite-btn-class"), Callback::InviteClass),
+                button(t!(lang, "invite-btn-student"), Callback::Invite(InviteCb::Student)),
+                button(t!(lang, "invite-btn-class"), Callback::Invite(InviteCb::Class)),
             ]]);
-            say_with(bot, chat, t!(lang, "invite-menu-mentor"), keyboard).await?;
+            env.work.say_with(env.chat(), t!(lang, "invite-menu-mentor"), keyboard);
         }
         (Some(Role::Coordinator), ["coordinator"]) => {
-            dialogue.exit().await?;
+            env.work.exit();
             issue_coordinator(&env).await?;
         }
-        (Some(Role::Coordinator), ["mentor"]) => ask_mentor_place(&env, &dialogue).await?,
+        (Some(Role::Coordinator), ["mentor"]) => ask_mentor_place(&env).await?,
         (Some(Role::Coordinator), _) => {
-            dialogue.update(State::InviteMenu).await?;
+            env.work.set_state(State::Invite(InviteStep::Menu));
             let keyboard = InlineKeyboardMarkup::new([[
-                button(t!(lang, "invite-btn-mentor"), Callback::InviteMentor),
-                button(t!(lang, "invite-btn-coordinator"), Callback::InviteCoordinator),
+                button(t!(lang, "invite-btn-mentor"), Callback::Invite(InviteCb::Mentor)),
+                button(t!(lang, "invite-btn-coordinator"), Callback::Invite(InviteCb::Coordinator)),
             ]]);
-            say_with(bot, chat, t!(lang, "invite-menu-coordinator"), keyboard).await?;
+            env.work.say_with(env.chat(), t!(lang, "invite-menu-coordinator"), keyboard);
         }
     }
     Ok(())
 }
 
-/// A button of the invite flow. The user's role and the dialogue's step are
-/// checked here, on the server: the button's data alone proves nothing.
-pub async fn button_pressed(
-    env: Env,
-    q: CallbackQuery,
-    cb: Callback,
-    dialogue: Dialogue,
-    state: State,
-) -> HandlerResult {
-    let Env { bot, ctx, lang, db, .. } = &env;
-    let lang = *lang;
-    let role = ctx.user.role;
-    let valid = match (cb, role, &state) {
-        (Callback::InviteStudent | Callback::InviteClass, Some(Role::Mentor), State::InviteMenu) => true,
-        (Callback::ClassUses(n), Some(Role::Mentor), State::ClassUses) => (1..=CLASS_MAX_USES).contains(&n),
-        (Callback::ClassDays(n), Some(Role::Mentor), State::ClassDays { .. }) => {
-            (1..=CLASS_MAX_DAYS).contains(&n)
-        }
-        (
-            Callback::InviteMentor | Callback::InviteCoordinator,
-            Some(Role::Coordinator),
-            State::InviteMenu,
-        ) => true,
-        (Callback::District(_), Some(Role::Coordinator), State::MentorDistrict) => true,
-        (Callback::School(_), Some(Role::Coordinator), State::MentorSchool { .. }) => true,
-        _ => false,
-    };
-    if !valid {
-        return answer(bot, &q, Some(t!(lang, "button-stale"))).await;
+/// A valid press: stop the spinner, and take the buttons away.
+fn accept(env: &Env, q: &CallbackQuery) {
+    env.work.answer(q, None);
+    env.work.clear_keyboard(q);
+}
+
+async fn student_chosen(env: Env, q: CallbackQuery) -> HandlerResult {
+    accept(&env, &q);
+    env.work.exit();
+    issue_student(&env).await
+}
+
+async fn class_chosen(env: Env, q: CallbackQuery) -> HandlerResult {
+    accept(&env, &q);
+    ask_class_uses(&env);
+    Ok(())
+}
+
+async fn uses_chosen(env: Env, q: CallbackQuery, uses: u32) -> HandlerResult {
+    if !(1..=CLASS_MAX_USES).contains(&uses) {
+        return stale(&env, &q);
     }
-    answer(bot, &q, None).await?;
-    clear_keyboard(bot, &q).await;
-    match (cb, state) {
-        (Callback::InviteStudent, _) => {
-            dialogue.exit().await?;
-            issue_student(&env).await?;
+    accept(&env, &q);
+    ask_class_days(&env, uses);
+    Ok(())
+}
+
+async fn days_chosen(env: Env, q: CallbackQuery, days: u32, state: State) -> HandlerResult {
+    let State::Invite(InviteStep::ClassDays { uses }) = state else { return stale(&env, &q) };
+    if !(1..=CLASS_MAX_DAYS).contains(&days) {
+        return stale(&env, &q);
+    }
+    accept(&env, &q);
+    env.work.exit();
+    issue_class(&env, uses, days).await
+}
+
+async fn coordinator_chosen(env: Env, q: CallbackQuery) -> HandlerResult {
+    accept(&env, &q);
+    env.work.exit();
+    issue_coordinator(&env).await
+}
+
+async fn mentor_chosen(env: Env, q: CallbackQuery) -> HandlerResult {
+    accept(&env, &q);
+    ask_mentor_place(&env).await
+}
+
+async fn district_chosen(env: Env, q: CallbackQuery, district: DistrictId) -> HandlerResult {
+    let name = env.work.db().await?.district_name(district).await?;
+    let Some(name) = name else { return stale(&env, &q) };
+    accept(&env, &q);
+    ask_school(&env, district, &name).await
+}
+
+async fn school_chosen(env: Env, q: CallbackQuery, school: SchoolId, state: State) -> HandlerResult {
+    let State::Invite(InviteStep::MentorSchool { district }) = state else { return stale(&env, &q) };
+    let found = env.work.db().await?.school(school).await?;
+    match found {
+        Some((_, in_district)) if in_district == district => {
+            accept(&env, &q);
+            env.work.exit();
+            issue_mentor(&env, district, school).await
         }
-        (Callback::InviteClass, _) => ask_class_uses(&env, &dialogue).await?,
-        (Callback::ClassUses(uses), _) => ask_class_days(&env, &dialogue, uses).await?,
-        (Callback::ClassDays(days), State::ClassDays { uses }) => {
-            dialogue.exit().await?;
+        _ => stale(&env, &q),
+    }
+}
+
+/// A press that the step allows but whose data no longer holds (a school
+/// that is gone, a number out of range): a toast, nothing changes.
+fn stale(env: &Env, q: &CallbackQuery) -> HandlerResult {
+    env.work.answer(q, Some(t!(env.lang, "button-stale")));
+    Ok(())
+}
+
+async fn uses_typed(env: Env, msg: Message) -> HandlerResult {
+    match parse_in(msg.text().unwrap_or_default(), CLASS_MAX_USES) {
+        Some(uses) => ask_class_days(&env, uses),
+        None => env.work.say(env.chat(), t!(env.lang, "invite-number-invalid", max = CLASS_MAX_USES)),
+    }
+    Ok(())
+}
+
+async fn days_typed(env: Env, msg: Message, state: State) -> HandlerResult {
+    let State::Invite(InviteStep::ClassDays { uses }) = state else { return Ok(()) };
+    match parse_in(msg.text().unwrap_or_default(), CLASS_MAX_DAYS) {
+        Some(days) => {
+            env.work.exit();
             issue_class(&env, uses, days).await?;
         }
-        (Callback::InviteCoordinator, _) => {
-            dialogue.exit().await?;
-            issue_coordinator(&env).await?;
+        None => env.work.say(env.chat(), t!(env.lang, "invite-number-invalid", max = CLASS_MAX_DAYS)),
+    }
+    Ok(())
+}
+
+async fn district_typed(env: Env, msg: Message) -> HandlerResult {
+    match clean_place_name(msg.text().unwrap_or_default()) {
+        Some(name) => {
+            let district = env.work.db().await?.district_named(&name, env.clock.now()).await?;
+            let stored = env.work.db().await?.district_name(district).await?.unwrap_or(name);
+            ask_school(&env, district, &stored).await?;
         }
-        (Callback::InviteMentor, _) => ask_mentor_place(&env, &dialogue).await?,
-        (Callback::District(district), _) => match db.district_name(district).await? {
-            Some(name) => ask_school(&env, &dialogue, district, &name).await?,
-            None => {
-                say(bot, chat_of(ctx), t!(lang, "button-stale")).await?;
-            }
-        },
-        (Callback::School(school), State::MentorSchool { district }) => match db.school(school).await? {
-            Some((_, in_district)) if in_district == district => {
-                dialogue.exit().await?;
-                issue_mentor(&env, district, school).await?;
-            }
-            _ => {
-                say(bot, chat_of(ctx), t!(lang, "button-stale")).await?;
-            }
-        },
-        _ => {}
+        None => env.tell("invite-place-invalid"),
     }
     Ok(())
 }
 
-/// Typed answers to the flow's questions (numbers, district and school names).
-pub async fn text_answer(env: Env, msg: Message, dialogue: Dialogue, state: State) -> HandlerResult {
-    let Env { bot, ctx, lang, db, clock, .. } = &env;
-    let lang = *lang;
-    let chat = chat_of(ctx);
-    let text = msg.text().unwrap_or_default();
-    match state {
-        State::ClassUses => match parse_in(text, CLASS_MAX_USES) {
-            Some(uses) => ask_class_days(&env, &dialogue, uses).await?,
-            None => {
-                say(bot, chat, t!(lang, "invite-number-invalid", max = CLASS_MAX_USES)).await?;
-            }
-        },
-        State::ClassDays { uses } => match parse_in(text, CLASS_MAX_DAYS) {
-            Some(days) => {
-                dialogue.exit().await?;
-                issue_class(&env, uses, days).await?;
-            }
-            None => {
-                say(bot, chat, t!(lang, "invite-number-invalid", max = CLASS_MAX_DAYS)).await?;
-            }
-        },
-        State::MentorDistrict => match clean_place_name(text) {
-            Some(name) => {
-                let district = db.district_named(&name, clock.now()).await?;
-                ask_school(&env, &dialogue, district, &name).await?;
-            }
-            None => {
-                say(bot, chat, t!(lang, "invite-place-invalid")).await?;
-            }
-        },
-        State::MentorSchool { district } => match clean_place_name(text) {
-            Some(name) => {
-                let school = db.school_named(district, &name, clock.now()).await?;
-                dialogue.exit().await?;
-                issue_mentor(&env, district, school).await?;
-            }
-            None => {
-                say(bot, chat, t!(lang, "invite-place-invalid")).await?;
-            }
-        },
-        State::Idle | State::AwaitLanguage { .. } | State::InviteMenu => {}
+async fn school_typed(env: Env, msg: Message, state: State) -> HandlerResult {
+    let State::Invite(InviteStep::MentorSchool { district }) = state else { return Ok(()) };
+    match clean_place_name(msg.text().unwrap_or_default()) {
+        Some(name) => {
+            let school = env.work.db().await?.school_named(district, &name, env.clock.now()).await?;
+            env.work.exit();
+            issue_mentor(&env, district, school).await?;
+        }
+        None => env.tell("invite-place-invalid"),
     }
     Ok(())
-}
-
-/// Whether the dialogue is waiting for a typed answer of this flow.
-pub fn awaits_text(state: State) -> bool {
-    matches!(
-        state,
-        State::ClassUses | State::ClassDays { .. } | State::MentorDistrict | State::MentorSchool { .. }
-    )
 }
 
 fn parse_in(raw: &str, max: u32) -> Option<u32> {
     raw.trim().parse::<u32>().ok().filter(|n| (1..=max).contains(n))
 }
 
-async fn ask_class_uses(env: &Env, dialogue: &Dialogue) -> HandlerResult {
-    dialogue.update(State::ClassUses).await?;
-    let buttons = CLASS_USES_CHOICES.iter().map(|&n| button(n.to_string(), Callback::ClassUses(n))).collect();
+fn ask_class_uses(env: &Env) {
+    env.work.set_state(State::Invite(InviteStep::ClassUses));
+    let buttons =
+        CLASS_USES_CHOICES.iter().map(|&n| button(n.to_string(), Callback::Invite(InviteCb::Uses(n)))).collect();
     let text = t!(env.lang, "invite-class-ask-uses", max = CLASS_MAX_USES);
-    say_with(&env.bot, chat_of(&env.ctx), text, grid(buttons, 4)).await?;
-    Ok(())
+    env.work.say_with(env.chat(), text, grid(buttons, 4));
 }
 
-async fn ask_class_days(env: &Env, dialogue: &Dialogue, uses: u32) -> HandlerResult {
-    dialogue.update(State::ClassDays { uses }).await?;
+fn ask_class_days(env: &Env, uses: u32) {
+    env.work.set_state(State::Invite(InviteStep::ClassDays { uses }));
     let buttons = CLASS_DAYS_CHOICES
         .iter()
-        .map(|&n| button(t!(env.lang, "invite-days-button", count = n), Callback::ClassDays(n)))
+        .map(|&n| button(t!(env.lang, "invite-days-button", count = n), Callback::Invite(InviteCb::Days(n))))
         .collect();
     let text = t!(env.lang, "invite-class-ask-days", max = CLASS_MAX_DAYS);
-    say_with(&env.bot, chat_of(&env.ctx), text, grid(buttons, 4)).await?;
-    Ok(())
+    env.work.say_with(env.chat(), text, grid(buttons, 4));
 }
 
 /// A coordinator with a district invites mentors into it; one without
 /// (an operator's admin) picks or names the district first.
-async fn ask_mentor_place(env: &Env, dialogue: &Dialogue) -> HandlerResult {
-    if let Some(district) = env.ctx.user.district_id
-        && let Some(name) = env.db.district_name(district).await?
-    {
-        return ask_school(env, dialogue, district, &name).await;
+async fn ask_mentor_place(env: &Env) -> HandlerResult {
+    if let Some(district) = env.ctx.user.district_id {
+        let name = env.work.db().await?.district_name(district).await?;
+        if let Some(name) = name {
+            return ask_school(env, district, &name).await;
+        }
     }
-    dialogue.update(State::MentorDistrict).await?;
-    let buttons = env
-        .db
-        .districts()
-        .await?
+    env.work.set_state(State::Invite(InviteStep::MentorDistrict));
+    let districts = env.work.db().await?.districts().await?;
+    let buttons = districts
         .into_iter()
         .take(30)
-        .map(|(id, name)| button(name, Callback::District(id)))
+        .map(|(id, name)| button(name, Callback::Invite(InviteCb::District(id))))
         .collect();
-    say_with(&env.bot, chat_of(&env.ctx), t!(env.lang, "invite-ask-district"), grid(buttons, 2)).await?;
+    env.work.say_with(env.chat(), t!(env.lang, "invite-ask-district"), grid(buttons, 2));
     Ok(())
 }
 
-async fn ask_school(env: &Env, dialogue: &Dialogue, district: DistrictId, name: &str) -> HandlerResult {
-    dialogue.update(State::MentorSchool { district }).await?;
-    let buttons = env
-        .db
-        .schools_in(district)
-        .await?
+async fn ask_school(env: &Env, district: DistrictId, name: &str) -> HandlerResult {
+    env.work.set_state(State::Invite(InviteStep::MentorSchool { district }));
+    let schools = env.work.db().await?.schools_in(district).await?;
+    let buttons = schools
         .into_iter()
         .take(30)
-        .map(|(id, name)| button(name, Callback::School(id)))
+        .map(|(id, name)| button(name, Callback::Invite(InviteCb::School(id))))
         .collect();
-    say_with(
-        &env.bot,
-        chat_of(&env.ctx),
-        t!(env.lang, "invite-ask-school", district = name),
-        grid(buttons, 2),
-    )
-    .await?;
+    env.work.say_with(env.chat(), t!(env.lang, "invite-ask-school", district = name), grid(buttons, 2));
     Ok(())
 }
 
@@ -306,13 +329,12 @@ fn ttl_days() -> u32 {
 
 async fn issue_parent(env: &Env) -> HandlerResult {
     let link = create(env, &single(env, InviteTarget::Parent { student: env.ctx.user.id })).await?;
-    send_invite(env, t!(env.lang, "invite-link-parent", days = ttl_days(), link = link.as_str()), &link).await
+    send_invite(env, t!(env.lang, "invite-link-parent", days = ttl_days(), link = link.as_str()), &link)
 }
 
 async fn issue_student(env: &Env) -> HandlerResult {
     let link = create(env, &single(env, InviteTarget::Student { mentor: env.ctx.user.id })).await?;
     send_invite(env, t!(env.lang, "invite-link-student", days = ttl_days(), link = link.as_str()), &link)
-        .await
 }
 
 async fn issue_class(env: &Env, uses: u32, days: u32) -> HandlerResult {
@@ -323,22 +345,20 @@ async fn issue_class(env: &Env, uses: u32, days: u32) -> HandlerResult {
     };
     let link = create(env, &invite).await?;
     send_invite(env, t!(env.lang, "invite-link-class", uses = uses, days = days, link = link.as_str()), &link)
-        .await
 }
 
 async fn issue_coordinator(env: &Env) -> HandlerResult {
     let invite = NewInvite { school: None, ..single(env, InviteTarget::Coordinator) };
     let link = create(env, &invite).await?;
     send_invite(env, t!(env.lang, "invite-link-coordinator", days = ttl_days(), link = link.as_str()), &link)
-        .await
 }
 
 async fn issue_mentor(env: &Env, district: DistrictId, school: SchoolId) -> HandlerResult {
     let invite =
         NewInvite { district: Some(district), school: Some(school), ..single(env, InviteTarget::Mentor) };
     let link = create(env, &invite).await?;
-    let district_name = env.db.district_name(district).await?.unwrap_or_default();
-    let school_name = env.db.school(school).await?.map(|(name, _)| name).unwrap_or_default();
+    let district_name = env.work.db().await?.district_name(district).await?.unwrap_or_default();
+    let school_name = env.work.db().await?.school(school).await?.map(|(name, _)| name).unwrap_or_default();
     let text = t!(
         env.lang,
         "invite-link-mentor",
@@ -347,26 +367,19 @@ async fn issue_mentor(env: &Env, district: DistrictId, school: SchoolId) -> Hand
         days = ttl_days(),
         link = link.as_str()
     );
-    send_invite(env, text, &link).await
+    send_invite(env, text, &link)
 }
 
-async fn create(env: &Env, invite: &NewInvite) -> Result<String, crate::error::Error> {
-    let (id, code) = env.db.create_invite(invite, env.clock.now()).await?;
-    tracing::info!(
-        invite = id.0,
-        role = invite.target.role().as_str(),
-        by = env.ctx.user.id.0,
-        "invite issued"
-    );
+async fn create(env: &Env, invite: &NewInvite) -> Result<String, Error> {
+    let (id, code) = env.work.db().await?.create_invite(invite, env.clock.now()).await?;
+    tracing::info!(invite = id.0, role = invite.target.role().as_str(), by = env.ctx.user.id.0, "invite issued");
     Ok(code.deep_link(env.me.username()))
 }
 
 /// The link as text (easy to forward) and as a QR code (easy to show).
-async fn send_invite(env: &Env, text: String, link: &str) -> HandlerResult {
-    let chat = chat_of(&env.ctx);
-    say(&env.bot, chat, text).await?;
+fn send_invite(env: &Env, text: String, link: &str) -> HandlerResult {
+    env.work.say(env.chat(), text);
     let png = qr::png(link)?;
-    let photo = InputFile::memory(png).file_name(t!(env.lang, "invite-qr-file"));
-    send(env.bot.send_photo(chat, photo).caption(t!(env.lang, "invite-qr-caption"))).await?;
+    env.work.photo(env.chat(), png, t!(env.lang, "invite-qr-file"), t!(env.lang, "invite-qr-caption"));
     Ok(())
 }

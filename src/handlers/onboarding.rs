@@ -1,115 +1,115 @@
 //! First contact, choosing a language, `/start` with or without an invite,
 //! `/help`.
 
-use super::{answer, chat_of, clear_keyboard, say, say_with};
+use super::{Env, chat_of};
 use crate::commands::{Command, help_text, refresh_user_menu, role_name};
 use crate::context::Ctx;
-use crate::db::{Db, RedeemOutcome};
-use crate::dialogue::{Dialogue, State};
-use crate::domain::invite::{InviteCode, RedeemError};
+use crate::db::RedeemOutcome;
+use crate::dialogue::{PendingInvite, State};
+use crate::domain::invite::{CodeHash, InviteCode, RedeemError};
 use crate::domain::time::SharedClock;
 use crate::domain::{Lang, Role};
 use crate::error::HandlerResult;
 use crate::keyboards;
 use crate::t;
+use crate::work::Work;
 use teloxide::prelude::*;
 use teloxide::types::Me;
-use teloxide::utils::command::BotCommands;
 
 /// Anything from someone whose language we do not know yet: ask, and keep
-/// an invite they opened (now or in an earlier message) for after the choice.
-pub async fn ask_language(
-    bot: Bot,
-    msg: Message,
-    me: Me,
-    ctx: Ctx,
-    dialogue: Dialogue,
-    state: State,
-) -> HandlerResult {
+/// an invite they opened (now or in an earlier message) for after the
+/// choice — by its hash, never the code itself.
+pub async fn ask_language(work: Work, msg: Message, me: Me, ctx: Ctx, state: State) -> HandlerResult {
     let earlier = match state {
-        State::AwaitLanguage { start_code } => start_code,
+        State::AwaitLanguage { invite } => invite,
         _ => None,
     };
-    let start_code = msg
-        .text()
-        .and_then(|text| Command::parse(text, me.username()).ok())
-        .and_then(|cmd| match cmd {
-            Command::Start(code) if !code.trim().is_empty() => Some(code.trim().to_owned()),
-            _ => None,
-        })
-        .or(earlier);
-    dialogue.update(State::AwaitLanguage { start_code }).await?;
-    say_with(&bot, chat_of(&ctx), t!(Lang::Kk, "language-ask"), keyboards::languages()).await?;
+    let opened = match crate::commands::parse(&msg, &me) {
+        Some(Command::Start(code)) if !code.trim().is_empty() => Some(pending(&code)),
+        _ => None,
+    };
+    work.set_state(State::AwaitLanguage { invite: opened.or(earlier) });
+    work.say_with(chat_of(&ctx), t!(Lang::Kk, "language-ask"), keyboards::languages());
     Ok(())
 }
 
+fn pending(raw: &str) -> PendingInvite {
+    match InviteCode::parse(raw) {
+        Ok(code) => PendingInvite::Code(code.hash()),
+        Err(_) => PendingInvite::Malformed,
+    }
+}
+
 /// `/language`: the two buttons.
-pub async fn language_menu(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    say_with(&bot, chat_of(&ctx), t!(lang, "language-choose"), keyboards::languages()).await?;
+pub async fn language_menu(env: Env) -> HandlerResult {
+    env.work.say_with(env.chat(), t!(env.lang, "language-choose"), keyboards::languages());
     Ok(())
 }
 
 /// A language button. Valid at any time; a repeated press changes nothing.
 pub async fn language_chosen(
-    bot: Bot,
+    work: Work,
     q: CallbackQuery,
     chosen: Lang,
     ctx: Ctx,
-    dialogue: Dialogue,
     state: State,
-    db: Db,
     clock: SharedClock,
+    me: Me,
 ) -> HandlerResult {
     let pending = match state {
-        State::AwaitLanguage { start_code } => Some(start_code),
+        State::AwaitLanguage { invite } => Some(invite),
         _ => None,
     };
     if pending.is_none() && ctx.lang == Some(chosen) {
-        return answer(&bot, &q, Some(t!(chosen, "language-set"))).await;
+        work.answer(&q, Some(t!(chosen, "language-set")));
+        return Ok(());
     }
-    db.set_language(ctx.user.id, chosen, clock.now()).await?;
-    answer(&bot, &q, None).await?;
-    clear_keyboard(&bot, &q).await;
+    work.db().await?.set_language(ctx.user.id, chosen, clock.now()).await?;
+    work.answer(&q, None);
+    work.clear_keyboard(&q);
     let chat = chat_of(&ctx);
-    say(&bot, chat, t!(chosen, "language-set")).await?;
+    work.say(chat, t!(chosen, "language-set"));
     if pending.is_some() {
-        dialogue.exit().await?;
+        work.exit();
     }
-    let ctx = Ctx { lang: Some(chosen), ..ctx };
+    let env = Env::new(work, Ctx { lang: Some(chosen), ..ctx }, chosen, clock, me);
     match pending.flatten() {
-        Some(code) => redeem(&bot, &ctx, chosen, &code, &db, &clock).await,
-        None => greet(&bot, &ctx, chosen).await,
+        Some(PendingInvite::Code(hash)) => redeem(&env, &hash).await,
+        Some(PendingInvite::Malformed) => {
+            env.tell("invite-malformed");
+            Ok(())
+        }
+        None => greet(&env),
     }
 }
 
 /// `/start` and `/start <code>`.
-pub async fn start(
-    bot: Bot,
-    ctx: Ctx,
-    lang: Lang,
-    code: String,
-    dialogue: Dialogue,
-    db: Db,
-    clock: SharedClock,
-) -> HandlerResult {
+pub async fn start(env: Env, code: String) -> HandlerResult {
     let code = code.trim();
     if code.is_empty() {
-        return greet(&bot, &ctx, lang).await;
+        return greet(&env);
     }
-    dialogue.exit().await?;
-    redeem(&bot, &ctx, lang, code, &db, &clock).await
+    env.work.exit();
+    match InviteCode::parse(code) {
+        Ok(code) => redeem(&env, &code.hash()).await,
+        Err(_) => {
+            env.tell("invite-malformed");
+            Ok(())
+        }
+    }
 }
 
-pub async fn help(bot: Bot, ctx: Ctx, lang: Lang) -> HandlerResult {
-    say(&bot, chat_of(&ctx), help_text(ctx.user.role, lang)).await?;
+pub async fn help(env: Env) -> HandlerResult {
+    env.work.say(env.chat(), help_text(env.ctx.user.role, env.lang));
     Ok(())
 }
 
 /// Hello to a newcomer, or a member's role and commands (their menu is
 /// refreshed too: a coordinator named in TALIMGER_ADMINS gets it here).
-async fn greet(bot: &Bot, ctx: &Ctx, lang: Lang) -> HandlerResult {
+fn greet(env: &Env) -> HandlerResult {
+    let (ctx, lang) = (&env.ctx, env.lang);
     if ctx.user.role.is_some() {
-        refresh_user_menu(bot, chat_of(ctx), ctx.user.role, lang).await;
+        refresh_user_menu(&env.work, env.chat(), ctx.user.role, lang);
     }
     let text = match ctx.user.role {
         None => t!(lang, "start-guest"),
@@ -119,18 +119,15 @@ async fn greet(bot: &Bot, ctx: &Ctx, lang: Lang) -> HandlerResult {
             help_text(Some(role), lang)
         ),
     };
-    say(bot, chat_of(ctx), text).await?;
+    env.work.say(env.chat(), text);
     Ok(())
 }
 
 /// Redeems an invite and says who the user now is and what they can do.
-async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &SharedClock) -> HandlerResult {
-    let chat = chat_of(ctx);
-    let Ok(code) = InviteCode::parse(raw) else {
-        say(bot, chat, t!(lang, "invite-malformed")).await?;
-        return Ok(());
-    };
-    let joined = match db.redeem_invite(&code, ctx.user.id, clock.now()).await? {
+async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
+    let (ctx, lang, work) = (&env.ctx, env.lang, &env.work);
+    let outcome = work.db().await?.redeem_invite(code, ctx.user.id, env.clock.now()).await?;
+    let joined = match outcome {
         RedeemOutcome::Joined(joined) => joined,
         RedeemOutcome::Rejected(reason) => {
             let text = match reason {
@@ -142,13 +139,12 @@ async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &Sh
                 }
                 RedeemError::AlreadyLinked => t!(lang, "invite-already-linked"),
                 RedeemError::HasOtherMentor => {
-                    let mentor =
-                        db.mentor_of(ctx.user.id).await?.map(|m| m.display_name()).unwrap_or_default();
-                    t!(lang, "invite-other-mentor", mentor = mentor)
+                    let mentor = work.db().await?.mentor_of(ctx.user.id).await?;
+                    t!(lang, "invite-other-mentor", mentor = mentor.map(|m| m.display_name()).unwrap_or_default())
                 }
                 RedeemError::OwnParentInvite => t!(lang, "invite-own-parent-link"),
             };
-            say(bot, chat, text).await?;
+            work.say(env.chat(), text);
             return Ok(());
         }
     };
@@ -161,7 +157,7 @@ async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &Sh
         Role::Mentor => t!(lang, "joined-mentor", school = school, district = district),
         Role::Student => t!(lang, "joined-student", mentor = name(&joined.mentor)),
         Role::Parent => {
-            let children = db.children_of(ctx.user.id).await?.len() as i64;
+            let children = work.db().await?.children_of(ctx.user.id).await?.len() as i64;
             if children > 1 {
                 t!(lang, "joined-parent-more", student = name(&joined.student), count = children)
             } else {
@@ -169,7 +165,7 @@ async fn redeem(bot: &Bot, ctx: &Ctx, lang: Lang, raw: &str, db: &Db, clock: &Sh
             }
         }
     };
-    say(bot, chat, format!("{headline}\n\n{}", help_text(Some(joined.role), lang))).await?;
-    refresh_user_menu(bot, chat, Some(joined.role), lang).await;
+    work.say(env.chat(), format!("{headline}\n\n{}", help_text(Some(joined.role), lang)));
+    refresh_user_menu(work, env.chat(), Some(joined.role), lang);
     Ok(())
 }

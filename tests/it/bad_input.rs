@@ -3,13 +3,14 @@
 use crate::fake_api::Failure;
 use crate::helpers::*;
 use crate::on_both_backends;
+use talimger::db::ItemState;
 use talimger::domain::Role;
 
 on_both_backends!(
     unsupported_messages_are_answered,
     forged_and_stale_buttons_change_nothing,
     cancel_leaves_any_flow,
-    a_failing_handler_apologises_without_internals,
+    a_message_telegram_refuses_is_recorded_not_retried,
     flood_control_is_waited_out,
 );
 
@@ -54,8 +55,7 @@ async fn forged_and_stale_buttons_change_nothing(backend: Backend) {
         let replies = app.press(&mentor, &message, data).await;
         assert_eq!(texts(&replies), "Эта кнопка больше не действует.", "{data}");
     }
-    let invites: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM invites").fetch_one(&pool(&app).await).await.unwrap();
+    let invites = app.count("SELECT COUNT(*) FROM invites").await;
     assert_eq!(invites, 1, "only the mentor's own invite exists");
 
     // A student pressing a mentor's button is refused as well.
@@ -73,11 +73,6 @@ async fn forged_and_stale_buttons_change_nothing(backend: Backend) {
     assert_eq!(texts(&forged), "Эта кнопка больше не действует.");
     assert_eq!(app.role_of(20).await, Some(Role::Student));
     app.stop().await;
-}
-
-async fn pool(app: &TestApp) -> sqlx::AnyPool {
-    sqlx::any::install_default_drivers();
-    sqlx::AnyPool::connect(&app.test_db.url).await.expect("connect")
 }
 
 async fn cancel_leaves_any_flow(backend: Backend) {
@@ -98,15 +93,17 @@ async fn cancel_leaves_any_flow(backend: Backend) {
     app.stop().await;
 }
 
-async fn a_failing_handler_apologises_without_internals(backend: Backend) {
+async fn a_message_telegram_refuses_is_recorded_not_retried(backend: Backend) {
     let app = TestApp::start(backend).await;
     let user = app.user(1, "Оля", Some("ru"));
     app.fake.fail_next(1, "sendMessage", Failure::BadRequest("Bad Request: something internal broke".into()));
     let replies = app.send(&user, "/help").await;
-    assert_eq!(
-        texts(&messages(&replies)),
-        "Извините, что-то пошло не так. Попробуйте, пожалуйста, ещё раз чуть позже."
-    );
+    assert!(messages(&replies).is_empty(), "nothing arrived: {replies:?}");
+    let failed = app.db.outbox_items(ItemState::Failed).await.expect("q");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let status = app.db.outbox_status(failed[0].0).await.expect("q").expect("the item");
+    assert_eq!(status.error.as_deref(), Some("Bad Request: something internal broke"));
+    assert_eq!(status.attempts, 1, "a 400 is not retried");
     // The next message works as usual.
     let help = app.send(&user, "/help").await;
     assert!(texts(&help).contains("Команды:"), "{}", texts(&help));

@@ -179,15 +179,46 @@ impl TestApp {
         self.fake.add_user(id, name, lang)
     }
 
-    /// Waits until the bot has handled this update; returns what it sent meanwhile.
+    /// Waits until the bot has handled this update and the outbox has sent
+    /// what is due; returns what the bot sent meanwhile.
     pub async fn handled(&self, update_id: i64, since: u64) -> Vec<Sent> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             if self.db.update_handled(update_id).await.expect("query") == Some(true) {
-                return self.fake.sent_since(since);
+                break;
             }
             assert!(tokio::time::Instant::now() < deadline, "update {update_id} was not handled in time");
             tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.outbox_drained().await;
+        self.fake.sent_since(since)
+    }
+
+    /// Waits until the outbox has sent everything that is due.
+    pub async fn outbox_drained(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let now = talimger::domain::time::Clock::now(&*self.clock);
+            if self.db.outbox_backlog(now).await.expect("query") == 0 {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the outbox did not drain in time");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Counts rows with a query of the test's own (`SELECT COUNT(*) …`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        if self.test_db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.test_db.url).await.expect("connect");
+            let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
+            pool.close().await;
+            n
+        } else {
+            let pool = sqlx::PgPool::connect(&self.test_db.url).await.expect("connect");
+            let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
+            pool.close().await;
+            n
         }
     }
 
@@ -202,7 +233,14 @@ impl TestApp {
     pub async fn press(&self, user: &TgUser, message: &Sent, data: &str) -> Vec<Sent> {
         let since = self.fake.last_seq();
         let id = self.fake.push_callback(user, message.message_id.expect("a message"), data);
-        self.handled(id, since).await
+        self.handled(id, since).await;
+        // The press is answered right after the commit, beside the outbox.
+        wait_until("the press is answered", || {
+            self.fake.sent_since(since).iter().any(|s| s.method == "answerCallbackQuery")
+        })
+        .await;
+        self.outbox_drained().await;
+        self.fake.sent_since(since)
     }
 
     /// Presses the button whose label contains `label`.

@@ -286,8 +286,8 @@ async fn kill_9_loses_nothing(backend: Backend) {
     let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
     let db = Db::connect(&test_db.url).await.expect("connect");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !all_handled(&db, &ids).await {
-        assert!(Instant::now() < deadline, "every update is handled after the restart");
+    while !all_handled(&db, &ids).await || db.outbox_backlog(chrono::Utc::now()).await.expect("q") > 0 {
+        assert!(Instant::now() < deadline, "every update is handled and answered after the restart");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     bot.kill().expect("stop");

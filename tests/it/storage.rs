@@ -2,14 +2,10 @@
 
 use crate::helpers::*;
 use crate::on_both_backends;
-use std::sync::Arc;
-use talimger::db::{NewInvite, RedeemOutcome};
-use talimger::dialogue::{DialogueStorage, State};
+use talimger::db::{Next, NewInvite, RedeemOutcome, StoredUpdate};
+use talimger::dialogue::{InviteStep, State};
 use talimger::domain::invite::{InviteTarget, RedeemError};
-use talimger::domain::time::{Clock, ManualClock};
 use talimger::domain::{DistrictId, Profile, Role, UserId};
-use teloxide::dispatching::dialogue::Storage;
-use teloxide::types::ChatId;
 
 on_both_backends!(
     migrations_apply_once_and_again,
@@ -40,7 +36,7 @@ async fn concurrent_writers_never_fail(backend: Backend) {
         tasks.push(tokio::spawn(async move {
             for i in 0..20i64 {
                 let id = worker * 1000 + i;
-                db.upsert_profile(&profile(id), now).await?;
+                db.upsert_sender(&profile(id), now).await?;
                 let invite = NewInvite {
                     target: InviteTarget::Coordinator,
                     created_by: Some(UserId(id)),
@@ -52,8 +48,8 @@ async fn concurrent_writers_never_fail(backend: Backend) {
                 let (_, code) = db.create_invite(&invite, now).await?;
                 // A writing transaction per redemption.
                 let other = id + 500;
-                db.upsert_profile(&profile(other), now).await?;
-                match db.redeem_invite(&code, UserId(other), now).await? {
+                db.upsert_sender(&profile(other), now).await?;
+                match db.redeem_invite(&code.hash(), UserId(other), now).await? {
                     RedeemOutcome::Joined(_) => {}
                     RedeemOutcome::Rejected(r) => panic!("unexpected refusal {r:?}"),
                 }
@@ -71,7 +67,7 @@ async fn concurrent_writers_never_fail(backend: Backend) {
 async fn a_class_invite_holds_its_limit_under_a_race(backend: Backend) {
     let (db, _guard) = storage(backend).await;
     let now = start_time();
-    db.upsert_profile(&profile(1), now).await.expect("mentor");
+    db.upsert_sender(&profile(1), now).await.expect("mentor");
     let invite = NewInvite {
         target: InviteTarget::Student { mentor: UserId(1) },
         created_by: Some(UserId(1)),
@@ -85,8 +81,8 @@ async fn a_class_invite_holds_its_limit_under_a_race(backend: Backend) {
     for student in 100..112 {
         let (db, code) = (db.clone(), code.clone());
         tasks.push(tokio::spawn(async move {
-            db.upsert_profile(&profile(student), now).await.expect("profile");
-            db.redeem_invite(&code, UserId(student), now).await.expect("no storage error")
+            db.upsert_sender(&profile(student), now).await.expect("profile");
+            db.redeem_invite(&code.hash(), UserId(student), now).await.expect("no storage error")
         }));
     }
     let mut joined = 0;
@@ -103,41 +99,67 @@ async fn a_class_invite_holds_its_limit_under_a_race(backend: Backend) {
 
 async fn dialogue_state_survives_and_bad_state_resets(backend: Backend) {
     let (db, guard) = storage(backend).await;
-    let clock: Arc<ManualClock> = ManualClock::new(start_time());
-    let storage = DialogueStorage::new(db.clone(), clock.clone());
-    let chat = ChatId(7);
-    let state = State::MentorSchool { district: DistrictId(3) };
-    storage.clone().update_dialogue(chat, state.clone()).await.expect("save");
+    let now = start_time();
+    db.upsert_sender(&profile(7), now).await.expect("user");
+    let state = State::Invite(InviteStep::MentorSchool { district: DistrictId(3) });
+    let mut tx = db.begin().await.expect("begin");
+    tx.save_dialogue(UserId(7), state.to_stored().as_deref()).await.expect("save");
+    tx.commit().await.expect("commit");
     db.close().await;
 
-    // A new connection, as after a restart.
+    // A new connection, as after a restart: loading the sender loads the state.
     let db = talimger::db::Db::connect(&guard.url).await.expect("reconnect");
-    let storage = DialogueStorage::new(db.clone(), clock.clone());
-    assert_eq!(storage.clone().get_dialogue(chat).await.expect("load"), Some(state));
+    let (_, stored) = db.upsert_sender(&profile(7), now).await.expect("load");
+    assert_eq!(State::from_stored(stored.as_deref(), 7), state);
 
     // A state written by some older version loads as no state at all.
-    db.save_dialogue(7, r#"{"SomethingRemoved":{"x":1}}"#, clock.now()).await.expect("raw save");
-    assert_eq!(storage.clone().get_dialogue(chat).await.expect("load"), None);
-    storage.clone().remove_dialogue(chat).await.expect("remove");
-    assert_eq!(db.load_dialogue(7).await.expect("q"), None);
+    let mut tx = db.begin().await.expect("begin");
+    tx.save_dialogue(UserId(7), Some(r#"{"SomethingRemoved":{"x":1}}"#)).await.expect("raw save");
+    tx.commit().await.expect("commit");
+    let stored = db.dialogue_of(UserId(7)).await.expect("q");
+    assert_eq!(State::from_stored(stored.as_deref(), 7), State::Idle);
+    // A transaction that is not committed leaves no state behind.
+    let mut tx = db.begin().await.expect("begin");
+    tx.save_dialogue(UserId(7), None).await.expect("clear");
+    drop(tx);
+    assert!(db.dialogue_of(UserId(7)).await.expect("q").is_some());
+}
+
+fn incoming(update_id: i64, chat_key: i64, payload: &str) -> StoredUpdate {
+    StoredUpdate { update_id, chat_key, payload: payload.to_owned(), dropped: None }
 }
 
 async fn the_update_inbox_drops_repeats_and_forgets_contents(backend: Backend) {
     let (db, _guard) = storage(backend).await;
     let now = start_time();
-    assert!(db.store_update(1000, Some(5), r#"{"secret":"text"}"#, now).await.expect("store"));
-    assert!(!db.store_update(1000, Some(5), r#"{"secret":"text"}"#, now).await.expect("store"), "a repeat");
-    assert!(db.store_update(1001, Some(6), "{}", now).await.expect("store"));
-    let pending = db.pending_updates(10).await.expect("q");
-    assert_eq!(pending.iter().map(|u| u.update_id).collect::<Vec<_>>(), vec![1000, 1001]);
-    db.mark_handled(1000, now).await.expect("mark");
+    let fresh = db
+        .store_updates(&[incoming(1000, 5, r#"{"secret":"text"}"#), incoming(1000, 5, "{}"), incoming(1001, 6, "{}")], now)
+        .await
+        .expect("store");
+    assert_eq!(fresh, vec![true, false, true], "a repeat is recognised");
+    assert_eq!(db.chats_with_pending(10).await.expect("q"), vec![(5, 1), (6, 1)]);
+
+    let mut tx = db.begin().await.expect("begin");
+    let Next::Update(next) = tx.next_update_of(5).await.expect("q") else { panic!("chat 5 has an update") };
+    assert_eq!((next.update_id, next.payload.as_deref()), (1000, Some(r#"{"secret":"text"}"#)));
+    assert!(tx.finish_update(1000, None, now).await.expect("finish"));
+    tx.commit().await.expect("commit");
     assert_eq!(db.update_handled(1000).await.expect("q"), Some(true));
     assert_eq!(db.update_handled(1001).await.expect("q"), Some(false));
     assert_eq!(db.update_handled(999).await.expect("q"), None);
-    let pending = db.pending_updates(10).await.expect("q");
-    assert_eq!(pending.len(), 1);
-    // A handled update is still recognised when it comes again.
-    assert!(!db.store_update(1000, Some(5), "{}", now).await.expect("store"));
+
+    // Rolled back: as if it never happened.
+    let mut tx = db.begin().await.expect("begin");
+    assert!(tx.finish_update(1001, None, now).await.expect("finish"));
+    tx.rollback().await.expect("rollback");
+    assert_eq!(db.update_handled(1001).await.expect("q"), Some(false));
+
+    // A handled update is still recognised when it comes again, and its
+    // contents are gone.
+    assert_eq!(db.store_updates(&[incoming(1000, 5, "{}")], now).await.expect("store"), vec![false]);
+    let mut tx = db.begin().await.expect("begin");
+    assert!(matches!(tx.next_update_of(5).await.expect("q"), Next::Empty));
+    drop(tx);
     let pruned = db.prune_updates(now + chrono::Duration::days(8)).await.expect("prune");
     assert_eq!(pruned, 1);
 }

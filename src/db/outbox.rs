@@ -1,0 +1,490 @@
+//! The outbox's table: everything the bot sends, written in the
+//! transaction of the update that caused it, then claimed, sent and
+//! finished by `crate::outbox`.
+
+use super::{Db, DbResult, Tx, autocommit, on, strict};
+use chrono::{DateTime, Utc};
+use std::str::FromStr;
+
+/// Who waits for a message decides its place in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// An answer to the user's own action.
+    Answer = 0,
+    /// A relayed message, a notice of someone else's action.
+    Notice = 1,
+    Reminder = 2,
+    /// A broadcast.
+    Bulk = 3,
+}
+
+impl Priority {
+    fn from_i64(n: i64) -> DbResult<Priority> {
+        Ok(match n {
+            0 => Priority::Answer,
+            1 => Priority::Notice,
+            2 => Priority::Reminder,
+            3 => Priority::Bulk,
+            _ => return Err(super::DbError::Corrupt(format!("outbox priority {n}"))),
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemState {
+    Pending,
+    Sent,
+    Failed,
+    Cancelled,
+    Unreachable,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Pending => "pending",
+            ItemState::Sent => "sent",
+            ItemState::Failed => "failed",
+            ItemState::Cancelled => "cancelled",
+            ItemState::Unreachable => "unreachable",
+        }
+    }
+}
+
+impl FromStr for ItemState {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        [ItemState::Pending, ItemState::Sent, ItemState::Failed, ItemState::Cancelled, ItemState::Unreachable]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A file sent with a request (multipart upload).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The request's field: `photo`, `document`.
+    pub field: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A Bot API request to make later.
+#[derive(Clone, Debug)]
+pub struct NewItem {
+    pub chat_id: i64,
+    pub priority: Priority,
+    pub method: String,
+    /// The method's parameters (JSON object), `chat_id` included.
+    pub payload: serde_json::Value,
+    pub file: Option<Upload>,
+    /// An edit of the message another outbox item sends: that item's id.
+    pub edit_of: Option<i64>,
+    /// Cancels or replaces a pending item by name (a reminder).
+    pub key: Option<String>,
+    /// `None`: now.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// An item a sender holds (leased to it) and will send.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: i64,
+    pub chat_id: i64,
+    pub priority: Priority,
+    pub method: String,
+    pub payload: String,
+    pub file: Option<Upload>,
+    pub edit_of: Option<i64>,
+    pub keyed: bool,
+    pub attempts: i64,
+    pub due_at: i64,
+}
+
+/// How a send ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Sent { message_id: Option<i64> },
+    /// Telegram refused it (400): recorded, not retried.
+    Failed(String),
+    /// The user blocked the bot (403): recorded, not retried.
+    Unreachable,
+    /// A passing failure: try again at `at`.
+    Retry { at: DateTime<Utc>, error: String },
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    chat_id: i64,
+    priority: i64,
+    method: String,
+    payload: Option<String>,
+    file: Option<Vec<u8>>,
+    file_field: Option<String>,
+    file_name: Option<String>,
+    edit_of: Option<i64>,
+    key: Option<String>,
+    attempts: i64,
+    due_at: i64,
+}
+
+impl ClaimedRow {
+    fn into_claimed(self) -> DbResult<Claimed> {
+        let file = match (self.file, self.file_field) {
+            (Some(bytes), Some(field)) => Some(Upload { field, name: self.file_name.unwrap_or_default(), bytes }),
+            _ => None,
+        };
+        Ok(Claimed {
+            id: self.id,
+            chat_id: self.chat_id,
+            priority: Priority::from_i64(self.priority)?,
+            method: self.method,
+            payload: self.payload.unwrap_or_else(|| "{}".to_owned()),
+            file,
+            edit_of: self.edit_of,
+            keyed: self.key.is_some(),
+            attempts: self.attempts,
+            due_at: self.due_at,
+        })
+    }
+}
+
+/// What tests and the sender read back about an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemStatus {
+    pub state: ItemState,
+    pub attempts: i64,
+    pub message_id: Option<i64>,
+    pub error: Option<String>,
+}
+
+const CLAIM_COLUMNS: &str =
+    "id, chat_id, priority, method, payload, file, file_field, file_name, edit_of, key, attempts, due_at";
+
+impl Tx {
+    /// Queues items. Those due now are leased to `owner` at once and
+    /// returned, so that this instance's sender can take them from memory
+    /// after the commit; the rest wait in the table for their time.
+    pub async fn enqueue(
+        &mut self,
+        items: &[NewItem],
+        owner: &str,
+        lease: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> DbResult<Vec<Claimed>> {
+        let now_ms = now.timestamp_millis();
+        let mut claimed = Vec::new();
+        for item in items {
+            if let Some(key) = &item.key {
+                self.cancel_outbox(key, now).await?;
+            }
+            let due = item.due_at.map_or(now_ms, |d| d.timestamp_millis());
+            let leased = due <= now_ms;
+            let payload = item.payload.to_string();
+            let (file, field, name) = match &item.file {
+                Some(f) => (Some(f.bytes.as_slice()), Some(f.field.as_str()), Some(f.name.as_str())),
+                None => (None, None, None),
+            };
+            let id: i64 = on!(self, c => sqlx::query_scalar(
+                "INSERT INTO outbox (chat_id, priority, method, payload, file, file_field, file_name,
+                     edit_of, key, due_at, lease_owner, lease_until, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            )
+            .bind(item.chat_id)
+            .bind(item.priority as i64)
+            .bind(&item.method)
+            .bind(&payload)
+            .bind(file)
+            .bind(field)
+            .bind(name)
+            .bind(item.edit_of)
+            .bind(&item.key)
+            .bind(due)
+            .bind(leased.then_some(owner))
+            .bind(leased.then_some(now_ms + lease.num_milliseconds()))
+            .bind(now_ms)
+            .fetch_one(c)
+            .await?);
+            if leased {
+                claimed.push(Claimed {
+                    id,
+                    chat_id: item.chat_id,
+                    priority: item.priority,
+                    method: item.method.clone(),
+                    payload,
+                    file: item.file.clone(),
+                    edit_of: item.edit_of,
+                    keyed: item.key.is_some(),
+                    attempts: 0,
+                    due_at: due,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Cancels the pending item with this key (if any); `true` if there was one.
+    pub async fn cancel_outbox(&mut self, key: &str, now: DateTime<Utc>) -> DbResult<bool> {
+        let done = on!(self, c => sqlx::query(
+            "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
+                 lease_owner = NULL, lease_until = NULL
+             WHERE key = $1 AND state = 'pending'",
+        )
+        .bind(key)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+            .rows_affected());
+        Ok(done > 0)
+    }
+
+    pub async fn outbox_status(&mut self, id: i64) -> DbResult<Option<ItemStatus>> {
+        let row: Option<(String, i64, Option<i64>, Option<String>)> = on!(self, c => sqlx::query_as(
+            "SELECT state, attempts, message_id, error FROM outbox WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await?);
+        row.map(|(state, attempts, message_id, error)| {
+            Ok(ItemStatus { state: strict("outbox state", &state)?, attempts, message_id, error })
+        })
+        .transpose()
+    }
+
+    /// Items of one state, for tests and operators: (id, chat, method).
+    pub async fn outbox_items(&mut self, state: ItemState) -> DbResult<Vec<(i64, i64, String)>> {
+        Ok(on!(self, c => sqlx::query_as(
+            "SELECT id, chat_id, method FROM outbox WHERE state = $1 ORDER BY id"
+        )
+        .bind(state.as_str())
+        .fetch_all(c)
+        .await?))
+    }
+
+    /// Items due by `now`, or in a sender's hands, and not finished: what
+    /// the senders still have to do.
+    pub async fn outbox_backlog(&mut self, now: DateTime<Utc>) -> DbResult<i64> {
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND (due_at <= $1 OR lease_owner IS NOT NULL)"
+        )
+        .bind(now.timestamp_millis())
+        .fetch_one(c)
+        .await?))
+    }
+
+    /// Forgets finished items older than `before`.
+    pub async fn prune_outbox(&mut self, before: DateTime<Utc>) -> DbResult<u64> {
+        Ok(on!(self, c => sqlx::query(
+            "DELETE FROM outbox WHERE state <> 'pending' AND finished_at < $1"
+        )
+        .bind(before.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected()))
+    }
+}
+
+autocommit! {
+    fn cancel_outbox(&self, key: &str, now: DateTime<Utc>) -> bool;
+    fn outbox_status(&self, id: i64) -> Option<ItemStatus>;
+    fn outbox_items(&self, state: ItemState) -> Vec<(i64, i64, String)>;
+    fn prune_outbox(&self, before: DateTime<Utc>) -> u64;
+    fn outbox_backlog(&self, now: DateTime<Utc>) -> i64;
+}
+
+impl Db {
+    /// Leases up to `limit` due items to `owner`, most urgent first. On
+    /// PostgreSQL rows another instance is claiming are skipped
+    /// (`FOR UPDATE SKIP LOCKED`); SQLite has one instance and one writer.
+    pub async fn claim_due(
+        &self,
+        owner: &str,
+        lease: chrono::Duration,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> DbResult<Vec<Claimed>> {
+        let now_ms = now.timestamp_millis();
+        let pick = "SELECT id FROM outbox
+             WHERE state = 'pending' AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
+             ORDER BY priority, due_at, id LIMIT $4";
+        let mut tx = self.begin().await?;
+        let rows: Vec<ClaimedRow> = match &mut tx {
+            Tx::Sqlite(t) => {
+                let sql = format!(
+                    "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ({pick}) RETURNING {CLAIM_COLUMNS}"
+                );
+                sqlx::query_as(&sql).bind(owner).bind(now_ms + lease.num_milliseconds()).bind(now_ms).bind(limit)
+                    .fetch_all(&mut **t).await?
+            }
+            Tx::Postgres(t) => {
+                let sql = format!(
+                    "UPDATE outbox SET lease_owner = $1, lease_until = $2
+                     WHERE id IN ({pick} FOR UPDATE SKIP LOCKED) RETURNING {CLAIM_COLUMNS}"
+                );
+                sqlx::query_as(&sql).bind(owner).bind(now_ms + lease.num_milliseconds()).bind(now_ms).bind(limit)
+                    .fetch_all(&mut **t).await?
+            }
+        };
+        tx.commit().await?;
+        let mut claimed = rows.into_iter().map(ClaimedRow::into_claimed).collect::<DbResult<Vec<_>>>()?;
+        claimed.sort_by_key(|c| (c.priority, c.due_at, c.id));
+        Ok(claimed)
+    }
+
+    /// Just before sending an item that can be cancelled: still pending
+    /// and still ours? Counts the attempt.
+    pub async fn confirm_claim(&self, id: i64, owner: &str) -> DbResult<bool> {
+        let mut tx = self.begin().await?;
+        let done = on!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' AND lease_owner = $2"
+        )
+        .bind(id)
+        .bind(owner)
+        .execute(c)
+        .await?
+            .rows_affected());
+        tx.commit().await?;
+        Ok(done == 1)
+    }
+
+    /// Records how a send ended. A finished item's contents are erased.
+    pub async fn finish_item(&self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> DbResult<()> {
+        let now_ms = now.timestamp_millis();
+        let mut tx = self.begin().await?;
+        match outcome {
+            Outcome::Sent { message_id } => on!(&mut tx, c => sqlx::query(
+                "UPDATE outbox SET state = 'sent', message_id = $2, finished_at = $3, payload = NULL,
+                     file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(*message_id)
+            .bind(now_ms)
+            .execute(c)
+            .await?
+            .rows_affected()),
+            Outcome::Failed(error) => on!(&mut tx, c => sqlx::query(
+                "UPDATE outbox SET state = 'failed', error = $2, finished_at = $3, payload = NULL,
+                     file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(error)
+            .bind(now_ms)
+            .execute(c)
+            .await?
+            .rows_affected()),
+            Outcome::Unreachable => on!(&mut tx, c => sqlx::query(
+                "UPDATE outbox SET state = 'unreachable', finished_at = $2, payload = NULL,
+                     file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(now_ms)
+            .execute(c)
+            .await?
+            .rows_affected()),
+            Outcome::Retry { at, error } => on!(&mut tx, c => sqlx::query(
+                "UPDATE outbox SET due_at = $2, error = $3, lease_owner = NULL, lease_until = NULL,
+                     attempts = attempts + 1
+                 WHERE id = $1 AND state = 'pending'",
+            )
+            .bind(id)
+            .bind(at.timestamp_millis())
+            .bind(error)
+            .execute(c)
+            .await?
+            .rows_affected()),
+        };
+        tx.commit().await
+    }
+
+    /// A passing failure: try again at `at`, the item staying ours.
+    pub async fn delay_item(&self, id: i64, at: DateTime<Utc>, error: &str, lease: chrono::Duration) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        on!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET due_at = $2, error = $3, lease_until = $4, attempts = attempts + 1
+             WHERE id = $1 AND state = 'pending'",
+        )
+        .bind(id)
+        .bind(at.timestamp_millis())
+        .bind(error)
+        .bind(at.timestamp_millis() + lease.num_milliseconds())
+        .execute(c)
+        .await?
+            .rows_affected());
+        tx.commit().await
+    }
+
+    /// Keeps the items `owner` holds leased for another `lease`.
+    pub async fn renew_leases(&self, owner: &str, lease: chrono::Duration, now: DateTime<Utc>) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        on!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET lease_until = CASE WHEN lease_until > $2 THEN lease_until ELSE $2 END
+             WHERE lease_owner = $1 AND state = 'pending'",
+        )
+        .bind(owner)
+        .bind(now.timestamp_millis() + lease.num_milliseconds())
+        .execute(c)
+        .await?
+            .rows_affected());
+        tx.commit().await
+    }
+
+    /// Gives back the items `owner` holds (a clean shutdown).
+    pub async fn release_leases(&self, owner: &str) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        on!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND state = 'pending'",
+        )
+        .bind(owner)
+        .execute(c)
+        .await?
+            .rows_affected());
+        tx.commit().await
+    }
+
+    /// Gives back every lease: SQLite at start, where no other instance
+    /// can exist (the one before has stopped or died).
+    pub async fn release_all_leases(&self) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        on!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE state = 'pending' AND lease_owner IS NOT NULL",
+        )
+        .execute(c)
+        .await?
+            .rows_affected());
+        tx.commit().await
+    }
+
+    /// When the next item becomes due (or its lease lapses), if any.
+    pub async fn next_outbox_time(&self) -> DbResult<Option<i64>> {
+        let mut tx = self.begin().await?;
+        let next: Option<i64> = match &mut tx {
+            Tx::Sqlite(t) => sqlx::query_scalar(
+                "SELECT MIN(max(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
+            )
+            .fetch_one(&mut **t)
+            .await?,
+            Tx::Postgres(t) => sqlx::query_scalar(
+                "SELECT MIN(GREATEST(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
+            )
+            .fetch_one(&mut **t)
+            .await?,
+        };
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// The message id Telegram gave the item `id`: `Ok(None)` while it is
+    /// not sent yet; `Err(())` inside when it never will be.
+    pub async fn message_of(&self, id: i64) -> DbResult<Result<Option<i64>, ()>> {
+        Ok(match self.outbox_status(id).await? {
+            Some(ItemStatus { state: ItemState::Sent, message_id: Some(m), .. }) => Ok(Some(m)),
+            Some(ItemStatus { state: ItemState::Pending, .. }) => Ok(None),
+            _ => Err(()),
+        })
+    }
+}

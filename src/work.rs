@@ -1,0 +1,202 @@
+//! The unit of work of one update: its transaction, the messages it wants
+//! sent, its dialogue change and its button answer. Handlers get a `Work`
+//! injected; nothing they do reaches Telegram or becomes visible to
+//! anyone until the intake commits it all at once.
+
+use crate::db::{NewItem, Priority, Tx, Upload};
+use crate::dialogue::State;
+use crate::error::Error;
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use teloxide::types::{BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardMarkup, Recipient};
+use tokio::sync::MappedMutexGuard;
+
+/// Telegram's limit on a message's text, in UTF-16 code units.
+pub const MAX_MESSAGE_LEN: usize = 4096;
+/// …and on a caption.
+pub const MAX_CAPTION_LEN: usize = 1024;
+
+#[derive(Clone)]
+pub struct Work(Arc<Inner>);
+
+struct Inner {
+    tx: tokio::sync::Mutex<Option<Tx>>,
+    out: Mutex<Out>,
+}
+
+/// What a handler asked for, besides its database writes.
+#[derive(Default)]
+pub struct Out {
+    pub items: Vec<NewItem>,
+    /// The answer to the button press being handled (sent right after the
+    /// commit, not through the outbox: Telegram expects it within seconds).
+    pub callback: Option<CallbackAnswer>,
+    /// The new dialogue state, if it changed.
+    pub state: Option<State>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackAnswer {
+    pub id: String,
+    pub text: Option<String>,
+}
+
+impl Work {
+    pub fn new(tx: Tx) -> Work {
+        Work(Arc::new(Inner { tx: tokio::sync::Mutex::new(Some(tx)), out: Mutex::new(Out::default()) }))
+    }
+
+    /// The update's transaction. Hold the guard for one statement at a time
+    /// (`work.db().await?.user(id).await?`): a second `db()` while one is
+    /// held would wait for ever.
+    pub async fn db(&self) -> Result<MappedMutexGuard<'_, Tx>, Error> {
+        let guard = self.0.tx.lock().await;
+        tokio::sync::MutexGuard::try_map(guard, Option::as_mut).map_err(|_| Error::WorkFinished)
+    }
+
+    fn out(&self) -> std::sync::MutexGuard<'_, Out> {
+        // A handler that panicked while holding the lock leaves nothing
+        // worth keeping: the intake discards the whole unit of work then.
+        self.0.out.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues any request for the outbox.
+    pub fn push(&self, item: NewItem) {
+        self.out().items.push(item);
+    }
+
+    /// A plain text (names and user input need no escaping), in several
+    /// messages if it is longer than Telegram allows.
+    pub fn say(&self, chat: ChatId, text: String) {
+        for part in split_for_telegram(&text, MAX_MESSAGE_LEN) {
+            self.push(answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part })));
+        }
+    }
+
+    /// A short text with inline buttons.
+    pub fn say_with(&self, chat: ChatId, text: String, keyboard: InlineKeyboardMarkup) {
+        let mut parts = split_for_telegram(&text, MAX_MESSAGE_LEN);
+        let last = parts.pop().unwrap_or_default();
+        for part in parts {
+            self.push(answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part })));
+        }
+        self.push(answer_item(
+            chat,
+            "sendMessage",
+            json!({ "chat_id": chat.0, "text": last, "reply_markup": keyboard }),
+        ));
+    }
+
+    /// A picture (PNG bytes) with a caption.
+    pub fn photo(&self, chat: ChatId, png: Vec<u8>, file_name: String, caption: String) {
+        let caption: String = split_for_telegram(&caption, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
+        let mut item = answer_item(chat, "sendPhoto", json!({ "chat_id": chat.0, "caption": caption }));
+        item.file = Some(Upload { field: "photo".into(), name: file_name, bytes: png });
+        self.push(item);
+    }
+
+    /// Removes the buttons of the message whose button was pressed, so that
+    /// they cannot be pressed again. Only for a message we can still see
+    /// (a deleted one cannot be edited) that has buttons (Telegram refuses
+    /// an edit that changes nothing).
+    pub fn clear_keyboard(&self, q: &CallbackQuery) {
+        let Some(msg) = q.regular_message() else { return };
+        if msg.reply_markup().is_none_or(|k| k.inline_keyboard.is_empty()) {
+            return;
+        }
+        self.push(answer_item(
+            msg.chat.id,
+            "editMessageReplyMarkup",
+            json!({ "chat_id": msg.chat.id.0, "message_id": msg.id.0 }),
+        ));
+    }
+
+    /// Answers the button press (stops the client's spinner), with a toast.
+    pub fn answer(&self, q: &CallbackQuery, toast: Option<String>) {
+        self.out().callback = Some(CallbackAnswer { id: q.id.0.clone(), text: toast });
+    }
+
+    /// The command menu of one chat.
+    pub fn set_commands(&self, chat: ChatId, commands: Vec<BotCommand>) {
+        let scope = BotCommandScope::Chat { chat_id: Recipient::Id(chat) };
+        self.push(answer_item(chat, "setMyCommands", json!({ "commands": commands, "scope": scope })));
+    }
+
+    /// Moves the sender's dialogue to `state` (`State::Idle` ends it).
+    pub fn set_state(&self, state: State) {
+        self.out().state = Some(state);
+    }
+
+    pub fn exit(&self) {
+        self.set_state(State::Idle);
+    }
+
+    /// For the intake: the transaction and what the handlers asked for.
+    pub(crate) async fn finish(&self) -> (Option<Tx>, Out) {
+        let tx = self.0.tx.lock().await.take();
+        let out = std::mem::take(&mut *self.out());
+        (tx, out)
+    }
+}
+
+fn answer_item(chat: ChatId, method: &str, payload: serde_json::Value) -> NewItem {
+    NewItem {
+        chat_id: chat.0,
+        priority: Priority::Answer,
+        method: method.to_owned(),
+        payload,
+        file: None,
+        edit_of: None,
+        key: None,
+        due_at: None,
+    }
+}
+
+/// Splits text into pieces of at most `limit` UTF-16 units, at line ends
+/// where possible.
+pub fn split_for_telegram(text: &str, limit: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut current_len = 0;
+    for ch in text.chars() {
+        let len = ch.len_utf16();
+        if current_len + len > limit {
+            // Prefer to break after the last newline of the piece.
+            let cut = current.rfind('\n').map(|i| i + 1).filter(|&i| i > 0 && i < current.len());
+            let rest = match cut {
+                Some(i) => current.split_off(i),
+                None => String::new(),
+            };
+            parts.push(std::mem::replace(&mut current, rest));
+            current_len = current.encode_utf16().count();
+        }
+        current.push(ch);
+        current_len += len;
+    }
+    if !current.is_empty() || parts.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_split_within_the_limit() {
+        let line = "ы".repeat(100) + "\n";
+        let text = line.repeat(100);
+        let parts = split_for_telegram(&text, MAX_MESSAGE_LEN);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|p| p.encode_utf16().count() <= MAX_MESSAGE_LEN));
+        assert_eq!(parts.concat(), text);
+        assert!(parts[0].ends_with('\n'), "breaks at a line end");
+        let no_newlines = "😀".repeat(3000);
+        let parts = split_for_telegram(&no_newlines, MAX_MESSAGE_LEN);
+        assert!(parts.iter().all(|p| p.encode_utf16().count() <= MAX_MESSAGE_LEN));
+        assert_eq!(parts.concat(), no_newlines);
+        assert_eq!(split_for_telegram("hi", MAX_MESSAGE_LEN), vec!["hi".to_owned()]);
+        assert!(split_for_telegram(&"a".repeat(2000), MAX_CAPTION_LEN)[0].len() <= MAX_CAPTION_LEN);
+    }
+}
