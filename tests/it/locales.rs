@@ -54,16 +54,59 @@ fn russian_plurals_read_right() {
         ["1 день", "2 дня", "5 дней", "11 дней", "21 день"].map(String::from)
     );
     let class = |n: i64| talimger::t!(Lang::Ru, "invite-link-class", uses = n, days = n, link = "L");
-    assert!(class(1).starts_with("Ссылка для класса: 1 место, действует 1 день."), "{}", class(1));
-    assert!(class(2).starts_with("Ссылка для класса: 2 места, действует 2 дня."), "{}", class(2));
-    assert!(class(5).starts_with("Ссылка для класса: 5 мест, действует 5 дней."), "{}", class(5));
-    assert!(class(11).starts_with("Ссылка для класса: 11 мест, действует 11 дней."), "{}", class(11));
-    assert!(class(21).starts_with("Ссылка для класса: 21 место, действует 21 день."), "{}", class(21));
+    assert!(class(1).starts_with("Ссылка для класса: до 1 ученика, действует 1 день."), "{}", class(1));
+    assert!(class(2).starts_with("Ссылка для класса: до 2 учеников, действует 2 дня."), "{}", class(2));
+    assert!(class(5).starts_with("Ссылка для класса: до 5 учеников, действует 5 дней."), "{}", class(5));
+    assert!(class(11).starts_with("Ссылка для класса: до 11 учеников, действует 11 дней."), "{}", class(11));
+    assert!(class(21).starts_with("Ссылка для класса: до 21 ученика, действует 21 день."), "{}", class(21));
+    let children = |n: i64| talimger::t!(Lang::Ru, "joined-parent-more", student = "Дана", count = n);
+    assert!(children(2).ends_with("Теперь у вас в программе 2 ребёнка."), "{}", children(2));
+    assert!(children(5).ends_with("Теперь у вас в программе 5 детей."), "{}", children(5));
     // Kazakh keeps the noun singular after a number.
     assert_eq!(talimger::t!(Lang::Kk, "invite-days-button", count = 21i64), "21 күн");
+    let kk = talimger::t!(Lang::Kk, "joined-parent-more", student = "Дана", count = 2i64);
+    assert!(kk.ends_with("Енді бағдарламада 2 балаңыз бар."), "{kk}");
 }
 
-/// Every message id the code names (in `t!` calls and command menus) exists.
+
+#[test]
+fn the_parent_invite_speaks_of_mum_dad_or_guardian() {
+    let kk = talimger::t!(Lang::Kk, "invite-link-parent", days = 7i64, link = "L");
+    assert!(kk.starts_with("Анаңызға, әкеңізге немесе қамқоршыңызға арналған"), "{kk}");
+    assert!(kk.contains("бір адамға ғана"), "one link, one person: {kk}");
+    assert!(kk.contains("маған /invite командасын қайта жіберіңіз"), "the command goes to the bot: {kk}");
+    let ru = talimger::t!(Lang::Ru, "invite-link-parent", days = 7i64, link = "L");
+    assert!(ru.starts_with("Ссылка-приглашение для мамы, папы или опекуна."), "{ru}");
+    assert!(ru.contains("только одному человеку"), "{ru}");
+}
+
+/// The audit of two small synthetic locales.
+fn audit(kk: &str, ru: &str) -> Vec<String> {
+    i18n::audit_sources(&[("kk", "test.ftl", kk), ("ru", "test.ftl", ru)])
+}
+
+#[track_caller]
+fn assert_caught(problems: &[String], needle: &str) {
+    assert!(
+        problems.iter().any(|p| p.contains(needle)),
+        "expected a problem with «{needle}» in {problems:#?}"
+    );
+}
+
+const GOOD_KK: &str = "\
+hello = Сәлеметсіз бе, { $name }! Тәлімгеріңізге жазыңыз.
+meetings = Бүгін { $count } кездесу бар.
+";
+const GOOD_RU: &str = "\
+hello = Здравствуйте, { $name }! Напишите ментору.
+meetings = Сегодня { $count ->
+    [one] { $count } встреча
+    [few] { $count } встречи
+    [many] { $count } встреч
+   *[other] { $count } встречи
+    }.
+";
+
 #[test]
 fn every_id_the_code_uses_exists() {
     let catalogue = i18n::catalogue().expect("parses");
