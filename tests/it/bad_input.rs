@@ -18,14 +18,23 @@ async fn unsupported_messages_are_answered(backend: Backend) {
     let app = TestApp::start(backend).await;
     let user = app.user(1, "Оля", Some("ru"));
     let unknown = app.send(&user, "/frobnicate").await;
-    assert_eq!(texts(&unknown), "Такой команды нет. Что я умею — в /help.");
+    assert_eq!(
+        texts(&unknown),
+        "Такой команды нет, поэтому сообщение никому не доставлено. Что я умею — в /help."
+    );
 
     let since = app.fake.last_seq();
     let sticker = app.fake.push_sticker(&user);
-    assert!(texts(&app.handled(sticker, since).await).contains("понимаю только текст и команды"));
+    assert!(
+        texts(&app.handled(sticker, since).await)
+            .contains("пока не принимаю, поэтому это сообщение никому не доставлено")
+    );
     let since = app.fake.last_seq();
     let location = app.fake.push_location(&user);
-    assert!(texts(&app.handled(location, since).await).contains("понимаю только текст и команды"));
+    assert!(
+        texts(&app.handled(location, since).await)
+            .contains("пока не принимаю, поэтому это сообщение никому не доставлено")
+    );
 
     let since = app.fake.last_seq();
     let first = app.fake.push_text(&user, "привет");
@@ -33,18 +42,24 @@ async fn unsupported_messages_are_answered(backend: Backend) {
     assert!(texts(&replies).contains("Вы ещё не в программе"), "a newcomer is told how to join");
     let since = app.fake.last_seq();
     let edit = app.fake.push_edited_text(&user, 1, "привет!!!");
-    assert!(texts(&app.handled(edit, since).await).contains("Изменённые сообщения не учитываются"));
+    assert!(texts(&app.handled(edit, since).await).contains("Отправьте исправленный текст новым сообщением"));
 
     let long = "ы".repeat(5000);
     let replies = app.send(&user, &long).await;
     assert!(texts(&replies).contains("Вы ещё не в программе"), "an overlong text is answered, not fatal");
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
     let replies = app.send(&mentor, "привет").await;
-    assert_eq!(texts(&replies), "Я не понимаю это сообщение. Что я умею — в /help.");
+    assert_eq!(
+        texts(&replies),
+        "Я не понимаю это сообщение, поэтому оно никому не доставлено. Что я умею — в /help."
+    );
     assert_eq!(app.role_of(1).await, None);
     assert!(app.fake.rejected().is_empty(), "nothing the bot sent was refused: {:?}", app.fake.rejected());
     app.stop().await;
 }
+
+const STALE: &str =
+    "Эта кнопка больше не действует, ничего не изменилось. Если нужно, отправьте команду ещё раз.";
 
 async fn forged_and_stale_buttons_change_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
@@ -53,7 +68,7 @@ async fn forged_and_stale_buttons_change_nothing(backend: Backend) {
     let message = hello.last().expect("a message").clone();
     for data in ["i:s", "u:30", "d:7", "S:1", "D:1", "garbage", "i:c", "i:m"] {
         let replies = app.press(&mentor, &message, data).await;
-        assert_eq!(texts(&replies), "Эта кнопка больше не действует.", "{data}");
+        assert_eq!(texts(&replies), STALE, "{data}");
     }
     let invites = app.count("SELECT COUNT(*) FROM invites").await;
     assert_eq!(invites, 1, "only the mentor's own invite exists");
@@ -70,7 +85,7 @@ async fn forged_and_stale_buttons_change_nothing(backend: Backend) {
     let student = app.user(20, "Ерлан", Some("ru"));
     let joined = app.open_link(&student, &link).await;
     let forged = app.press(&student, joined.last().expect("message"), "i:k").await;
-    assert_eq!(texts(&forged), "Эта кнопка больше не действует.");
+    assert_eq!(texts(&forged), STALE);
     assert_eq!(app.role_of(20).await, Some(Role::Student));
     app.stop().await;
 }
@@ -82,14 +97,14 @@ async fn cancel_leaves_any_flow(backend: Backend) {
     assert_eq!(texts(&nothing), "Отменять нечего.");
 
     let menu = with_buttons(&app.send(&mentor, "/invite").await);
-    let ask = with_buttons(&app.press_button(&mentor, &menu, "Ссылка для класса").await);
+    let ask = with_buttons(&app.press_button(&mentor, &menu, "Весь класс").await);
     let cancelled = app.send(&mentor, "/cancel").await;
     assert_eq!(texts(&cancelled), "Отменено.");
     // The flow is gone: a number is no longer an answer, its buttons are stale.
     let after = app.send(&mentor, "30").await;
     assert!(texts(&after).contains("не понимаю"), "{}", texts(&after));
     let stale = app.press_button(&mentor, &ask, "30").await;
-    assert_eq!(texts(&stale), "Эта кнопка больше не действует.");
+    assert_eq!(texts(&stale), STALE);
     app.stop().await;
 }
 

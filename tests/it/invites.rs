@@ -21,13 +21,17 @@ async fn a_flow_survives_a_restart(backend: Backend) {
     let mut app = TestApp::start(backend).await;
     let mentor = app.mentor(10, "Айгүл", "kk", "№5 мектеп").await;
     let menu = with_buttons(&app.send(&mentor, "/invite").await);
-    let ask = app.press_button(&mentor, &menu, "Сынып сілтемесі").await;
+    let ask = app.press_button(&mentor, &menu, "Бүкіл сыныпты").await;
     assert!(texts(&ask).contains("неше оқушы"), "{}", texts(&ask));
     app.restart().await;
     let days = with_buttons(&app.send(&mentor, "12").await);
     assert!(days.text().contains("неше күн"), "the flow goes on after the restart: {}", days.text());
     let issued = app.press_button(&mentor, &days, "3 күн").await;
-    assert!(texts(&issued).contains("Сынып сілтемесі: 12 орын, 3 күн жарамды."), "{}", texts(&issued));
+    assert!(
+        texts(&issued).contains("Сынып сілтемесі: 12 оқушыға дейін, 3 күн жарамды."),
+        "{}",
+        texts(&issued)
+    );
     app.stop().await;
 }
 
@@ -38,7 +42,7 @@ async fn mentor_invites_one_student_who_joins(backend: Backend) {
     let menu = app.send(&mentor, "/invite").await;
     assert!(texts(&menu).contains("Кого пригласить?"));
     let menu = with_buttons(&menu);
-    assert_eq!(menu.button_texts(), vec!["Одного ученика", "Ссылка для класса"]);
+    assert_eq!(menu.button_texts(), vec!["Одного ученика", "Весь класс"]);
 
     let issued = app.press_button(&mentor, &menu, "Одного ученика").await;
     let link = link_in(&issued);
@@ -65,7 +69,7 @@ async fn mentor_invites_one_student_who_joins(backend: Backend) {
     // The link was for one person.
     let other = app.user(21, "Дана", Some("ru"));
     let refused = app.open_link(&other, &link).await;
-    assert!(texts(&refused).contains("уже использовано"), "{}", texts(&refused));
+    assert!(texts(&refused).contains("Ссылка уже использована"), "{}", texts(&refused));
     assert_eq!(app.role_of(21).await, None);
     assert_eq!(app.db.mentee_count(UserId(10)).await.expect("count"), 1);
 
@@ -79,7 +83,7 @@ async fn a_class_link_stops_at_its_limit(backend: Backend) {
     let app = TestApp::start(backend).await;
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
     let menu = with_buttons(&app.send(&mentor, "/invite").await);
-    let ask_uses = app.press_button(&mentor, &menu, "Ссылка для класса").await;
+    let ask_uses = app.press_button(&mentor, &menu, "Весь класс").await;
     assert!(texts(&ask_uses).contains("Сколько учеников"));
     assert_eq!(with_buttons(&ask_uses).button_texts(), vec!["10", "20", "30", "40"]);
 
@@ -90,7 +94,11 @@ async fn a_class_link_stops_at_its_limit(backend: Backend) {
     let days = with_buttons(&ask_days);
     assert_eq!(days.button_texts(), vec!["1 день", "3 дня", "7 дней", "14 дней"]);
     let issued = app.press_button(&mentor, &days, "7 дней").await;
-    assert!(texts(&issued).contains("Ссылка для класса: 3 места, действует 7 дней."), "{}", texts(&issued));
+    assert!(
+        texts(&issued).contains("Ссылка для класса: до 3 учеников, действует 7 дней."),
+        "{}",
+        texts(&issued)
+    );
     let link = link_in(&issued);
     assert_eq!(qr_of(&issued), link);
 
@@ -101,13 +109,13 @@ async fn a_class_link_stops_at_its_limit(backend: Backend) {
     }
     let late = app.user(33, "Кеш", Some("kk"));
     let refused = app.open_link(&late, &link).await;
-    assert!(texts(&refused).contains("бұрын пайдаланылған"), "{}", texts(&refused));
+    assert!(texts(&refused).contains("қолданылып қойған немесе орын қалмаған"), "{}", texts(&refused));
     assert_eq!(app.role_of(33).await, None);
     assert_eq!(app.db.mentee_count(UserId(10)).await.expect("count"), 3);
 
     // The one-line form makes the same kind of link.
     let quick = app.send(&mentor, "/invite class 25 1").await;
-    assert!(texts(&quick).contains("25 мест, действует 1 день"), "{}", texts(&quick));
+    assert!(texts(&quick).contains("до 25 учеников, действует 1 день"), "{}", texts(&quick));
     let out_of_range = app.send(&mentor, "/invite class 500 1").await;
     assert!(texts(&out_of_range).contains("от 1 до 100"), "{}", texts(&out_of_range));
     app.stop().await;
@@ -122,12 +130,20 @@ async fn a_student_invites_a_parent_who_joins(backend: Backend) {
 
     let issued = app.send(&student, "/invite").await;
     let parent_link = link_in(&issued);
-    assert!(texts(&issued).contains("Ата-анаңызға арналған"), "{}", texts(&issued));
+    assert!(
+        texts(&issued).contains("Анаңызға, әкеңізге немесе қамқоршыңызға арналған"),
+        "{}",
+        texts(&issued)
+    );
     assert_eq!(qr_of(&issued), parent_link);
 
     // The student cannot use it themselves.
     let own = app.open_link(&student, &parent_link).await;
-    assert!(texts(&own).contains("ата-анаңызға арналған"), "{}", texts(&own));
+    assert!(
+        texts(&own).contains("сізге емес, анаңызға, әкеңізге немесе қамқоршыңызға арналған"),
+        "{}",
+        texts(&own)
+    );
     assert_eq!(app.role_of(20).await, Some(Role::Student));
 
     let parent = app.user(40, "Сәуле", Some("ru"));
@@ -138,7 +154,7 @@ async fn a_student_invites_a_parent_who_joins(backend: Backend) {
     let menu = app.fake.commands("chat:40", None).expect("parent's menu");
     assert!(!menu.iter().any(|(c, _)| c == "invite"), "a parent invites nobody: {menu:?}");
     let no = app.send(&parent, "/invite").await;
-    assert!(texts(&no).contains("нельзя отправлять приглашения"), "{}", texts(&no));
+    assert!(texts(&no).contains("Родители не могут отправлять приглашения"), "{}", texts(&no));
     app.stop().await;
 }
 
@@ -156,7 +172,7 @@ async fn a_parent_links_two_children(backend: Backend) {
         assert!(texts(&joined).contains(name), "{}", texts(&joined));
     }
     let last = app.fake.sent_to(40);
-    assert!(texts(&last).contains("Детей в программе: 2"), "{}", texts(&last));
+    assert!(texts(&last).contains("Теперь у вас в программе 2 ребёнка"), "{}", texts(&last));
     let children: Vec<_> =
         app.db.children_of(UserId(40)).await.expect("query").into_iter().map(|u| u.id).collect();
     assert_eq!(children, vec![UserId(20), UserId(21)]);
@@ -168,8 +184,8 @@ async fn bad_invites_change_nothing(backend: Backend) {
     app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
     let guest = app.user(50, "Гость", Some("ru"));
     let cases = [
-        ("/start abc$def", "повреждена"),
-        (&format!("/start {}", "a".repeat(65)), "повреждена"),
+        ("/start abc$def", "неполная или скопирована с ошибкой"),
+        (&format!("/start {}", "a".repeat(65)), "неполная или скопирована с ошибкой"),
         ("/start AAAAAAAAAAAAAAAAAAAAAA", "не найдено"),
     ];
     for (text, expected) in cases {
@@ -208,10 +224,7 @@ async fn a_coordinator_invites_a_mentor_in_the_bot(backend: Backend) {
     let hello = app.send(&coordinator, "/start").await;
     assert!(texts(&hello).contains("Рөліңіз: үйлестіруші"), "{}", texts(&hello));
     let menu = app.fake.commands("chat:5", None).expect("an admin gets a coordinator's menu");
-    assert!(
-        menu.iter().any(|(c, d)| c == "invite" && d == "Тәлімгерді немесе үйлестірушіні шақыру"),
-        "{menu:?}"
-    );
+    assert!(menu.iter().any(|(c, d)| c == "invite" && d == "Тәлімгер не үйлестіруші шақыру"), "{menu:?}");
 
     let menu = with_buttons(&app.send(&coordinator, "/invite").await);
     let ask = app.press_button(&coordinator, &menu, "Тәлімгерді").await;
@@ -238,7 +251,7 @@ async fn a_coordinator_invites_a_mentor_in_the_bot(backend: Backend) {
     assert!(texts(&issued).contains("Тәлімгерге арналған шақыру сілтемесі"), "{}", texts(&issued));
     // A button from the finished flow is stale now.
     let stale = app.press_button(&coordinator, &schools, "№5 мектеп-гимназия").await;
-    assert!(texts(&stale).contains("жарамсыз"), "{}", texts(&stale));
+    assert!(texts(&stale).contains("Бұл батырма енді жұмыс істемейді"), "{}", texts(&stale));
     app.stop().await;
 }
 
