@@ -105,8 +105,17 @@ pub async fn run(config: &Config, clock: SharedClock, shutdown: CancellationToke
     };
     let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
     let extra = teloxide::dptree::deps![config.clone()];
-    let intake =
-        Intake::new(api, db.clone(), clock.clone(), outbox.clone(), me, extra, config.flood_per_minute, shutdown.clone());
+    let intake = Intake::new(
+        api,
+        db.clone(),
+        clock.clone(),
+        outbox.clone(),
+        me,
+        extra,
+        config.flood_per_minute,
+        config.helplines.join(", "),
+        shutdown.clone(),
+    );
     let sender_stop = CancellationToken::new();
     let mut sender_task = tokio::spawn(sender.run(sender_stop.clone(), Duration::from_secs(2)));
     let mut poller = tokio::spawn(intake.clone().poll());

@@ -73,6 +73,7 @@ pub struct Intake {
     handler: UpdateHandler<Error>,
     deps: DependencyMap,
     flood_per_minute: u32,
+    helplines: String,
     /// Chats with a task, and how many more updates each was told of.
     chats: Mutex<HashMap<i64, usize>>,
     permits: Semaphore,
@@ -109,6 +110,7 @@ impl Intake {
         me: Me,
         extra: DependencyMap,
         flood_per_minute: u32,
+        helplines: String,
         stop: CancellationToken,
     ) -> Arc<Intake> {
         let mut deps = dptree::deps![clock.clone(), me];
@@ -133,6 +135,7 @@ impl Intake {
             handler,
             deps,
             flood_per_minute,
+            helplines,
             chats: Mutex::new(HashMap::new()),
             permits: Semaphore::new(PARALLEL_CHATS),
             idle: Notify::new(),
@@ -234,7 +237,8 @@ impl Intake {
         let mut items = Vec::new();
         for (chat, language) in warn {
             let stored = tx.user(UserId(chat)).await?.and_then(|u| u.language);
-            items.push(text_item(chat, two_languages(stored.or(language), "flood-slow-down")));
+            let text = two_languages(stored.or(language), |l| t!(l, "flood-slow-down", helplines = self.helplines.as_str()));
+            items.push(text_item(chat, text));
         }
         let claimed = tx.enqueue(&items, self.outbox.owner(), lease(), now).await?;
         if let Tx::Postgres(t) = &mut tx {
@@ -515,9 +519,17 @@ impl Intake {
             if tx.finish_update(pending.update_id, Some(reason), now).await?
                 && let Some(chat) = sender
             {
-                let stored = tx.user(UserId(chat)).await?.and_then(|u| u.language);
-                let lang = stored.or_else(|| pending.payload.as_deref().and_then(language_of));
-                let item = text_item(chat, two_languages(lang, "error-internal"));
+                let stored = tx.user(UserId(chat)).await?;
+                let student = stored.as_ref().is_some_and(|u| u.role == Some(crate::domain::Role::Student));
+                let lang = stored.and_then(|u| u.language).or_else(|| pending.payload.as_deref().and_then(language_of));
+                let text = two_languages(lang, |l| {
+                    if student {
+                        t!(l, "error-internal-student", helplines = self.helplines.as_str())
+                    } else {
+                        t!(l, "error-internal")
+                    }
+                });
+                let item = text_item(chat, text);
                 claimed = tx.enqueue(&[item], self.outbox.owner(), lease(), now).await?;
             }
             tx.commit().await?;
@@ -562,10 +574,10 @@ impl Failure {
 }
 
 /// A message in the user's language, or in both when we do not know it.
-fn two_languages(lang: Option<Lang>, id: &str) -> String {
+fn two_languages(lang: Option<Lang>, text: impl Fn(Lang) -> String) -> String {
     match lang {
-        Some(lang) => t!(lang, id),
-        None => format!("{}\n\n{}", t!(Lang::Kk, id), t!(Lang::Ru, id)),
+        Some(lang) => text(lang),
+        None => format!("{}\n\n{}", text(Lang::Kk), text(Lang::Ru)),
     }
 }
 

@@ -17,26 +17,30 @@ pub async fn cancel(env: Env, state: State) -> HandlerResult {
 }
 
 pub async fn unknown_command(env: Env) -> HandlerResult {
-    env.tell("unknown-command");
+    env.tell_fallback("unknown-command");
     Ok(())
 }
 
 /// Stickers, locations, contacts, files… (until a feature takes them).
 pub async fn unsupported(env: Env) -> HandlerResult {
-    env.tell("unsupported-message");
+    env.tell_fallback("unsupported-message");
     Ok(())
 }
 
 /// Plain text outside any flow: a newcomer is told how to join, a member
 /// where to find their commands.
 pub async fn text_not_understood(env: Env) -> HandlerResult {
-    env.tell(if env.ctx.user.role.is_none() { "not-in-programme" } else { "text-not-understood" });
+    if env.ctx.user.role.is_none() {
+        env.tell("not-in-programme");
+    } else {
+        env.tell_fallback("text-not-understood");
+    }
     Ok(())
 }
 
 /// An edit of an earlier message: nothing is re-done, the user is told.
 pub async fn edited(env: Env) -> HandlerResult {
-    env.tell("edited-message");
+    env.tell_fallback("edited-message");
     Ok(())
 }
 

@@ -291,6 +291,10 @@ async fn ask_mentor_place(env: &Env) -> HandlerResult {
     }
     env.work.set_state(State::Invite(InviteStep::MentorDistrict));
     let districts = env.work.db().await?.districts().await?;
+    if districts.is_empty() {
+        env.tell("invite-ask-district-empty");
+        return Ok(());
+    }
     let buttons = districts
         .into_iter()
         .take(30)
@@ -303,6 +307,10 @@ async fn ask_mentor_place(env: &Env) -> HandlerResult {
 async fn ask_school(env: &Env, district: DistrictId, name: &str) -> HandlerResult {
     env.work.set_state(State::Invite(InviteStep::MentorSchool { district }));
     let schools = env.work.db().await?.schools_in(district).await?;
+    if schools.is_empty() {
+        env.work.say(env.chat(), t!(env.lang, "invite-ask-school-empty", district = name));
+        return Ok(());
+    }
     let buttons = schools
         .into_iter()
         .take(30)

@@ -6,8 +6,9 @@ pub mod fallback;
 pub mod invite;
 pub mod onboarding;
 
+use crate::config::Config;
 use crate::context::Ctx;
-use crate::domain::Lang;
+use crate::domain::{Lang, Role};
 use crate::domain::time::SharedClock;
 use crate::work::Work;
 use teloxide::types::{ChatId, Me};
@@ -21,11 +22,12 @@ pub struct Env {
     pub lang: Lang,
     pub clock: SharedClock,
     pub me: Me,
+    pub config: Config,
 }
 
 impl Env {
-    pub fn new(work: Work, ctx: Ctx, lang: Lang, clock: SharedClock, me: Me) -> Env {
-        Env { work, ctx, lang, clock, me }
+    pub fn new(work: Work, ctx: Ctx, lang: Lang, clock: SharedClock, me: Me, config: Config) -> Env {
+        Env { work, ctx, lang, clock, me, config }
     }
 
     /// The sender's private chat.
@@ -36,6 +38,16 @@ impl Env {
     /// One localised message to the sender.
     pub fn tell(&self, id: &str) {
         self.work.say(self.chat(), crate::t!(self.lang, id));
+    }
+
+    /// A fallback: a student's variant carries the helplines.
+    pub fn tell_fallback(&self, id: &str) {
+        let text = if self.ctx.user.role == Some(Role::Student) {
+            crate::t!(self.lang, &format!("{id}-student"), helplines = self.config.helplines.join(", "))
+        } else {
+            crate::t!(self.lang, id)
+        };
+        self.work.say(self.chat(), text);
     }
 }
 

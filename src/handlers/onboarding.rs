@@ -55,6 +55,7 @@ pub async fn language_chosen(
     state: State,
     clock: SharedClock,
     me: Me,
+    config: crate::config::Config,
 ) -> HandlerResult {
     let pending = match state {
         State::AwaitLanguage { invite } => Some(invite),
@@ -72,7 +73,7 @@ pub async fn language_chosen(
     if pending.is_some() {
         work.exit();
     }
-    let env = Env::new(work, Ctx { lang: Some(chosen), ..ctx }, chosen, clock, me);
+    let env = Env::new(work, Ctx { lang: Some(chosen), ..ctx }, chosen, clock, me, config);
     match pending.flatten() {
         Some(PendingInvite::Code(hash)) => redeem(&env, &hash).await,
         Some(PendingInvite::Malformed) => {
@@ -140,7 +141,10 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
                 RedeemError::AlreadyLinked => t!(lang, "invite-already-linked"),
                 RedeemError::HasOtherMentor => {
                     let mentor = work.db().await?.mentor_of(ctx.user.id).await?;
-                    t!(lang, "invite-other-mentor", mentor = mentor.map(|m| m.display_name()).unwrap_or_default())
+                    match mentor.map(|m| m.display_name()).filter(|n| !n.starts_with('#')) {
+                        Some(name) => t!(lang, "invite-other-mentor", mentor = name),
+                        None => t!(lang, "invite-other-mentor-unnamed"),
+                    }
                 }
                 RedeemError::OwnParentInvite => t!(lang, "invite-own-parent-link"),
             };
@@ -155,7 +159,10 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
         Role::Coordinator if district.is_empty() => t!(lang, "joined-coordinator"),
         Role::Coordinator => t!(lang, "joined-coordinator-district", district = district),
         Role::Mentor => t!(lang, "joined-mentor", school = school, district = district),
-        Role::Student => t!(lang, "joined-student", mentor = name(&joined.mentor)),
+        Role::Student => match Some(name(&joined.mentor)).filter(|n| !n.is_empty() && !n.starts_with('#')) {
+            Some(mentor) => t!(lang, "joined-student", mentor = mentor),
+            None => t!(lang, "joined-student-unnamed"),
+        },
         Role::Parent => {
             let children = work.db().await?.children_of(ctx.user.id).await?.len() as i64;
             if children > 1 {
