@@ -32,7 +32,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// How long a claimed item stays ours without news from us.
-pub const LEASE: Duration = Duration::from_secs(300);
+pub const LEASE: Duration = Duration::from_secs(20);
 /// Requests in flight at once (all chats together).
 const MAX_IN_FLIGHT: usize = 16;
 /// Items claimed from the table at a time.
@@ -227,9 +227,9 @@ impl Sender {
             } else if self.next_claim.is_some_and(|t| t <= now) {
                 self.claim().await;
             }
-            self.renew_leases(now).await;
+            self.renew_leases(now, in_flight.len()).await;
             self.start_sends(&mut in_flight, Instant::now());
-            let wake = self.next_wake(stopping_until);
+            let wake = self.next_wake(stopping_until, !in_flight.is_empty());
             tokio::select! {
                 Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
                     if let Ok((item, outcome)) = done {
@@ -293,9 +293,9 @@ impl Sender {
         }
     }
 
-    /// Items held in memory for long keep their lease.
-    async fn renew_leases(&mut self, now: Instant) {
-        if self.queue.is_empty() || now.duration_since(self.last_renewal) < LEASE / 3 {
+    /// Items held in memory or in flight keep their lease.
+    async fn renew_leases(&mut self, now: Instant, in_flight: usize) {
+        if (self.queue.is_empty() && in_flight == 0) || now.duration_since(self.last_renewal) < LEASE / 4 {
             return;
         }
         self.last_renewal = now;
@@ -402,7 +402,7 @@ impl Sender {
         }
     }
 
-    fn next_wake(&self, stopping_until: Option<Instant>) -> Option<Instant> {
+    fn next_wake(&self, stopping_until: Option<Instant>, sending: bool) -> Option<Instant> {
         let now = Instant::now();
         let mut wake = if stopping_until.is_some() { stopping_until } else { self.next_claim };
         let mut consider = |t: Instant| {
@@ -431,7 +431,9 @@ impl Sender {
                     break;
                 }
             }
-            consider(self.last_renewal + LEASE / 3);
+        }
+        if !self.queue.is_empty() || sending {
+            consider(self.last_renewal + LEASE / 4);
         }
         wake.map(|w| w.max(now))
     }
