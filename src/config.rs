@@ -7,11 +7,24 @@ use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
+use std::time::Duration;
 use url::Url;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://talimger.db";
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
 pub const DEFAULT_TZ: &str = "Asia/Almaty";
+pub const DEFAULT_LOG: &str = "info";
+/// Updates a minute one user may send before the excess is dropped.
+pub const DEFAULT_FLOOD_PER_MINUTE: u32 = 20;
+/// Messages a second the bot sends overall (Telegram's limit).
+pub const DEFAULT_SEND_RATE: u32 = 30;
+/// Messages a second the bot sends to one chat, sustained (Telegram's limit).
+pub const DEFAULT_CHAT_RATE: f64 = 1.0;
+/// Messages the bot may send to one chat in a quick burst.
+pub const DEFAULT_CHAT_BURST: u32 = 3;
+pub const DEFAULT_HELPLINES: &str = "111,112";
+/// How long opening the database may take before the bot gives up.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Parser)]
 #[command(name = "talimger", version, about = "Tälimger: a Telegram bot for school mentoring programmes")]
@@ -43,6 +56,21 @@ pub struct Settings {
     /// Log filter, e.g. info or talimger=debug [default: info]
     #[arg(long = "log", env = "RUST_LOG", global = true, value_name = "FILTER")]
     pub log: Option<String>,
+    /// Updates a minute one user may send; the excess is dropped, 1 to 10000 [default: 20]
+    #[arg(long, env = "TALIMGER_FLOOD", global = true, value_name = "N")]
+    pub flood: Option<String>,
+    /// Messages a second the bot sends overall, 1 to 1000 [default: 30]
+    #[arg(long, env = "TALIMGER_SEND_RATE", global = true, value_name = "N")]
+    pub send_rate: Option<String>,
+    /// Messages a second the bot sends to one chat, e.g. 0.5; 0.01 to 1000 [default: 1]
+    #[arg(long, env = "TALIMGER_CHAT_RATE", global = true, value_name = "RATE")]
+    pub chat_rate: Option<String>,
+    /// Messages the bot may send to one chat at once before the chat rate applies, 1 to 100 [default: 3]
+    #[arg(long, env = "TALIMGER_CHAT_BURST", global = true, value_name = "N")]
+    pub chat_burst: Option<String>,
+    /// Helpline phone numbers shown to people in need, separated by commas [default: 111,112]
+    #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "NUMBERS")]
+    pub helplines: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,8 +127,22 @@ pub struct Config {
     pub token: Option<Token>,
     pub api_url: Url,
     pub database_url: String,
+    /// How long opening the database may take ([`CONNECT_TIMEOUT`]).
+    pub connect_timeout: Duration,
     pub tz: Tz,
     pub admins: Vec<UserId>,
+    /// The log filter (`RUST_LOG`), known to parse.
+    pub log: String,
+    /// Updates a minute one user may send (`TALIMGER_FLOOD`).
+    pub flood_per_minute: u32,
+    /// Messages a second overall (`TALIMGER_SEND_RATE`).
+    pub send_rate: u32,
+    /// Messages a second per chat, sustained (`TALIMGER_CHAT_RATE`).
+    pub chat_rate: f64,
+    /// Messages to one chat in a burst (`TALIMGER_CHAT_BURST`).
+    pub chat_burst: u32,
+    /// Helpline numbers as the operator wrote them, spaces tidied (`TALIMGER_HELPLINES`).
+    pub helplines: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -117,10 +159,46 @@ pub enum ConfigError {
     BadApiUrl(String),
     #[error("DATABASE_URL must start with sqlite:// or postgres:// (got {0:?})")]
     BadDatabaseUrl(String),
+    #[error(
+        "DATABASE_URL must name a SQLite file, e.g. sqlite://talimger.db: {0:?} is an in-memory database, which loses every update"
+    )]
+    SqliteNotAFile(String),
+    #[error(
+        "DATABASE_URL must name the PostgreSQL {missing}, e.g. postgres://user:password@localhost/talimger (got {url:?})"
+    )]
+    PostgresIncomplete { url: String, missing: &'static str },
+    #[error("DATABASE_URL is not a valid URL, e.g. postgres://user:password@localhost/talimger (got {0:?})")]
+    MalformedDatabaseUrl(String),
     #[error("TALIMGER_TZ must be a time zone name such as Asia/Almaty (got {0:?})")]
     BadTz(String),
+    #[error(
+        "TALIMGER_TZ is empty: set it to a time zone name such as Asia/Almaty, or unset it for Asia/Almaty"
+    )]
+    EmptyTz,
     #[error("TALIMGER_ADMINS must be Telegram user ids separated by commas, e.g. 12345,67890 (got {0:?})")]
     BadAdmins(String),
+    #[error(
+        "RUST_LOG (--log) is not a log filter ({reason}): set it to e.g. info, warn or talimger=debug (got {value:?})"
+    )]
+    BadLog { value: String, reason: String },
+    #[error(
+        "TALIMGER_FLOOD (--flood) must be a whole number of updates a minute per user, 1 to 10000 (got {0:?})"
+    )]
+    BadFlood(String),
+    #[error(
+        "TALIMGER_SEND_RATE (--send-rate) must be a whole number of messages a second, 1 to 1000 (got {0:?})"
+    )]
+    BadSendRate(String),
+    #[error(
+        "TALIMGER_CHAT_RATE (--chat-rate) must be messages a second per chat, e.g. 1 or 0.5; 0.01 to 1000 (got {0:?})"
+    )]
+    BadChatRate(String),
+    #[error("TALIMGER_CHAT_BURST (--chat-burst) must be a whole number of messages, 1 to 100 (got {0:?})")]
+    BadChatBurst(String),
+    #[error(
+        "TALIMGER_HELPLINES (--helplines) must be phone numbers separated by commas, e.g. 111,112 or +7 700 123 45 67 (got {0:?})"
+    )]
+    BadHelplines(String),
 }
 
 impl Config {
@@ -142,10 +220,12 @@ impl Config {
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .unwrap_or(DEFAULT_DATABASE_URL);
-        crate::db::Backend::of_url(database_url)
-            .map_err(|_| ConfigError::BadDatabaseUrl(crate::db::redact_url(database_url)))?;
-        let tz_raw = s.tz.as_deref().map(str::trim).filter(|t| !t.is_empty()).unwrap_or(DEFAULT_TZ);
-        let tz: Tz = tz_raw.parse().map_err(|_| ConfigError::BadTz(tz_raw.to_owned()))?;
+        check_database_url(database_url)?;
+        let tz: Tz = match s.tz.as_deref().map(str::trim) {
+            None => DEFAULT_TZ.parse().expect("the default time zone exists"),
+            Some("") => return Err(ConfigError::EmptyTz),
+            Some(t) => t.parse().map_err(|_| ConfigError::BadTz(t.to_owned()))?,
+        };
         let admins = match s.admins.as_deref().map(str::trim) {
             None | Some("") => Vec::new(),
             Some(list) => list
@@ -154,13 +234,138 @@ impl Config {
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| ConfigError::BadAdmins(list.to_owned()))?,
         };
-        Ok(Config { token, api_url, database_url: database_url.to_owned(), tz, admins })
+        // An empty RUST_LOG is the usual way to say "the default".
+        let log = s.log.as_deref().map(str::trim).filter(|l| !l.is_empty()).unwrap_or(DEFAULT_LOG);
+        crate::telemetry::parse_filter(log)
+            .map_err(|e| ConfigError::BadLog { value: log.to_owned(), reason: e.to_string() })?;
+        let flood_per_minute =
+            whole(s.flood.as_deref(), DEFAULT_FLOOD_PER_MINUTE, 1..=10_000).map_err(ConfigError::BadFlood)?;
+        let send_rate =
+            whole(s.send_rate.as_deref(), DEFAULT_SEND_RATE, 1..=1000).map_err(ConfigError::BadSendRate)?;
+        let chat_rate = rate(s.chat_rate.as_deref()).map_err(ConfigError::BadChatRate)?;
+        let chat_burst =
+            whole(s.chat_burst.as_deref(), DEFAULT_CHAT_BURST, 1..=100).map_err(ConfigError::BadChatBurst)?;
+        let helplines = helplines(s.helplines.as_deref().unwrap_or(DEFAULT_HELPLINES))
+            .ok_or_else(|| ConfigError::BadHelplines(s.helplines.clone().unwrap_or_default()))?;
+        Ok(Config {
+            token,
+            api_url,
+            database_url: database_url.to_owned(),
+            connect_timeout: CONNECT_TIMEOUT,
+            tz,
+            admins,
+            log: log.to_owned(),
+            flood_per_minute,
+            send_rate,
+            chat_rate,
+            chat_burst,
+            helplines,
+        })
     }
 
     /// The token, for the commands that talk to Telegram.
     pub fn require_token(&self) -> Result<&Token, ConfigError> {
         self.token.as_ref().ok_or(ConfigError::MissingToken)
     }
+}
+
+/// A database URL the bot can keep its data in: a SQLite file (not an
+/// in-memory database, which loses every update), or a PostgreSQL URL that
+/// names both the host and the database (without them the client would fall
+/// back to its defaults and migrate whatever database that is).
+fn check_database_url(url: &str) -> Result<(), ConfigError> {
+    let redacted = || crate::db::redact_url(url);
+    let backend = crate::db::Backend::of_url(url).map_err(|_| ConfigError::BadDatabaseUrl(redacted()))?;
+    match backend {
+        crate::db::Backend::Sqlite => {
+            // The driver's own reading: the scheme goes, the query follows `?`.
+            let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let file = percent_decoded(file);
+            let file = file.strip_prefix("file:").unwrap_or(&file);
+            let memory_mode =
+                url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "mode" && v == "memory");
+            if file.trim().is_empty() || file == ":memory:" || memory_mode {
+                return Err(ConfigError::SqliteNotAFile(url.to_owned()));
+            }
+        }
+        crate::db::Backend::Postgres => {
+            let parsed = Url::parse(url).map_err(|_| ConfigError::MalformedDatabaseUrl(redacted()))?;
+            let param = |names: &[&str]| {
+                parsed.query_pairs().any(|(k, v)| names.contains(&k.as_ref()) && !v.trim().is_empty())
+            };
+            let host = parsed.host_str().is_some_and(|h| !h.is_empty()) || param(&["host", "hostaddr"]);
+            let database = !parsed.path().trim_start_matches('/').is_empty() || param(&["dbname"]);
+            let missing = match (host, database) {
+                (true, true) => return Ok(()),
+                (false, false) => "host and database",
+                (false, true) => "host",
+                (true, false) => "database",
+            };
+            return Err(ConfigError::PostgresIncomplete { url: redacted(), missing });
+        }
+    }
+    Ok(())
+}
+
+/// `%XX` escapes decoded (the SQLite driver decodes file names so).
+fn percent_decoded(s: &str) -> String {
+    let (b, mut out, mut i) = (s.as_bytes(), Vec::new(), 0);
+    while i < b.len() {
+        let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A whole number in `range`, or `default` when not set; the raw text on error.
+fn whole(raw: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32, String> {
+    let Some(raw) = raw else { return Ok(default) };
+    let t = raw.trim();
+    let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| t.parse::<u32>().ok())
+        .flatten()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| raw.to_owned())
+}
+
+/// Messages a second per chat: digits with at most one decimal point,
+/// 0.01 to 1000 ([`DEFAULT_CHAT_RATE`] when not set).
+fn rate(raw: Option<&str>) -> Result<f64, String> {
+    let Some(raw) = raw else { return Ok(DEFAULT_CHAT_RATE) };
+    let t = raw.trim();
+    let shaped = t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && t.bytes().filter(|b| *b == b'.').count() <= 1;
+    let value = shaped.then(|| t.parse::<f64>().ok()).flatten();
+    value.filter(|r| (0.01..=1000.0).contains(r)).ok_or_else(|| raw.to_owned())
+}
+
+/// Phone numbers separated by commas: each digits and spaces, perhaps after
+/// a `+`, with 2 to 15 digits. Kept as written, spaces tidied.
+fn helplines(raw: &str) -> Option<Vec<String>> {
+    let list: Vec<String> = raw
+        .split(',')
+        .map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|n| {
+            let digits = n.strip_prefix('+').unwrap_or(&n);
+            let count = digits.bytes().filter(u8::is_ascii_digit).count();
+            let shaped = digits.bytes().all(|b| b.is_ascii_digit() || b == b' ')
+                && digits.starts_with(|c: char| c.is_ascii_digit());
+            (shaped && (2..=15).contains(&count)).then_some(n)
+        })
+        .collect::<Option<_>>()?;
+    Some(list)
 }
 
 fn is_token_shaped(t: &str) -> bool {
@@ -191,6 +396,10 @@ mod tests {
         assert_eq!(c.api_url.as_str(), "https://api.telegram.org/");
         assert!(c.admins.is_empty());
         assert!(!format!("{c:?}").contains("abc-DEF_1"), "the token never shows in Debug");
+        assert_eq!(c.connect_timeout, Duration::from_secs(10));
+        assert_eq!(c.log, "info");
+        assert_eq!((c.flood_per_minute, c.send_rate, c.chat_rate, c.chat_burst), (20, 30, 1.0, 3));
+        assert_eq!(c.helplines, ["111", "112"]);
     }
 
     #[test]
@@ -221,6 +430,150 @@ mod tests {
         let no_token =
             Config::from_settings(&Settings::default()).expect("a token is needed only to talk to Telegram");
         assert_eq!(no_token.require_token().unwrap_err(), ConfigError::MissingToken);
+    }
+
+    fn with_db(url: &str) -> Result<Config, ConfigError> {
+        Config::from_settings(&Settings { database_url: Some(url.into()), ..settings() })
+    }
+
+    #[test]
+    fn database_urls_that_lose_or_misplace_data_are_refused() {
+        for url in [
+            "sqlite://",
+            "sqlite:",
+            "sqlite::memory:",
+            "sqlite://:memory:",
+            "sqlite://?mode=rwc",
+            "sqlite://data.db?mode=memory",
+            "sqlite:file::memory:?cache=shared",
+            "sqlite:file:",
+            "sqlite://%3Amemory%3A",
+        ] {
+            assert_eq!(with_db(url).unwrap_err(), ConfigError::SqliteNotAFile(url.into()), "{url}");
+        }
+        let cases = [
+            ("postgres://", "host and database"),
+            ("postgresql://", "host and database"),
+            ("postgres://db.example.kz", "database"),
+            ("postgres://user:pw@db.example.kz:5432/", "database"),
+            ("postgres:///talimger", "host"),
+        ];
+        for (url, missing) in cases {
+            let err = with_db(url).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::PostgresIncomplete { missing: m, .. } if *m == missing),
+                "{url}: {err}"
+            );
+            assert!(err.to_string().starts_with("DATABASE_URL must name the PostgreSQL"), "{err}");
+            assert!(!err.to_string().contains("pw@"), "the password is not shown: {err}");
+        }
+        assert!(matches!(with_db("postgres://u:p@[::1/x"), Err(ConfigError::MalformedDatabaseUrl(_))));
+        for url in [
+            "sqlite://talimger.db",
+            "sqlite:talimger.db",
+            "sqlite:///var/lib/talimger/talimger.db",
+            "sqlite://data.db?mode=rwc",
+            "postgres://localhost/talimger",
+            "postgresql://user:secret@db.example.kz:5432/talimger?sslmode=require",
+            "postgres:///talimger?host=/run/postgresql",
+            "postgres://localhost?dbname=talimger",
+        ] {
+            assert_eq!(with_db(url).expect(url).database_url, url);
+        }
+    }
+
+    #[test]
+    fn an_empty_time_zone_is_refused() {
+        for tz in ["", "  "] {
+            let err = Config::from_settings(&Settings { tz: Some(tz.into()), ..settings() }).unwrap_err();
+            assert_eq!(err, ConfigError::EmptyTz);
+            assert!(err.to_string().starts_with("TALIMGER_TZ is empty"));
+        }
+        let c = Config::from_settings(&Settings { tz: Some(" Asia/Aqtobe ".into()), ..settings() });
+        assert_eq!(c.expect("valid").tz, chrono_tz::Asia::Aqtobe);
+    }
+
+    #[test]
+    fn the_log_filter_must_parse() {
+        let log = |l: &str| Config::from_settings(&Settings { log: Some(l.into()), ..settings() });
+        for bad in ["talimger=loud", "info,[{", "=info=", "talimger[x=", "debug,sqlx=chatty"] {
+            let err = log(bad).unwrap_err();
+            assert!(matches!(&err, ConfigError::BadLog { value, .. } if value == bad), "{bad}: {err}");
+            assert!(err.to_string().starts_with("RUST_LOG (--log) is not a log filter"), "{err}");
+            assert!(!err.to_string().contains('\n'), "{err}");
+        }
+        for good in ["warn", "talimger=debug,sqlx=warn", "info,teloxide=error", "TRACE"] {
+            assert_eq!(log(good).expect(good).log, good);
+        }
+        assert_eq!(log("").expect("empty is the default").log, "info");
+    }
+
+    #[test]
+    fn flood_and_rates_are_bounded_numbers() {
+        let c = Config::from_settings(&Settings {
+            flood: Some(" 60 ".into()),
+            send_rate: Some("25".into()),
+            chat_rate: Some("0.5".into()),
+            chat_burst: Some("1".into()),
+            ..settings()
+        })
+        .expect("valid");
+        assert_eq!((c.flood_per_minute, c.send_rate, c.chat_rate, c.chat_burst), (60, 25, 0.5, 1));
+        for (flood, ok) in [("1", true), ("10000", true), ("0", false), ("10001", false), ("", false)] {
+            let r = Config::from_settings(&Settings { flood: Some(flood.into()), ..settings() });
+            assert_eq!(r.is_ok(), ok, "{flood:?}");
+            if !ok {
+                assert_eq!(r.unwrap_err(), ConfigError::BadFlood(flood.into()));
+            }
+        }
+        for bad in ["-5", "+5", "5.0", "twenty", "99999999999"] {
+            let r = Config::from_settings(&Settings { flood: Some(bad.into()), ..settings() });
+            assert_eq!(r.unwrap_err(), ConfigError::BadFlood(bad.into()), "{bad}");
+        }
+        for bad in ["0", "1001", "1.5", ""] {
+            let r = Config::from_settings(&Settings { send_rate: Some(bad.into()), ..settings() });
+            assert_eq!(r.unwrap_err(), ConfigError::BadSendRate(bad.into()), "{bad}");
+        }
+        for (rate, value) in
+            [("1", 1.0), ("0.5", 0.5), (".25", 0.25), ("2.", 2.0), ("0.01", 0.01), ("1000", 1000.0)]
+        {
+            let r = Config::from_settings(&Settings { chat_rate: Some(rate.into()), ..settings() });
+            assert_eq!(r.expect(rate).chat_rate, value);
+        }
+        for bad in ["0", "0.0", "0.001", "1000.5", "1,5", "inf", "NaN", "1e2", "-1", ".", "1.2.3", ""] {
+            let r = Config::from_settings(&Settings { chat_rate: Some(bad.into()), ..settings() });
+            assert_eq!(r.unwrap_err(), ConfigError::BadChatRate(bad.into()), "{bad}");
+        }
+        for bad in ["0", "101", "three"] {
+            let r = Config::from_settings(&Settings { chat_burst: Some(bad.into()), ..settings() });
+            assert_eq!(r.unwrap_err(), ConfigError::BadChatBurst(bad.into()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn helplines_are_phone_numbers() {
+        let lines = |h: &str| Config::from_settings(&Settings { helplines: Some(h.into()), ..settings() });
+        assert_eq!(lines("150").expect("one").helplines, ["150"]);
+        assert_eq!(
+            lines(" 111 , +7  700 123 45 67,8 800 080 7 777 ").expect("three").helplines,
+            ["111", "+7 700 123 45 67", "8 800 080 7 777"]
+        );
+        for bad in [
+            "",
+            " ",
+            "111,",
+            "111,,112",
+            "+",
+            "1",
+            "911a",
+            "++7 700",
+            "7+700",
+            "+ 7 700",
+            "1234567890123456",
+            "111;112",
+        ] {
+            assert_eq!(lines(bad).unwrap_err(), ConfigError::BadHelplines(bad.into()), "{bad:?}");
+        }
     }
 
     #[test]

@@ -64,6 +64,76 @@ async fn a_malformed_setting_stops_with_one_line() {
     assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1);
 }
 
+/// Settings that would lose data, migrate a database nobody named, or hide
+/// the logs are refused before anything starts, each with one line.
+#[tokio::test]
+async fn a_setting_that_loses_data_or_cannot_work_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (var, value) in [
+        ("DATABASE_URL", "sqlite://"),
+        ("DATABASE_URL", "sqlite:"),
+        ("DATABASE_URL", "sqlite::memory:"),
+        ("DATABASE_URL", "sqlite://talimger.db?mode=memory"),
+        ("DATABASE_URL", "postgres://"),
+        ("DATABASE_URL", "postgres://localhost"),
+        ("DATABASE_URL", "postgres:///talimger"),
+        ("RUST_LOG", "talimger=loud"),
+        ("TALIMGER_TZ", ""),
+        ("TALIMGER_FLOOD", "0"),
+        ("TALIMGER_FLOOD", "10001"),
+        ("TALIMGER_SEND_RATE", "fast"),
+        ("TALIMGER_CHAT_RATE", "0"),
+        ("TALIMGER_CHAT_RATE", "1,5"),
+        ("TALIMGER_CHAT_BURST", "0"),
+        ("TALIMGER_HELPLINES", "call us"),
+        ("TALIMGER_HELPLINES", ""),
+    ] {
+        for subcommand in [None, Some("check")] {
+            let mut cmd = talimger(dir.path());
+            cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env(var, value);
+            cmd.args(subcommand);
+            let out = output(cmd).await;
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{var}={value:?}: {stderr}");
+            assert_eq!(stderr.trim().lines().count(), 1, "{var}={value:?}: {stderr}");
+            assert!(stderr.starts_with(&format!("error: {var}")), "{var}={value:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{var}={value:?}: nothing else ran");
+        }
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no database file was created");
+
+    // The flags are checked the same way.
+    for args in
+        [["--flood", "0"], ["--chat-rate", "-1"], ["--log", "info,[{"], ["--database-url", "sqlite://"]]
+    {
+        let mut cmd = talimger(dir.path());
+        cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).args(args);
+        let out = output(cmd).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+/// The new settings are accepted by `check` when they are well formed.
+#[tokio::test]
+async fn engine_settings_are_accepted() {
+    let fake = FakeApi::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = talimger(dir.path());
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env("TELEGRAM_API_URL", fake.url());
+    cmd.env("TALIMGER_FLOOD", "60").env("TALIMGER_SEND_RATE", "20").env("TALIMGER_CHAT_RATE", "0.5");
+    cmd.env("TALIMGER_CHAT_BURST", "2").env("TALIMGER_HELPLINES", "150, +7 700 123 45 67");
+    cmd.args(["--log", "talimger=debug,warn", "check"]);
+    let out = output(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[tokio::test]
 async fn help_lists_every_setting() {
     let dir = tempfile::tempdir().expect("dir");
@@ -72,10 +142,23 @@ async fn help_lists_every_setting() {
     let out = output(cmd).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    for var in
-        ["TELOXIDE_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "TALIMGER_TZ", "TALIMGER_ADMINS", "RUST_LOG"]
-    {
+    for var in [
+        "TELOXIDE_TOKEN",
+        "TELEGRAM_API_URL",
+        "DATABASE_URL",
+        "TALIMGER_TZ",
+        "TALIMGER_ADMINS",
+        "RUST_LOG",
+        "TALIMGER_FLOOD",
+        "TALIMGER_SEND_RATE",
+        "TALIMGER_CHAT_RATE",
+        "TALIMGER_CHAT_BURST",
+        "TALIMGER_HELPLINES",
+    ] {
         assert!(stdout.contains(var), "{var} in --help");
+    }
+    for flag in ["--flood", "--send-rate", "--chat-rate", "--chat-burst", "--helplines", "--log"] {
+        assert!(stdout.contains(flag), "{flag} in --help");
     }
     assert!(!stdout.contains("secret-token-value"), "the token is never printed");
 }
