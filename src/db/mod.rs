@@ -45,9 +45,9 @@ pub enum Backend {
 pub enum DbError {
     #[error("DATABASE_URL must start with sqlite:// or postgres:// (got {0:?})")]
     UnsupportedUrl(String),
-    #[error("database error: {0}")]
+    #[error(transparent)]
     Sql(#[from] sqlx::Error),
-    #[error("migration failed: {0}")]
+    #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value this version does not know (an unknown enum value):
     /// a bug or a newer schema, never silently read as "nothing".

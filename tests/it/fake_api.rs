@@ -15,6 +15,15 @@
 //!   scope, ...) use chat id `0` as the key for [`FakeApi::fail_next`].
 //! * `set_delay` processes the request first and delays only the response,
 //!   so a bot killed while waiting has had its request applied.
+//! * Flood control is on by default with Telegram's limits ([`Limits`]):
+//!   30 messages a second overall and, per chat, a burst of 5 then 1 a
+//!   second, for the methods in `FLOOD_METHODS`. Past a limit the answer is
+//!   429 with `retry_after` (whole seconds until a token is there, at least
+//!   1), the request is not applied, and the chat (or, for the overall
+//!   limit, the whole bot) gets 429 for every send until that window ends.
+//!   Only applied requests use a token: one refused for another reason
+//!   (400, 403) does not count. [`FakeApi::set_limits`] changes the limits
+//!   ([`Limits::none`] switches them off).
 #![allow(dead_code)]
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
@@ -40,7 +49,7 @@ const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new 
 const KNOWN_METHODS: &str = "getMe getUpdates deleteWebhook getWebhookInfo sendMessage sendPhoto \
     sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage answerCallbackQuery \
     setMyCommands deleteMyCommands getMyCommands";
-/// Methods subject to per-chat flood control (`rate_limit_for`, 429 windows).
+/// Methods subject to flood control (the limits, `rate_limit_for`, 429 windows).
 const FLOOD_METHODS: &str =
     "sendMessage sendPhoto sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage";
 /// Inline keyboard button fields of which exactly one must be present.
@@ -56,6 +65,36 @@ pub struct TgUser {
     pub language_code: Option<String>,
 }
 
+/// Flood control of one fake instance. A rate of 0 switches that limit off.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Messages a second over all chats together: a token bucket that holds
+    /// this many and refills this many a second.
+    pub global_per_sec: u32,
+    /// Messages a second to one chat, sustained (the chat bucket's refill).
+    pub chat_per_sec: f64,
+    /// Messages to one chat at once (the chat bucket's capacity, at least 1).
+    pub chat_burst: u32,
+}
+
+impl Limits {
+    /// Telegram's: 30 a second overall; per chat a burst of 5, then 1 a second.
+    pub const fn telegram() -> Limits {
+        Limits { global_per_sec: 30, chat_per_sec: 1.0, chat_burst: 5 }
+    }
+
+    /// No flood control at all (benchmarks, tests about something else).
+    pub const fn none() -> Limits {
+        Limits { global_per_sec: 0, chat_per_sec: 0.0, chat_burst: 0 }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::telegram()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Failure {
     BadRequest(String),
@@ -67,6 +106,8 @@ pub enum Failure {
 #[derive(Clone, Debug, Default)]
 pub struct Sent {
     pub seq: u64,
+    /// When the fake applied it, from the fake's start (tokio's clock).
+    pub at: Duration,
     pub method: String,
     pub chat_id: i64,
     pub message_id: Option<i64>,
@@ -166,16 +207,48 @@ struct Callback {
     answered: bool,
 }
 
+/// A token bucket: holds up to `capacity` tokens, refills `rate` a second.
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn full(capacity: f64, now: Instant) -> Bucket {
+        Bucket { tokens: capacity, at: now }
+    }
+
+    /// Refills up to `now`; `Err` is the whole seconds until a token is there.
+    fn check(&mut self, capacity: f64, rate: f64, now: Instant) -> Result<(), u32> {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate).min(capacity);
+        self.at = now;
+        // A little slack for float rounding: a client that waited exactly
+        // `retry_after` must find its token.
+        if self.tokens >= 1.0 - 1e-9 {
+            Ok(())
+        } else {
+            Err(((1.0 - self.tokens) / rate).ceil().max(1.0) as u32)
+        }
+    }
+
+    fn take(&mut self) {
+        self.tokens = (self.tokens - 1.0).max(0.0);
+    }
+}
+
 #[derive(Default)]
 struct St {
+    started: Option<Instant>,
     users: HashMap<i64, TgUser>,
     blocked: HashSet<i64>,
     // updates
     next_update_id: i64,
-    updates: HashMap<i64, (&'static str, Value)>, // every update ever pushed
-    pending: BTreeSet<i64>,                       // not yet confirmed
-    redeliver: Vec<(i64, bool)>,                  // push_duplicate: (id, delivered)
-    allowed: Option<Vec<String>>,                 // sticky allowed_updates
+    updates: HashMap<i64, (String, Value)>, // every update ever pushed, with its kind
+    pending: BTreeSet<i64>,                 // not yet confirmed
+    redeliver: Vec<(i64, bool)>,            // push_duplicate: (id, delivered)
+    allowed: Option<Vec<String>>,           // sticky allowed_updates
     acked_offset: i64,
     get_updates_calls: u64,
     poll_gen: u64,
@@ -199,6 +272,14 @@ struct St {
     rate_limit: HashMap<i64, u32>,
     flood_until: HashMap<i64, Instant>,
     delays: HashMap<String, Duration>,
+    // flood control
+    limits: Limits,
+    global_bucket: Option<Bucket>,
+    chat_buckets: HashMap<i64, Bucket>,
+    bot_flood_until: Option<Instant>,
+    /// The chat whose buckets the current request passed: a token is taken
+    /// from them once the request is applied.
+    passed_gate: Option<i64>,
 }
 
 struct Inner {
@@ -227,7 +308,13 @@ impl FakeApi {
     pub async fn start() -> FakeApi {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake api");
         let addr = listener.local_addr().expect("fake api address");
-        let st = St { next_update_id: FIRST_UPDATE_ID, next_file: 1, next_callback: 1, ..St::default() };
+        let st = St {
+            started: Some(Instant::now()),
+            next_update_id: FIRST_UPDATE_ID,
+            next_file: 1,
+            next_callback: 1,
+            ..St::default()
+        };
         let inner =
             Arc::new(Inner { st: Mutex::new(st), wake: watch::channel(0).0, url: format!("http://{addr}/") });
         let app = Router::new().fallback(handle).layer(DefaultBodyLimit::disable()).with_state(inner.clone());
@@ -266,6 +353,19 @@ impl FakeApi {
         self.inner.lock().rate_limit.insert(chat_id, retry_after);
     }
 
+    /// Replaces the flood-control limits (Telegram's by default); the token
+    /// buckets start full again. 429 windows already given stay.
+    pub fn set_limits(&self, limits: Limits) {
+        let mut st = self.inner.lock();
+        st.limits = limits;
+        st.global_bucket = None;
+        st.chat_buckets.clear();
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.inner.lock().limits
+    }
+
     pub fn set_delay(&self, method: &str, delay: Duration) {
         self.inner.lock().delays.insert(method.to_owned(), delay);
     }
@@ -295,8 +395,67 @@ impl FakeApi {
         let mut extra = json!({"photo": sizes});
         if let Some(c) = caption {
             extra["caption"] = json!(c);
+            if let Some(entities) = command_entities(c) {
+                extra["caption_entities"] = entities;
+            }
         }
         self.push_message(from, "message", None, extra, None)
+    }
+
+    /// The user shares a contact card (e.g. their own, with its phone number).
+    pub fn push_contact(&self, from: &TgUser, phone_number: &str) -> i64 {
+        let contact =
+            json!({"phone_number": phone_number, "first_name": from.first_name, "user_id": from.id});
+        self.push_message(from, "message", None, json!({"contact": contact}), None)
+    }
+
+    /// The user sends an album: `count` photos as separate updates sharing a
+    /// `media_group_id`, the caption (if any) on the first, as Telegram does.
+    pub fn push_album(&self, from: &TgUser, count: usize, caption: Option<&str>) -> Vec<i64> {
+        let group = {
+            let mut st = self.inner.lock();
+            st.next_file += 1;
+            format!("{}", 13_500_000_000_000_000u64 + st.next_file)
+        };
+        (0..count)
+            .map(|i| {
+                let sizes = json!([
+                    {"file_id": format!("AgACAgIAAxk-fake-album-{group}-{i}-s"), "file_unique_id": format!("AQADalb{i}s"),
+                        "width": 90, "height": 67, "file_size": 1200},
+                    {"file_id": format!("AgACAgIAAxk-fake-album-{group}-{i}-m"), "file_unique_id": format!("AQADalb{i}m"),
+                        "width": 800, "height": 600, "file_size": 64000},
+                ]);
+                let mut extra = json!({"photo": sizes, "media_group_id": group});
+                if let (0, Some(c)) = (i, caption) {
+                    extra["caption"] = json!(c);
+                    if let Some(entities) = command_entities(c) {
+                        extra["caption_entities"] = entities;
+                    }
+                }
+                self.push_message(from, "message", None, extra, None)
+            })
+            .collect()
+    }
+
+    /// Queues an arbitrary update body as Telegram would send it (for bodies
+    /// teloxide cannot parse, or fields it does not know); the fake assigns
+    /// `update_id`, replacing any in `body`. Its kind, for `allowed_updates`,
+    /// is its first field other than `update_id`.
+    pub fn push_raw(&self, body: Value) -> i64 {
+        let Value::Object(fields) = body else { panic!("push_raw: an update is a JSON object, not {body}") };
+        let kind = fields.keys().find(|k| *k != "update_id").cloned().unwrap_or_default();
+        let id = {
+            let mut st = self.inner.lock();
+            let id = st.next_update_id;
+            st.next_update_id += 1;
+            let mut update = Value::Object(fields);
+            update["update_id"] = json!(id);
+            st.updates.insert(id, (kind, update));
+            st.pending.insert(id);
+            id
+        };
+        self.inner.wake.send_modify(|v| *v += 1);
+        id
     }
 
     /// The user edits their earlier message `message_id`.
@@ -317,6 +476,22 @@ impl FakeApi {
             st.next_callback += 1;
             let cb = Callback { chat_id: from.id, message_id, answered: false };
             st.callbacks.insert(id.clone(), cb);
+            let query = json!({"id": id, "from": user_json(from), "message": message,
+                "chat_instance": format!("-77{}", from.id), "data": data});
+            ("callback_query", query)
+        })
+    }
+
+    /// The user presses an inline button of a message that is no longer
+    /// accessible (deleted, or too old): Telegram sends only the chat, the
+    /// message id and date 0. The query can be answered as usual.
+    pub fn push_callback_inaccessible(&self, from: &TgUser, message_id: i64, data: &str) -> i64 {
+        self.push(|st, _| {
+            let id = format!("{}", 4_200_000_000_000u64 + st.next_callback);
+            st.next_callback += 1;
+            let cb = Callback { chat_id: from.id, message_id, answered: false };
+            st.callbacks.insert(id.clone(), cb);
+            let message = json!({"chat": chat_json(from), "message_id": message_id, "date": 0});
             let query = json!({"id": id, "from": user_json(from), "message": message,
                 "chat_instance": format!("-77{}", from.id), "data": data});
             ("callback_query", query)
@@ -380,7 +555,8 @@ impl FakeApi {
             Kind::Photo => "sendPhoto",
             Kind::Document => "sendDocument",
         };
-        Some(snapshot(m, method, m.seq))
+        let at = st.sent.iter().rev().find(|s| s.seq == m.seq).map_or(Duration::ZERO, |s| s.at);
+        Some(Sent { at, ..snapshot(m, method, m.seq) })
     }
 
     /// Pushes a message-like update from `from` in their private chat.
@@ -398,9 +574,8 @@ impl FakeApi {
             let mut msg = json!({"message_id": message_id, "from": user_json(from),
                 "chat": chat_json(from), "date": now()});
             msg.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-            if let Some(t) = text.filter(|t| t.starts_with('/')) {
-                let word = t.split_whitespace().next().unwrap_or(t);
-                msg["entities"] = json!([{"type": "bot_command", "offset": 0, "length": utf16_len(word)}]);
+            if let Some(entities) = text.and_then(command_entities) {
+                msg["entities"] = entities;
             }
             (kind, msg)
         })
@@ -414,7 +589,7 @@ impl FakeApi {
             let (kind, payload) = build(&mut st, id);
             let mut update = json!({"update_id": id});
             update[kind] = payload;
-            st.updates.insert(id, (kind, update));
+            st.updates.insert(id, (kind.to_owned(), update));
             st.pending.insert(id);
             id
         };
@@ -646,6 +821,21 @@ async fn get_updates(inner: &Inner, p: &Params) -> R<Value> {
 
 impl St {
     fn dispatch(&mut self, m: &str, p: &Params) -> R<Value> {
+        self.passed_gate = None;
+        let result = self.apply(m, p);
+        // An applied send uses a token of the overall and the chat bucket.
+        if let (Ok(_), Some(chat)) = (&result, self.passed_gate.take()) {
+            if let Some(b) = &mut self.global_bucket {
+                b.take();
+            }
+            if let Some(b) = self.chat_buckets.get_mut(&chat) {
+                b.take();
+            }
+        }
+        result
+    }
+
+    fn apply(&mut self, m: &str, p: &Params) -> R<Value> {
         match m {
             "getMe" => self.gate(0, m).map(|_| me_json()),
             "deleteWebhook" => {
@@ -677,20 +867,49 @@ impl St {
             Some(Failure::TooManyRequests { retry_after }) => Some(retry_after),
             None => None,
         };
-        if FLOOD_METHODS.split(' ').any(|f| f == m) {
+        let flood = FLOOD_METHODS.split(' ').any(|f| f == m);
+        let left = |until: Instant| (until - now).as_secs_f64().ceil().max(1.0) as u32;
+        if flood {
             if let Some(&until) = self.flood_until.get(&chat).filter(|u| **u > now) {
-                let left = (until - now).as_secs_f64().ceil().max(1.0) as u32;
-                return Err(too_many(left));
+                return Err(too_many(left(until)));
+            }
+            if let Some(until) = self.bot_flood_until.filter(|u| *u > now) {
+                return Err(too_many(left(until)));
             }
             retry = retry.or_else(|| self.rate_limit.remove(&chat));
         }
-        match retry {
-            Some(s) => {
-                self.flood_until.insert(chat, now + Duration::from_secs(s.into()));
-                Err(too_many(s))
-            }
-            None => Ok(()),
+        if let Some(s) = retry {
+            self.flood_until.insert(chat, now + Duration::from_secs(s.into()));
+            return Err(too_many(s));
         }
+        if flood {
+            self.limit(chat, now)?;
+        }
+        Ok(())
+    }
+
+    /// The token buckets: the overall one first (its 429 stops the whole
+    /// bot), then the chat's. Nothing is taken here (see `dispatch`).
+    fn limit(&mut self, chat: i64, now: Instant) -> R<()> {
+        let Limits { global_per_sec, chat_per_sec, chat_burst } = self.limits;
+        if global_per_sec > 0 {
+            let (capacity, rate) = (f64::from(global_per_sec), f64::from(global_per_sec));
+            let bucket = self.global_bucket.get_or_insert_with(|| Bucket::full(capacity, now));
+            if let Err(s) = bucket.check(capacity, rate, now) {
+                self.bot_flood_until = Some(now + Duration::from_secs(s.into()));
+                return Err(too_many(s));
+            }
+        }
+        if chat_per_sec > 0.0 {
+            let capacity = f64::from(chat_burst.max(1));
+            let bucket = self.chat_buckets.entry(chat).or_insert_with(|| Bucket::full(capacity, now));
+            if let Err(s) = bucket.check(capacity, chat_per_sec, now) {
+                self.flood_until.insert(chat, now + Duration::from_secs(s.into()));
+                return Err(too_many(s));
+            }
+        }
+        self.passed_gate = Some(chat);
+        Ok(())
     }
 
     /// Resolves `chat_id`, runs the gate and checks that the bot may write there.
@@ -764,7 +983,7 @@ impl St {
             file,
             seq: self.seq,
         };
-        self.sent.push(snapshot(&msg, m, self.seq));
+        self.push_sent(snapshot(&msg, m, self.seq));
         let json = self.message_json(&msg);
         self.messages.insert((chat, message_id), msg);
         Ok(json)
@@ -840,7 +1059,7 @@ impl St {
         }
         self.seq += 1;
         (msg.markup, msg.buttons, msg.edit_date, msg.seq) = (markup, buttons, Some(now()), self.seq);
-        self.sent.push(snapshot(&msg, m, self.seq));
+        self.push_sent(snapshot(&msg, m, self.seq));
         let json = self.message_json(&msg);
         self.messages.insert((chat, id), msg);
         Ok(json)
@@ -1034,6 +1253,11 @@ impl St {
     fn record(&mut self, mut s: Sent) {
         self.seq += 1;
         s.seq = self.seq;
+        self.push_sent(s);
+    }
+
+    fn push_sent(&mut self, mut s: Sent) {
+        s.at = self.started.map_or(Duration::ZERO, |t| t.elapsed());
         self.sent.push(s);
     }
 
@@ -1047,7 +1271,8 @@ impl St {
     /// sticky allowed_updates filter (filtered-out updates are dropped).
     fn collect_updates(&mut self, limit: usize) -> Vec<Value> {
         let allowed = self.allowed.clone().filter(|a| !a.is_empty());
-        let ok = |st: &St, id: &i64| allowed.as_ref().is_none_or(|a| a.iter().any(|k| k == st.updates[id].0));
+        let ok =
+            |st: &St, id: &i64| allowed.as_ref().is_none_or(|a| a.iter().any(|k| *k == st.updates[id].0));
         let keep: BTreeSet<i64> = self.pending.iter().filter(|id| ok(self, id)).copied().collect();
         self.pending = keep;
         let redeliver = std::mem::take(&mut self.redeliver);
@@ -1109,6 +1334,7 @@ fn snapshot(m: &BotMsg, method: &str, seq: u64) -> Sent {
     let file = m.file.as_ref();
     Sent {
         seq,
+        at: Duration::ZERO,
         method: method.to_owned(),
         chat_id: m.chat_id,
         message_id: Some(m.message_id),
@@ -1127,6 +1353,16 @@ fn now() -> i64 {
 
 fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
+}
+
+/// The `bot_command` entity Telegram marks at the start of a text or caption.
+fn command_entities(text: &str) -> Option<Value> {
+    let rest = text.strip_prefix('/')?;
+    if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let word = text.split_whitespace().next()?;
+    Some(json!([{"type": "bot_command", "offset": 0, "length": utf16_len(word)}]))
 }
 
 fn me_json() -> Value {

@@ -3,14 +3,19 @@
 
 use std::io::Cursor;
 
+use std::time::Duration;
 use teloxide::prelude::*;
+
+use serde_json::json;
 use teloxide::types::{
-    BotCommand, BotCommandScope, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MediaKind,
-    MessageEntityKind, MessageId, MessageKind, ParseMode, Recipient, UpdateKind,
+    BotCommand, BotCommandScope, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+    MaybeInaccessibleMessage, MediaKind, MessageEntityKind, MessageId, MessageKind, ParseMode, Recipient,
+    UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
+use tokio::time::Instant;
 
-use crate::fake_api::{Failure, FakeApi};
+use crate::fake_api::{Failure, FakeApi, Limits};
 
 fn bot(fake: &FakeApi) -> Bot {
     Bot::new(FakeApi::TOKEN).set_api_url(reqwest::Url::parse(&fake.url()).unwrap())
@@ -281,4 +286,222 @@ async fn fake_serves_a_real_dispatcher() {
     assert_eq!(fake.sent().iter().map(|s| s.text().to_owned()).collect::<Vec<_>>(), ["echo: /start"]);
     assert_eq!(fake.pending_updates(), 0);
     assert!(fake.rejected().is_empty(), "{:?}", fake.rejected());
+}
+
+/// The seconds of a 429, or a panic naming what came instead.
+fn retry_after<T: std::fmt::Debug>(r: Result<T, RequestError>) -> u32 {
+    match r {
+        Err(RequestError::RetryAfter(s)) => s.seconds(),
+        other => panic!("expected 429 Too Many Requests, got {other:?}"),
+    }
+}
+
+fn count_429(fake: &FakeApi) -> usize {
+    fake.rejected().iter().filter(|r| r.1 == 429).count()
+}
+
+#[tokio::test]
+async fn fake_per_chat_flood_control_allows_a_burst_then_one_a_second() {
+    let fake = FakeApi::start().await;
+    assert_eq!(fake.limits(), Limits::telegram(), "on by default");
+    let bot = bot(&fake);
+    fake.add_user(42, "Aigerim", None);
+    fake.add_user(43, "Dana", None);
+
+    let started = Instant::now();
+    for i in 0..5 {
+        bot.send_message(ChatId(42), format!("burst {i}")).await.expect("within the burst");
+    }
+    // The sixth is refused, in Telegram's words, and not applied.
+    let url = format!("{}bot{}/sendMessage", fake.url(), FakeApi::TOKEN);
+    let resp =
+        reqwest::Client::new().post(&url).json(&json!({"chat_id": 42, "text": "six"})).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1}})
+    );
+    assert_eq!(fake.sent_to(42).len(), 5);
+    assert!(fake.sent_to(42).iter().all(|s| s.text() != "six"));
+    // Another chat has its own bucket.
+    bot.send_message(ChatId(43), "hello").await.expect("another chat is not limited");
+
+    // Sending again inside the window is refused again, however late in it.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(retry_after(bot.send_message(ChatId(42), "too early").await), 1);
+    tokio::time::sleep_until(started + Duration::from_millis(1100)).await;
+    bot.send_message(ChatId(42), "after the window").await.expect("a token came back");
+    // One a second sustained: the next is refused at once.
+    assert_eq!(retry_after(bot.send_message(ChatId(42), "too soon").await), 1);
+    // Inside the window edits are refused too, but a button press can
+    // still be answered: callback answers are not under flood control.
+    let edit = bot.edit_message_text(ChatId(42), MessageId(1), "edited").await;
+    assert_eq!(retry_after(edit), 1);
+    let u = crate::fake_api::TgUser { id: 42, first_name: "Aigerim".into(), language_code: None };
+    fake.push_callback_inaccessible(&u, 1, "x");
+    let ups = bot.get_updates().await.unwrap();
+    let UpdateKind::CallbackQuery(q) = &ups[0].kind else { panic!("{ups:?}") };
+    bot.answer_callback_query(q.id.clone()).await.expect("not flood-controlled");
+
+    let rejected = fake.rejected();
+    assert_eq!(count_429(&fake), 4, "{rejected:?}");
+    assert!(rejected.iter().all(|r| r.2.starts_with("Too Many Requests: retry after ")), "{rejected:?}");
+    let sent = fake.sent_to(42).into_iter().filter(|s| s.method == "sendMessage");
+    let texts: Vec<String> = sent.map(|s| s.text().to_owned()).collect();
+    assert_eq!(texts, ["burst 0", "burst 1", "burst 2", "burst 3", "burst 4", "after the window"]);
+    assert!(fake.sent_to(42)[5].at >= Duration::from_millis(1000), "{:?}", fake.sent_to(42)[5].at);
+}
+
+#[tokio::test]
+async fn fake_refused_requests_use_no_token() {
+    let fake = FakeApi::start().await;
+    let bot = bot(&fake);
+    fake.add_user(42, "Aigerim", None);
+    for _ in 0..10 {
+        assert_eq!(api_err(bot.send_message(ChatId(42), " ").await), ApiError::MessageTextIsEmpty);
+    }
+    for i in 0..5 {
+        bot.send_message(ChatId(42), format!("ok {i}")).await.expect("the burst is intact");
+    }
+    assert_eq!(count_429(&fake), 0);
+}
+
+#[tokio::test]
+async fn fake_overall_flood_control_stops_the_whole_bot() {
+    let fake = FakeApi::start().await;
+    let bot = bot(&fake);
+    for id in 1..=45 {
+        fake.add_user(id, &format!("User {id}"), None);
+    }
+    // 40 chats at once: one message each is within every chat's limit, but
+    // not within 30 a second overall.
+    let sends = (1..=40).map(|id| {
+        let bot = bot.clone();
+        async move { bot.send_message(ChatId(id), "notice").await }
+    });
+    let results = futures::future::join_all(sends).await;
+    let passed = results.iter().filter(|r| r.is_ok()).count();
+    assert!((30..=31).contains(&passed), "30 a second overall (and what refilled meanwhile): {passed}");
+    for r in results.into_iter().filter(|r| r.is_err()) {
+        assert_eq!(retry_after(r), 1);
+    }
+    // The window holds for every chat, even one that sent nothing yet.
+    assert_eq!(retry_after(bot.send_message(ChatId(45), "fresh chat").await), 1);
+    assert_eq!(fake.sent().len(), passed, "refused requests are not applied");
+    assert_eq!(count_429(&fake), 40 - passed + 1);
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    bot.send_message(ChatId(45), "after the window").await.expect("the bot may send again");
+    // Methods outside flood control are not held by it.
+    bot.get_me().await.expect("getMe is not a send");
+}
+
+#[tokio::test]
+async fn fake_limits_are_configurable() {
+    let fake = FakeApi::start().await;
+    let bot = bot(&fake);
+    fake.add_user(42, "Aigerim", None);
+    fake.add_user(43, "Dana", None);
+
+    // Half a message a second, no burst: the second waits two seconds.
+    fake.set_limits(Limits { global_per_sec: 100, chat_per_sec: 0.5, chat_burst: 1 });
+    let one = bot.send_message(ChatId(42), "one").await.unwrap();
+    assert_eq!(retry_after(bot.send_message(ChatId(42), "two").await), 2);
+    // Edits and deletions take tokens too (the buckets start full again).
+    fake.set_limits(Limits { global_per_sec: 100, chat_per_sec: 0.5, chat_burst: 2 });
+    bot.edit_message_text(ChatId(43), one.id, "x").await.expect_err("not a message in chat 43");
+    let m = bot.send_message(ChatId(43), "first").await.unwrap();
+    bot.edit_message_text(ChatId(43), m.id, "edited").await.expect("the second token");
+    assert_eq!(retry_after(bot.delete_message(ChatId(43), m.id).await), 2);
+
+    // A small overall limit: the fourth message, to any chat, is refused.
+    fake.set_limits(Limits { global_per_sec: 3, chat_per_sec: 0.0, chat_burst: 0 });
+    // (Chats 42 and 43 are still inside their 429 windows: use another.)
+    fake.add_user(44, "Erlan", None);
+    for _ in 0..3 {
+        bot.send_message(ChatId(44), "x").await.expect("within 3 a second");
+    }
+    assert_eq!(retry_after(bot.send_message(ChatId(44), "fourth").await), 1);
+
+    // No limits: a hundred messages to one chat at once all pass.
+    let fake = FakeApi::start().await;
+    let bot = self::bot(&fake);
+    fake.add_user(42, "Aigerim", None);
+    fake.set_limits(Limits::none());
+    for i in 0..100 {
+        bot.send_message(ChatId(42), format!("{i}")).await.expect("unlimited");
+    }
+    assert!(fake.rejected().is_empty(), "{:?}", fake.rejected());
+    // The injected failures work with the limits off, too.
+    fake.rate_limit_for(42, 7);
+    assert_eq!(retry_after(bot.send_message(ChatId(42), "x").await), 7);
+    // (Not Failure::Server here: teloxide sleeps 10 s on any 5xx answer.)
+    // A queued failure comes first, even inside a 429 window.
+    fake.fail_next(42, "sendMessage", Failure::BadRequest("Bad Request: chat not found".into()));
+    assert_eq!(api_err(bot.send_message(ChatId(42), "x").await), ApiError::ChatNotFound);
+    assert!(retry_after(bot.send_message(ChatId(42), "x").await) >= 6);
+    let codes: Vec<u16> = fake.rejected().iter().map(|r| r.1).collect();
+    assert_eq!(codes, [429, 400, 429]);
+}
+
+#[tokio::test]
+async fn fake_raw_updates_and_more_kinds_of_message() {
+    let fake = FakeApi::start().await;
+    let bot = bot(&fake);
+    let u = fake.add_user(42, "Aigerim", Some("kk"));
+    // A body teloxide cannot parse still arrives, with the id the fake gave it.
+    let broken =
+        fake.push_raw(json!({"update_id": 1, "message": {"message_id": "not a number", "chat": 42}}));
+    let future = fake.push_raw(json!({"some_future_kind": {"id": 7}}));
+    let contact = fake.push_contact(&u, "+77001234567");
+    let photo = fake.push_photo(&u, Some("/START ABC123"));
+    let album = fake.push_album(&u, 3, Some("our class"));
+    let gone = fake.push_callback_inaccessible(&u, 77, "i:s");
+    assert_eq!((broken, future, contact, photo), (1000, 1001, 1002, 1003));
+    assert_eq!((album, gone), (vec![1004, 1005, 1006], 1007));
+
+    let ups = bot.get_updates().await.unwrap();
+    let ids: Vec<i32> = ups.iter().map(|u| u.id.0 as i32).collect();
+    assert_eq!(ids, [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007]);
+    assert!(matches!(ups[0].kind, UpdateKind::Error(_)), "{:?}", ups[0]);
+    assert!(matches!(ups[1].kind, UpdateKind::Error(_)), "{:?}", ups[1]);
+
+    let UpdateKind::Message(m) = &ups[2].kind else { panic!("{:?}", ups[2]) };
+    let card = m.contact().expect("a contact");
+    assert_eq!((card.phone_number.as_str(), card.user_id.map(|id| id.0)), ("+77001234567", Some(42)));
+
+    let UpdateKind::Message(m) = &ups[3].kind else { panic!("{:?}", ups[3]) };
+    assert_eq!(m.caption(), Some("/START ABC123"));
+    let e = &m.caption_entities().expect("entities")[0];
+    assert_eq!((&e.kind, e.offset, e.length), (&MessageEntityKind::BotCommand, 0, 6));
+
+    let group: Vec<_> = ups[4..7]
+        .iter()
+        .map(|u| match &u.kind {
+            UpdateKind::Message(m) => (m.media_group_id().cloned(), m.caption().map(str::to_owned)),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(group[0].0.is_some() && group.iter().all(|g| g.0 == group[0].0), "{group:?}");
+    let captions: Vec<_> = group.iter().map(|g| g.1.as_deref()).collect();
+    assert_eq!(captions, [Some("our class"), None, None]);
+
+    let UpdateKind::CallbackQuery(q) = &ups[7].kind else { panic!("{:?}", ups[7]) };
+    let Some(MaybeInaccessibleMessage::Inaccessible(msg)) = &q.message else { panic!("{q:?}") };
+    assert_eq!((msg.chat.id, msg.message_id), (ChatId(42), MessageId(77)));
+    assert_eq!(q.data.as_deref(), Some("i:s"));
+    bot.answer_callback_query(q.id.clone()).await.expect("the press can be answered");
+    assert_eq!(
+        fake.sent().pop().map(|s| (s.method, s.message_id)),
+        Some(("answerCallbackQuery".into(), Some(77)))
+    );
+
+    // A kind the bot did not ask for is dropped, as Telegram does.
+    let next = ups.last().unwrap().id.as_offset();
+    fake.push_raw(json!({"some_future_kind": {"id": 8}}));
+    let text = fake.push_text(&u, "hi");
+    let later =
+        bot.get_updates().offset(next).allowed_updates([teloxide::types::AllowedUpdate::Message]).await;
+    assert_eq!(later.unwrap().iter().map(|u| u.id.0 as i64).collect::<Vec<_>>(), [text]);
 }

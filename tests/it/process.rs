@@ -115,6 +115,42 @@ async fn a_setting_that_loses_data_or_cannot_work_is_refused() {
     }
 }
 
+/// A PostgreSQL that refuses connections, or accepts them and never answers,
+/// stops `migrate` within `Config::connect_timeout` (10 s) with one line that
+/// gives the cause once.
+#[tokio::test]
+async fn an_unreachable_postgres_fails_within_10_s_with_one_line() {
+    // A server that takes the connection and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let silent_port = silent.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    // A port nobody listens on.
+    let refused_port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().unwrap().port();
+    let dir = tempfile::tempdir().expect("dir");
+    for port in [refused_port, silent_port] {
+        let mut cmd = talimger(dir.path());
+        cmd.env("DATABASE_URL", format!("postgres://talimger:secret@127.0.0.1:{port}/talimger"))
+            .arg("migrate");
+        let started = Instant::now();
+        let out = output(cmd).await;
+        let elapsed = started.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(elapsed < Duration::from_secs(13), "port {port}: gave up after {elapsed:?}");
+        assert_eq!(out.status.code(), Some(1), "port {port}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "port {port}: {stderr}");
+        assert!(stderr.contains("DATABASE_URL") && !stderr.contains("secret"), "port {port}: {stderr}");
+        let parts: Vec<&str> = stderr.trim().split(": ").collect();
+        for (i, part) in parts.iter().enumerate() {
+            assert!(!parts[i + 1..].contains(part), "port {port}: {part:?} said twice: {stderr}");
+        }
+    }
+}
+
 /// The new settings are accepted by `check` when they are well formed.
 #[tokio::test]
 async fn engine_settings_are_accepted() {
