@@ -23,7 +23,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 
 pub fn make_api(config: &Config, token: &Token) -> anyhow::Result<Api> {
-    Api::new(&config.api_url, token.expose()).map_err(|e| anyhow::anyhow!("could not create the HTTP client: {e}"))
+    Api::new(&config.api_url, token.expose())
+        .map_err(|e| anyhow::anyhow!("could not create the HTTP client: {e}"))
 }
 
 /// `getMe`, with an error that says what to fix.
@@ -33,7 +34,9 @@ pub async fn identify(api: &Api, config: &Config) -> anyhow::Result<Me> {
         Err(CallError::Api { code: 401 | 404, .. }) => anyhow::bail!(
             "the Bot API rejected TELOXIDE_TOKEN (401 Unauthorized): check the token @BotFather gave you"
         ),
-        Err(e) => anyhow::bail!("could not reach the Bot API at {} ({e}): check TELEGRAM_API_URL", config.api_url),
+        Err(e) => {
+            anyhow::bail!("could not reach the Bot API at {} ({e}): check TELEGRAM_API_URL", config.api_url)
+        }
     }
 }
 
@@ -63,10 +66,27 @@ fn single_instance(db: &Db) -> anyhow::Result<Option<std::fs::File>> {
     }
 }
 
+/// The counters of a running bot, for tests and metrics.
+#[derive(Clone, Debug)]
+pub struct Running {
+    pub intake: Arc<crate::intake::Stats>,
+    pub outbox: Arc<crate::outbox::Stats>,
+}
+
 /// Runs the bot until `shutdown` is cancelled, then stops polling,
 /// finishes the updates in hand, sends their answers and returns within
 /// [`SHUTDOWN_GRACE`].
 pub async fn run(config: &Config, clock: SharedClock, shutdown: CancellationToken) -> anyhow::Result<()> {
+    run_observed(config, clock, shutdown, None).await
+}
+
+/// [`run`], handing its counters to `observe` once it is up.
+pub async fn run_observed(
+    config: &Config,
+    clock: SharedClock,
+    shutdown: CancellationToken,
+    observe: Option<tokio::sync::oneshot::Sender<Running>>,
+) -> anyhow::Result<()> {
     let token = config.require_token()?;
     let api = make_api(config, token)?;
     let db = open_db(config).await?;
@@ -122,6 +142,9 @@ pub async fn run(config: &Config, clock: SharedClock, shutdown: CancellationToke
     let keeper = tokio::spawn(keep_house(db.clone(), clock.clone(), shutdown.clone()));
     let listener = tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), shutdown.clone()));
     intake.scan().await;
+    if let Some(observe) = observe {
+        let _ = observe.send(Running { intake: intake.stats.clone(), outbox: outbox.stats.clone() });
+    }
 
     let failure = tokio::select! {
         biased;

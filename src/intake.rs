@@ -219,7 +219,12 @@ impl Intake {
                 }
                 Admit::No => Some("flood"),
             };
-            batch.push(StoredUpdate { update_id: peek.update_id, chat_key, payload: raw.get().to_owned(), dropped });
+            batch.push(StoredUpdate {
+                update_id: peek.update_id,
+                chat_key,
+                payload: raw.get().to_owned(),
+                dropped,
+            });
         }
         let mut tx = self.db.begin().await?;
         let mut fresh = Vec::new();
@@ -237,7 +242,9 @@ impl Intake {
         let mut items = Vec::new();
         for (chat, language) in warn {
             let stored = tx.user(UserId(chat)).await?.and_then(|u| u.language);
-            let text = two_languages(stored.or(language), |l| t!(l, "flood-slow-down", helplines = self.helplines.as_str()));
+            let text = two_languages(stored.or(language), |l| {
+                t!(l, "flood-slow-down", helplines = self.helplines.as_str())
+            });
             items.push(text_item(chat, text));
         }
         let claimed = tx.enqueue(&items, self.outbox.owner(), lease(), now).await?;
@@ -383,12 +390,16 @@ impl Intake {
         }
         let id = pending.update_id;
         let parsed = pending.payload.as_deref().map(serde_json::from_str::<Update>);
+        // teloxide reads an update it cannot parse as `UpdateKind::Error`.
+        let parsed = parsed.map(|r| r.ok().filter(|u| !matches!(u.kind, UpdateKind::Error(_))).ok_or(()));
         let update = match parsed {
             Some(Ok(update)) => update,
             failed => {
                 let kind = pending.payload.as_deref().map(kind_of).unwrap_or_default();
                 tracing::error!(update_id = id, kind, "update cannot be parsed; set aside");
-                let who = pending.payload.as_deref().and_then(private_sender);
+                // Apologise only for what the user did and we should have read.
+                let ours = ALLOWED_UPDATES.contains(&kind.as_str());
+                let who = pending.payload.as_deref().and_then(private_sender).filter(|_| ours);
                 drop(tx);
                 let reason = if failed.is_none() { "no payload" } else { "unparseable" };
                 return self.set_aside(&pending, who, None, reason).await;
@@ -521,7 +532,9 @@ impl Intake {
             {
                 let stored = tx.user(UserId(chat)).await?;
                 let student = stored.as_ref().is_some_and(|u| u.role == Some(crate::domain::Role::Student));
-                let lang = stored.and_then(|u| u.language).or_else(|| pending.payload.as_deref().and_then(language_of));
+                let lang = stored
+                    .and_then(|u| u.language)
+                    .or_else(|| pending.payload.as_deref().and_then(language_of));
                 let text = two_languages(lang, |l| {
                     if student {
                         t!(l, "error-internal-student", helplines = self.helplines.as_str())
@@ -636,7 +649,8 @@ fn private_sender(raw: &str) -> Option<i64> {
     let peek = serde_json::from_str::<Peek>(raw).ok()?;
     let body = peek.rest.values().next()?;
     let chat_type = body.get("chat").or_else(|| body.get("message").and_then(|m| m.get("chat")));
-    let private = chat_type.and_then(|c| c.get("type")).and_then(|t| t.as_str()).is_none_or(|t| t == "private");
+    let private =
+        chat_type.and_then(|c| c.get("type")).and_then(|t| t.as_str()).is_none_or(|t| t == "private");
     let from = body.get("from")?;
     let is_bot = from.get("is_bot").and_then(serde_json::Value::as_bool).unwrap_or(false);
     (private && !is_bot).then(|| from.get("id").and_then(serde_json::Value::as_i64)).flatten()
@@ -678,7 +692,8 @@ impl Flood {
             });
         }
         let (tokens, at, warned) = self.senders.entry(sender).or_insert((self.per_minute, now, false));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_minute / 60.0).min(self.per_minute);
+        *tokens =
+            (*tokens + now.duration_since(*at).as_secs_f64() * self.per_minute / 60.0).min(self.per_minute);
         *at = now;
         if *tokens >= 1.0 {
             *tokens -= 1.0;
@@ -720,7 +735,8 @@ impl Leadership {
             tracing::warn!("lost the polling lock's connection");
             self.conn = None;
         }
-        let Ok(Ok(mut conn)) = tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(db.url())).await
+        let Ok(Ok(mut conn)) =
+            tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(db.url())).await
         else {
             return false;
         };
@@ -765,7 +781,8 @@ mod tests {
         assert_eq!(sender_of(&peek.rest), (42, Some(Lang::Kk)));
         assert_eq!(kind_of(raw), "message");
         assert_eq!(private_sender(raw), Some(42));
-        let channel = r#"{"update_id":6,"channel_post":{"message_id":1,"date":0,"chat":{"id":-100,"type":"channel"}}}"#;
+        let channel =
+            r#"{"update_id":6,"channel_post":{"message_id":1,"date":0,"chat":{"id":-100,"type":"channel"}}}"#;
         let peek: Peek = serde_json::from_str(channel).expect("parses");
         assert_eq!(sender_of(&peek.rest), (-100, None));
         assert_eq!(private_sender(channel), None);

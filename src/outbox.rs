@@ -39,6 +39,8 @@ const MAX_IN_FLIGHT: usize = 16;
 const PAGE: i64 = 200;
 /// A passing failure is retried this many times before the item fails.
 const MAX_ATTEMPTS: i64 = 40;
+/// Why an edit waits: the message it edits is not sent yet.
+const WAITING_FOR_TARGET: &str = "waiting for the message to edit";
 /// How long a chat's 403 is believed without asking the database again.
 const UNREACHABLE_MEMORY: Duration = Duration::from_secs(60);
 
@@ -157,6 +159,9 @@ pub struct Sender {
     global_pause: Option<Instant>,
     recent_429: Vec<(Instant, i64)>,
     unreachable: HashMap<i64, Instant>,
+    /// Edits waiting for the message they edit: skipped until then,
+    /// without holding up their chat.
+    held: HashMap<i64, Instant>,
     /// When to look in the table again.
     next_claim: Option<Instant>,
     last_renewal: Instant,
@@ -195,6 +200,7 @@ pub fn new(db: Db, api: Api, clock: SharedClock, limits: Limits) -> (Outbox, Sen
         global_pause: None,
         recent_429: Vec::new(),
         unreachable: HashMap::new(),
+        held: HashMap::new(),
         next_claim: Some(now),
         last_renewal: now,
     };
@@ -230,7 +236,15 @@ impl Sender {
             self.renew_leases(now, in_flight.len()).await;
             self.start_sends(&mut in_flight, Instant::now());
             let wake = self.next_wake(stopping_until, !in_flight.is_empty());
+            let clock = self.clock.clone();
+            let jumped = async {
+                match clock.jumps() {
+                    Some(n) => n.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
+                _ = jumped => { self.next_claim = Some(Instant::now()); }
                 Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
                     if let Ok((item, outcome)) = done {
                         self.settle(item, outcome);
@@ -316,12 +330,13 @@ impl Sender {
                 break;
             }
             let Some(chat_id) = self.queue.get(&key).map(|i| i.chat_id) else { continue };
-            if blocked.contains(&chat_id) {
+            if blocked.contains(&chat_id) || self.held.get(&key.1).is_some_and(|t| *t > now) {
                 continue;
             }
             // Whatever happens, later items of this chat wait for this one.
             blocked.insert(chat_id);
-            let gone = self.unreachable.get(&chat_id).is_some_and(|t| now.duration_since(*t) < UNREACHABLE_MEMORY);
+            let gone =
+                self.unreachable.get(&chat_id).is_some_and(|t| now.duration_since(*t) < UNREACHABLE_MEMORY);
             let (rate, burst) = (self.limits.per_chat, self.limits.chat_burst.max(1.0));
             let chat = self.chats.entry(chat_id).or_insert_with(|| ChatState {
                 bucket: Bucket::full(burst, now),
@@ -354,7 +369,8 @@ impl Sender {
             chat.busy = true;
             self.global.tokens -= 1.0;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let (db, api, clock, owner) = (self.db.clone(), self.api.clone(), self.clock.clone(), self.owner.clone());
+            let (db, api, clock, owner) =
+                (self.db.clone(), self.api.clone(), self.clock.clone(), self.owner.clone());
             in_flight.spawn(async move {
                 let outcome = deliver(&db, &api, &clock, &owner, &item).await;
                 finish(&db, &clock, &item, &outcome).await;
@@ -373,7 +389,9 @@ impl Sender {
         match outcome {
             Outcome::Retry { at, ref error } => {
                 let wait = (at - self.clock.now()).to_std().unwrap_or_default();
-                if let Some(chat) = self.chats.get_mut(&chat_id) {
+                if error.as_str() == WAITING_FOR_TARGET {
+                    self.held.insert(item.id, now + wait);
+                } else if let Some(chat) = self.chats.get_mut(&chat_id) {
                     chat.paused_until = Some(now + wait);
                 }
                 if error.starts_with("429") {
@@ -392,13 +410,16 @@ impl Sender {
             Outcome::Unreachable => {
                 self.unreachable.insert(chat_id, now);
                 self.known.remove(&item.id);
+                self.held.remove(&item.id);
             }
             Outcome::Sent { .. } | Outcome::Failed(_) => {
                 self.known.remove(&item.id);
+                self.held.remove(&item.id);
             }
         }
         if self.chats.len() > 10_000 {
-            self.chats.retain(|_, c| c.busy || c.paused_until.is_some_and(|t| t > now) || c.bucket.tokens < 1.0);
+            self.chats
+                .retain(|_, c| c.busy || c.paused_until.is_some_and(|t| t > now) || c.bucket.tokens < 1.0);
         }
     }
 
@@ -416,6 +437,9 @@ impl Sender {
             }
             let mut seen = HashSet::new();
             for item in self.queue.values() {
+                if self.held.get(&item.id).is_some_and(|t| *t > now) {
+                    continue;
+                }
                 if !seen.insert(item.chat_id) {
                     continue;
                 }
@@ -434,6 +458,9 @@ impl Sender {
         }
         if !self.queue.is_empty() || sending {
             consider(self.last_renewal + LEASE / 4);
+        }
+        for t in self.held.values() {
+            consider(*t);
         }
         wake.map(|w| w.max(now))
     }
@@ -465,7 +492,7 @@ async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Cl
                 None => return Outcome::Failed("the edit's parameters are not an object".into()),
             },
             // The message to edit is not sent yet: wait for it.
-            Ok(Ok(None)) => return retry(clock, item, "waiting for the message to edit".into(), Some(1)),
+            Ok(Ok(None)) => return retry(clock, item, WAITING_FOR_TARGET.into(), Some(1)),
             Ok(Err(())) => return Outcome::Failed("the message to edit was never sent".into()),
             Err(e) => return retry(clock, item, format!("database: {e}"), None),
         }
@@ -478,7 +505,10 @@ async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Cl
         Err(CallError::Api { code: 429, retry_after, .. }) => {
             let wait = retry_after.unwrap_or(1).max(1);
             // Not counted against the item: Telegram asked us to wait.
-            Outcome::Retry { at: clock.now() + chrono::Duration::seconds(i64::from(wait)), error: format!("429 retry after {wait}") }
+            Outcome::Retry {
+                at: clock.now() + chrono::Duration::seconds(i64::from(wait)),
+                error: format!("429 retry after {wait}"),
+            }
         }
         Err(CallError::Api { code: 403, .. }) => Outcome::Unreachable,
         Err(e) if e.is_passing() => retry(clock, item, e.to_string(), None),

@@ -61,7 +61,10 @@ fn commands() -> UpdateHandler<Error> {
 fn messages() -> UpdateHandler<Error> {
     Update::filter_message()
         .branch(commands())
-        .branch(dptree::filter(|msg: Message| msg.text().is_some_and(|t| t.starts_with('/'))).endpoint(fallback::unknown_command))
+        .branch(
+            dptree::filter(|msg: Message| msg.text().is_some_and(|t| t.starts_with('/')))
+                .endpoint(fallback::unknown_command),
+        )
         .branch(invite::typed_answers())
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
         .endpoint(fallback::unsupported)

@@ -73,7 +73,12 @@ impl Api {
     }
 
     /// Calls `method` with JSON parameters; returns the raw `result`.
-    pub async fn call(&self, method: &str, params: &str, upload: Option<&Upload>) -> Result<Box<RawValue>, CallError> {
+    pub async fn call(
+        &self,
+        method: &str,
+        params: &str,
+        upload: Option<&Upload>,
+    ) -> Result<Box<RawValue>, CallError> {
         self.call_with_timeout(method, params, upload, REQUEST_TIMEOUT).await
     }
 
@@ -112,10 +117,12 @@ impl Api {
         timeout_secs: u32,
         allowed: &[&str],
     ) -> Result<Vec<Box<RawValue>>, CallError> {
-        let params = serde_json::json!({ "offset": offset, "timeout": timeout_secs, "allowed_updates": allowed });
+        let params =
+            serde_json::json!({ "offset": offset, "timeout": timeout_secs, "allowed_updates": allowed });
         let wait = Duration::from_secs(u64::from(timeout_secs)) + REQUEST_TIMEOUT;
         let raw = self.call_with_timeout("getUpdates", &params.to_string(), None, wait).await?;
-        serde_json::from_str(raw.get()).map_err(|_| CallError::Network("getUpdates did not return a list".into()))
+        serde_json::from_str(raw.get())
+            .map_err(|_| CallError::Network("getUpdates did not return a list".into()))
     }
 }
 

@@ -89,7 +89,8 @@ impl Work {
 
     /// A picture (PNG bytes) with a caption.
     pub fn photo(&self, chat: ChatId, png: Vec<u8>, file_name: String, caption: String) {
-        let caption: String = split_for_telegram(&caption, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
+        let caption: String =
+            split_for_telegram(&caption, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
         let mut item = answer_item(chat, "sendPhoto", json!({ "chat_id": chat.0, "caption": caption }));
         item.file = Some(Upload { field: "photo".into(), name: file_name, bytes: png });
         self.push(item);

@@ -66,7 +66,11 @@ impl InviteRow {
 impl Tx {
     /// Stores a new invite and returns the code to hand out (the database
     /// keeps only its hash).
-    pub async fn create_invite(&mut self, new: &NewInvite, now: DateTime<Utc>) -> DbResult<(InviteId, InviteCode)> {
+    pub async fn create_invite(
+        &mut self,
+        new: &NewInvite,
+        now: DateTime<Utc>,
+    ) -> DbResult<(InviteId, InviteCode)> {
         let code = InviteCode::generate();
         let (mentor, student) = match new.target {
             InviteTarget::Student { mentor } => (Some(mentor.0), None),
@@ -104,7 +108,12 @@ impl Tx {
     /// Redeems an invite for `user` (whose row exists). A refusal changes
     /// nothing; the caller's transaction commits a success with the rest
     /// of the update's effects.
-    pub async fn redeem_invite(&mut self, code: &CodeHash, user: UserId, now: DateTime<Utc>) -> DbResult<RedeemOutcome> {
+    pub async fn redeem_invite(
+        &mut self,
+        code: &CodeHash,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> DbResult<RedeemOutcome> {
         // A savepoint, so that a refusal found after a first write (a link
         // made meanwhile by a parallel transaction) undoes that write too.
         self.execute("SAVEPOINT redeem").await?;
@@ -135,7 +144,7 @@ impl Tx {
         let Some(invite) = invite else { return Ok(Err(RedeemError::Unknown)) };
         let target = invite.target()?;
         let already: Option<i64> = on!(self, c => sqlx::query_scalar(
-            "SELECT 1 FROM invite_redemptions WHERE invite_id = $1 AND user_id = $2"
+            "SELECT CAST(1 AS BIGINT) FROM invite_redemptions WHERE invite_id = $1 AND user_id = $2"
         )
         .bind(invite.id)
         .bind(user.0)
@@ -167,7 +176,8 @@ impl Tx {
             return Ok(Err(RedeemError::UsedUp));
         }
         let now_ms = now.timestamp_millis();
-        let mut joined = Joined { role: target.role(), mentor: None, student: None, school: None, district: None };
+        let mut joined =
+            Joined { role: target.role(), mentor: None, student: None, school: None, district: None };
         let (mut district, mut school) = (invite.district_id, invite.school_id);
         match target {
             InviteTarget::Student { mentor } => {
@@ -255,7 +265,7 @@ impl Tx {
             }
             InviteTarget::Parent { student } => {
                 let linked: Option<i64> = on!(self, c => sqlx::query_scalar(
-                    "SELECT 1 FROM parent_students WHERE parent_id = $1 AND student_id = $2"
+                    "SELECT CAST(1 AS BIGINT) FROM parent_students WHERE parent_id = $1 AND student_id = $2"
                 )
                 .bind(user.0)
                 .bind(student.0)
@@ -279,4 +289,3 @@ autocommit! {
     fn invite_uses(&self, id: InviteId) -> Option<(i64, i64)>;
     fn redeem_invite(&self, code: &CodeHash, user: UserId, now: DateTime<Utc>) -> RedeemOutcome;
 }
-

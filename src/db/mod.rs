@@ -28,8 +28,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -94,7 +93,10 @@ impl DbError {
     pub fn is_constraint_violation(&self) -> bool {
         match self {
             DbError::Sql(sqlx::Error::Database(db)) => {
-                matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation | sqlx::error::ErrorKind::ForeignKeyViolation)
+                matches!(
+                    db.kind(),
+                    sqlx::error::ErrorKind::UniqueViolation | sqlx::error::ErrorKind::ForeignKeyViolation
+                )
             }
             _ => false,
         }
@@ -114,10 +116,12 @@ enum Pool {
 pub struct Db {
     pool: Pool,
     url: String,
-    /// Until when (ms since the epoch, wall clock) new transactions fail:
-    /// a database outage that tests can cause on either backend.
-    outage_until: Arc<AtomicI64>,
 }
+
+/// Simulated outages by database URL (ms since the epoch, wall clock):
+/// every handle on that database sees them. Tests only.
+static OUTAGES: std::sync::Mutex<Vec<(String, i64)>> = std::sync::Mutex::new(Vec::new());
+static ANY_OUTAGE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// One transaction. Dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
@@ -232,7 +236,7 @@ impl Db {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Db { pool, url: url.to_owned(), outage_until: Arc::new(AtomicI64::new(0)) })
+        Ok(Db { pool, url: url.to_owned() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -300,7 +304,7 @@ impl Db {
     /// busy timeout instead of failing with "database is locked" when a
     /// read would later have to be upgraded to a write.
     pub async fn begin(&self) -> DbResult<Tx> {
-        if self.outage_until.load(Ordering::Relaxed) > chrono::Utc::now().timestamp_millis() {
+        if ANY_OUTAGE.load(Ordering::Relaxed) && self.in_outage() {
             return Err(DbError::Outage);
         }
         Ok(match &self.pool {
@@ -309,12 +313,23 @@ impl Db {
         })
     }
 
-    /// Makes every new transaction fail for `duration`, as if the database
-    /// were unreachable. For tests of the retry paths; never used by the bot.
+    /// Makes every new transaction on this database fail for `duration`
+    /// (on every handle), as if the server were unreachable. For tests of
+    /// the retry paths; never used by the bot.
     #[doc(hidden)]
     pub fn simulate_outage(&self, duration: Duration) {
-        let until = chrono::Utc::now().timestamp_millis() + i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
-        self.outage_until.store(until, Ordering::Relaxed);
+        let until =
+            chrono::Utc::now().timestamp_millis() + i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+        let mut outages = OUTAGES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        outages.retain(|(url, _)| url != &self.url);
+        outages.push((self.url.clone(), until));
+        ANY_OUTAGE.store(true, Ordering::Relaxed);
+    }
+
+    fn in_outage(&self) -> bool {
+        let now = chrono::Utc::now().timestamp_millis();
+        let outages = OUTAGES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        outages.iter().any(|(url, until)| url == &self.url && *until > now)
     }
 
     /// SQLite: moves the write-ahead log into the database file and empties

@@ -29,7 +29,12 @@ impl Tx {
     }
 
     /// The school with this name in a district, created when new.
-    pub async fn school_named(&mut self, district: DistrictId, name: &str, now: DateTime<Utc>) -> DbResult<SchoolId> {
+    pub async fn school_named(
+        &mut self,
+        district: DistrictId,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<SchoolId> {
         let key = place_key(name);
         on!(self, c => sqlx::query(
             "INSERT INTO schools (district_id, name, name_key, created_at) VALUES ($1, $2, $3, $4)
@@ -51,14 +56,12 @@ impl Tx {
     }
 
     pub async fn districts(&mut self) -> DbResult<Vec<(DistrictId, String)>> {
-        let rows: Vec<(i64, String)> =
-            on!(self, c => sqlx::query_as("SELECT id, name FROM districts ORDER BY name").fetch_all(c).await?);
+        let rows: Vec<(i64, String)> = on!(self, c => sqlx::query_as("SELECT id, name FROM districts ORDER BY name").fetch_all(c).await?);
         Ok(rows.into_iter().map(|(id, name)| (DistrictId(id), name)).collect())
     }
 
     pub async fn schools_in(&mut self, district: DistrictId) -> DbResult<Vec<(SchoolId, String)>> {
-        let rows: Vec<(i64, String)> =
-            on!(self, c => sqlx::query_as("SELECT id, name FROM schools WHERE district_id = $1 ORDER BY name")
+        let rows: Vec<(i64, String)> = on!(self, c => sqlx::query_as("SELECT id, name FROM schools WHERE district_id = $1 ORDER BY name")
                 .bind(district.0)
                 .fetch_all(c)
                 .await?);
@@ -74,8 +77,7 @@ impl Tx {
 
     /// A school's name and the district it belongs to.
     pub async fn school(&mut self, id: SchoolId) -> DbResult<Option<(String, DistrictId)>> {
-        let row: Option<(String, i64)> =
-            on!(self, c => sqlx::query_as("SELECT name, district_id FROM schools WHERE id = $1")
+        let row: Option<(String, i64)> = on!(self, c => sqlx::query_as("SELECT name, district_id FROM schools WHERE id = $1")
                 .bind(id.0)
                 .fetch_optional(c)
                 .await?);

@@ -105,13 +105,18 @@ pub struct Claimed {
 /// How a send ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Sent { message_id: Option<i64> },
+    Sent {
+        message_id: Option<i64>,
+    },
     /// Telegram refused it (400): recorded, not retried.
     Failed(String),
     /// The user blocked the bot (403): recorded, not retried.
     Unreachable,
     /// A passing failure: try again at `at`.
-    Retry { at: DateTime<Utc>, error: String },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
 }
 
 #[derive(sqlx::FromRow)]
@@ -133,7 +138,9 @@ struct ClaimedRow {
 impl ClaimedRow {
     fn into_claimed(self) -> DbResult<Claimed> {
         let file = match (self.file, self.file_field) {
-            (Some(bytes), Some(field)) => Some(Upload { field, name: self.file_name.unwrap_or_default(), bytes }),
+            (Some(bytes), Some(field)) => {
+                Some(Upload { field, name: self.file_name.unwrap_or_default(), bytes })
+            }
             _ => None,
         };
         Ok(Claimed {
@@ -315,16 +322,26 @@ impl Db {
                 let sql = format!(
                     "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ({pick}) RETURNING {CLAIM_COLUMNS}"
                 );
-                sqlx::query_as(&sql).bind(owner).bind(now_ms + lease.num_milliseconds()).bind(now_ms).bind(limit)
-                    .fetch_all(&mut **t).await?
+                sqlx::query_as(&sql)
+                    .bind(owner)
+                    .bind(now_ms + lease.num_milliseconds())
+                    .bind(now_ms)
+                    .bind(limit)
+                    .fetch_all(&mut **t)
+                    .await?
             }
             Tx::Postgres(t) => {
                 let sql = format!(
                     "UPDATE outbox SET lease_owner = $1, lease_until = $2
                      WHERE id IN ({pick} FOR UPDATE SKIP LOCKED) RETURNING {CLAIM_COLUMNS}"
                 );
-                sqlx::query_as(&sql).bind(owner).bind(now_ms + lease.num_milliseconds()).bind(now_ms).bind(limit)
-                    .fetch_all(&mut **t).await?
+                sqlx::query_as(&sql)
+                    .bind(owner)
+                    .bind(now_ms + lease.num_milliseconds())
+                    .bind(now_ms)
+                    .bind(limit)
+                    .fetch_all(&mut **t)
+                    .await?
             }
         };
         tx.commit().await?;
@@ -402,7 +419,13 @@ impl Db {
     }
 
     /// A passing failure: try again at `at`, the item staying ours.
-    pub async fn delay_item(&self, id: i64, at: DateTime<Utc>, error: &str, lease: chrono::Duration) -> DbResult<()> {
+    pub async fn delay_item(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        error: &str,
+        lease: chrono::Duration,
+    ) -> DbResult<()> {
         let mut tx = self.begin().await?;
         on!(&mut tx, c => sqlx::query(
             "UPDATE outbox SET due_at = $2, error = $3, lease_until = $4, attempts = attempts + 1
@@ -419,7 +442,12 @@ impl Db {
     }
 
     /// Keeps the items `owner` holds leased for another `lease`.
-    pub async fn renew_leases(&self, owner: &str, lease: chrono::Duration, now: DateTime<Utc>) -> DbResult<()> {
+    pub async fn renew_leases(
+        &self,
+        owner: &str,
+        lease: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
         let mut tx = self.begin().await?;
         on!(&mut tx, c => sqlx::query(
             "UPDATE outbox SET lease_until = CASE WHEN lease_until > $2 THEN lease_until ELSE $2 END
@@ -463,11 +491,13 @@ impl Db {
     pub async fn next_outbox_time(&self) -> DbResult<Option<i64>> {
         let mut tx = self.begin().await?;
         let next: Option<i64> = match &mut tx {
-            Tx::Sqlite(t) => sqlx::query_scalar(
-                "SELECT MIN(max(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
-            )
-            .fetch_one(&mut **t)
-            .await?,
+            Tx::Sqlite(t) => {
+                sqlx::query_scalar(
+                    "SELECT MIN(max(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
+                )
+                .fetch_one(&mut **t)
+                .await?
+            }
             Tx::Postgres(t) => sqlx::query_scalar(
                 "SELECT MIN(GREATEST(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
             )

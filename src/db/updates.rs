@@ -87,7 +87,12 @@ impl Tx {
 
     /// Marks an update handled and erases its contents. `failure`: why it
     /// was set aside instead. `false` if it was handled already.
-    pub async fn finish_update(&mut self, update_id: i64, failure: Option<&str>, now: DateTime<Utc>) -> DbResult<bool> {
+    pub async fn finish_update(
+        &mut self,
+        update_id: i64,
+        failure: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
         let done = on!(self, c => sqlx::query(
             "UPDATE updates SET handled_at = $2, payload = NULL, failure = $3
              WHERE update_id = $1 AND handled_at IS NULL",

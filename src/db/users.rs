@@ -45,7 +45,11 @@ impl Tx {
     /// Records (or refreshes) what Telegram says about the sender of an
     /// update and returns the stored user with their raw dialogue state.
     /// A user who writes can be reached again: the unreachable mark goes.
-    pub async fn upsert_sender(&mut self, p: &Profile, now: DateTime<Utc>) -> DbResult<(User, Option<String>)> {
+    pub async fn upsert_sender(
+        &mut self,
+        p: &Profile,
+        now: DateTime<Utc>,
+    ) -> DbResult<(User, Option<String>)> {
         let sql = format!(
             "INSERT INTO users (id, first_name, last_name, username, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5)
@@ -127,7 +131,8 @@ impl Tx {
             "SELECT {USER_COLUMNS} FROM users
              WHERE id = (SELECT mentor_id FROM mentor_students WHERE student_id = $1)"
         );
-        let row: Option<UserRow> = on!(self, c => sqlx::query_as(&sql).bind(student.0).fetch_optional(c).await?);
+        let row: Option<UserRow> =
+            on!(self, c => sqlx::query_as(&sql).bind(student.0).fetch_optional(c).await?);
         row.map(UserRow::into_user).transpose()
     }
 

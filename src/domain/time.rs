@@ -7,6 +7,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
+
+    /// Told when the clock jumps (a test moved it), so that whoever sleeps
+    /// until a time can look again. The system clock never jumps this way.
+    fn jumps(&self) -> Option<&tokio::sync::Notify> {
+        None
+    }
 }
 
 /// The clock every handler, worker and storage call gets.
@@ -23,21 +29,30 @@ impl Clock for SystemClock {
 /// A clock that only moves when told to.
 pub struct ManualClock {
     millis: AtomicI64,
+    jumped: tokio::sync::Notify,
 }
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Arc<ManualClock> {
-        Arc::new(ManualClock { millis: AtomicI64::new(start.timestamp_millis()) })
+        Arc::new(ManualClock {
+            millis: AtomicI64::new(start.timestamp_millis()),
+            jumped: tokio::sync::Notify::new(),
+        })
     }
 
     pub fn advance(&self, by: chrono::Duration) {
         self.millis.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        self.jumped.notify_waiters();
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         from_millis(self.millis.load(Ordering::SeqCst))
+    }
+
+    fn jumps(&self) -> Option<&tokio::sync::Notify> {
+        Some(&self.jumped)
     }
 }
 

@@ -74,13 +74,19 @@ pub fn typed_answers() -> UpdateHandler<Error> {
         .branch(
             dptree::filter(role_is(Role::Mentor))
                 .branch(dptree::filter(at_step(|s| *s == InviteStep::ClassUses)).endpoint(uses_typed))
-                .branch(dptree::filter(at_step(|s| matches!(s, InviteStep::ClassDays { .. }))).endpoint(days_typed)),
+                .branch(
+                    dptree::filter(at_step(|s| matches!(s, InviteStep::ClassDays { .. })))
+                        .endpoint(days_typed),
+                ),
         )
         .branch(
             dptree::filter(role_is(Role::Coordinator))
-                .branch(dptree::filter(at_step(|s| *s == InviteStep::MentorDistrict)).endpoint(district_typed))
                 .branch(
-                    dptree::filter(at_step(|s| matches!(s, InviteStep::MentorSchool { .. }))).endpoint(school_typed),
+                    dptree::filter(at_step(|s| *s == InviteStep::MentorDistrict)).endpoint(district_typed),
+                )
+                .branch(
+                    dptree::filter(at_step(|s| matches!(s, InviteStep::MentorSchool { .. })))
+                        .endpoint(school_typed),
                 ),
         )
 }
@@ -264,8 +270,10 @@ fn parse_in(raw: &str, max: u32) -> Option<u32> {
 
 fn ask_class_uses(env: &Env) {
     env.work.set_state(State::Invite(InviteStep::ClassUses));
-    let buttons =
-        CLASS_USES_CHOICES.iter().map(|&n| button(n.to_string(), Callback::Invite(InviteCb::Uses(n)))).collect();
+    let buttons = CLASS_USES_CHOICES
+        .iter()
+        .map(|&n| button(n.to_string(), Callback::Invite(InviteCb::Uses(n))))
+        .collect();
     let text = t!(env.lang, "invite-class-ask-uses", max = CLASS_MAX_USES);
     env.work.say_with(env.chat(), text, grid(buttons, 4));
 }
@@ -380,7 +388,12 @@ async fn issue_mentor(env: &Env, district: DistrictId, school: SchoolId) -> Hand
 
 async fn create(env: &Env, invite: &NewInvite) -> Result<String, Error> {
     let (id, code) = env.work.db().await?.create_invite(invite, env.clock.now()).await?;
-    tracing::info!(invite = id.0, role = invite.target.role().as_str(), by = env.ctx.user.id.0, "invite issued");
+    tracing::info!(
+        invite = id.0,
+        role = invite.target.role().as_str(),
+        by = env.ctx.user.id.0,
+        "invite issued"
+    );
     Ok(code.deep_link(env.me.username()))
 }
 

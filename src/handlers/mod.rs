@@ -8,8 +8,8 @@ pub mod onboarding;
 
 use crate::config::Config;
 use crate::context::Ctx;
-use crate::domain::{Lang, Role};
 use crate::domain::time::SharedClock;
+use crate::domain::{Lang, Role};
 use crate::work::Work;
 use teloxide::types::{ChatId, Me};
 

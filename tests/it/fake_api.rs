@@ -340,6 +340,11 @@ impl FakeApi {
         self.inner.lock().blocked.insert(user_id);
     }
 
+    /// The user unblocks the bot again.
+    pub fn unblock(&self, user_id: i64) {
+        self.inner.lock().blocked.remove(&user_id);
+    }
+
     /// The next call of `method` for `chat_id` (0 for chat-less methods) fails.
     /// Calling it several times queues several failures.
     pub fn fail_next(&self, chat_id: i64, method: &str, failure: Failure) {

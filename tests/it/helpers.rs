@@ -143,6 +143,8 @@ pub struct TestApp {
     config: Config,
     shutdown: CancellationToken,
     task: Option<JoinHandle<anyhow::Result<()>>>,
+    /// The running bot's counters.
+    pub running: talimger::app::Running,
 }
 
 impl TestApp {
@@ -151,16 +153,27 @@ impl TestApp {
     }
 
     pub async fn start_with_admins(backend: Backend, admins: &[i64]) -> TestApp {
+        TestApp::start_with(backend, admins, |_| {}).await
+    }
+
+    /// A bot whose settings the test adjusts.
+    pub async fn start_with(backend: Backend, admins: &[i64], adjust: impl FnOnce(&mut Config)) -> TestApp {
+        // Silent unless asked: TEST_LOG=talimger=debug cargo test …
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
         let fake = FakeApi::start().await;
         let test_db = TestDb::new(backend).await;
         let clock = ManualClock::new(start_time());
-        let config = config_for(&fake, &test_db.url, admins);
+        let mut config = config_for(&fake, &test_db.url, admins);
+        adjust(&mut config);
         let shutdown = CancellationToken::new();
-        let task = spawn_bot(&config, &clock, &shutdown);
+        let (task, running) = spawn_bot(&config, &clock, &shutdown);
+        let running = running.await.expect("the bot starts");
         // The bot is up once it polls.
         wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
         let db = Db::connect(&test_db.url).await.expect("connect");
-        TestApp { fake, db, clock, test_db, config, shutdown, task: Some(task) }
+        TestApp { fake, db, clock, test_db, config, shutdown, task: Some(task), running }
     }
 
     /// Stops the bot and starts it again on the same database.
@@ -171,7 +184,9 @@ impl TestApp {
         }
         let polls = self.fake.get_updates_calls();
         self.shutdown = CancellationToken::new();
-        self.task = Some(spawn_bot(&self.config, &self.clock, &self.shutdown));
+        let (task, running) = spawn_bot(&self.config, &self.clock, &self.shutdown);
+        self.task = Some(task);
+        self.running = running.await.expect("the bot starts again");
         wait_until("the restarted bot polls", || self.fake.get_updates_calls() > polls).await;
     }
 
@@ -306,13 +321,24 @@ impl TestApp {
     }
 }
 
-fn spawn_bot(
+pub fn spawn_bot(
     config: &Config,
     clock: &Arc<ManualClock>,
     shutdown: &CancellationToken,
-) -> JoinHandle<anyhow::Result<()>> {
+) -> (JoinHandle<anyhow::Result<()>>, tokio::sync::oneshot::Receiver<talimger::app::Running>) {
     let (config, clock, shutdown) = (config.clone(), clock.clone(), shutdown.clone());
-    tokio::spawn(async move { talimger::app::run(&config, clock, shutdown).await })
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    (tokio::spawn(async move { talimger::app::run_observed(&config, clock, shutdown, Some(tx)).await }), rx)
+}
+
+impl TestApp {
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
 }
 
 fn name_of_role_mentor(lang: &str) -> &'static str {

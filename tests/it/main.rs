@@ -7,6 +7,7 @@ mod fake_selftest;
 mod helpers;
 
 mod bad_input;
+mod engine;
 mod intake;
 mod invites;
 mod languages;

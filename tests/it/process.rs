@@ -200,6 +200,7 @@ async fn help_lists_every_setting() {
 }
 
 on_both_backends!(
+    a_crash_between_any_two_steps_loses_nothing_and_repeats_nothing,
     operator_invites_a_mentor_from_the_cli,
     check_and_migrate,
     kill_9_loses_nothing,
@@ -395,4 +396,109 @@ async fn a_dot_env_file_is_read() {
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("token (bot @talimger_test_bot)"), "{stdout}");
     assert!(dir.path().join("from-env.db").exists());
+}
+
+/// A crash (an abort, as `kill -9` would) between any two steps of an
+/// update leaves no duplicate effect and loses nothing: a coordinator's
+/// `/invite coordinator` creates exactly one invite and its link arrives —
+/// twice at most when the crash came right after the send (the one
+/// exception ARCHITECTURE.md states).
+async fn a_crash_between_any_two_steps_loses_nothing_and_repeats_nothing(backend: Backend) {
+    for point in talimger::faults::POINTS {
+        let fake = FakeApi::start().await;
+        let test_db = TestDb::new(backend).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let admin = fake.add_user(5, "Әсел", Some("kk"));
+        let mut cmd = talimger(dir.path());
+        with_fake(&mut cmd, &fake, &test_db.url);
+        cmd.env("TALIMGER_ADMINS", "5").env("TALIMGER_CRASH_AT", point);
+        let mut bot = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("starts");
+        wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
+        let id = fake.push_text(&admin, "/invite coordinator");
+        let crashed = tokio::task::spawn_blocking(move || bot.wait().expect("waits")).await.expect("joins");
+        assert!(!crashed.success(), "{point}: the bot crashed as asked");
+
+        let mut cmd = talimger(dir.path());
+        with_fake(&mut cmd, &fake, &test_db.url);
+        cmd.env("TALIMGER_ADMINS", "5");
+        let mut bot = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("restarts");
+        let db = Db::connect(&test_db.url).await.expect("connect");
+        let deadline = Instant::now() + Duration::from_secs(40);
+        while !all_handled(&db, &[id]).await || db.outbox_backlog(chrono::Utc::now()).await.expect("q") > 0 {
+            assert!(Instant::now() < deadline, "{point}: handled and answered after the restart");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bot.kill().expect("stop");
+        let _ = bot.wait();
+        let invites: i64 = count(&test_db.url, "SELECT COUNT(*) FROM invites").await;
+        assert_eq!(invites, 1, "{point}: one invite, whatever the crash");
+        let links = fake.sent_to(5).iter().filter(|s| s.text().contains("?start=")).count();
+        let allowed = if point == "after-send" { 1..=2 } else { 1..=1 };
+        assert!(allowed.contains(&links), "{point}: the link arrived {links} time(s)");
+        assert_eq!(
+            fake.sent_to(5).iter().filter(|s| s.method == "sendPhoto").count(),
+            1,
+            "{point}: one QR code"
+        );
+        db.close().await;
+    }
+}
+
+async fn count(url: &str, sql: &str) -> i64 {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+        sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count")
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count")
+    }
+}
+
+/// SQLite serves one instance: a second one on the same file is refused.
+#[tokio::test]
+async fn a_second_instance_on_one_sqlite_file_is_refused() {
+    let fake = FakeApi::start().await;
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut first = spawn_bot(dir.path(), &fake, &test_db.url);
+    wait_until("the first bot polls", || fake.get_updates_calls() > 0).await;
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &fake, &test_db.url);
+    let out = output(cmd).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("another talimger is already running"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    first.kill().expect("stop");
+    let _ = first.wait();
+}
+
+/// An update's contents are gone from the disk once it is handled: the
+/// bytes of a contact's phone number are not in the database files.
+#[tokio::test]
+async fn handled_contents_leave_the_sqlite_file() {
+    let fake = FakeApi::start().await;
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let user = fake.add_user(1, "Оля", Some("ru"));
+    let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
+    wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
+    let id = fake.push_contact(&user, "+77015550123");
+    let db = Db::connect(&test_db.url).await.expect("connect");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !all_handled(&db, &[id]).await {
+        assert!(Instant::now() < deadline, "handled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bot.kill().expect("stop");
+    let _ = bot.wait();
+    db.checkpoint().await.expect("checkpoint");
+    db.close().await;
+    let path = test_db.url.trim_start_matches("sqlite://").to_owned();
+    for file in [path.clone(), format!("{path}-wal")] {
+        if let Ok(bytes) = std::fs::read(&file) {
+            let found = bytes.windows(12).any(|w| w == b"+77015550123" || &w[..11] == b"77015550123");
+            assert!(!found, "{file} still holds the phone number");
+        }
+    }
 }

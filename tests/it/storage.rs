@@ -2,7 +2,7 @@
 
 use crate::helpers::*;
 use crate::on_both_backends;
-use talimger::db::{Next, NewInvite, RedeemOutcome, StoredUpdate};
+use talimger::db::{NewInvite, Next, RedeemOutcome, StoredUpdate};
 use talimger::dialogue::{InviteStep, State};
 use talimger::domain::invite::{InviteTarget, RedeemError};
 use talimger::domain::{DistrictId, Profile, Role, UserId};
@@ -133,7 +133,10 @@ async fn the_update_inbox_drops_repeats_and_forgets_contents(backend: Backend) {
     let (db, _guard) = storage(backend).await;
     let now = start_time();
     let fresh = db
-        .store_updates(&[incoming(1000, 5, r#"{"secret":"text"}"#), incoming(1000, 5, "{}"), incoming(1001, 6, "{}")], now)
+        .store_updates(
+            &[incoming(1000, 5, r#"{"secret":"text"}"#), incoming(1000, 5, "{}"), incoming(1001, 6, "{}")],
+            now,
+        )
         .await
         .expect("store");
     assert_eq!(fresh, vec![true, false, true], "a repeat is recognised");
@@ -170,6 +173,9 @@ async fn places_are_created_once(backend: Backend) {
     let a = db.district_named("Панфилов ауданы", now).await.expect("create");
     let b = db.district_named("Панфилов ауданы", now).await.expect("find");
     assert_eq!(a, b);
+    // Another letter case, the same district.
+    assert_eq!(db.district_named("ПАНФИЛОВ АУДАНЫ", now).await.expect("find"), a);
+    assert_eq!(db.districts().await.expect("q").len(), 1);
     let s1 = db.school_named(a, "№1 мектеп", now).await.expect("create");
     let s2 = db.school_named(a, "№1 мектеп", now).await.expect("find");
     assert_eq!(s1, s2);
