@@ -314,7 +314,7 @@ impl Db {
     ) -> DbResult<Vec<Claimed>> {
         let now_ms = now.timestamp_millis();
         let pick = "SELECT id FROM outbox
-             WHERE state = 'pending' AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
+             WHERE state = 'pending' AND due_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
              ORDER BY priority, due_at, id LIMIT $4";
         let mut tx = self.begin().await?;
         let rows: Vec<ClaimedRow> = match &mut tx {

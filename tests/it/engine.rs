@@ -227,7 +227,7 @@ async fn an_edit_waits_for_the_message_it_edits(backend: Backend) {
     tx.enqueue(
         &[NewItem { due_at: Some(now), ..text_item(1, "0 из 10", Priority::Bulk) }],
         "test",
-        chrono::Duration::seconds(0),
+        UNLEASED,
         now,
     )
     .await
