@@ -193,15 +193,23 @@ fn binaries(opts: &Opts) -> anyhow::Result<Bins> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     if opts.build {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--release", "--manifest-path"]).arg(&manifest).args(["--example", "echo"]);
+        // Two builds: the bot alone is built exactly as `cargo build --release`
+        // builds it (without the examples' dev-dependency features).
+        let mut targets = vec!["--example", "echo"];
         if opts.bot.is_none() {
-            cmd.args(["--bin", "talimger"]);
+            targets.splice(0..0, ["--bin", "talimger"]);
         }
-        say("building the bot and the echo bot (cargo build --release)");
-        let status = cmd.status().context("could not run cargo")?;
-        if !status.success() {
-            bail!("cargo build failed ({status})");
+        for target in targets.chunks(2) {
+            say(format!("cargo build --release {}", target.join(" ")));
+            let status = Command::new(&cargo)
+                .args(["build", "--release", "--manifest-path"])
+                .arg(&manifest)
+                .args(target)
+                .status()
+                .context("could not run cargo")?;
+            if !status.success() {
+                bail!("cargo build failed ({status})");
+            }
         }
     }
     // …/release/examples/bench → …/release
@@ -460,6 +468,11 @@ async fn throughput_inner(ctx: &Ctx, bot: &Bot) -> anyhow::Result<Throughput> {
             .context("warm-up")?;
         tokio::time::sleep(SETTLE).await;
     }
+    let pg_database = match bot {
+        Bot::Talimger { backend: Backend::Postgres, database_url } => database_name(database_url),
+        _ => None,
+    };
+    let server_before = pg_database.as_deref().map(server_ticks).unwrap_or_default();
     let cpu_before = cpu_ticks(proc.pid())?;
     let pushed_ms = fake.push(MEASURED_USERS, n).await?;
     let cap = Duration::from_secs(60).max(Duration::from_millis(u64::try_from(n).unwrap_or(0) * 50));
@@ -467,6 +480,12 @@ async fn throughput_inner(ctx: &Ctx, bot: &Bot) -> anyhow::Result<Throughput> {
     // Let work that follows the answer (marking the update handled) finish.
     tokio::time::sleep(SETTLE).await;
     let cpu_after = cpu_ticks(proc.pid())?;
+    let server_s = pg_database.as_deref().map(|db| {
+        let after = server_ticks(db);
+        let ticks: u64 =
+            after.iter().map(|(pid, t)| t.saturating_sub(server_before.get(pid).copied().unwrap_or(0))).sum();
+        ticks as f64 / ctx.clk_tck
+    });
     let rss_kib = peak_rss_kib(proc.pid()).unwrap_or(0);
     let last_ms = range["last_first_answer_ms"].as_u64().unwrap_or(pushed_ms);
     let wall_s = (last_ms.saturating_sub(pushed_ms) as f64 / 1000.0).max(0.001);
@@ -481,6 +500,7 @@ async fn throughput_inner(ctx: &Ctx, bot: &Bot) -> anyhow::Result<Throughput> {
         updates_per_sec: n as f64 / wall_s,
         wall_s,
         cpu_s,
+        server_cpu_us_per_update: server_s.map(|s| s * 1e6 / n as f64),
         peak_rss_kib: rss_kib,
         extra_answers: answers - n,
         api_errors: stats["errors"].as_u64().unwrap_or(0) + stats["too_many_requests"].as_u64().unwrap_or(0),
@@ -757,6 +777,31 @@ fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
     let utime: u64 = fields.get(11).context("no utime")?.parse()?;
     let stime: u64 = fields.get(12).context("no stime")?.parse()?;
     Ok(utime + stime)
+}
+
+/// The database a PostgreSQL URL names.
+fn database_name(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    Some(url.path().trim_start_matches('/').to_owned()).filter(|d| !d.is_empty())
+}
+
+/// utime + stime of each PostgreSQL server process serving `database` (its
+/// process title is `postgres: [CLUSTER:] USER DATABASE HOST(PORT) STATE`).
+fn server_ticks(database: &str) -> std::collections::HashMap<u32, u64> {
+    let mut ticks = std::collections::HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else { return ticks };
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let title = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if title.starts_with("postgres:")
+            && title.split_whitespace().any(|word| word == database)
+            && let Ok(t) = cpu_ticks(pid)
+        {
+            ticks.insert(pid, t);
+        }
+    }
+    ticks
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {

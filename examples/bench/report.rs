@@ -8,6 +8,8 @@ pub struct Throughput {
     pub updates_per_sec: f64,
     pub wall_s: f64,
     pub cpu_s: f64,
+    /// On PostgreSQL: the database server's CPU for this bot's connections.
+    pub server_cpu_us_per_update: Option<f64>,
     pub peak_rss_kib: u64,
     /// Answers beyond one per update (should be 0).
     pub extra_answers: i64,
@@ -115,9 +117,9 @@ impl Report {
         );
         let _ = writeln!(
             s,
-            "| bot | database | updates | CPU µs / update | updates / s | peak RSS | CPU vs echo (≤ {CPU_TARGET}×) | updates/s vs echo (≥ {THROUGHPUT_TARGET}×) |"
+            "| bot | database | updates | CPU µs / update | updates / s | peak RSS | CPU vs echo (≤ {CPU_TARGET}×) | updates/s vs echo (≥ {THROUGHPUT_TARGET}×) | database server CPU µs / update |"
         );
-        let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
         let mut notes = Vec::new();
         for (bot, db, r) in &self.throughput {
             match r {
@@ -133,11 +135,12 @@ impl Report {
                     };
                     let _ = writeln!(
                         s,
-                        "| {bot} | {db} | {} | {:.0} | {:.0} | {:.1} MiB | {cpu} | {tput} |",
+                        "| {bot} | {db} | {} | {:.0} | {:.0} | {:.1} MiB | {cpu} | {tput} | {} |",
                         t.updates,
                         t.cpu_us_per_update,
                         t.updates_per_sec,
-                        t.peak_rss_kib as f64 / 1024.0
+                        t.peak_rss_kib as f64 / 1024.0,
+                        t.server_cpu_us_per_update.map_or_else(|| "—".to_owned(), |c| format!("{c:.0}"))
                     );
                     notes.push(format!(
                         "{bot} ({db}): {:.2} s CPU over {:.2} s; {} extra answers; {} requests refused by the fake; {}",
@@ -145,7 +148,7 @@ impl Report {
                     ));
                 }
                 Err(e) => {
-                    let _ = writeln!(s, "| {bot} | {db} | not measured | | | | | |");
+                    let _ = writeln!(s, "| {bot} | {db} | not measured | | | | | | |");
                     notes.push(format!("{bot} ({db}) not measured: {e}"));
                 }
             }
