@@ -1,0 +1,563 @@
+//! The fake Telegram Bot API the benchmark runs as a separate process
+//! (`bench --serve-fake PORT [--limits]`), on 127.0.0.1 only.
+//!
+//! Bot API side: `getMe`, `getUpdates` (long poll: `offset` confirms,
+//! `limit` ≤ 100, `timeout`, sticky `allowed_updates`), `deleteWebhook`,
+//! `setMyCommands`, `sendMessage`, `sendPhoto`, `sendDocument`,
+//! `editMessageText`, `editMessageReplyMarkup`, `answerCallbackQuery` and a
+//! few no-ops, with JSON, form or multipart bodies. With `--limits` it
+//! enforces Telegram's limits on messages: 30 a second overall and, per
+//! chat, a bucket of 5 refilled at 1 a second; the excess gets a 429 with
+//! `parameters.retry_after`.
+//!
+//! Control side, for the benchmark process: `/control/push` queues text
+//! updates from new users, `/control/known` makes chats exist,
+//! `/control/stats` and `/control/range` read the counters. All times are
+//! milliseconds on the fake's own clock, so push-to-answer latencies need no
+//! clock shared between processes.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header::CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+pub const TOKEN: &str = "123456:TEST-token-for-bench";
+const BOT_ID: i64 = 123_456;
+/// The fake stops by itself after this long, whatever happens to the bench.
+const MAX_LIFETIME: Duration = Duration::from_secs(3600);
+const GLOBAL_PER_SEC: f64 = 30.0;
+const CHAT_BURST: f64 = 5.0;
+const CHAT_PER_SEC: f64 = 1.0;
+
+/// Runs the fake until its standard input closes (the bench process ended)
+/// or [`MAX_LIFETIME`] passes. Prints `PORT <n>` once it listens.
+pub fn serve(port: u16, limits: bool) -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("fake: no runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    std::thread::spawn(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut sink);
+        std::process::exit(0);
+    });
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("fake: cannot listen on 127.0.0.1:{port}: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+        println!("PORT {port}");
+        let _ = std::io::stdout().flush();
+        let (wake, _) = watch::channel(0u64);
+        let fake = Arc::new(Fake { st: Mutex::new(St::new(limits)), wake });
+        let app = Router::new().fallback(handle).layer(DefaultBodyLimit::max(20 << 20)).with_state(fake);
+        tokio::select! {
+            r = axum::serve(listener, app) => if let Err(e) = r { eprintln!("fake: server failed: {e}") },
+            _ = tokio::time::sleep(MAX_LIFETIME) => eprintln!("fake: lifetime over; stopping"),
+        }
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+struct Fake {
+    st: Mutex<St>,
+    wake: watch::Sender<u64>,
+}
+
+impl Fake {
+    fn lock(&self) -> MutexGuard<'_, St> {
+        self.st.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Answers {
+    count: u64,
+    first_ms: u64,
+    last_ms: u64,
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn full(cap: f64) -> Bucket {
+        Bucket { tokens: cap, at: Instant::now() }
+    }
+    /// Seconds until one token is there (0 if now); refills first.
+    fn wait(&mut self, cap: f64, rate: f64, now: Instant) -> f64 {
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * rate).min(cap);
+        self.at = now;
+        if self.tokens >= 1.0 { 0.0 } else { (1.0 - self.tokens) / rate }
+    }
+}
+
+struct St {
+    start: Instant,
+    limits: bool,
+    next_update_id: i64,
+    queue: VecDeque<(i64, Value)>,
+    allowed: Option<Vec<String>>,
+    get_updates_calls: u64,
+    /// Chats that exist besides the pushed users: ranges `[from, from + count)`.
+    known: Vec<(i64, i64)>,
+    /// Users that wrote (chat id = user id): when they first wrote.
+    pushed: HashMap<i64, u64>,
+    answers: HashMap<i64, Answers>,
+    next_message_id: i64,
+    sent_total: u64,
+    sent_to_pushed: u64,
+    sent_to_others: u64,
+    by_method: HashMap<String, u64>,
+    too_many: u64,
+    errors: u64,
+    unknown_methods: HashMap<String, u64>,
+    global: Bucket,
+    chats: HashMap<i64, Bucket>,
+}
+
+impl St {
+    fn new(limits: bool) -> St {
+        St {
+            start: Instant::now(),
+            limits,
+            next_update_id: 1000,
+            queue: VecDeque::new(),
+            allowed: None,
+            get_updates_calls: 0,
+            known: Vec::new(),
+            pushed: HashMap::new(),
+            answers: HashMap::new(),
+            next_message_id: 1,
+            sent_total: 0,
+            sent_to_pushed: 0,
+            sent_to_others: 0,
+            by_method: HashMap::new(),
+            too_many: 0,
+            errors: 0,
+            unknown_methods: HashMap::new(),
+            global: Bucket::full(GLOBAL_PER_SEC),
+            chats: HashMap::new(),
+        }
+    }
+
+    fn ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn chat_exists(&self, chat: i64) -> bool {
+        self.pushed.contains_key(&chat) || self.known.iter().any(|&(from, n)| chat >= from && chat < from + n)
+    }
+
+    /// Telegram's limits on a message to `chat`: `Err(retry_after)` if over.
+    fn admit(&mut self, chat: i64) -> Result<(), u64> {
+        if !self.limits {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let global = self.global.wait(GLOBAL_PER_SEC, GLOBAL_PER_SEC, now);
+        let bucket = self.chats.entry(chat).or_insert_with(|| Bucket::full(CHAT_BURST));
+        let per_chat = bucket.wait(CHAT_BURST, CHAT_PER_SEC, now);
+        let wait = global.max(per_chat);
+        if wait > 0.0 {
+            // Telegram says whole seconds, at least one.
+            return Err((wait.ceil() as u64).max(1));
+        }
+        self.global.tokens -= 1.0;
+        bucket.tokens -= 1.0;
+        Ok(())
+    }
+
+    fn message(&mut self, chat: i64, extra: Value) -> Value {
+        let id = self.next_message_id;
+        self.next_message_id += 1;
+        let mut m = json!({
+            "message_id": id,
+            "date": unix_now(),
+            "chat": {"id": chat, "type": "private", "first_name": format!("U{chat}")},
+            "from": bot_user(),
+        });
+        if let (Some(m), Value::Object(extra)) = (m.as_object_mut(), extra) {
+            m.extend(extra);
+        }
+        m
+    }
+
+    fn record_answer(&mut self, chat: i64, method: &str) {
+        let now = self.ms();
+        let a = self.answers.entry(chat).or_insert(Answers { count: 0, first_ms: now, last_ms: now });
+        a.count += 1;
+        a.last_ms = now;
+        self.sent_total += 1;
+        if self.pushed.contains_key(&chat) {
+            self.sent_to_pushed += 1;
+        } else {
+            self.sent_to_others += 1;
+        }
+        *self.by_method.entry(method.to_owned()).or_default() += 1;
+    }
+
+    fn push(&mut self, from: i64, count: i64, text: &str) -> (i64, u64) {
+        let now = self.ms();
+        let first = self.next_update_id;
+        for user in from..from + count {
+            let id = self.next_update_id;
+            self.next_update_id += 1;
+            self.pushed.entry(user).or_insert(now);
+            let message = json!({
+                "message_id": id,
+                "date": unix_now(),
+                "chat": {"id": user, "type": "private", "first_name": format!("U{user}")},
+                "from": {"id": user, "is_bot": false, "first_name": format!("U{user}"), "language_code": "ru"},
+                "text": text,
+            });
+            self.queue.push_back((id, json!({"update_id": id, "message": message})));
+        }
+        (first, now)
+    }
+
+    fn stats(&self) -> Value {
+        json!({
+            "now_ms": self.ms(),
+            "get_updates_calls": self.get_updates_calls,
+            "queued": self.queue.len(),
+            "sent_total": self.sent_total,
+            "sent_to_pushed": self.sent_to_pushed,
+            "sent_to_others": self.sent_to_others,
+            "by_method": self.by_method,
+            "too_many_requests": self.too_many,
+            "errors": self.errors,
+            "unknown_methods": self.unknown_methods,
+        })
+    }
+
+    /// Answers to the users `[from, from + count)`: how many were answered,
+    /// the answers in all, the last first answer; with `detail`, each
+    /// user's `[pushed_ms, first_answer_ms or null]`.
+    fn range(&self, from: i64, count: i64, detail: bool) -> Value {
+        let (mut answered, mut answers, mut last_first, mut first_push) = (0u64, 0u64, 0u64, u64::MAX);
+        let mut each = Vec::new();
+        for user in from..from + count {
+            let pushed = self.pushed.get(&user).copied();
+            if let Some(p) = pushed {
+                first_push = first_push.min(p);
+            }
+            let a = self.answers.get(&user);
+            if let Some(a) = a {
+                answered += 1;
+                answers += a.count;
+                last_first = last_first.max(a.first_ms);
+            }
+            if detail {
+                each.push(json!([pushed, a.map(|a| a.first_ms)]));
+            }
+        }
+        let first_push = (first_push != u64::MAX).then_some(first_push);
+        json!({"answered": answered, "answers": answers, "last_first_answer_ms": last_first,
+            "first_push_ms": first_push, "each": each})
+    }
+
+    fn call(&mut self, method: &str, p: &Params) -> Result<Value, ApiErr> {
+        match method {
+            "getme" => {
+                let mut me = bot_user();
+                for flag in [
+                    "can_join_groups",
+                    "can_read_all_group_messages",
+                    "supports_inline_queries",
+                    "can_connect_to_business",
+                    "has_main_web_app",
+                ] {
+                    me[flag] = json!(false);
+                }
+                Ok(me)
+            }
+            "deletewebhook" | "setmycommands" | "deletemycommands" | "sendchataction" | "deletemessage" => {
+                Ok(json!(true))
+            }
+            "getmycommands" => Ok(json!([])),
+            "getwebhookinfo" => {
+                Ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
+            }
+            "answercallbackquery" => {
+                p.str("callback_query_id")
+                    .ok_or_else(|| bad("query is too old and response timeout expired"))?;
+                Ok(json!(true))
+            }
+            "sendmessage" | "sendphoto" | "senddocument" => {
+                let chat = self.chat(p)?;
+                let extra = match method {
+                    "sendmessage" => {
+                        let text = p.str("text").filter(|t| !t.trim().is_empty());
+                        let text = text.ok_or_else(|| bad("message text is empty"))?;
+                        if text.chars().count() > 4096 {
+                            return Err(bad("message is too long"));
+                        }
+                        json!({"text": text})
+                    }
+                    "sendphoto" => json!({"caption": p.str("caption"), "photo": [
+                        {"file_id": "photo-id", "file_unique_id": "photo-u", "width": 300, "height": 300}]}),
+                    _ => json!({"caption": p.str("caption"), "document":
+                        {"file_id": "doc-id", "file_unique_id": "doc-u", "file_name": "file"}}),
+                };
+                self.admit(chat).map_err(too_many)?;
+                self.record_answer(chat, method);
+                Ok(self.message(chat, extra))
+            }
+            "editmessagetext" | "editmessagereplymarkup" => {
+                if p.str("inline_message_id").is_some() {
+                    return Ok(json!(true));
+                }
+                let chat = self.chat(p)?;
+                let id = p.int("message_id").ok_or_else(|| bad("message to edit not found"))?;
+                self.admit(chat).map_err(too_many)?;
+                *self.by_method.entry(method.to_owned()).or_default() += 1;
+                let text = p.str("text").unwrap_or_else(|| "edited".to_owned());
+                let mut m = self.message(chat, json!({"text": text, "edit_date": unix_now()}));
+                m["message_id"] = json!(id);
+                Ok(m)
+            }
+            other => {
+                *self.unknown_methods.entry(other.to_owned()).or_default() += 1;
+                Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None })
+            }
+        }
+    }
+
+    fn chat(&self, p: &Params) -> Result<i64, ApiErr> {
+        let chat = p.int("chat_id").ok_or_else(|| bad("chat not found"))?;
+        if self.chat_exists(chat) { Ok(chat) } else { Err(bad("chat not found")) }
+    }
+}
+
+struct ApiErr {
+    code: u16,
+    desc: String,
+    retry_after: Option<u64>,
+}
+
+fn bad(desc: &str) -> ApiErr {
+    ApiErr { code: 400, desc: format!("Bad Request: {desc}"), retry_after: None }
+}
+
+fn too_many(after: u64) -> ApiErr {
+    ApiErr { code: 429, desc: format!("Too Many Requests: retry after {after}"), retry_after: Some(after) }
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "Bench", "username": "bench_bot"})
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match Params::parse(&uri, &headers, &body) {
+        Ok(p) => p,
+        Err(e) => return reply(Err(e)),
+    };
+    let path = uri.path();
+    if let Some(what) = path.strip_prefix("/control/") {
+        return control(&fake, what, &p);
+    }
+    let mut segs = path.split('/').filter(|s| !s.is_empty());
+    let (token, method) = (segs.next(), segs.next());
+    let result = match (token.and_then(|t| t.strip_prefix("bot")), method, segs.next()) {
+        (Some(TOKEN), Some(m), None) => {
+            let m = m.to_ascii_lowercase();
+            if m == "getupdates" { get_updates(&fake, &p).await } else { fake.lock().call(&m, &p) }
+        }
+        (Some(_), Some(_), None) => Err(ApiErr { code: 401, desc: "Unauthorized".into(), retry_after: None }),
+        _ => Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None }),
+    };
+    if let Err(e) = &result {
+        let mut st = fake.lock();
+        if e.code == 429 { st.too_many += 1 } else { st.errors += 1 }
+    }
+    reply(result)
+}
+
+fn reply(result: Result<Value, ApiErr>) -> Response {
+    match result {
+        Ok(v) => axum::Json(json!({"ok": true, "result": v})).into_response(),
+        Err(e) => {
+            let mut body = json!({"ok": false, "error_code": e.code, "description": e.desc});
+            if let Some(s) = e.retry_after {
+                body["parameters"] = json!({"retry_after": s});
+            }
+            let status = StatusCode::from_u16(e.code).unwrap_or(StatusCode::BAD_REQUEST);
+            (status, axum::Json(body)).into_response()
+        }
+    }
+}
+
+fn control(fake: &Fake, what: &str, p: &Params) -> Response {
+    let (from, count) = (p.int("from").unwrap_or(0), p.int("count").unwrap_or(0).clamp(0, 1_000_000));
+    let result = match what {
+        "push" => {
+            let text = p.str("text").unwrap_or_else(|| "Привет".to_owned());
+            let (first, at) = fake.lock().push(from, count, &text);
+            fake.wake.send_modify(|v| *v += 1);
+            Ok(json!({"first_update_id": first, "pushed_ms": at}))
+        }
+        "known" => {
+            fake.lock().known.push((from, count));
+            Ok(json!(true))
+        }
+        "stats" => Ok(fake.lock().stats()),
+        "range" => Ok(fake.lock().range(from, count, p.int("detail") == Some(1))),
+        _ => Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None }),
+    };
+    reply(result)
+}
+
+/// `getUpdates`: confirms what is below `offset`, then returns what is
+/// queued (at most `limit`), waiting up to `timeout` seconds for news.
+async fn get_updates(fake: &Fake, p: &Params) -> Result<Value, ApiErr> {
+    let offset = p.int("offset").unwrap_or(0);
+    let limit = usize::try_from(p.int("limit").unwrap_or(100).clamp(1, 100)).unwrap_or(100);
+    let timeout = Duration::from_secs(u64::try_from(p.int("timeout").unwrap_or(0).clamp(0, 50)).unwrap_or(0));
+    let allowed = match p.get("allowed_updates") {
+        Some(Value::Array(a)) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
+        Some(Value::String(s)) => serde_json::from_str::<Vec<String>>(s).ok(),
+        _ => None,
+    };
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut wake = fake.wake.subscribe();
+    {
+        let mut st = fake.lock();
+        st.get_updates_calls += 1;
+        if let Some(a) = allowed {
+            st.allowed = Some(a).filter(|a: &Vec<String>| !a.is_empty());
+        }
+    }
+    loop {
+        {
+            let mut st = fake.lock();
+            while st.queue.front().is_some_and(|(id, _)| *id < offset) {
+                st.queue.pop_front();
+            }
+            // Every queued update is a message: without "message" allowed, none is for this bot.
+            if st.allowed.as_ref().is_some_and(|a| !a.iter().any(|k| k == "message")) {
+                st.queue.clear();
+            }
+            if !st.queue.is_empty() {
+                let batch: Vec<Value> = st.queue.iter().take(limit).map(|(_, u)| u.clone()).collect();
+                return Ok(Value::Array(batch));
+            }
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() || tokio::time::timeout(left, wake.changed()).await.is_err() {
+            return Ok(json!([]));
+        }
+    }
+}
+
+/// Request parameters from the query string and a JSON, form or multipart body.
+#[derive(Default)]
+struct Params {
+    fields: Map<String, Value>,
+}
+
+impl Params {
+    fn parse(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Params, ApiErr> {
+        let mut p = Params::default();
+        let form = |p: &mut Params, s: &[u8]| {
+            for (k, v) in url::form_urlencoded::parse(s) {
+                p.fields.insert(k.into_owned(), Value::String(v.into_owned()));
+            }
+        };
+        if let Some(q) = uri.query() {
+            form(&mut p, q.as_bytes());
+        }
+        let ctype = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if ctype.starts_with("multipart/form-data") {
+            let boundary = param(ctype, "boundary").ok_or_else(|| bad("invalid multipart boundary"))?;
+            p.multipart(body, &boundary).ok_or_else(|| bad("can't parse multipart body"))?;
+        } else if ctype.starts_with("application/x-www-form-urlencoded") {
+            form(&mut p, body);
+        } else if !body.iter().all(u8::is_ascii_whitespace) {
+            match serde_json::from_slice(body) {
+                Ok(Value::Object(m)) => p.fields.extend(m),
+                Ok(Value::Null) => {}
+                _ => return Err(bad("can't parse JSON body")),
+            }
+        }
+        Ok(p)
+    }
+
+    /// Text parts become fields; file parts are skipped (only their presence matters here).
+    fn multipart(&mut self, body: &[u8], boundary: &str) -> Option<()> {
+        let delim = format!("--{boundary}");
+        let next_delim = format!("\r\n{delim}");
+        let mut pos = find(body, delim.as_bytes(), 0)? + delim.len();
+        loop {
+            if body.get(pos..)?.starts_with(b"--") {
+                return Some(());
+            }
+            pos += 2;
+            let head_end = find(body, b"\r\n\r\n", pos)?;
+            let head = std::str::from_utf8(&body[pos..head_end]).ok()?;
+            let start = head_end + 4;
+            let end = find(body, next_delim.as_bytes(), start)?;
+            let disposition =
+                head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+            let name = param(disposition, "name")?;
+            let value = if param(disposition, "filename").is_some() {
+                Value::String(format!("<file of {} bytes>", end - start))
+            } else {
+                Value::String(String::from_utf8_lossy(&body[start..end]).into_owned())
+            };
+            self.fields.insert(name, value);
+            pos = end + next_delim.len();
+        }
+    }
+
+    fn get(&self, k: &str) -> Option<&Value> {
+        self.fields.get(k).filter(|v| !v.is_null())
+    }
+
+    fn int(&self, k: &str) -> Option<i64> {
+        match self.get(k)? {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn str(&self, k: &str) -> Option<String> {
+        match self.get(k)? {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+/// The value of `key=…` (quoted or bare) in a header such as Content-Type.
+fn param(header: &str, key: &str) -> Option<String> {
+    header.split(';').map(str::trim).find_map(|part| {
+        let (k, v) = part.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case(key)).then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
