@@ -201,12 +201,21 @@ fn binaries(opts: &Opts) -> anyhow::Result<Bins> {
         }
         for target in targets.chunks(2) {
             say(format!("cargo build --release {}", target.join(" ")));
-            let status = Command::new(&cargo)
-                .args(["build", "--release", "--manifest-path"])
-                .arg(&manifest)
-                .args(target)
-                .status()
-                .context("could not run cargo")?;
+            let mut cmd = Command::new(&cargo);
+            cmd.args(["build", "--release", "--manifest-path"]).arg(&manifest).args(target);
+            // `cargo run` gives this process the package's CARGO_PKG_* and
+            // CARGO_MANIFEST_* variables; build scripts that watch them (ring's
+            // does) would be rebuilt here and again by the next plain build.
+            for (key, _) in std::env::vars_os() {
+                let Some(key) = key.to_str() else { continue };
+                if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CFG_"].iter().any(|p| key.starts_with(p))
+                    || ["CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"]
+                        .contains(&key)
+                {
+                    cmd.env_remove(key);
+                }
+            }
+            let status = cmd.status().context("could not run cargo")?;
             if !status.success() {
                 bail!("cargo build failed ({status})");
             }
