@@ -41,6 +41,7 @@ usage: cargo run --release --example bench -- [options]
 
   --updates N          measured updates per bot (default 2000)
   --warmup N           warm-up updates, not measured (default 100)
+  --rounds N           throughput rounds per bot, the median reported (default 3)
   --backend B          sqlite, postgres or both (default both)
   --skip-throughput    only the drain
   --skip-drain         only the throughput
@@ -58,6 +59,7 @@ usage: cargo run --release --example bench -- [options]
 struct Opts {
     updates: i64,
     warmup: i64,
+    rounds: u32,
     sqlite: bool,
     postgres: bool,
     throughput: bool,
@@ -81,6 +83,7 @@ fn parse_args() -> anyhow::Result<Mode> {
     let mut o = Opts {
         updates: 2000,
         warmup: 100,
+        rounds: 3,
         sqlite: true,
         postgres: true,
         throughput: true,
@@ -106,6 +109,7 @@ fn parse_args() -> anyhow::Result<Mode> {
             "--limits" => limits = true,
             "--updates" => o.updates = number(value()?)?.max(1),
             "--warmup" => o.warmup = number(value()?)?,
+            "--rounds" => o.rounds = number(value()?)?.clamp(1, 20) as u32,
             "--backend" => match value()?.as_str() {
                 "sqlite" => (o.sqlite, o.postgres) = (true, false),
                 "postgres" => (o.sqlite, o.postgres) = (false, true),
@@ -201,12 +205,21 @@ fn binaries(opts: &Opts) -> anyhow::Result<Bins> {
         }
         for target in targets.chunks(2) {
             say(format!("cargo build --release {}", target.join(" ")));
-            let status = Command::new(&cargo)
-                .args(["build", "--release", "--manifest-path"])
-                .arg(&manifest)
-                .args(target)
-                .status()
-                .context("could not run cargo")?;
+            let mut cmd = Command::new(&cargo);
+            cmd.args(["build", "--release", "--manifest-path"]).arg(&manifest).args(target);
+            // `cargo run` gives this process the package's CARGO_PKG_* and
+            // CARGO_MANIFEST_* variables; build scripts that watch them (ring's
+            // does) would be rebuilt here and again by the next plain build.
+            for (key, _) in std::env::vars_os() {
+                let Some(key) = key.to_str() else { continue };
+                if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CFG_"].iter().any(|p| key.starts_with(p))
+                    || ["CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"]
+                        .contains(&key)
+                {
+                    cmd.env_remove(key);
+                }
+            }
+            let status = cmd.status().context("could not run cargo")?;
             if !status.success() {
                 bail!("cargo build failed ({status})");
             }
@@ -299,13 +312,35 @@ async fn run(opts: Opts, scratch: Arc<Mutex<Vec<String>>>) -> anyhow::Result<()>
     }
 
     if opts.throughput {
-        report.throughput.push(("teloxide 0.17 echo".into(), "—".into(), throughput(&ctx, Bot::Echo).await));
-        for &backend in &backends {
-            let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "tp").await {
-                Ok(database_url) => throughput(&ctx, Bot::Talimger { backend, database_url }).await,
-                Err(e) => Err(format!("no database: {e:#}")),
-            };
-            report.throughput.push(("Tälimger".into(), backend.name().into(), result));
+        // Rounds interleave the bots, so that other work on the machine
+        // weighs on each alike; each bot's median round is reported.
+        let mut bots: Vec<(String, String, Option<Backend>)> =
+            vec![("teloxide 0.17 echo".into(), "—".into(), None)];
+        bots.extend(backends.iter().map(|&b| ("Tälimger".to_owned(), b.name().to_owned(), Some(b))));
+        let mut rounds: Vec<Vec<Result<Throughput, String>>> = bots.iter().map(|_| Vec::new()).collect();
+        for round in 0..opts.rounds {
+            for ((_, _, backend), results) in bots.iter().zip(&mut rounds) {
+                if results.iter().any(Result::is_err) {
+                    continue; // it failed once: one failure says enough
+                }
+                say(format!("round {} of {}", round + 1, opts.rounds));
+                let result = match backend {
+                    None => throughput(&ctx, Bot::Echo).await,
+                    Some(backend) => {
+                        let tag = format!("tp{round}");
+                        match fresh_database(&ctx, pg_admin.as_ref(), *backend, &tag).await {
+                            Ok(database_url) => {
+                                throughput(&ctx, Bot::Talimger { backend: *backend, database_url }).await
+                            }
+                            Err(e) => Err(format!("no database: {e:#}")),
+                        }
+                    }
+                };
+                results.push(result);
+            }
+        }
+        for ((bot, db, _), results) in bots.into_iter().zip(rounds) {
+            report.throughput.push((bot, db, report::median(results)));
         }
     }
     if opts.drain {
@@ -339,8 +374,8 @@ fn opts_summary(ctx: &Ctx) -> String {
         None => format!("bot built from commit {}", git_commit()),
     };
     format!(
-        "{bot}; {} measured updates per bot after {} warm-up; drain: {} outbox rows to {} chats, new users for {} s",
-        o.updates, o.warmup, o.bulk, o.bulk_chats, o.drain_secs
+        "{bot}; throughput: {} updates per bot after {} warm-up, median of {} rounds; drain: {} outbox rows to {} chats, new users for {} s",
+        o.updates, o.warmup, o.rounds, o.bulk, o.bulk_chats, o.drain_secs
     )
 }
 
@@ -505,6 +540,7 @@ async fn throughput_inner(ctx: &Ctx, bot: &Bot) -> anyhow::Result<Throughput> {
         extra_answers: answers - n,
         api_errors: stats["errors"].as_u64().unwrap_or(0) + stats["too_many_requests"].as_u64().unwrap_or(0),
         exit,
+        rounds: Vec::new(),
     };
     say(format!(
         "  {} updates in {:.2} s: {:.0} µs CPU per update, {:.0} updates/s, peak RSS {} KiB",

@@ -16,6 +16,26 @@ pub struct Throughput {
     /// Requests the fake refused (should be 0).
     pub api_errors: u64,
     pub exit: String,
+    /// Every round's CPU µs per update and updates per second.
+    pub rounds: Vec<(f64, f64)>,
+}
+
+/// The round with the median CPU per update, carrying the median updates
+/// per second and every round's figures; the first failure if any failed.
+pub fn median(results: Vec<Result<Throughput, String>>) -> Result<Throughput, String> {
+    let mut ok = Vec::new();
+    for r in results {
+        ok.push(r?);
+    }
+    let rounds: Vec<(f64, f64)> = ok.iter().map(|t| (t.cpu_us_per_update, t.updates_per_sec)).collect();
+    let mut ups: Vec<f64> = rounds.iter().map(|r| r.1).collect();
+    ups.sort_by(f64::total_cmp);
+    ok.sort_by(|a, b| a.cpu_us_per_update.total_cmp(&b.cpu_us_per_update));
+    let middle = ok.len().saturating_sub(1) / 2;
+    let mut t = ok.into_iter().nth(middle).ok_or("no round ran")?;
+    t.updates_per_sec = ups[ups.len().saturating_sub(1) / 2];
+    t.rounds = rounds;
+    Ok(t)
 }
 
 pub struct Drain {
@@ -142,9 +162,16 @@ impl Report {
                         t.peak_rss_kib as f64 / 1024.0,
                         t.server_cpu_us_per_update.map_or_else(|| "—".to_owned(), |c| format!("{c:.0}"))
                     );
+                    let rounds: Vec<String> =
+                        t.rounds.iter().map(|(cpu, ups)| format!("{cpu:.0} µs, {ups:.0}/s")).collect();
                     notes.push(format!(
-                        "{bot} ({db}): {:.2} s CPU over {:.2} s; {} extra answers; {} requests refused by the fake; {}",
-                        t.cpu_s, t.wall_s, t.extra_answers, t.api_errors, t.exit
+                        "{bot} ({db}): rounds {}; median round {:.2} s CPU over {:.2} s, {} extra answers, {} requests refused by the fake, {}",
+                        rounds.join("; "),
+                        t.cpu_s,
+                        t.wall_s,
+                        t.extra_answers,
+                        t.api_errors,
+                        t.exit
                     ));
                 }
                 Err(e) => {
