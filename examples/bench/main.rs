@@ -392,7 +392,10 @@ fn git_commit() -> String {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
     };
     let commit = out(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = out(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    // Only what goes into the bot counts (a change to the benchmark does not).
+    let dirty =
+        out(&["status", "--porcelain", "--", "src", "migrations", "locales", "Cargo.toml", "Cargo.lock"])
+            .is_some_and(|s| !s.is_empty());
     if dirty { format!("{commit} (with uncommitted changes)") } else { commit }
 }
 
