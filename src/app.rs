@@ -140,6 +140,7 @@ pub async fn run_observed(
     let mut sender_task = tokio::spawn(sender.run(sender_stop.clone(), Duration::from_secs(2)));
     let mut poller = tokio::spawn(intake.clone().poll());
     let keeper = tokio::spawn(keep_house(db.clone(), clock.clone(), shutdown.clone()));
+    let mut eraser = tokio::spawn(intake.clone().eraser());
     let listener = tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), shutdown.clone()));
     intake.scan().await;
     if let Some(observe) = observe {
@@ -165,6 +166,7 @@ pub async fn run_observed(
             let _ = (&mut poller).await;
         }
         intake.drained().await;
+        let _ = (&mut eraser).await;
     })
     .await;
     if handled.is_err() {
@@ -178,6 +180,7 @@ pub async fn run_observed(
     }
     keeper.abort();
     listener.abort();
+    eraser.abort();
     let _ = tokio::time::timeout(Duration::from_secs(1), db.close()).await;
     match failure {
         Some(why) => anyhow::bail!(why),

@@ -37,13 +37,8 @@ pub async fn load(update: &Update, tx: &mut Tx, now: DateTime<Utc>) -> Result<Op
         last_name: from.last_name.clone(),
         username: from.username.clone(),
     };
-    let (mut user, stored_state) = tx.upsert_sender(&profile, now).await?;
-    if user.language.is_none()
-        && let Some(lang) = Lang::from_telegram(from.language_code.as_deref())
-    {
-        tx.set_language(user.id, lang, now).await?;
-        user.language = Some(lang);
-    }
+    let telegram_language = Lang::from_telegram(from.language_code.as_deref());
+    let (user, stored_state) = tx.upsert_sender_with(&profile, telegram_language, now).await?;
     let state = State::from_stored(stored_state.as_deref(), id);
     Ok(Some((Ctx { lang: user.language, user }, state)))
 }

@@ -78,6 +78,8 @@ pub struct Intake {
     chats: Mutex<HashMap<i64, usize>>,
     permits: Semaphore,
     idle: Notify,
+    /// Handled updates wait for the eraser.
+    erase: Notify,
     stop: CancellationToken,
     pub stats: Arc<Stats>,
 }
@@ -139,6 +141,7 @@ impl Intake {
             chats: Mutex::new(HashMap::new()),
             permits: Semaphore::new(PARALLEL_CHATS),
             idle: Notify::new(),
+            erase: Notify::new(),
             stop,
             stats: Arc::new(Stats::default()),
         })
@@ -347,6 +350,34 @@ impl Intake {
         });
     }
 
+    /// Erases handled updates' contents shortly after each burst of
+    /// handling (one statement for the burst), and once more at the end.
+    pub async fn eraser(self: Arc<Self>) {
+        loop {
+            tokio::select! {
+                _ = self.erase.notified() => {}
+                _ = self.stop.cancelled() => {}
+            }
+            let stopping = self.stop.is_cancelled();
+            if !stopping {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = self.stop.cancelled() => {}
+                }
+            }
+            if stopping {
+                self.drained().await;
+            }
+            if let Err(e) = self.db.erase_handled().await {
+                tracing::warn!(error = %e, "could not erase handled updates; trying again");
+                self.erase.notify_one();
+            }
+            if stopping {
+                return;
+            }
+        }
+    }
+
     /// Waits until every chat task has finished (shutdown).
     pub async fn drained(&self) {
         loop {
@@ -368,7 +399,7 @@ impl Intake {
                 return retry_soon();
             }
         };
-        let pending = match tx.next_update_of(chat).await {
+        let pending = match tx.claim_next_update(chat, now).await {
             Ok(Next::Update(p)) => p,
             Ok(Next::Empty) => {
                 let _ = tx.rollback().await;
@@ -405,7 +436,7 @@ impl Intake {
                 return self.set_aside(&pending, who, None, reason).await;
             }
         };
-        match self.dispatch(tx, &pending, &update).await {
+        match self.dispatch(tx, &update).await {
             Ok(()) => {
                 self.stats.handled.fetch_add(1, Ordering::Relaxed);
                 Step::Handled
@@ -419,7 +450,7 @@ impl Intake {
     }
 
     /// Loads the sender, runs the schema, and commits everything at once.
-    async fn dispatch(&self, mut tx: Tx, pending: &PendingUpdate, update: &Update) -> Result<(), Failure> {
+    async fn dispatch(&self, mut tx: Tx, update: &Update) -> Result<(), Failure> {
         let now = self.clock.now();
         let loaded = context::load(update, &mut tx, now).await.map_err(Failure::from_db)?;
         let (ctx, state) = match loaded {
@@ -456,10 +487,6 @@ impl Intake {
             {
                 tx.save_dialogue(ctx.user.id, state.to_stored().as_deref()).await?;
             }
-            if !tx.finish_update(pending.update_id, None, now).await? {
-                // Handled meanwhile by someone else: not ours to commit.
-                return Ok(None);
-            }
             let claimed = tx.enqueue(&out.items, self.outbox.owner(), lease(), now).await?;
             let later = out.items.iter().any(|i| i.due_at.is_some_and(|d| d > now));
             if later && let Tx::Postgres(t) = &mut tx {
@@ -468,10 +495,10 @@ impl Intake {
             crate::faults::crash_point("before-commit");
             tx.commit().await?;
             crate::faults::crash_point("after-commit");
-            Ok::<_, DbError>(Some((claimed, later)))
+            Ok::<_, DbError>((claimed, later))
         };
-        let committed = commit.await.map_err(Failure::from_db)?;
-        let Some((claimed, later)) = committed else { return Ok(()) };
+        let (claimed, later) = commit.await.map_err(Failure::from_db)?;
+        self.erase.notify_one();
         self.outbox.hand_over(claimed);
         if later {
             self.outbox.poke();

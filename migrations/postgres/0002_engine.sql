@@ -6,6 +6,8 @@
 ALTER TABLE updates ADD COLUMN not_before BIGINT;
 ALTER TABLE updates ADD COLUMN failure TEXT;
 CREATE INDEX updates_pending_by_chat ON updates (chat_key, update_id) WHERE handled_at IS NULL;
+-- Handled updates whose contents the eraser has not reached yet.
+CREATE INDEX updates_unerased ON updates (update_id) WHERE payload IS NOT NULL;
 
 -- Dialogue state lives with the user (private chats: chat id = user id), so
 -- that loading the sender loads the state in the same statement. States

@@ -148,6 +148,18 @@ macro_rules! on {
 }
 pub(crate) use on;
 
+/// Runs one statement on whichever pool a [`Db`] has, outside any
+/// transaction (autocommit): for the hot paths that need no more.
+macro_rules! on_pool {
+    ($db:expr, $p:ident => $body:expr) => {
+        match &$db.pool {
+            $crate::db::Pool::Sqlite($p) => $body,
+            $crate::db::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
 /// `Db` methods that run one `Tx` method in a transaction of their own
 /// (for the command line, start-up and tests).
 macro_rules! autocommit {
@@ -304,9 +316,7 @@ impl Db {
     /// busy timeout instead of failing with "database is locked" when a
     /// read would later have to be upgraded to a write.
     pub async fn begin(&self) -> DbResult<Tx> {
-        if ANY_OUTAGE.load(Ordering::Relaxed) && self.in_outage() {
-            return Err(DbError::Outage);
-        }
+        self.check_outage()?;
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -324,6 +334,13 @@ impl Db {
         outages.retain(|(url, _)| url != &self.url);
         outages.push((self.url.clone(), until));
         ANY_OUTAGE.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn check_outage(&self) -> DbResult<()> {
+        if ANY_OUTAGE.load(Ordering::Relaxed) && self.in_outage() {
+            return Err(DbError::Outage);
+        }
+        Ok(())
     }
 
     fn in_outage(&self) -> bool {

@@ -2,7 +2,7 @@
 //! transaction of the update that caused it, then claimed, sent and
 //! finished by `crate::outbox`.
 
-use super::{Db, DbResult, Tx, autocommit, on, strict};
+use super::{Db, DbResult, Tx, autocommit, on, on_pool, strict};
 use chrono::{DateTime, Utc};
 use std::str::FromStr;
 
@@ -368,54 +368,30 @@ impl Db {
 
     /// Records how a send ended. A finished item's contents are erased.
     pub async fn finish_item(&self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> DbResult<()> {
-        let now_ms = now.timestamp_millis();
-        let mut tx = self.begin().await?;
-        match outcome {
-            Outcome::Sent { message_id } => on!(&mut tx, c => sqlx::query(
-                "UPDATE outbox SET state = 'sent', message_id = $2, finished_at = $3, payload = NULL,
-                     file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(*message_id)
-            .bind(now_ms)
-            .execute(c)
-            .await?
-            .rows_affected()),
-            Outcome::Failed(error) => on!(&mut tx, c => sqlx::query(
-                "UPDATE outbox SET state = 'failed', error = $2, finished_at = $3, payload = NULL,
-                     file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(now_ms)
-            .execute(c)
-            .await?
-            .rows_affected()),
-            Outcome::Unreachable => on!(&mut tx, c => sqlx::query(
-                "UPDATE outbox SET state = 'unreachable', finished_at = $2, payload = NULL,
-                     file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(now_ms)
-            .execute(c)
-            .await?
-            .rows_affected()),
-            Outcome::Retry { at, error } => on!(&mut tx, c => sqlx::query(
-                "UPDATE outbox SET due_at = $2, error = $3, lease_owner = NULL, lease_until = NULL,
-                     attempts = attempts + 1
-                 WHERE id = $1 AND state = 'pending'",
-            )
-            .bind(id)
-            .bind(at.timestamp_millis())
-            .bind(error)
-            .execute(c)
-            .await?
-            .rows_affected()),
+        let (state, message_id, error) = match outcome {
+            Outcome::Sent { message_id } => (ItemState::Sent, *message_id, None),
+            Outcome::Failed(error) => (ItemState::Failed, None, Some(error.as_str())),
+            Outcome::Unreachable => (ItemState::Unreachable, None, None),
+            Outcome::Retry { at, error } => {
+                return self.delay_item(id, *at, error, chrono::Duration::zero()).await;
+            }
         };
-        tx.commit().await
+        // One statement, no transaction around it: the sender's cost per message.
+        self.check_outage()?;
+        on_pool!(self, p => sqlx::query(
+            "UPDATE outbox SET state = $2, message_id = $3, error = $4, finished_at = $5, payload = NULL,
+                 file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(state.as_str())
+        .bind(message_id)
+        .bind(error)
+        .bind(now.timestamp_millis())
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 
     /// A passing failure: try again at `at`, the item staying ours.

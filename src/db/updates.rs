@@ -62,10 +62,13 @@ impl Tx {
         Ok(done == 1)
     }
 
-    /// The chat's oldest unhandled update. On PostgreSQL the chat is
-    /// first locked for this transaction (`pg_try_advisory_xact_lock`): if
-    /// another instance holds it, [`Next::Locked`] — that instance is on it.
-    pub async fn next_update_of(&mut self, chat_key: i64) -> DbResult<Next> {
+    /// Claims the chat's oldest unhandled update: marks it handled in this
+    /// transaction (so its effects and the mark commit together, or neither)
+    /// and returns it. On PostgreSQL the chat is first locked for this
+    /// transaction (`pg_try_advisory_xact_lock`): if another instance holds
+    /// it, [`Next::Locked`] — that instance is on it. The contents are
+    /// erased soon after by [`Db::erase_handled`].
+    pub async fn claim_next_update(&mut self, chat_key: i64, now: DateTime<Utc>) -> DbResult<Next> {
         if let Tx::Postgres(t) = self {
             let ours: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
                 .bind(chat_key)
@@ -76,10 +79,13 @@ impl Tx {
             }
         }
         let next: Option<PendingUpdate> = on!(self, c => sqlx::query_as(
-            "SELECT update_id, payload, attempts, received_at, not_before FROM updates
-             WHERE chat_key = $1 AND handled_at IS NULL ORDER BY update_id LIMIT 1",
+            "UPDATE updates SET handled_at = $2 WHERE update_id = (
+                 SELECT update_id FROM updates WHERE chat_key = $1 AND handled_at IS NULL
+                 ORDER BY update_id LIMIT 1)
+             RETURNING update_id, payload, attempts, received_at, not_before",
         )
         .bind(chat_key)
+        .bind(now.timestamp_millis())
         .fetch_optional(c)
         .await?);
         Ok(next.map_or(Next::Empty, Next::Update))
@@ -167,6 +173,18 @@ autocommit! {
 }
 
 impl Db {
+    /// Erases the contents of handled updates (one statement for all of
+    /// them; the intake runs it right after a burst of handling).
+    pub async fn erase_handled(&self) -> DbResult<u64> {
+        self.check_outage()?;
+        Ok(super::on_pool!(self, p => sqlx::query(
+            "UPDATE updates SET payload = NULL WHERE payload IS NOT NULL AND handled_at IS NOT NULL"
+        )
+        .execute(p)
+        .await?
+        .rows_affected()))
+    }
+
     /// Stores a batch in one transaction; for each update, whether it was new.
     pub async fn store_updates(&self, batch: &[StoredUpdate], now: DateTime<Utc>) -> DbResult<Vec<bool>> {
         let mut tx = self.begin().await?;

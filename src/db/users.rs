@@ -50,11 +50,24 @@ impl Tx {
         p: &Profile,
         now: DateTime<Utc>,
     ) -> DbResult<(User, Option<String>)> {
+        self.upsert_sender_with(p, None, now).await
+    }
+
+    /// [`Tx::upsert_sender`], taking `language` (the Telegram client's, when
+    /// it is one of ours) for someone whose language is not known yet: one
+    /// statement for everything the intake needs about the sender.
+    pub async fn upsert_sender_with(
+        &mut self,
+        p: &Profile,
+        language: Option<Lang>,
+        now: DateTime<Utc>,
+    ) -> DbResult<(User, Option<String>)> {
         let sql = format!(
-            "INSERT INTO users (id, first_name, last_name, username, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5)
+            "INSERT INTO users (id, first_name, last_name, username, language, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $6, $5, $5)
              ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
                  last_name = excluded.last_name, username = excluded.username,
+                 language = COALESCE(users.language, excluded.language),
                  updated_at = excluded.updated_at, unreachable_at = NULL
              RETURNING {USER_COLUMNS}, dialogue"
         );
@@ -64,6 +77,7 @@ impl Tx {
             .bind(&p.last_name)
             .bind(&p.username)
             .bind(now.timestamp_millis())
+            .bind(language.map(Lang::code))
             .fetch_one(c)
             .await?);
         Ok((row.user.into_user()?, row.dialogue))

@@ -143,10 +143,12 @@ async fn the_update_inbox_drops_repeats_and_forgets_contents(backend: Backend) {
     assert_eq!(db.chats_with_pending(10).await.expect("q"), vec![(5, 1), (6, 1)]);
 
     let mut tx = db.begin().await.expect("begin");
-    let Next::Update(next) = tx.next_update_of(5).await.expect("q") else { panic!("chat 5 has an update") };
+    let Next::Update(next) = tx.claim_next_update(5, now).await.expect("q") else {
+        panic!("chat 5 has an update")
+    };
     assert_eq!((next.update_id, next.payload.as_deref()), (1000, Some(r#"{"secret":"text"}"#)));
-    assert!(tx.finish_update(1000, None, now).await.expect("finish"));
     tx.commit().await.expect("commit");
+    assert_eq!(db.erase_handled().await.expect("erase"), 1, "the contents go");
     assert_eq!(db.update_handled(1000).await.expect("q"), Some(true));
     assert_eq!(db.update_handled(1001).await.expect("q"), Some(false));
     assert_eq!(db.update_handled(999).await.expect("q"), None);
@@ -161,7 +163,7 @@ async fn the_update_inbox_drops_repeats_and_forgets_contents(backend: Backend) {
     // contents are gone.
     assert_eq!(db.store_updates(&[incoming(1000, 5, "{}")], now).await.expect("store"), vec![false]);
     let mut tx = db.begin().await.expect("begin");
-    assert!(matches!(tx.next_update_of(5).await.expect("q"), Next::Empty));
+    assert!(matches!(tx.claim_next_update(5, now).await.expect("q"), Next::Empty));
     drop(tx);
     let pruned = db.prune_updates(now + chrono::Duration::days(8)).await.expect("prune");
     assert_eq!(pruned, 1);
