@@ -59,7 +59,7 @@ pub struct Settings {
     /// Updates a minute one user may send; the excess is dropped, 1 to 10000 [default: 20]
     #[arg(long, env = "TALIMGER_FLOOD", global = true, value_name = "N")]
     pub flood: Option<String>,
-    /// Messages a second the bot sends overall, 1 to 1000 [default: 30]
+    /// Messages a second the bot sends overall, 1 to 100000 (above 30 only with a local Bot API server) [default: 30]
     #[arg(long, env = "TALIMGER_SEND_RATE", global = true, value_name = "N")]
     pub send_rate: Option<String>,
     /// Messages a second the bot sends to one chat, e.g. 0.5; 0.01 to 1000 [default: 1]
@@ -186,14 +186,14 @@ pub enum ConfigError {
     )]
     BadFlood(String),
     #[error(
-        "TALIMGER_SEND_RATE (--send-rate) must be a whole number of messages a second, 1 to 1000 (got {0:?})"
+        "TALIMGER_SEND_RATE (--send-rate) must be a whole number of messages a second, 1 to 100000 (got {0:?})"
     )]
     BadSendRate(String),
     #[error(
         "TALIMGER_CHAT_RATE (--chat-rate) must be messages a second per chat, e.g. 1 or 0.5; 0.01 to 1000 (got {0:?})"
     )]
     BadChatRate(String),
-    #[error("TALIMGER_CHAT_BURST (--chat-burst) must be a whole number of messages, 1 to 100 (got {0:?})")]
+    #[error("TALIMGER_CHAT_BURST (--chat-burst) must be a whole number of messages, 1 to 10000 (got {0:?})")]
     BadChatBurst(String),
     #[error(
         "TALIMGER_HELPLINES (--helplines) must be phone numbers separated by commas, e.g. 111,112 or +7 700 123 45 67 (got {0:?})"
@@ -240,11 +240,11 @@ impl Config {
             .map_err(|e| ConfigError::BadLog { value: log.to_owned(), reason: e.to_string() })?;
         let flood_per_minute =
             whole(s.flood.as_deref(), DEFAULT_FLOOD_PER_MINUTE, 1..=10_000).map_err(ConfigError::BadFlood)?;
-        let send_rate =
-            whole(s.send_rate.as_deref(), DEFAULT_SEND_RATE, 1..=1000).map_err(ConfigError::BadSendRate)?;
+        let send_rate = whole(s.send_rate.as_deref(), DEFAULT_SEND_RATE, 1..=100_000)
+            .map_err(ConfigError::BadSendRate)?;
         let chat_rate = rate(s.chat_rate.as_deref()).map_err(ConfigError::BadChatRate)?;
-        let chat_burst =
-            whole(s.chat_burst.as_deref(), DEFAULT_CHAT_BURST, 1..=100).map_err(ConfigError::BadChatBurst)?;
+        let chat_burst = whole(s.chat_burst.as_deref(), DEFAULT_CHAT_BURST, 1..=10_000)
+            .map_err(ConfigError::BadChatBurst)?;
         let helplines = helplines(s.helplines.as_deref().unwrap_or(DEFAULT_HELPLINES))
             .ok_or_else(|| ConfigError::BadHelplines(s.helplines.clone().unwrap_or_default()))?;
         Ok(Config {
@@ -530,7 +530,7 @@ mod tests {
             let r = Config::from_settings(&Settings { flood: Some(bad.into()), ..settings() });
             assert_eq!(r.unwrap_err(), ConfigError::BadFlood(bad.into()), "{bad}");
         }
-        for bad in ["0", "1001", "1.5", ""] {
+        for bad in ["0", "100001", "1.5", ""] {
             let r = Config::from_settings(&Settings { send_rate: Some(bad.into()), ..settings() });
             assert_eq!(r.unwrap_err(), ConfigError::BadSendRate(bad.into()), "{bad}");
         }
@@ -544,7 +544,7 @@ mod tests {
             let r = Config::from_settings(&Settings { chat_rate: Some(bad.into()), ..settings() });
             assert_eq!(r.unwrap_err(), ConfigError::BadChatRate(bad.into()), "{bad}");
         }
-        for bad in ["0", "101", "three"] {
+        for bad in ["0", "10001", "three"] {
             let r = Config::from_settings(&Settings { chat_burst: Some(bad.into()), ..settings() });
             assert_eq!(r.unwrap_err(), ConfigError::BadChatBurst(bad.into()), "{bad}");
         }

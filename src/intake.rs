@@ -230,16 +230,15 @@ impl Intake {
             });
         }
         let mut tx = self.db.begin().await?;
+        let new: std::collections::HashSet<i64> = tx.store_batch(&batch, now).await?.into_iter().collect();
         let mut fresh = Vec::new();
         for u in &batch {
-            if tx.store_update(u, now).await? {
-                if u.dropped.is_some() {
-                    self.stats.dropped_flood.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    fresh.push(u.chat_key);
-                }
-            } else {
+            if !new.contains(&u.update_id) {
                 tracing::info!(update_id = u.update_id, "update delivered again; ignored");
+            } else if u.dropped.is_some() {
+                self.stats.dropped_flood.fetch_add(1, Ordering::Relaxed);
+            } else {
+                fresh.push(u.chat_key);
             }
         }
         let mut items = Vec::new();

@@ -35,6 +35,8 @@ use tokio_util::sync::CancellationToken;
 pub const LEASE: Duration = Duration::from_secs(20);
 /// Requests in flight at once (all chats together).
 const MAX_IN_FLIGHT: usize = 16;
+/// Queued items looked at for each round of sends.
+const SCAN: usize = 512;
 /// Items claimed from the table at a time.
 const PAGE: i64 = 200;
 /// A passing failure is retried this many times before the item fails.
@@ -212,6 +214,8 @@ impl Sender {
     /// what is ready within `grace`, and gives back the leases it holds.
     pub async fn run(mut self, stop: CancellationToken, grace: Duration) {
         let mut in_flight: JoinSet<Done> = JoinSet::new();
+        let (record, records) = mpsc::unbounded_channel();
+        let recorder = tokio::spawn(record_sent(self.db.clone(), self.clock.clone(), records));
         let mut stopping_until: Option<Instant> = None;
         loop {
             self.stats.wakeups.fetch_add(1, Ordering::Relaxed);
@@ -234,7 +238,7 @@ impl Sender {
                 self.claim().await;
             }
             self.renew_leases(now, in_flight.len()).await;
-            self.start_sends(&mut in_flight, Instant::now());
+            self.start_sends(&mut in_flight, &record, Instant::now());
             let wake = self.next_wake(stopping_until, !in_flight.is_empty());
             let clock = self.clock.clone();
             let jumped = async {
@@ -261,6 +265,8 @@ impl Sender {
                 self.settle(item, outcome);
             }
         }
+        drop(record);
+        let _ = recorder.await;
         if let Err(e) = self.db.release_leases(&self.owner).await {
             tracing::warn!(error = %e, "could not give back the outbox leases");
         }
@@ -318,13 +324,14 @@ impl Sender {
         }
     }
 
-    fn start_sends(&mut self, in_flight: &mut JoinSet<Done>, now: Instant) {
+    fn start_sends(&mut self, in_flight: &mut JoinSet<Done>, record: &Record, now: Instant) {
         if self.global_pause.is_some_and(|t| t > now) {
             return;
         }
         self.global.refill(self.limits.per_second, self.limits.per_second.max(1.0), now);
         let mut blocked: HashSet<i64> = HashSet::new();
-        let keys: Vec<(Priority, i64)> = self.queue.keys().copied().collect();
+        // The front of the queue is enough: at most this many sends start now.
+        let keys: Vec<(Priority, i64)> = self.queue.keys().take(SCAN).copied().collect();
         for key in keys {
             if in_flight.len() >= MAX_IN_FLIGHT || self.global.tokens < 1.0 {
                 break;
@@ -353,9 +360,10 @@ impl Sender {
                 chat.busy = true;
                 let db = self.db.clone();
                 let clock = self.clock.clone();
+                let record = record.clone();
                 in_flight.spawn(async move {
                     let outcome = Outcome::Unreachable;
-                    finish(&db, &clock, &item, &outcome).await;
+                    finish(&db, &clock, &record, &item, &outcome).await;
                     (item, outcome)
                 });
                 continue;
@@ -371,9 +379,10 @@ impl Sender {
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             let (db, api, clock, owner) =
                 (self.db.clone(), self.api.clone(), self.clock.clone(), self.owner.clone());
+            let record = record.clone();
             in_flight.spawn(async move {
                 let outcome = deliver(&db, &api, &clock, &owner, &item).await;
-                finish(&db, &clock, &item, &outcome).await;
+                finish(&db, &clock, &record, &item, &outcome).await;
                 (item, outcome)
             });
         }
@@ -492,8 +501,20 @@ async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Cl
                 None => return Outcome::Failed("the edit's parameters are not an object".into()),
             },
             // The message to edit is not sent yet: wait for it.
-            Ok(Ok(None)) => return retry(clock, item, WAITING_FOR_TARGET.into(), Some(1)),
+            Ok(Ok(None)) => return retry(clock, item, WAITING_FOR_TARGET.into(), Some(1000)),
             Ok(Err(())) => return Outcome::Failed("the message to edit was never sent".into()),
+            Err(e) => return retry(clock, item, format!("database: {e}"), None),
+        }
+    }
+    // Several instances: a chat's messages go in the order they were
+    // queued, whichever instance holds which (one instance keeps the
+    // order by sending one request per chat at a time).
+    if db.backend() == crate::db::Backend::Postgres {
+        match db.older_pending(item.chat_id, item.id, item.priority).await {
+            Ok(false) => {}
+            Ok(true) => {
+                return retry(clock, item, "waiting for an earlier message to this chat".into(), Some(200));
+            }
             Err(e) => return retry(clock, item, format!("database: {e}"), None),
         }
     }
@@ -518,20 +539,50 @@ async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Cl
 }
 
 /// A passing failure: back off (0.5 s, 1 s, 2 s… up to 5 min), or give up.
-fn retry(clock: &SharedClock, item: &Claimed, error: String, secs: Option<i64>) -> Outcome {
-    if item.attempts + 1 >= MAX_ATTEMPTS && secs.is_none() {
+fn retry(clock: &SharedClock, item: &Claimed, error: String, wait_ms: Option<i64>) -> Outcome {
+    if item.attempts + 1 >= MAX_ATTEMPTS && wait_ms.is_none() {
         return Outcome::Failed(format!("gave up after {} attempts: {error}", item.attempts + 1));
     }
-    let backoff_ms = secs.map_or_else(|| (500i64 << item.attempts.clamp(0, 10)).min(300_000), |s| s * 1000);
+    let backoff_ms = wait_ms.unwrap_or_else(|| (500i64 << item.attempts.clamp(0, 10)).min(300_000));
     Outcome::Retry { at: clock.now() + chrono::Duration::milliseconds(backoff_ms), error }
 }
 
+/// Sent items on their way to the table, recorded in batches.
+type Record = mpsc::UnboundedSender<(i64, Option<i64>)>;
+
+/// Records sent items: whatever has arrived meanwhile, in one statement.
+/// Under load batches form by themselves; idle, it waits.
+async fn record_sent(db: Db, clock: SharedClock, mut records: mpsc::UnboundedReceiver<(i64, Option<i64>)>) {
+    let mut batch = Vec::new();
+    while let Some(first) = records.recv().await {
+        batch.push(first);
+        while batch.len() < 500 {
+            match records.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let mut delay = Duration::from_millis(100);
+        while let Err(e) = db.mark_sent(&batch, clock.now()).await {
+            // Not recorded yet: sent again after a crash, but never lost.
+            tracing::warn!(error = %e, items = batch.len(), "could not record sent items; retrying");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
+        batch.clear();
+    }
+}
+
 /// Records the outcome; a 403 also marks the user.
-async fn finish(db: &Db, clock: &SharedClock, item: &Claimed, outcome: &Outcome) {
+async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: &Claimed, outcome: &Outcome) {
     let now = clock.now();
     let stored = match outcome {
         // A retry keeps the lease for as long as we will wait, plus a lease.
         Outcome::Retry { at, error } => db.delay_item(item.id, *at, error, lease()).await,
+        Outcome::Sent { message_id } => {
+            let _ = record.send((item.id, *message_id));
+            Ok(())
+        }
         other => db.finish_item(item.id, other, now).await,
     };
     if let Err(e) = stored {

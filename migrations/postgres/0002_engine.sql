@@ -57,4 +57,5 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (priority, due_at, id) WHERE state = 'pending';
 CREATE UNIQUE INDEX outbox_pending_key ON outbox (key) WHERE state = 'pending';
+CREATE INDEX outbox_pending_by_chat ON outbox (chat_id, id) WHERE state = 'pending';
 CREATE INDEX outbox_finished ON outbox (finished_at) WHERE state <> 'pending';

@@ -394,6 +394,42 @@ impl Db {
         Ok(())
     }
 
+    /// Whether an earlier item of at least this priority still waits to go
+    /// to this chat (held by another instance, or retried).
+    pub async fn older_pending(&self, chat: i64, id: i64, priority: Priority) -> DbResult<bool> {
+        self.check_outage()?;
+        let n: i64 = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE chat_id = $1 AND state = 'pending' AND id < $2 AND priority <= $3
+                 AND due_at <= (SELECT due_at FROM outbox WHERE id = $2)",
+        )
+        .bind(chat)
+        .bind(id)
+        .bind(priority as i64)
+        .fetch_one(p)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// Records sent items (id, Telegram's message id) in one statement.
+    pub async fn mark_sent(&self, sent: &[(i64, Option<i64>)], now: DateTime<Utc>) -> DbResult<()> {
+        if sent.is_empty() {
+            return Ok(());
+        }
+        self.check_outage()?;
+        // Only integers we own go into the text of the statement.
+        let ids = sent.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
+        let cases: String =
+            sent.iter().filter_map(|(id, m)| m.map(|m| format!(" WHEN {id} THEN {m}"))).collect();
+        let message_id = if cases.is_empty() { "NULL".to_owned() } else { format!("CASE id{cases} END") };
+        let sql = format!(
+            "UPDATE outbox SET state = 'sent', message_id = {message_id}, finished_at = $1, payload = NULL,
+                 file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+             WHERE id IN ({ids})"
+        );
+        on_pool!(self, p => sqlx::query(&sql).bind(now.timestamp_millis()).execute(p).await?.rows_affected());
+        Ok(())
+    }
+
     /// A passing failure: try again at `at`, the item staying ours.
     pub async fn delay_item(
         &self,

@@ -62,6 +62,37 @@ impl Tx {
         Ok(done == 1)
     }
 
+    /// Stores a batch with one statement; returns the ids that were new
+    /// (the others were delivered before).
+    pub async fn store_batch(&mut self, batch: &[StoredUpdate], now: DateTime<Utc>) -> DbResult<Vec<i64>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = now.timestamp_millis();
+        let values = (0..batch.len())
+            .map(|i| {
+                let b = i * 5;
+                format!("(${}, ${}, ${}, {now}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO updates (update_id, chat_key, payload, received_at, handled_at, failure)
+             VALUES {values} ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+        );
+        Ok(on!(self, c => {
+            let mut q = sqlx::query_scalar(&sql);
+            for u in batch {
+                let (payload, handled_at) = match u.dropped {
+                    None => (Some(u.payload.as_str()), None),
+                    Some(_) => (None, Some(now)),
+                };
+                q = q.bind(u.update_id).bind(u.chat_key).bind(payload).bind(handled_at).bind(u.dropped);
+            }
+            q.fetch_all(c).await?
+        }))
+    }
+
     /// Claims the chat's oldest unhandled update: marks it handled in this
     /// transaction (so its effects and the mark commit together, or neither)
     /// and returns it. On PostgreSQL the chat is first locked for this
