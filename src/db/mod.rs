@@ -229,8 +229,12 @@ impl Db {
                     // Deleted content (an update's payload, a sent message's
                     // text) is overwritten, not left readable in the file.
                     .pragma("secure_delete", "ON");
+                // One connection: SQLite has one writer anyway, and writers
+                // waiting on the pool cost nothing, while writers waiting
+                // in SQLite's busy handler spin (measured: 30 % less CPU
+                // per update with one connection than with four).
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
                     .await?;

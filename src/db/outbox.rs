@@ -395,12 +395,14 @@ impl Db {
     }
 
     /// Whether an earlier item of at least this priority still waits to go
-    /// to this chat (held by another instance, or retried).
+    /// to this chat: held by a sender (being sent, or retried — a retry
+    /// moves `due_at` but keeps the lease), or due no later than this one
+    /// (an item planned for later does not hold up today's messages).
     pub async fn older_pending(&self, chat: i64, id: i64, priority: Priority) -> DbResult<bool> {
         self.check_outage()?;
         let n: i64 = on_pool!(self, p => sqlx::query_scalar(
             "SELECT COUNT(*) FROM outbox WHERE chat_id = $1 AND state = 'pending' AND id < $2 AND priority <= $3
-                 AND due_at <= (SELECT due_at FROM outbox WHERE id = $2)",
+                 AND (lease_owner IS NOT NULL OR due_at <= (SELECT due_at FROM outbox WHERE id = $2))",
         )
         .bind(chat)
         .bind(id)
