@@ -446,7 +446,8 @@ async fn relay_to_mentor(
     Ok(())
 }
 
-/// One line before the messages held in quiet hours, replaced as they add up.
+/// One line after the messages held in quiet hours (the sender keeps a
+/// chat's items in the order they were queued), replaced as they add up.
 async fn digest_notice(env: &Env, mentor: &User, until: DateTime<Utc>) -> HandlerResult {
     let count = env.work.db().await?.held_for(mentor.id, until).await?;
     let ml = lang_of(mentor);
@@ -457,8 +458,7 @@ async fn digest_notice(env: &Env, mentor: &User, until: DateTime<Utc>) -> Handle
         json!({ "chat_id": mentor.id.0, "text": t!(ml, "relay-digest", count = count) }),
         Some(format!("quiet:{}:{}", mentor.id, until.timestamp_millis())),
     );
-    // Just before the held messages (the sender sends by due time).
-    notice.due_at = Some(until - chrono::Duration::seconds(1));
+    notice.due_at = Some(until);
     env.work.push(notice);
     Ok(())
 }

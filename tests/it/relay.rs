@@ -20,6 +20,8 @@ on_both_backends!(
     stickers_are_explained_and_long_texts_split,
     a_blocked_student_is_told_once,
     an_edit_reaches_the_mentor_as_an_edit,
+    quiet_hours_hold_ordinary_messages_until_morning,
+    menus_differ_per_role,
 );
 
 /// Mentor 10 (Айгүл, ru) with student 20 (Ерлан Сағатов, kk).
@@ -383,5 +385,50 @@ async fn an_edit_reaches_the_mentor_as_an_edit(backend: Backend) {
     assert_eq!(edit.message_id, copy.message_id);
     assert!(edit.text().ends_with("Бүгін келемін"), "{}", edit.text());
     assert!(edit.text().contains("(исправлено)"));
+    app.stop().await;
+}
+
+async fn quiet_hours_hold_ordinary_messages_until_morning(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    // 09:00 in Almaty; 23:00 is 14 hours later.
+    app.clock.advance(chrono::Duration::hours(14));
+    let first = app.send(&student, "Бірінші").await;
+    assert!(to(&first, 10).is_empty(), "held: {first:?}");
+    assert!(texts(&first).contains("07:00"), "the student is told when: {}", texts(&first));
+    assert_eq!(reactions(&first).len(), 1, "stored and queued: delivered");
+    let second = app.send(&student, "Екінші").await;
+    assert!(!texts(&second).contains("07:00"), "told once");
+    // An SOS is never held.
+    let sos = app.send(&student, "/sos көмектесіңіз").await;
+    assert_eq!(to(&sos, 10).len(), 1, "urgent goes at once");
+
+    let since = app.fake.last_seq();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::hours(8));
+    crate::helpers::wait_until("the held messages arrive", || to(&app.fake.sent_since(since), 10).len() >= 3)
+        .await;
+    let morning: Vec<String> =
+        to(&app.fake.sent_since(since), 10).iter().map(|s| s.text().to_owned()).collect();
+    assert!(morning[0].ends_with("Бірінші") && morning[1].ends_with("Екінші"), "in order: {morning:?}");
+    assert!(morning[2].contains("тихие часы, пришло 2"), "then one digest line: {morning:?}");
+    app.stop().await;
+}
+
+async fn menus_differ_per_role(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, _student) = mentor_and_student(&app).await;
+    let names = |chat: &str| -> Vec<String> {
+        app.fake.commands(chat, None).expect("a menu").into_iter().map(|(c, _)| c).collect()
+    };
+    let student = names("chat:20");
+    let mentor = names("chat:10");
+    for c in ["ask", "anon", "sos"] {
+        assert!(student.contains(&c.to_owned()), "{student:?}");
+        assert!(!mentor.contains(&c.to_owned()), "{mentor:?}");
+    }
+    for c in ["questions", "mentees", "quiet"] {
+        assert!(mentor.contains(&c.to_owned()), "{mentor:?}");
+    }
     app.stop().await;
 }
