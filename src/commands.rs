@@ -17,6 +17,15 @@ pub enum Command {
     Cancel,
     /// Optional one-line form, e.g. `/invite class 30 7`.
     Invite(String),
+    /// A student or parent writes to the mentor (the text may follow).
+    Ask(String),
+    /// A student's next message (or this text) without their name.
+    Anon(String),
+    /// An urgent message (the text may follow).
+    Sos(String),
+    Mentees,
+    Questions,
+    Quiet,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -30,6 +39,19 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
     let mut items = Vec::new();
     if role.is_none() {
         items.push(("start", "cmd-start"));
+    }
+    match role {
+        Some(Role::Student) => {
+            items.push(("ask", "cmd-ask"));
+            items.push(("anon", "cmd-anon"));
+            items.push(("sos", "cmd-sos"));
+        }
+        Some(Role::Parent) => items.push(("ask", "cmd-ask-parent")),
+        Some(Role::Mentor) => {
+            // `/mentees` and `/quiet` join the menu with their handlers.
+            items.push(("questions", "cmd-questions"));
+        }
+        Some(Role::Coordinator) | None => {}
     }
     if let Some(desc) = invite {
         items.push(("invite", desc));

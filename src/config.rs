@@ -23,6 +23,10 @@ pub const DEFAULT_CHAT_RATE: f64 = 1.0;
 /// Messages the bot may send to one chat in a quick burst.
 pub const DEFAULT_CHAT_BURST: u32 = 3;
 pub const DEFAULT_HELPLINES: &str = "111,112";
+/// How long an SOS waits for the mentor before the coordinators are alerted.
+pub const DEFAULT_SOS_ESCALATE: Duration = Duration::from_secs(15 * 60);
+/// How many parents one student may have in the programme.
+pub const DEFAULT_MAX_PARENTS: u32 = 4;
 /// How long opening the database may take before the bot gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -71,6 +75,12 @@ pub struct Settings {
     /// Helpline phone numbers shown to people in need, separated by commas [default: 111,112]
     #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "NUMBERS")]
     pub helplines: Option<String>,
+    /// How long an SOS waits for the mentor before coordinators are alerted, e.g. 15m, 1h, 90s; 1s to 24h [default: 15m]
+    #[arg(long, env = "TALIMGER_SOS_ESCALATE", global = true, value_name = "DURATION")]
+    pub sos_escalate: Option<String>,
+    /// Parents one student may have, 1 to 20 [default: 4]
+    #[arg(long, env = "TALIMGER_MAX_PARENTS", global = true, value_name = "N")]
+    pub max_parents: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +153,10 @@ pub struct Config {
     pub chat_burst: u32,
     /// Helpline numbers as the operator wrote them, spaces tidied (`TALIMGER_HELPLINES`).
     pub helplines: Vec<String>,
+    /// How long an SOS waits for the mentor's acknowledgement (`TALIMGER_SOS_ESCALATE`).
+    pub sos_escalate: Duration,
+    /// Parents one student may have (`TALIMGER_MAX_PARENTS`).
+    pub max_parents: u32,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -199,6 +213,12 @@ pub enum ConfigError {
         "TALIMGER_HELPLINES (--helplines) must be phone numbers separated by commas, e.g. 111,112 or +7 700 123 45 67 (got {0:?})"
     )]
     BadHelplines(String),
+    #[error(
+        "TALIMGER_SOS_ESCALATE (--sos-escalate) must be a duration from 1s to 24h, e.g. 15m, 1h or 90s (got {0:?})"
+    )]
+    BadSosEscalate(String),
+    #[error("TALIMGER_MAX_PARENTS (--max-parents) must be a whole number of parents, 1 to 20 (got {0:?})")]
+    BadMaxParents(String),
 }
 
 impl Config {
@@ -247,6 +267,14 @@ impl Config {
             .map_err(ConfigError::BadChatBurst)?;
         let helplines = helplines(s.helplines.as_deref().unwrap_or(DEFAULT_HELPLINES))
             .ok_or_else(|| ConfigError::BadHelplines(s.helplines.clone().unwrap_or_default()))?;
+        let sos_escalate = match s.sos_escalate.as_deref() {
+            None => DEFAULT_SOS_ESCALATE,
+            Some(raw) => duration(raw)
+                .filter(|d| (Duration::from_secs(1)..=Duration::from_secs(86_400)).contains(d))
+                .ok_or_else(|| ConfigError::BadSosEscalate(raw.to_owned()))?,
+        };
+        let max_parents = whole(s.max_parents.as_deref(), DEFAULT_MAX_PARENTS, 1..=20)
+            .map_err(ConfigError::BadMaxParents)?;
         Ok(Config {
             token,
             api_url,
@@ -260,6 +288,8 @@ impl Config {
             chat_rate,
             chat_burst,
             helplines,
+            sos_escalate,
+            max_parents,
         })
     }
 
@@ -339,6 +369,20 @@ fn whole(raw: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) 
         .ok_or_else(|| raw.to_owned())
 }
 
+/// A duration as a whole number and a unit: `90s`, `15m`, `1h`.
+fn duration(raw: &str) -> Option<Duration> {
+    let t = raw.trim();
+    let unit = t.chars().last()?;
+    let n: u64 = t[..t.len() - unit.len_utf8()].trim().parse().ok()?;
+    let secs = match unit {
+        's' => n,
+        'm' => n.checked_mul(60)?,
+        'h' => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
+}
+
 /// Messages a second per chat: digits with at most one decimal point,
 /// 0.01 to 1000 ([`DEFAULT_CHAT_RATE`] when not set).
 fn rate(raw: Option<&str>) -> Result<f64, String> {
@@ -400,6 +444,25 @@ mod tests {
         assert_eq!(c.log, "info");
         assert_eq!((c.flood_per_minute, c.send_rate, c.chat_rate, c.chat_burst), (20, 30, 1.0, 3));
         assert_eq!(c.helplines, ["111", "112"]);
+        assert_eq!(c.sos_escalate, Duration::from_secs(900));
+        assert_eq!(c.max_parents, 4);
+    }
+
+    #[test]
+    fn sos_escalation_and_max_parents_are_checked() {
+        let esc = |v: &str| Config::from_settings(&Settings { sos_escalate: Some(v.into()), ..settings() });
+        assert_eq!(esc("15m").expect("valid").sos_escalate, Duration::from_secs(900));
+        assert_eq!(esc(" 1h ").expect("valid").sos_escalate, Duration::from_secs(3600));
+        assert_eq!(esc("90s").expect("valid").sos_escalate, Duration::from_secs(90));
+        for bad in ["", "15", "0s", "25h", "m", "-5m", "1.5h", "15 minutes"] {
+            assert_eq!(esc(bad).unwrap_err(), ConfigError::BadSosEscalate(bad.into()), "{bad:?}");
+        }
+        let parents =
+            |v: &str| Config::from_settings(&Settings { max_parents: Some(v.into()), ..settings() });
+        assert_eq!(parents("2").expect("valid").max_parents, 2);
+        for bad in ["0", "21", "x", ""] {
+            assert_eq!(parents(bad).unwrap_err(), ConfigError::BadMaxParents(bad.into()), "{bad:?}");
+        }
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! A state stored by an older version that no longer parses resets to
 //! `Idle` (logged), so a deploy never strands anyone in a flow.
 
-use crate::domain::DistrictId;
 use crate::domain::invite::CodeHash;
+use crate::domain::{DistrictId, QuestionId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +19,26 @@ pub enum State {
     AwaitLanguage { invite: Option<PendingInvite> },
     /// `/invite`: its steps.
     Invite(InviteStep),
+    /// Conversations with the mentor (`handlers::relay`).
+    Relay(RelayStep),
+    /// `/sos` without words: what happened?
+    Sos(SosStep),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RelayStep {
+    /// A mentor pressed «Reply»: their next message answers this question.
+    Replying { question: QuestionId },
+    /// A parent writes about this child (picked with a button).
+    Child { student: UserId },
+    /// `/anon`: the next message goes without the student's name.
+    Anonymous,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SosStep {
+    /// Waiting for a description, or the «send now» button.
+    Describe,
 }
 
 /// An invite opened before the language was chosen.
@@ -76,6 +96,10 @@ mod tests {
             State::AwaitLanguage { invite: Some(PendingInvite::Malformed) },
             State::Invite(InviteStep::ClassDays { uses: 30 }),
             State::Invite(InviteStep::MentorSchool { district: DistrictId(4) }),
+            State::Relay(RelayStep::Replying { question: QuestionId(9) }),
+            State::Relay(RelayStep::Child { student: UserId(7) }),
+            State::Relay(RelayStep::Anonymous),
+            State::Sos(SosStep::Describe),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

@@ -23,9 +23,13 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "common.ftl", include_str!("../locales/kk/common.ftl")),
     ("kk", "onboarding.ftl", include_str!("../locales/kk/onboarding.ftl")),
     ("kk", "invite.ftl", include_str!("../locales/kk/invite.ftl")),
+    ("kk", "relay.ftl", include_str!("../locales/kk/relay.ftl")),
+    ("kk", "sos.ftl", include_str!("../locales/kk/sos.ftl")),
     ("ru", "common.ftl", include_str!("../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../locales/ru/onboarding.ftl")),
     ("ru", "invite.ftl", include_str!("../locales/ru/invite.ftl")),
+    ("ru", "relay.ftl", include_str!("../locales/ru/relay.ftl")),
+    ("ru", "sos.ftl", include_str!("../locales/ru/sos.ftl")),
 ];
 
 static LANG_IDS: LazyLock<[LanguageIdentifier; 2]> =
@@ -736,8 +740,16 @@ fn check_russian_plurals(ru: &BTreeMap<String, Message>, problems: &mut Vec<Stri
 
 /// Fallbacks every role can get; a student gets `<id>-student` instead,
 /// which gives the helplines (`{ $helplines }`).
-pub const STUDENT_FALLBACKS: &[&str] =
-    &["error-internal", "unknown-command", "unsupported-message", "edited-message", "text-not-understood"];
+pub const STUDENT_FALLBACKS: &[&str] = &[
+    "error-internal",
+    "unknown-command",
+    "unsupported-message",
+    "edited-message",
+    "text-not-understood",
+    "relay-kind-not-delivered",
+    "relay-you-are-blocked",
+    "relay-still-blocked",
+];
 
 fn check_student_fallbacks(lang: &str, messages: &BTreeMap<String, Message>, problems: &mut Vec<String>) {
     for base in STUDENT_FALLBACKS.iter().filter(|b| messages.contains_key(**b)) {

@@ -2,7 +2,7 @@
 //! Callback data comes from the client and is never trusted: it is parsed
 //! strictly here, and every handler checks the user's right to act on it.
 
-use crate::domain::{DistrictId, Lang, SchoolId};
+use crate::domain::{DistrictId, Lang, QuestionId, SchoolId, UserId};
 use crate::t;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -11,6 +11,33 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 pub enum Callback {
     Lang(Lang),
     Invite(InviteCb),
+    Relay(RelayCb),
+}
+
+/// The buttons of conversations (`handlers::relay`, `sos`, `quiet`,
+/// `mentees`). Questions are named by their id only, never the sender's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayCb {
+    /// On a relayed message: answer it.
+    Reply(QuestionId),
+    /// …mark it answered (settled in person).
+    Answered(QuestionId),
+    /// …stop its sender from writing to the mentor, and let them again.
+    Block(QuestionId),
+    Unblock(QuestionId),
+    /// A parent picks the child to write about.
+    Child(UserId),
+    /// «I'm on it» on an SOS.
+    Ack(QuestionId),
+    /// `/sos` without words: send the alert now.
+    SosNow,
+    /// `/quiet`: on or off, the start and the end (minutes after midnight).
+    QuietOn(bool),
+    QuietStart(u32),
+    QuietEnd(u32),
+    /// `/mentees`: a page, a mentee's parent invite.
+    MenteesPage(u32),
+    ParentInvite(UserId),
 }
 
 /// The buttons of the `/invite` flow.
@@ -41,6 +68,20 @@ impl Callback {
                 InviteCb::District(d) => format!("D:{}", d.0),
                 InviteCb::School(s) => format!("S:{}", s.0),
             },
+            Callback::Relay(cb) => match cb {
+                RelayCb::Reply(q) => format!("rr:{q}"),
+                RelayCb::Answered(q) => format!("ra:{q}"),
+                RelayCb::Block(q) => format!("rb:{q}"),
+                RelayCb::Unblock(q) => format!("ru:{q}"),
+                RelayCb::Child(u) => format!("rc:{u}"),
+                RelayCb::Ack(q) => format!("rk:{q}"),
+                RelayCb::SosNow => "rs:now".into(),
+                RelayCb::QuietOn(on) => format!("rq:{}", u32::from(on)),
+                RelayCb::QuietStart(m) => format!("rqs:{m}"),
+                RelayCb::QuietEnd(m) => format!("rqe:{m}"),
+                RelayCb::MenteesPage(p) => format!("rm:{p}"),
+                RelayCb::ParentInvite(u) => format!("rp:{u}"),
+            },
         }
     }
 
@@ -49,6 +90,9 @@ impl Callback {
         let number = || value.parse::<u32>().ok().filter(|n| value == n.to_string());
         let id = || value.parse::<i64>().ok().filter(|n| *n > 0 && value == n.to_string());
         let invite = |cb| Some(Callback::Invite(cb));
+        let relay = |cb| Some(Callback::Relay(cb));
+        let question = || id().map(QuestionId);
+        let user = || id().map(UserId);
         match (tag, value) {
             ("l", v) => Some(Callback::Lang(v.parse().ok()?)),
             ("i", "m") => invite(InviteCb::Mentor),
@@ -59,6 +103,19 @@ impl Callback {
             ("d", _) => invite(InviteCb::Days(number()?)),
             ("D", _) => invite(InviteCb::District(DistrictId(id()?))),
             ("S", _) => invite(InviteCb::School(SchoolId(id()?))),
+            ("rr", _) => relay(RelayCb::Reply(question()?)),
+            ("ra", _) => relay(RelayCb::Answered(question()?)),
+            ("rb", _) => relay(RelayCb::Block(question()?)),
+            ("ru", _) => relay(RelayCb::Unblock(question()?)),
+            ("rc", _) => relay(RelayCb::Child(user()?)),
+            ("rk", _) => relay(RelayCb::Ack(question()?)),
+            ("rs", "now") => relay(RelayCb::SosNow),
+            ("rq", "1") => relay(RelayCb::QuietOn(true)),
+            ("rq", "0") => relay(RelayCb::QuietOn(false)),
+            ("rqs", _) => relay(RelayCb::QuietStart(number()?)),
+            ("rqe", _) => relay(RelayCb::QuietEnd(number()?)),
+            ("rm", _) => relay(RelayCb::MenteesPage(number()?)),
+            ("rp", _) => relay(RelayCb::ParentInvite(user()?)),
             _ => None,
         }
     }
@@ -98,6 +155,19 @@ mod tests {
             Callback::Invite(InviteCb::Days(7)),
             Callback::Invite(InviteCb::District(DistrictId(i64::MAX))),
             Callback::Invite(InviteCb::School(SchoolId(5))),
+            Callback::Relay(RelayCb::Reply(QuestionId(i64::MAX))),
+            Callback::Relay(RelayCb::Answered(QuestionId(1))),
+            Callback::Relay(RelayCb::Block(QuestionId(2))),
+            Callback::Relay(RelayCb::Unblock(QuestionId(3))),
+            Callback::Relay(RelayCb::Child(UserId(i64::MAX))),
+            Callback::Relay(RelayCb::Ack(QuestionId(4))),
+            Callback::Relay(RelayCb::SosNow),
+            Callback::Relay(RelayCb::QuietOn(true)),
+            Callback::Relay(RelayCb::QuietOn(false)),
+            Callback::Relay(RelayCb::QuietStart(1320)),
+            Callback::Relay(RelayCb::QuietEnd(420)),
+            Callback::Relay(RelayCb::MenteesPage(0)),
+            Callback::Relay(RelayCb::ParentInvite(UserId(5))),
         ];
         for cb in all {
             assert!(cb.encode().len() <= 64);
@@ -107,9 +177,10 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected() {
-        for bad in
-            ["", ":", "l:en", "i:x", "u:", "u:-1", "u:01", "u:+3", "D:0", "S:abc", "x:1", "ll:kk", "u:1:2"]
-        {
+        for bad in [
+            "", ":", "l:en", "i:x", "u:", "u:-1", "u:01", "u:+3", "D:0", "S:abc", "x:1", "ll:kk", "u:1:2",
+            "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:",
+        ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }
     }

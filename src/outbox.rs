@@ -31,6 +31,12 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+/// A field of an item's parameters that is not sent to Telegram: another
+/// request (`{"method": …, "params": {…}}`) to make instead when Telegram
+/// refuses this one with a 400 (a reaction that cannot be set becomes a
+/// short line).
+pub const FALLBACK: &str = "_fallback";
+
 /// How long a claimed item stays ours without news from us.
 pub const LEASE: Duration = Duration::from_secs(20);
 /// Requests in flight at once (all chats together).
@@ -518,8 +524,13 @@ async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Cl
             Err(e) => return retry(clock, item, format!("database: {e}"), None),
         }
     }
+    let (payload, fallback) = take_fallback(payload);
     crate::faults::crash_point("before-send");
-    let result = api.call(&item.method, &payload, item.file.as_ref()).await;
+    let mut result = api.call(&item.method, &payload, item.file.as_ref()).await;
+    if let (Err(CallError::Api { code: 400, .. }), Some((method, params))) = (&result, &fallback) {
+        tracing::info!(item = item.id, method = %item.method, "refused; making the fallback request");
+        result = api.call(method, params, None).await;
+    }
     crate::faults::crash_point("after-send");
     match result {
         Ok(raw) => Outcome::Sent { message_id: message_id_of(raw.get()) },
@@ -600,6 +611,20 @@ async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: &Claimed, o
         }
         _ => {}
     }
+}
+
+/// Splits the fallback request off an item's parameters.
+fn take_fallback(payload: String) -> (String, Option<(String, String)>) {
+    if !payload.contains(FALLBACK) {
+        return (payload, None);
+    }
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&payload) else { return (payload, None) };
+    let Some(fallback) = value.as_object_mut().and_then(|o| o.remove(FALLBACK)) else {
+        return (payload, None);
+    };
+    let method = fallback["method"].as_str().map(str::to_owned);
+    let params = fallback.get("params").map(|p| p.to_string());
+    (value.to_string(), method.zip(params))
 }
 
 fn message_id_of(result: &str) -> Option<i64> {

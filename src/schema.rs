@@ -4,7 +4,7 @@
 use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
-use crate::handlers::{Env, fallback, invite, onboarding};
+use crate::handlers::{Env, fallback, invite, onboarding, relay, sos};
 use crate::keyboards::Callback;
 use dptree::case;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
@@ -56,6 +56,10 @@ fn commands() -> UpdateHandler<Error> {
         .branch(case![Command::Help].endpoint(onboarding::help))
         .branch(case![Command::Language].endpoint(onboarding::language_menu))
         .branch(case![Command::Invite(args)].endpoint(invite::command))
+        .branch(case![Command::Ask(text)].endpoint(relay::ask))
+        .branch(case![Command::Anon(text)].endpoint(relay::anon))
+        .branch(case![Command::Sos(text)].endpoint(sos::command))
+        .branch(case![Command::Questions].endpoint(relay::questions))
 }
 
 fn messages() -> UpdateHandler<Error> {
@@ -66,12 +70,15 @@ fn messages() -> UpdateHandler<Error> {
                 .endpoint(fallback::unknown_command),
         )
         .branch(invite::typed_answers())
+        .branch(sos::typed_answers())
+        // Plain text and media of people with someone to write to.
+        .branch(relay::incoming())
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
         .endpoint(fallback::unsupported)
 }
 
 fn edits() -> UpdateHandler<Error> {
-    Update::filter_edited_message().endpoint(fallback::edited)
+    Update::filter_edited_message().endpoint(relay::edited)
 }
 
 /// A press is routed to its feature's sub-tree, which accepts it only for
@@ -83,7 +90,8 @@ fn buttons() -> UpdateHandler<Error> {
         .branch(
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
-                .branch(case![Callback::Invite(cb)].branch(invite::buttons())),
+                .branch(case![Callback::Invite(cb)].branch(invite::buttons()))
+                .branch(case![Callback::Relay(cb)].branch(relay::buttons()).branch(sos::buttons())),
         )
         .endpoint(fallback::stale_button)
 }

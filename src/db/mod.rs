@@ -16,11 +16,13 @@
 mod invites;
 mod org;
 mod outbox;
+mod relay;
 mod updates;
 mod users;
 
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, Upload};
+pub use relay::{NewQuestion, Question};
 pub use updates::{Next, PendingUpdate, StoredUpdate};
 
 use sqlx::migrate::Migrator;

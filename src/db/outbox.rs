@@ -281,10 +281,31 @@ impl Tx {
         .await?))
     }
 
-    /// Forgets finished items older than `before`.
+    /// Cancels every pending item whose key starts with `prefix` (the
+    /// escalations of one SOS); how many there were.
+    pub async fn cancel_outbox_prefix(&mut self, prefix: &str, now: DateTime<Utc>) -> DbResult<u64> {
+        // Our prefixes hold no LIKE wildcards; any that slipped in are dropped.
+        let like = format!("{}%", prefix.replace(['%', '_'], ""));
+        Ok(on!(self, c => sqlx::query(
+            "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
+                 lease_owner = NULL, lease_until = NULL
+             WHERE key LIKE $1 AND state = 'pending'",
+        )
+        .bind(like)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected()))
+    }
+
+    /// Forgets finished items older than `before`, except the relay's sent
+    /// copies (keyed `q:…`): a mentor's reply to a copy months later is
+    /// still mapped back through their message ids (their contents are
+    /// erased already).
     pub async fn prune_outbox(&mut self, before: DateTime<Utc>) -> DbResult<u64> {
         Ok(on!(self, c => sqlx::query(
-            "DELETE FROM outbox WHERE state <> 'pending' AND finished_at < $1"
+            "DELETE FROM outbox WHERE state <> 'pending' AND finished_at < $1
+                 AND NOT (state = 'sent' AND key IS NOT NULL AND key LIKE 'q:%')"
         )
         .bind(before.timestamp_millis())
         .execute(c)

@@ -35,6 +35,10 @@ id_type!(
     /// An invite row (never the secret code itself).
     InviteId
 );
+id_type!(
+    /// A message (or album) a student or parent sent to a mentor.
+    QuestionId
+);
 
 impl From<UserId> for teloxide::types::ChatId {
     fn from(id: UserId) -> Self {

@@ -5,6 +5,8 @@
 pub mod fallback;
 pub mod invite;
 pub mod onboarding;
+pub mod relay;
+pub mod sos;
 
 use crate::config::Config;
 use crate::context::Ctx;

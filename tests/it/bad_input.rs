@@ -48,11 +48,10 @@ async fn unsupported_messages_are_answered(backend: Backend) {
     let replies = app.send(&user, &long).await;
     assert!(texts(&replies).contains("Вы ещё не в программе"), "an overlong text is answered, not fatal");
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
+    // A mentor's stray text: how to answer, and that it went nowhere.
     let replies = app.send(&mentor, "привет").await;
-    assert_eq!(
-        texts(&replies),
-        "Я не понимаю это сообщение, поэтому оно никому не доставлено. Что я умею — в /help."
-    );
+    let text = texts(&replies);
+    assert!(text.contains("никому не доставлено") && text.contains("/questions"), "{text}");
     assert_eq!(app.role_of(1).await, None);
     assert!(app.fake.rejected().is_empty(), "nothing the bot sent was refused: {:?}", app.fake.rejected());
     app.stop().await;
@@ -102,7 +101,7 @@ async fn cancel_leaves_any_flow(backend: Backend) {
     assert_eq!(texts(&cancelled), "Отменено.");
     // The flow is gone: a number is no longer an answer, its buttons are stale.
     let after = app.send(&mentor, "30").await;
-    assert!(texts(&after).contains("не понимаю"), "{}", texts(&after));
+    assert!(texts(&after).contains("никому не доставлено"), "{}", texts(&after));
     let stale = app.press_button(&mentor, &ask, "30").await;
     assert_eq!(texts(&stale), STALE);
     app.stop().await;

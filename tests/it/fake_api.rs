@@ -48,10 +48,13 @@ const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new 
 /// Methods the fake implements (Telegram matches method names case-insensitively).
 const KNOWN_METHODS: &str = "getMe getUpdates deleteWebhook getWebhookInfo sendMessage sendPhoto \
     sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage answerCallbackQuery \
-    setMyCommands deleteMyCommands getMyCommands";
+    setMyCommands deleteMyCommands getMyCommands copyMessage setMessageReaction editMessageCaption";
 /// Methods subject to flood control (the limits, `rate_limit_for`, 429 windows).
-const FLOOD_METHODS: &str =
-    "sendMessage sendPhoto sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage";
+/// The emoji a bot may react with (Telegram's list).
+const ALLOWED_REACTIONS: &str = "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡";
+
+const FLOOD_METHODS: &str = "sendMessage sendPhoto sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage \
+     copyMessage editMessageCaption";
 /// Inline keyboard button fields of which exactly one must be present.
 const BUTTON_ACTIONS: &str = "callback_data url switch_inline_query switch_inline_query_current_chat \
     switch_inline_query_chosen_chat web_app login_url copy_text callback_game pay";
@@ -170,6 +173,8 @@ enum Kind {
     Text,
     Photo,
     Document,
+    /// A copy of a voice note, video, sticker…: no file the fake keeps.
+    Other,
 }
 
 /// A file the bot uploaded (re-sendable by its file_id).
@@ -199,6 +204,14 @@ struct BotMsg {
     buttons: Vec<Vec<Button>>,
     file: Option<FileInfo>,
     seq: u64,
+}
+
+/// A message a user sent (for `copyMessage` and reactions).
+#[derive(Clone)]
+struct UserMsg {
+    /// "text", "photo", "sticker"…: the message's content field.
+    kind: String,
+    text: Option<String>,
 }
 
 struct Callback {
@@ -255,7 +268,8 @@ struct St {
     conflicts: u64,
     // messages
     next_message_id: HashMap<i64, i64>,
-    user_messages: HashSet<(i64, i64)>,
+    /// Messages users sent: what kind, and their text or caption.
+    user_messages: HashMap<(i64, i64), UserMsg>,
     messages: HashMap<(i64, i64), BotMsg>,
     files: HashMap<String, FileInfo>,
     next_file: u64,
@@ -463,6 +477,44 @@ impl FakeApi {
         id
     }
 
+    /// The user answers a message of the bot's (`reply_to`) with a text,
+    /// by Telegram's Reply.
+    pub fn push_reply(&self, from: &TgUser, reply_to: i64, text: &str) -> i64 {
+        let replied = {
+            let st = self.inner.lock();
+            let msg = st
+                .messages
+                .get(&(from.id, reply_to))
+                .unwrap_or_else(|| panic!("push_reply: no bot message {reply_to} in chat {}", from.id));
+            st.message_json(msg)
+        };
+        let extra = json!({"text": text, "reply_to_message": replied});
+        self.push_message(from, "message", None, extra, Some(text))
+    }
+
+    /// The user sends a voice note, with a caption or not.
+    pub fn push_voice(&self, from: &TgUser, caption: Option<&str>) -> i64 {
+        let voice = json!({"file_id": "AwACAgIAAxk-fake-voice", "file_unique_id": "AgADfakevoice",
+            "duration": 3, "mime_type": "audio/ogg", "file_size": 9000});
+        let mut extra = json!({"voice": voice});
+        if let Some(c) = caption {
+            extra["caption"] = json!(c);
+        }
+        self.push_message(from, "message", None, extra, None)
+    }
+
+    /// The user sends a document with this file name.
+    pub fn push_document(&self, from: &TgUser, file_name: &str) -> i64 {
+        let document = json!({"file_id": "BQACAgIAAxk-fake-user-doc", "file_unique_id": "AgADfakedoc",
+            "file_name": file_name, "mime_type": "application/pdf", "file_size": 12000});
+        self.push_message(from, "message", None, json!({"document": document}), None)
+    }
+
+    /// The id the next message in `chat` will get (a user's or the bot's).
+    pub fn next_message_id(&self, chat: i64) -> i64 {
+        self.inner.lock().next_message_id.get(&chat).copied().unwrap_or(1)
+    }
+
     /// The user edits their earlier message `message_id`.
     pub fn push_edited_text(&self, from: &TgUser, message_id: i64, text: &str) -> i64 {
         let extra = json!({"text": text, "edit_date": now()});
@@ -559,6 +611,7 @@ impl FakeApi {
             Kind::Text => "sendMessage",
             Kind::Photo => "sendPhoto",
             Kind::Document => "sendDocument",
+            Kind::Other => "copyMessage",
         };
         let at = st.sent.iter().rev().find(|s| s.seq == m.seq).map_or(Duration::ZERO, |s| s.at);
         Some(Sent { at, ..snapshot(m, method, m.seq) })
@@ -575,7 +628,31 @@ impl FakeApi {
     ) -> i64 {
         self.push(|st, _| {
             let message_id = id.unwrap_or_else(|| st.new_message_id(from.id));
-            st.user_messages.insert((from.id, message_id));
+            let fields = extra.as_object().unwrap();
+            let content = [
+                "text",
+                "photo",
+                "video",
+                "voice",
+                "video_note",
+                "audio",
+                "document",
+                "animation",
+                "sticker",
+                "location",
+                "contact",
+                "poll",
+                "venue",
+                "dice",
+            ];
+            let content_kind =
+                content.iter().find(|k| fields.contains_key(**k)).map_or("other", |k| *k).to_owned();
+            let shown = fields
+                .get("text")
+                .or_else(|| fields.get("caption"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            st.user_messages.insert((from.id, message_id), UserMsg { kind: content_kind, text: shown });
             let mut msg = json!({"message_id": message_id, "from": user_json(from),
                 "chat": chat_json(from), "date": now()});
             msg.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -855,7 +932,9 @@ impl St {
                 "pending_update_count": self.pending.len() + self.redeliver.len()})),
             "sendMessage" | "sendPhoto" | "sendDocument" => self.send(m, p),
             "sendChatAction" => self.target_chat(m, p, true).map(|_| json!(true)),
-            "editMessageText" | "editMessageReplyMarkup" => self.edit(m, p),
+            "editMessageText" | "editMessageReplyMarkup" | "editMessageCaption" => self.edit(m, p),
+            "copyMessage" => self.copy_message(p),
+            "setMessageReaction" => self.set_reaction(p),
             "deleteMessage" => self.delete_message(p),
             "answerCallbackQuery" => self.answer_callback(p),
             _ => self.my_commands(m, p),
@@ -963,7 +1042,8 @@ impl St {
         let (markup, buttons) = self.markup(m, chat, p, false)?;
         if let Some(reply) = p.json("reply_parameters")? {
             let id = reply["message_id"].as_i64().unwrap_or(0);
-            let exists = self.user_messages.contains(&(chat, id)) || self.messages.contains_key(&(chat, id));
+            let exists =
+                self.user_messages.contains_key(&(chat, id)) || self.messages.contains_key(&(chat, id));
             if !exists && reply["allow_sending_without_reply"] != json!(true) {
                 return Err(bad("message to be replied not found"));
             }
@@ -1057,6 +1137,16 @@ impl St {
                 check_text(&text, parse_mode.as_deref(), 4096, "message text is empty", "MESSAGE_TOO_LONG")?;
             (msg.raw, msg.rendered, msg.parse_mode) = (Some(text), Some(rendered), parse_mode);
         }
+        if m == "editMessageCaption" {
+            if msg.kind == Kind::Text {
+                return Err(bad("there is no caption in the message to edit"));
+            }
+            let caption = p.str("caption").unwrap_or_default();
+            self.scan(m, chat, "caption", &caption);
+            let parse_mode = p.str("parse_mode");
+            let rendered = check_text(&caption, parse_mode.as_deref(), 1024, "", "MESSAGE_CAPTION_TOO_LONG")?;
+            (msg.raw, msg.rendered, msg.parse_mode) = (Some(caption), Some(rendered), parse_mode);
+        }
         let (markup, buttons) = self.markup(m, chat, p, true)?;
         let old = &self.messages[&(chat, id)];
         if (&msg.raw, &msg.parse_mode, &buttons) == (&old.raw, &old.parse_mode, &old.buttons) {
@@ -1070,11 +1160,113 @@ impl St {
         Ok(json)
     }
 
+    /// copyMessage: the source must exist in `from_chat_id` (a user's
+    /// message or the bot's); a new caption replaces the old one (media
+    /// only); the copy is a message of the bot's with no link to the source.
+    fn copy_message(&mut self, p: &Params) -> R<Value> {
+        let m = "copyMessage";
+        let chat = self.target_chat(m, p, true)?;
+        let from = p.int("from_chat_id")?.ok_or_else(|| bad("from_chat_id is empty"))?;
+        let id = p.int("message_id")?.ok_or_else(|| bad("message identifier is not specified"))?;
+        let (kind, text) = match (self.user_messages.get(&(from, id)), self.messages.get(&(from, id))) {
+            (Some(u), _) => (u.kind.clone(), u.text.clone()),
+            (None, Some(b)) => {
+                let kind = match b.kind {
+                    Kind::Text => "text",
+                    Kind::Photo => "photo",
+                    Kind::Document => "document",
+                    Kind::Other => "other",
+                };
+                (kind.to_owned(), b.raw.clone())
+            }
+            (None, None) => return Err(bad("message to copy not found")),
+        };
+        if matches!(kind.as_str(), "poll" | "dice") {
+            return Err(bad("message can't be copied"));
+        }
+        let caption = p.str("caption");
+        if caption.is_some() && kind == "text" {
+            return Err(bad("can't use caption for a text message"));
+        }
+        let shown = caption.clone().or(text);
+        if let Some(c) = &shown {
+            self.scan(m, chat, if kind == "text" { "text" } else { "caption" }, c);
+            let limit = if kind == "text" { 4096 } else { 1024 };
+            check_text(c, p.str("parse_mode").as_deref(), limit, "", "message caption is too long")?;
+        }
+        let (markup, buttons) = self.markup(m, chat, p, false)?;
+        if let Some(reply) = p.json("reply_parameters")? {
+            let rid = reply["message_id"].as_i64().unwrap_or(0);
+            let exists =
+                self.user_messages.contains_key(&(chat, rid)) || self.messages.contains_key(&(chat, rid));
+            if !exists && reply["allow_sending_without_reply"] != json!(true) {
+                return Err(bad("message to be replied not found"));
+            }
+        }
+        let message_id = self.new_message_id(chat);
+        self.seq += 1;
+        let kind = match kind.as_str() {
+            "text" => Kind::Text,
+            "photo" => Kind::Photo,
+            "document" => Kind::Document,
+            _ => Kind::Other,
+        };
+        let msg = BotMsg {
+            chat_id: chat,
+            message_id,
+            date: now(),
+            edit_date: None,
+            kind,
+            raw: shown.clone(),
+            rendered: shown,
+            parse_mode: p.str("parse_mode"),
+            markup,
+            buttons,
+            file: None,
+            seq: self.seq,
+        };
+        self.push_sent(snapshot(&msg, m, self.seq));
+        self.messages.insert((chat, message_id), msg);
+        Ok(json!({ "message_id": message_id }))
+    }
+
+    /// setMessageReaction: only on a message in that chat, only with an
+    /// emoji Telegram allows.
+    fn set_reaction(&mut self, p: &Params) -> R<Value> {
+        let m = "setMessageReaction";
+        let chat = self.target_chat(m, p, false)?;
+        let id = p.int("message_id")?.ok_or_else(|| bad("message identifier is not specified"))?;
+        if !self.user_messages.contains_key(&(chat, id)) && !self.messages.contains_key(&(chat, id)) {
+            return Err(bad("message to react not found"));
+        }
+        let reaction = p.json("reaction")?.unwrap_or_else(|| json!([]));
+        let list = reaction.as_array().ok_or_else(|| bad("can't parse reaction types JSON object"))?;
+        if list.len() > 1 {
+            return Err(bad("REACTIONS_TOO_MANY"));
+        }
+        let mut emoji = None;
+        for r in list {
+            let e = r["emoji"].as_str().unwrap_or_default();
+            if r["type"] != json!("emoji") || !ALLOWED_REACTIONS.split(' ').any(|a| a == e) {
+                return Err(bad("REACTION_INVALID"));
+            }
+            emoji = Some(e.to_owned());
+        }
+        self.record(Sent {
+            method: m.into(),
+            chat_id: chat,
+            message_id: Some(id),
+            text: emoji,
+            ..Sent::default()
+        });
+        Ok(json!(true))
+    }
+
     fn delete_message(&mut self, p: &Params) -> R<Value> {
         let chat = self.target_chat("deleteMessage", p, false)?;
         let id = p.int("message_id")?.ok_or_else(|| bad("message identifier is not specified"))?;
         let was_bot = self.messages.remove(&(chat, id)).is_some();
-        if !was_bot && !self.user_messages.remove(&(chat, id)) {
+        if !was_bot && self.user_messages.remove(&(chat, id)).is_none() {
             return Err(bad("message to delete not found"));
         }
         self.record(Sent {

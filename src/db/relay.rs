@@ -1,0 +1,408 @@
+//! Conversations: questions, their copies (outbox items keyed
+//! `q:<question>:…`), SOS steps, blocks and quiet hours.
+
+use super::users::{USER_COLUMNS, UserRow};
+use super::{DbResult, Tx, autocommit, on, strict};
+use crate::domain::quiet::QuietHours;
+use crate::domain::relay::{COPY_PREFIX, QuestionKind, question_of_key};
+use crate::domain::time::from_millis;
+use crate::domain::{DistrictId, QuestionId, User, UserId};
+use chrono::{DateTime, Utc};
+
+/// A question as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub id: QuestionId,
+    pub mentor: UserId,
+    pub sender: UserId,
+    pub student: UserId,
+    pub kind: QuestionKind,
+    /// The sender's message (in their chat) answers are threaded to.
+    pub chat_message_id: i64,
+    pub flagged: bool,
+    pub created_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<UserId>,
+}
+
+/// What a new question is.
+#[derive(Clone, Debug)]
+pub struct NewQuestion {
+    pub mentor: UserId,
+    pub sender: UserId,
+    pub student: UserId,
+    pub kind: QuestionKind,
+    pub chat_message_id: i64,
+    pub flagged: bool,
+    pub held_until: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    id: i64,
+    mentor_id: i64,
+    sender_id: i64,
+    student_id: i64,
+    kind: String,
+    chat_message_id: i64,
+    flagged: i64,
+    created_at: i64,
+    answered_at: Option<i64>,
+    acknowledged_by: Option<i64>,
+}
+
+const QUESTION_COLUMNS: &str = "id, mentor_id, sender_id, student_id, kind, chat_message_id, flagged, created_at, answered_at, acknowledged_by";
+
+impl QuestionRow {
+    fn into_question(self) -> DbResult<Question> {
+        Ok(Question {
+            id: QuestionId(self.id),
+            mentor: UserId(self.mentor_id),
+            sender: UserId(self.sender_id),
+            student: UserId(self.student_id),
+            kind: strict("question kind", &self.kind)?,
+            chat_message_id: self.chat_message_id,
+            flagged: self.flagged != 0,
+            created_at: from_millis(self.created_at),
+            answered_at: self.answered_at.map(from_millis),
+            acknowledged_by: self.acknowledged_by.map(UserId),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn insert_question(&mut self, q: &NewQuestion, now: DateTime<Utc>) -> DbResult<QuestionId> {
+        let id: i64 = on!(self, c => sqlx::query_scalar(
+            "INSERT INTO questions (mentor_id, sender_id, student_id, kind, chat_message_id, flagged,
+                 held_until, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(q.mentor.0)
+        .bind(q.sender.0)
+        .bind(q.student.0)
+        .bind(q.kind.as_str())
+        .bind(q.chat_message_id)
+        .bind(i64::from(q.flagged))
+        .bind(q.held_until.map(|t| t.timestamp_millis()))
+        .bind(now.timestamp_millis())
+        .fetch_one(c)
+        .await?);
+        Ok(QuestionId(id))
+    }
+
+    pub async fn question(&mut self, id: QuestionId) -> DbResult<Option<Question>> {
+        let sql = format!("SELECT {QUESTION_COLUMNS} FROM questions WHERE id = $1");
+        let row: Option<QuestionRow> =
+            on!(self, c => sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await?);
+        row.map(QuestionRow::into_question).transpose()
+    }
+
+    /// The question a sender's message became (for its edits).
+    pub async fn question_from_message(
+        &mut self,
+        sender: UserId,
+        message_id: i64,
+    ) -> DbResult<Option<Question>> {
+        let sql = format!(
+            "SELECT {QUESTION_COLUMNS} FROM questions WHERE sender_id = $1 AND chat_message_id = $2
+             ORDER BY id DESC LIMIT 1"
+        );
+        let row: Option<QuestionRow> =
+            on!(self, c => sqlx::query_as(&sql).bind(sender.0).bind(message_id).fetch_optional(c).await?);
+        row.map(QuestionRow::into_question).transpose()
+    }
+
+    /// The question whose copy the bot sent as message `message_id` in `chat`.
+    pub async fn question_of_copy(&mut self, chat: i64, message_id: i64) -> DbResult<Option<QuestionId>> {
+        let like = format!("{COPY_PREFIX}%");
+        let key: Option<Option<String>> = on!(self, c => sqlx::query_scalar(
+            "SELECT key FROM outbox WHERE chat_id = $1 AND message_id = $2 AND key LIKE $3
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(chat)
+        .bind(message_id)
+        .bind(&like)
+        .fetch_optional(c)
+        .await?);
+        Ok(key.flatten().as_deref().and_then(question_of_key))
+    }
+
+    /// The outbox item that carries the copy with this key (to edit it).
+    pub async fn copy_item(&mut self, key: &str) -> DbResult<Option<i64>> {
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT id FROM outbox WHERE key = $1 AND state IN ('pending', 'sent') ORDER BY id DESC LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(c)
+        .await?))
+    }
+
+    /// Marks a question answered; `false` if it already was.
+    pub async fn mark_answered(&mut self, id: QuestionId, now: DateTime<Utc>) -> DbResult<bool> {
+        let done = on!(self, c => sqlx::query(
+            "UPDATE questions SET answered_at = $2 WHERE id = $1 AND answered_at IS NULL",
+        )
+        .bind(id.0)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(done > 0)
+    }
+
+    /// A mentor's unanswered questions, oldest first.
+    pub async fn open_questions(&mut self, mentor: UserId, limit: i64) -> DbResult<Vec<Question>> {
+        let sql = format!(
+            "SELECT {QUESTION_COLUMNS} FROM questions WHERE mentor_id = $1 AND answered_at IS NULL
+             ORDER BY created_at, id LIMIT $2"
+        );
+        let rows: Vec<QuestionRow> =
+            on!(self, c => sqlx::query_as(&sql).bind(mentor.0).bind(limit).fetch_all(c).await?);
+        rows.into_iter().map(QuestionRow::into_question).collect()
+    }
+
+    pub async fn open_question_count(&mut self, mentor: UserId) -> DbResult<i64> {
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM questions WHERE mentor_id = $1 AND answered_at IS NULL",
+        )
+        .bind(mentor.0)
+        .fetch_one(c)
+        .await?))
+    }
+
+    /// The first acknowledgement of an SOS wins; `false` if someone was first.
+    pub async fn acknowledge_sos(
+        &mut self,
+        id: QuestionId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        let done = on!(self, c => sqlx::query(
+            "UPDATE questions SET acknowledged_at = $2, acknowledged_by = $3
+             WHERE id = $1 AND kind = 'urgent' AND acknowledged_at IS NULL",
+        )
+        .bind(id.0)
+        .bind(now.timestamp_millis())
+        .bind(by.0)
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(done > 0)
+    }
+
+    /// Records a step of an SOS (who, when).
+    pub async fn add_sos_step(
+        &mut self,
+        id: QuestionId,
+        step: &str,
+        actor: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> DbResult<()> {
+        on!(self, c => sqlx::query("INSERT INTO sos_steps (question_id, step, actor_id, at) VALUES ($1, $2, $3, $4)")
+            .bind(id.0)
+            .bind(step)
+            .bind(actor.map(|a| a.0))
+            .bind(at.timestamp_millis())
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// The steps of an SOS, in order: (step, actor, at).
+    pub async fn sos_steps(&mut self, id: QuestionId) -> DbResult<Vec<(String, Option<i64>, i64)>> {
+        Ok(on!(self, c => sqlx::query_as(
+            "SELECT step, actor_id, at FROM sos_steps WHERE question_id = $1 ORDER BY at, step",
+        )
+        .bind(id.0)
+        .fetch_all(c)
+        .await?))
+    }
+
+    /// Who is alerted when an SOS in `district` is not acknowledged: the
+    /// district's coordinators, or the regional ones (no district) when it
+    /// has none.
+    pub async fn escalation_coordinators(&mut self, district: Option<DistrictId>) -> DbResult<Vec<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE role = 'coordinator' AND district_id = $1 ORDER BY id"
+        );
+        let mut rows: Vec<UserRow> = match district {
+            Some(d) => on!(self, c => sqlx::query_as(&sql).bind(d.0).fetch_all(c).await?),
+            None => Vec::new(),
+        };
+        if rows.is_empty() {
+            let sql = format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE role = 'coordinator' AND district_id IS NULL ORDER BY id"
+            );
+            rows = on!(self, c => sqlx::query_as(&sql).fetch_all(c).await?);
+        }
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+
+    pub async fn set_blocked(
+        &mut self,
+        mentor: UserId,
+        user: UserId,
+        blocked: bool,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
+        if blocked {
+            on!(self, c => sqlx::query(
+                "INSERT INTO relay_blocks (mentor_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(mentor.0)
+            .bind(user.0)
+            .bind(now.timestamp_millis())
+            .execute(c)
+            .await?
+            .rows_affected());
+        } else {
+            on!(self, c => sqlx::query("DELETE FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2")
+                .bind(mentor.0)
+                .bind(user.0)
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        Ok(())
+    }
+
+    /// Whether `user` is blocked by `mentor`, and if so whether they were
+    /// told already (marking them told): `(blocked, first_time)`.
+    pub async fn check_block(
+        &mut self,
+        mentor: UserId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> DbResult<(bool, bool)> {
+        let told: Option<Option<i64>> = on!(self, c => sqlx::query_scalar(
+            "SELECT told_at FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2",
+        )
+        .bind(mentor.0)
+        .bind(user.0)
+        .fetch_optional(c)
+        .await?);
+        match told {
+            None => Ok((false, false)),
+            Some(Some(_)) => Ok((true, false)),
+            Some(None) => {
+                on!(self, c => sqlx::query("UPDATE relay_blocks SET told_at = $3 WHERE mentor_id = $1 AND user_id = $2")
+                    .bind(mentor.0)
+                    .bind(user.0)
+                    .bind(now.timestamp_millis())
+                    .execute(c)
+                    .await?
+                    .rows_affected());
+                Ok((true, true))
+            }
+        }
+    }
+
+    pub async fn is_blocked(&mut self, mentor: UserId, user: UserId) -> DbResult<bool> {
+        let n: i64 = on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2",
+        )
+        .bind(mentor.0)
+        .bind(user.0)
+        .fetch_one(c)
+        .await?);
+        Ok(n > 0)
+    }
+
+    pub async fn quiet_hours(&mut self, mentor: UserId) -> DbResult<QuietHours> {
+        let row: Option<(i64, i64, i64)> = on!(self, c => sqlx::query_as(
+            "SELECT enabled, start_min, end_min FROM quiet_hours WHERE mentor_id = $1",
+        )
+        .bind(mentor.0)
+        .fetch_optional(c)
+        .await?);
+        Ok(match row {
+            None => QuietHours::default(),
+            Some((enabled, start, end)) => QuietHours {
+                enabled: enabled != 0,
+                start_min: u32::try_from(start).unwrap_or(0),
+                end_min: u32::try_from(end).unwrap_or(0),
+            },
+        })
+    }
+
+    pub async fn set_quiet_hours(&mut self, mentor: UserId, q: QuietHours) -> DbResult<()> {
+        on!(self, c => sqlx::query(
+            "INSERT INTO quiet_hours (mentor_id, enabled, start_min, end_min) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (mentor_id) DO UPDATE SET enabled = excluded.enabled,
+                 start_min = excluded.start_min, end_min = excluded.end_min",
+        )
+        .bind(mentor.0)
+        .bind(i64::from(q.enabled))
+        .bind(i64::from(q.start_min))
+        .bind(i64::from(q.end_min))
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Messages of `sender` to `mentor` held until `until` (quiet hours).
+    pub async fn held_count(
+        &mut self,
+        mentor: UserId,
+        sender: UserId,
+        until: DateTime<Utc>,
+    ) -> DbResult<i64> {
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM questions WHERE mentor_id = $1 AND sender_id = $2 AND held_until = $3",
+        )
+        .bind(mentor.0)
+        .bind(sender.0)
+        .bind(until.timestamp_millis())
+        .fetch_one(c)
+        .await?))
+    }
+
+    /// All messages held for `mentor` until `until`.
+    pub async fn held_for(&mut self, mentor: UserId, until: DateTime<Utc>) -> DbResult<i64> {
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM questions WHERE mentor_id = $1 AND held_until = $2",
+        )
+        .bind(mentor.0)
+        .bind(until.timestamp_millis())
+        .fetch_one(c)
+        .await?))
+    }
+
+    /// The last part (a user id) of sent items' keys that start with `prefix`.
+    pub async fn sent_with_prefix(&mut self, prefix: &str) -> DbResult<Vec<i64>> {
+        let like = format!("{}%", prefix.replace(['%', '_'], ""));
+        let keys: Vec<Option<String>> = on!(self, c => sqlx::query_scalar(
+            "SELECT key FROM outbox WHERE key LIKE $1 AND state = 'sent'",
+        )
+        .bind(&like)
+        .fetch_all(c)
+        .await?);
+        Ok(keys
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.rsplit(':').next().and_then(|n| n.parse().ok()))
+            .collect())
+    }
+
+    /// A mentor's mentees by name, a page at a time.
+    pub async fn mentees(&mut self, mentor: UserId, offset: i64, limit: i64) -> DbResult<Vec<User>> {
+        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {cols} FROM users u JOIN mentor_students ms ON ms.student_id = u.id
+             WHERE ms.mentor_id = $1 ORDER BY u.first_name, u.last_name, u.id LIMIT $2 OFFSET $3"
+        );
+        let rows: Vec<UserRow> =
+            on!(self, c => sqlx::query_as(&sql).bind(mentor.0).bind(limit).bind(offset).fetch_all(c).await?);
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+}
+
+autocommit! {
+    fn question(&self, id: QuestionId) -> Option<Question>;
+    fn open_questions(&self, mentor: UserId, limit: i64) -> Vec<Question>;
+    fn sos_steps(&self, id: QuestionId) -> Vec<(String, Option<i64>, i64)>;
+    fn is_blocked(&self, mentor: UserId, user: UserId) -> bool;
+    fn quiet_hours(&self, mentor: UserId) -> QuietHours;
+}
