@@ -86,7 +86,11 @@ async fn a_user_who_blocked_the_bot_is_marked_until_they_write_again(backend: Ba
     let user = app.user(1, "Оля", Some("ru"));
     app.fake.block(1);
     app.send(&user, "/help").await;
-    assert!(app.db.is_unreachable(UserId(1)).await.expect("q"), "a 403 marks the user");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.db.is_unreachable(UserId(1)).await.expect("q") {
+        assert!(Instant::now() < deadline, "a 403 marks the user");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let gone = app.db.outbox_items(ItemState::Unreachable).await.expect("q");
     assert_eq!(gone.len(), 1, "recorded, not retried: {gone:?}");
     assert_eq!(app.fake.rejected().iter().filter(|r| r.1 == 403).count(), 1, "asked once");
@@ -337,24 +341,7 @@ async fn two_instances_on_postgres_share_the_work_and_never_repeat() {
     for user in &users {
         let got = answers(&first.fake, user.id);
         assert_eq!(got.len(), 3, "user {}: one answer per message, in order: {got:?}", user.id);
-        if !got[1].contains("На каком языке") {
-            let pool = sqlx::PgPool::connect(&first.test_db.url).await.expect("connect");
-            let rows: Vec<(i64, i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
-                "SELECT id, created_at, due_at, finished_at, error FROM outbox WHERE chat_id = $1 ORDER BY id",
-            )
-            .bind(user.id)
-            .fetch_all(&pool)
-            .await
-            .expect("rows");
-            let ups: Vec<(i64, Option<i64>)> = sqlx::query_as(
-                "SELECT update_id, handled_at FROM updates WHERE chat_key = $1 ORDER BY update_id",
-            )
-            .bind(user.id)
-            .fetch_all(&pool)
-            .await
-            .expect("rows");
-            panic!("out of order: {got:?}\noutbox {rows:?}\nupdates {ups:?}");
-        }
+        assert!(got[1].contains("На каком языке"), "a chat's answers keep their order: {got:?}");
     }
     assert_eq!(first.fake.conflicts(), 0, "never two pollers at once");
 
