@@ -23,6 +23,10 @@ pub const DEFAULT_CHAT_RATE: f64 = 1.0;
 /// Messages the bot may send to one chat in a quick burst.
 pub const DEFAULT_CHAT_BURST: u32 = 3;
 pub const DEFAULT_HELPLINES: &str = "111,112";
+/// The shortest time between booking and the meeting.
+pub const DEFAULT_BOOKING_LEAD: &str = "1h";
+/// Upcoming meetings a student may have at once.
+pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// How long opening the database may take before the bot gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -71,6 +75,12 @@ pub struct Settings {
     /// Helpline phone numbers shown to people in need, separated by commas [default: 111,112]
     #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "NUMBERS")]
     pub helplines: Option<String>,
+    /// The shortest time between booking and the meeting, e.g. 1h or 30m; 0m to 7d [default: 1h]
+    #[arg(long, env = "TALIMGER_BOOKING_LEAD", global = true, value_name = "DURATION")]
+    pub booking_lead: Option<String>,
+    /// Upcoming meetings a student may have at once, 1 to 20 [default: 2]
+    #[arg(long, env = "TALIMGER_MAX_UPCOMING", global = true, value_name = "N")]
+    pub max_upcoming: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +153,10 @@ pub struct Config {
     pub chat_burst: u32,
     /// Helpline numbers as the operator wrote them, spaces tidied (`TALIMGER_HELPLINES`).
     pub helplines: Vec<String>,
+    /// The shortest time between booking and the meeting (`TALIMGER_BOOKING_LEAD`).
+    pub booking_lead: chrono::Duration,
+    /// Upcoming meetings a student may have at once (`TALIMGER_MAX_UPCOMING`).
+    pub max_upcoming: u32,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -199,6 +213,12 @@ pub enum ConfigError {
         "TALIMGER_HELPLINES (--helplines) must be phone numbers separated by commas, e.g. 111,112 or +7 700 123 45 67 (got {0:?})"
     )]
     BadHelplines(String),
+    #[error(
+        "TALIMGER_BOOKING_LEAD (--booking-lead) must be a duration such as 1h, 90m or 2d, from 0m to 7d (got {0:?})"
+    )]
+    BadBookingLead(String),
+    #[error("TALIMGER_MAX_UPCOMING (--max-upcoming) must be a whole number of meetings, 1 to 20 (got {0:?})")]
+    BadMaxUpcoming(String),
 }
 
 impl Config {
@@ -247,6 +267,12 @@ impl Config {
             whole(s.chat_burst.as_deref(), DEFAULT_CHAT_BURST, 1..=100).map_err(ConfigError::BadChatBurst)?;
         let helplines = helplines(s.helplines.as_deref().unwrap_or(DEFAULT_HELPLINES))
             .ok_or_else(|| ConfigError::BadHelplines(s.helplines.clone().unwrap_or_default()))?;
+        let lead_raw = s.booking_lead.as_deref().unwrap_or(DEFAULT_BOOKING_LEAD);
+        let booking_lead = duration(lead_raw)
+            .filter(|d| *d <= chrono::Duration::days(7))
+            .ok_or_else(|| ConfigError::BadBookingLead(lead_raw.to_owned()))?;
+        let max_upcoming = whole(s.max_upcoming.as_deref(), DEFAULT_MAX_UPCOMING, 1..=20)
+            .map_err(ConfigError::BadMaxUpcoming)?;
         Ok(Config {
             token,
             api_url,
@@ -260,6 +286,8 @@ impl Config {
             chat_rate,
             chat_burst,
             helplines,
+            booking_lead,
+            max_upcoming,
         })
     }
 
@@ -366,6 +394,24 @@ fn helplines(raw: &str) -> Option<Vec<String>> {
         })
         .collect::<Option<_>>()?;
     Some(list)
+}
+
+/// A duration as operators write it: a whole number and a unit, `m`
+/// (minutes), `h` (hours) or `d` (days): `90m`, `1h`, `2d`.
+fn duration(raw: &str) -> Option<chrono::Duration> {
+    let t = raw.trim();
+    let unit = t.chars().last()?;
+    let number = &t[..t.len() - unit.len_utf8()];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
+        return None;
+    }
+    let n: i64 = number.parse().ok()?;
+    match unit {
+        'm' => Some(chrono::Duration::minutes(n)),
+        'h' => Some(chrono::Duration::hours(n)),
+        'd' => Some(chrono::Duration::days(n)),
+        _ => None,
+    }
 }
 
 fn is_token_shaped(t: &str) -> bool {
@@ -547,6 +593,29 @@ mod tests {
         for bad in ["0", "101", "three"] {
             let r = Config::from_settings(&Settings { chat_burst: Some(bad.into()), ..settings() });
             assert_eq!(r.unwrap_err(), ConfigError::BadChatBurst(bad.into()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn booking_lead_and_max_upcoming() {
+        let c = Config::from_settings(&settings()).expect("valid");
+        assert_eq!((c.booking_lead, c.max_upcoming), (chrono::Duration::hours(1), 2));
+        let with = |lead: &str, max: &str| {
+            Config::from_settings(&Settings {
+                booking_lead: Some(lead.into()),
+                max_upcoming: Some(max.into()),
+                ..settings()
+            })
+        };
+        let c = with(" 90m ", "5").expect("valid");
+        assert_eq!((c.booking_lead, c.max_upcoming), (chrono::Duration::minutes(90), 5));
+        assert_eq!(with("0m", "1").expect("valid").booking_lead, chrono::Duration::zero());
+        assert_eq!(with("2d", "20").expect("valid").booking_lead, chrono::Duration::days(2));
+        for bad in ["", "1", "h", "1.5h", "-1h", "8d", "1w", "10000000m"] {
+            assert_eq!(with(bad, "2").unwrap_err(), ConfigError::BadBookingLead(bad.into()), "{bad:?}");
+        }
+        for bad in ["0", "21", "two", ""] {
+            assert_eq!(with("1h", bad).unwrap_err(), ConfigError::BadMaxUpcoming(bad.into()), "{bad:?}");
         }
     }
 

@@ -23,9 +23,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "common.ftl", include_str!("../locales/kk/common.ftl")),
     ("kk", "onboarding.ftl", include_str!("../locales/kk/onboarding.ftl")),
     ("kk", "invite.ftl", include_str!("../locales/kk/invite.ftl")),
+    ("kk", "scheduling.ftl", include_str!("../locales/kk/scheduling.ftl")),
     ("ru", "common.ftl", include_str!("../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../locales/ru/onboarding.ftl")),
     ("ru", "invite.ftl", include_str!("../locales/ru/invite.ftl")),
+    ("ru", "scheduling.ftl", include_str!("../locales/ru/scheduling.ftl")),
 ];
 
 static LANG_IDS: LazyLock<[LanguageIdentifier; 2]> =

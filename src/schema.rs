@@ -4,7 +4,7 @@
 use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
-use crate::handlers::{Env, fallback, invite, onboarding};
+use crate::handlers::{Env, agenda, booking, fallback, invite, meetings, onboarding, slots};
 use crate::keyboards::Callback;
 use dptree::case;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
@@ -56,6 +56,11 @@ fn commands() -> UpdateHandler<Error> {
         .branch(case![Command::Help].endpoint(onboarding::help))
         .branch(case![Command::Language].endpoint(onboarding::language_menu))
         .branch(case![Command::Invite(args)].endpoint(invite::command))
+        .branch(case![Command::Slots(args)].endpoint(slots::command))
+        .branch(case![Command::Book].endpoint(booking::command))
+        .branch(case![Command::Meetings].endpoint(meetings::command))
+        .branch(case![Command::Today].endpoint(agenda::today))
+        .branch(case![Command::Week].endpoint(agenda::week))
 }
 
 fn messages() -> UpdateHandler<Error> {
@@ -66,6 +71,10 @@ fn messages() -> UpdateHandler<Error> {
                 .endpoint(fallback::unknown_command),
         )
         .branch(invite::typed_answers())
+        .branch(slots::typed_answers())
+        .branch(booking::typed_answers())
+        .branch(meetings::typed_answers())
+        .branch(agenda::typed_answers())
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
         .endpoint(fallback::unsupported)
 }
@@ -83,7 +92,10 @@ fn buttons() -> UpdateHandler<Error> {
         .branch(
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
-                .branch(case![Callback::Invite(cb)].branch(invite::buttons())),
+                .branch(case![Callback::Invite(cb)].branch(invite::buttons()))
+                .branch(case![Callback::Slots(cb)].branch(slots::buttons()))
+                .branch(case![Callback::Booking(cb)].branch(booking::buttons()))
+                .branch(case![Callback::Meeting(cb)].branch(meetings::buttons())),
         )
         .endpoint(fallback::stale_button)
 }

@@ -2,9 +2,13 @@
 //! the update's transaction) and no user-visible strings (they call `t!`);
 //! what they send goes through the unit of work into the outbox.
 
+pub mod agenda;
+pub mod booking;
 pub mod fallback;
 pub mod invite;
+pub mod meetings;
 pub mod onboarding;
+pub mod slots;
 
 use crate::config::Config;
 use crate::context::Ctx;
