@@ -206,7 +206,7 @@ async fn child_chosen(env: Env, q: CallbackQuery, child: UserId) -> HandlerResul
     start_for(&env, Some(child)).await
 }
 
-async fn page_pressed(env: Env, q: CallbackQuery, page: u32, child: Option<UserId>) -> HandlerResult {
+async fn page_pressed(env: Env, q: CallbackQuery, (page, child): (u32, Option<UserId>)) -> HandlerResult {
     if subject(&env, child).await?.is_none() {
         return gone(&env, &q);
     }
@@ -218,7 +218,7 @@ async fn page_pressed(env: Env, q: CallbackQuery, page: u32, child: Option<UserI
 async fn check_slot(env: &Env, slot: SlotId, child: Option<UserId>) -> Result<Result<Slot, Refusal>, Error> {
     let Some(student) = subject(env, child).await? else { return Ok(Err(Refusal::Gone)) };
     let Some(mentor) = mentor_of(env, student).await? else { return Ok(Err(Refusal::Gone)) };
-    let Some(s) = env.work.db().await?.slot(slot).await? else { return Ok(Err(Refusal::Taken)) };
+    let Some(s) = env.work.db().await?.slot(slot).await? else { return Ok(Err(Refusal::Gone)) };
     if s.mentor != mentor.id {
         return Ok(Err(Refusal::Gone));
     }
@@ -234,7 +234,7 @@ async fn check_slot(env: &Env, slot: SlotId, child: Option<UserId>) -> Result<Re
     Ok(Ok(s))
 }
 
-async fn slot_chosen(env: Env, q: CallbackQuery, slot: SlotId, child: Option<UserId>) -> HandlerResult {
+async fn slot_chosen(env: Env, q: CallbackQuery, (slot, child): (SlotId, Option<UserId>)) -> HandlerResult {
     match check_slot(&env, slot, child).await? {
         Ok(s) => {
             accept(&env, &q);

@@ -92,7 +92,8 @@ pub async fn people(env: &Env, m: &Meeting) -> Result<Option<People>, Error> {
     let ids = env.work.db().await?.parents_of(m.student).await?;
     let mut parents = Vec::new();
     for id in ids {
-        if let Some(u) = env.work.db().await?.user(id).await? {
+        let user = env.work.db().await?.user(id).await?;
+        if let Some(u) = user {
             parents.push(u);
         }
     }
@@ -426,7 +427,7 @@ async fn reschedule_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> Handle
     show_move_list(&env, &m, 0, None).await
 }
 
-async fn reschedule_page(env: Env, q: CallbackQuery, id: MeetingId, page: u32) -> HandlerResult {
+async fn reschedule_page(env: Env, q: CallbackQuery, (id, page): (MeetingId, u32)) -> HandlerResult {
     let Some((m, _)) = changeable(&env, id).await? else { return gone(&env, &q) };
     accept(&env, &q);
     show_move_list(&env, &m, page, None).await
@@ -481,7 +482,7 @@ async fn show_move_list(env: &Env, m: &Meeting, page: u32, head: Option<String>)
     Ok(())
 }
 
-async fn move_pressed(env: Env, q: CallbackQuery, id: MeetingId, slot: SlotId) -> HandlerResult {
+async fn move_pressed(env: Env, q: CallbackQuery, (id, slot): (MeetingId, SlotId)) -> HandlerResult {
     let Some((m, _)) = changeable(&env, id).await? else { return gone(&env, &q) };
     let Some(target) = env.work.db().await?.slot(slot).await? else { return gone(&env, &q) };
     if target.mentor != m.mentor || target.id == m.slot.unwrap_or(SlotId(0)) {

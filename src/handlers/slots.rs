@@ -587,7 +587,8 @@ async fn rules_pressed(env: Env, q: CallbackQuery) -> HandlerResult {
 }
 
 async fn remove_rule_pressed(env: Env, q: CallbackQuery, id: RuleId) -> HandlerResult {
-    match env.work.db().await?.rule(id).await? {
+    let rule = env.work.db().await?.rule(id).await?;
+    match rule {
         Some(rule) if rule.mentor == env.ctx.user.id => {
             accept(&env, &q);
             remove_rule(&env, id).await
@@ -689,7 +690,8 @@ async fn remove_pressed(env: Env, q: CallbackQuery, id: SlotId) -> HandlerResult
         return Ok(());
     }
     accept(&env, &q);
-    let who = match env.work.db().await?.meeting_in_slot(id).await? {
+    let meeting = env.work.db().await?.meeting_in_slot(id).await?;
+    let who = match meeting {
         Some(m) => {
             let person = m.parent.unwrap_or(m.student);
             env.work.db().await?.user(person).await?.map(|u| u.display_name()).unwrap_or_default()
@@ -710,7 +712,8 @@ async fn remove_booked_pressed(env: Env, q: CallbackQuery, id: SlotId) -> Handle
         return gone(&env, &q);
     }
     accept(&env, &q);
-    if let Some(m) = env.work.db().await?.meeting_in_slot(id).await? {
+    let meeting = env.work.db().await?.meeting_in_slot(id).await?;
+    if let Some(m) = meeting {
         super::meetings::cancel(&env, m, None).await?;
     }
     env.work.db().await?.delete_slot(id).await?;

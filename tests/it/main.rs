@@ -13,4 +13,5 @@ mod invites;
 mod languages;
 mod locales;
 mod process;
+mod scheduling;
 mod storage;
