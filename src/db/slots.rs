@@ -1,7 +1,7 @@
 //! Mentors' slots, weekly rules and default places.
 
 use super::{DbResult, Tx, autocommit, on};
-use crate::domain::slots::{Rule, Slot, SlotError, occurrences};
+use crate::domain::slots::{Rule, Slot, SlotError, Span, occurrences};
 use crate::domain::time::from_millis;
 use crate::domain::{RuleId, SlotId, UserId};
 use chrono::{DateTime, Utc};
@@ -125,7 +125,7 @@ impl Tx {
     async fn insert_slot(
         &mut self,
         mentor: UserId,
-        (start, end): (DateTime<Utc>, DateTime<Utc>),
+        (start, end): Span,
         place: Option<&str>,
         rule: Option<RuleId>,
         now: DateTime<Utc>,
@@ -153,7 +153,7 @@ impl Tx {
     pub async fn add_slots(
         &mut self,
         mentor: UserId,
-        planned: &[(DateTime<Utc>, DateTime<Utc>)],
+        planned: &[Span],
         place: Option<&str>,
         now: DateTime<Utc>,
     ) -> DbResult<Result<Vec<SlotId>, SlotError>> {

@@ -28,6 +28,9 @@ pub fn start_choices() -> Vec<Minute> {
 /// The longest place text (a room, or an online link).
 pub const PLACE_MAX: usize = 200;
 
+/// A start and an end, UTC.
+pub type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// A slot as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Slot {
@@ -80,7 +83,7 @@ pub fn plan(
     length: u16,
     count: u16,
     now: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, SlotError> {
+) -> Result<Vec<Span>, SlotError> {
     if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
         return Err(SlotError::BadLength);
     }
@@ -104,7 +107,7 @@ pub fn plan(
 
 /// The slots a rule has from `from` for [`RULE_WEEKS`] weeks (those
 /// starting after `from`).
-pub fn occurrences(tz: Tz, rule: &Rule, from: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+pub fn occurrences(tz: Tz, rule: &Rule, from: DateTime<Utc>) -> Vec<Span> {
     let today = super::calendar::local_date(tz, from);
     let mut out = Vec::new();
     for d in 0..RULE_WEEKS * 7 + 1 {
