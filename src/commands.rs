@@ -26,6 +26,12 @@ pub enum Command {
     Mentees,
     Questions,
     Quiet,
+    /// Optional one-line forms: `/slots add 2026-09-03 15:00 30 4`, `/slots weekly 2 15:00 17:00 30`.
+    Slots(String),
+    Book,
+    Meetings,
+    Today,
+    Week,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -55,6 +61,19 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
     }
     if let Some(desc) = invite {
         items.push(("invite", desc));
+    }
+    match role {
+        Some(Role::Mentor) => {
+            items.push(("slots", "cmd-slots"));
+            items.push(("today", "cmd-today"));
+            items.push(("week", "cmd-week"));
+            items.push(("meetings", "cmd-meetings"));
+        }
+        Some(Role::Student | Role::Parent) => {
+            items.push(("book", "cmd-book"));
+            items.push(("meetings", "cmd-meetings"));
+        }
+        Some(Role::Coordinator) | None => {}
     }
     items.push(("help", "cmd-help"));
     items.push(("language", "cmd-language"));

@@ -27,6 +27,10 @@ pub const DEFAULT_HELPLINES: &str = "111,112";
 pub const DEFAULT_SOS_ESCALATE: Duration = Duration::from_secs(15 * 60);
 /// How many parents one student may have in the programme.
 pub const DEFAULT_MAX_PARENTS: u32 = 4;
+/// The shortest time between booking and the meeting.
+pub const DEFAULT_BOOKING_LEAD: &str = "1h";
+/// Upcoming meetings a student may have at once.
+pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// How long opening the database may take before the bot gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -81,6 +85,12 @@ pub struct Settings {
     /// Parents one student may have, 1 to 20 [default: 4]
     #[arg(long, env = "TALIMGER_MAX_PARENTS", global = true, value_name = "N")]
     pub max_parents: Option<String>,
+    /// The shortest time between booking and the meeting, e.g. 1h or 30m; 0m to 7d [default: 1h]
+    #[arg(long, env = "TALIMGER_BOOKING_LEAD", global = true, value_name = "DURATION")]
+    pub booking_lead: Option<String>,
+    /// Upcoming meetings a student may have at once, 1 to 20 [default: 2]
+    #[arg(long, env = "TALIMGER_MAX_UPCOMING", global = true, value_name = "N")]
+    pub max_upcoming: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,6 +167,10 @@ pub struct Config {
     pub sos_escalate: Duration,
     /// Parents one student may have (`TALIMGER_MAX_PARENTS`).
     pub max_parents: u32,
+    /// The shortest time between booking and the meeting (`TALIMGER_BOOKING_LEAD`).
+    pub booking_lead: chrono::Duration,
+    /// Upcoming meetings a student may have at once (`TALIMGER_MAX_UPCOMING`).
+    pub max_upcoming: u32,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -219,6 +233,12 @@ pub enum ConfigError {
     BadSosEscalate(String),
     #[error("TALIMGER_MAX_PARENTS (--max-parents) must be a whole number of parents, 1 to 20 (got {0:?})")]
     BadMaxParents(String),
+    #[error(
+        "TALIMGER_BOOKING_LEAD (--booking-lead) must be a duration such as 1h, 90m or 2d, from 0m to 7d (got {0:?})"
+    )]
+    BadBookingLead(String),
+    #[error("TALIMGER_MAX_UPCOMING (--max-upcoming) must be a whole number of meetings, 1 to 20 (got {0:?})")]
+    BadMaxUpcoming(String),
 }
 
 impl Config {
@@ -275,6 +295,13 @@ impl Config {
         };
         let max_parents = whole(s.max_parents.as_deref(), DEFAULT_MAX_PARENTS, 1..=20)
             .map_err(ConfigError::BadMaxParents)?;
+        let lead_raw = s.booking_lead.as_deref().unwrap_or(DEFAULT_BOOKING_LEAD);
+        let booking_lead = duration(lead_raw)
+            .filter(|d| *d <= Duration::from_secs(7 * 86_400))
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .ok_or_else(|| ConfigError::BadBookingLead(lead_raw.to_owned()))?;
+        let max_upcoming = whole(s.max_upcoming.as_deref(), DEFAULT_MAX_UPCOMING, 1..=20)
+            .map_err(ConfigError::BadMaxUpcoming)?;
         Ok(Config {
             token,
             api_url,
@@ -290,6 +317,8 @@ impl Config {
             helplines,
             sos_escalate,
             max_parents,
+            booking_lead,
+            max_upcoming,
         })
     }
 
@@ -369,15 +398,21 @@ fn whole(raw: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) 
         .ok_or_else(|| raw.to_owned())
 }
 
-/// A duration as a whole number and a unit: `90s`, `15m`, `1h`.
+/// A duration as operators write it: a whole number and a unit, `s`,
+/// `m`, `h` or `d`: `90s`, `15m`, `1h`, `2d`.
 fn duration(raw: &str) -> Option<Duration> {
     let t = raw.trim();
     let unit = t.chars().last()?;
-    let n: u64 = t[..t.len() - unit.len_utf8()].trim().parse().ok()?;
+    let number = &t[..t.len() - unit.len_utf8()];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
+        return None;
+    }
+    let n: u64 = number.parse().ok()?;
     let secs = match unit {
         's' => n,
         'm' => n.checked_mul(60)?,
         'h' => n.checked_mul(3600)?,
+        'd' => n.checked_mul(86_400)?,
         _ => return None,
     };
     Some(Duration::from_secs(secs))
@@ -610,6 +645,29 @@ mod tests {
         for bad in ["0", "10001", "three"] {
             let r = Config::from_settings(&Settings { chat_burst: Some(bad.into()), ..settings() });
             assert_eq!(r.unwrap_err(), ConfigError::BadChatBurst(bad.into()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn booking_lead_and_max_upcoming() {
+        let c = Config::from_settings(&settings()).expect("valid");
+        assert_eq!((c.booking_lead, c.max_upcoming), (chrono::Duration::hours(1), 2));
+        let with = |lead: &str, max: &str| {
+            Config::from_settings(&Settings {
+                booking_lead: Some(lead.into()),
+                max_upcoming: Some(max.into()),
+                ..settings()
+            })
+        };
+        let c = with(" 90m ", "5").expect("valid");
+        assert_eq!((c.booking_lead, c.max_upcoming), (chrono::Duration::minutes(90), 5));
+        assert_eq!(with("0m", "1").expect("valid").booking_lead, chrono::Duration::zero());
+        assert_eq!(with("2d", "20").expect("valid").booking_lead, chrono::Duration::days(2));
+        for bad in ["", "1", "h", "1.5h", "-1h", "8d", "1w", "10000000m"] {
+            assert_eq!(with(bad, "2").unwrap_err(), ConfigError::BadBookingLead(bad.into()), "{bad:?}");
+        }
+        for bad in ["0", "21", "two", ""] {
+            assert_eq!(with("1h", bad).unwrap_err(), ConfigError::BadMaxUpcoming(bad.into()), "{bad:?}");
         }
     }
 

@@ -6,7 +6,7 @@
 //! `Idle` (logged), so a deploy never strands anyone in a flow.
 
 use crate::domain::invite::CodeHash;
-use crate::domain::{DistrictId, QuestionId, UserId};
+use crate::domain::{DistrictId, MeetingId, QuestionId, SlotId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +23,10 @@ pub enum State {
     Relay(RelayStep),
     /// `/sos` without words: what happened?
     Sos(SosStep),
+    /// `/slots`: a mentor adding free time.
+    Slots(SlotsStep),
+    /// `/book`, and typed answers about a meeting.
+    Booking(BookingStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +43,63 @@ pub enum RelayStep {
 pub enum SosStep {
     /// Waiting for a description, or the «send now» button.
     Describe,
+}
+
+/// The steps of `/slots`. Days are `calendar::date_code`s, times minutes
+/// after local midnight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlotsStep {
+    Menu,
+    Day,
+    Start {
+        day: u32,
+    },
+    Length {
+        day: u32,
+        start: u16,
+    },
+    Count {
+        day: u32,
+        start: u16,
+        length: u16,
+    },
+    /// Slots were added: the same times may go on another day.
+    Repeat {
+        start: u16,
+        length: u16,
+        count: u16,
+    },
+    /// Typing the default place.
+    Place,
+    WeeklyDay,
+    WeeklyStart {
+        weekday: u8,
+    },
+    WeeklyEnd {
+        weekday: u8,
+        start: u16,
+    },
+    WeeklyLength {
+        weekday: u8,
+        start: u16,
+        end: u16,
+    },
+}
+
+/// The steps of `/book` (`child`: a parent books for this child), and
+/// the mentor's typed answers about a meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BookingStep {
+    /// A parent with several children: which one.
+    Child,
+    /// The slot is chosen: a topic, or skip.
+    Topic { slot: SlotId, child: Option<UserId> },
+    /// Everything is chosen: confirm.
+    Confirm { slot: SlotId, child: Option<UserId>, topic: Option<String> },
+    /// The mentor writes why the meeting is cancelled.
+    CancelReason { meeting: MeetingId },
+    /// The mentor writes a private note.
+    Note { meeting: MeetingId },
 }
 
 /// An invite opened before the language was chosen.
@@ -100,6 +161,14 @@ mod tests {
             State::Relay(RelayStep::Child { student: UserId(7) }),
             State::Relay(RelayStep::Anonymous),
             State::Sos(SosStep::Describe),
+            State::Slots(SlotsStep::Count { day: 20261203, start: 900, length: 30 }),
+            State::Slots(SlotsStep::WeeklyLength { weekday: 2, start: 900, end: 1020 }),
+            State::Booking(BookingStep::Confirm {
+                slot: SlotId(5),
+                child: Some(UserId(7)),
+                topic: Some("экзамен".into()),
+            }),
+            State::Booking(BookingStep::Note { meeting: MeetingId(3) }),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

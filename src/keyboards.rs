@@ -2,7 +2,7 @@
 //! Callback data comes from the client and is never trusted: it is parsed
 //! strictly here, and every handler checks the user's right to act on it.
 
-use crate::domain::{DistrictId, Lang, QuestionId, SchoolId, UserId};
+use crate::domain::{DistrictId, Lang, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};
 use crate::t;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -12,6 +12,9 @@ pub enum Callback {
     Lang(Lang),
     Invite(InviteCb),
     Relay(RelayCb),
+    Slots(SlotsCb),
+    Booking(BookingCb),
+    Meeting(MeetingCb),
 }
 
 /// The buttons of conversations (`handlers::relay`, `sos`, `quiet`,
@@ -53,8 +56,59 @@ pub enum InviteCb {
     School(SchoolId),
 }
 
+/// The mentor's `/slots` buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotsCb {
+    Add,
+    Weekly,
+    List,
+    Place,
+    Rules,
+    Done,
+    /// A day, as `calendar::date_code` (20261203).
+    Day(u32),
+    /// A start, in minutes after midnight.
+    Start(u16),
+    Length(u16),
+    Count(u16),
+    /// The same times again on another day.
+    Repeat(u32),
+    /// 1 Monday … 7 Sunday.
+    Weekday(u8),
+    End(u16),
+    Page(u32),
+    Remove(SlotId),
+    /// Removing a booked slot, confirmed.
+    RemoveBooked(SlotId),
+    RemoveRule(RuleId),
+}
+
+/// The `/book` buttons of a student or a parent (`child`: for which child).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingCb {
+    Child(UserId),
+    Page { page: u32, child: Option<UserId> },
+    Slot { slot: SlotId, child: Option<UserId> },
+    SkipTopic,
+    Confirm,
+}
+
+/// Buttons on a meeting (in `/meetings`, `/today`, after it ended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingCb {
+    Cancel(MeetingId),
+    ConfirmCancel(MeetingId),
+    Keep(MeetingId),
+    Reschedule(MeetingId),
+    ReschedulePage(MeetingId, u32),
+    MoveTo(MeetingId, SlotId),
+    Held(MeetingId),
+    NoShow(MeetingId),
+    Note(MeetingId),
+}
+
 impl Callback {
-    /// At most 64 bytes, as Telegram requires (ours stay under 24).
+    /// At most 64 bytes, as Telegram requires (ours stay under 48).
     pub fn encode(self) -> String {
         match self {
             Callback::Lang(l) => format!("l:{}", l.code()),
@@ -82,6 +136,45 @@ impl Callback {
                 RelayCb::MenteesPage(p) => format!("rm:{p}"),
                 RelayCb::ParentInvite(u) => format!("rp:{u}"),
             },
+            Callback::Slots(cb) => match cb {
+                SlotsCb::Add => "s:a".into(),
+                SlotsCb::Weekly => "s:w".into(),
+                SlotsCb::List => "s:l".into(),
+                SlotsCb::Place => "s:p".into(),
+                SlotsCb::Rules => "s:r".into(),
+                SlotsCb::Done => "s:d".into(),
+                SlotsCb::Day(d) => format!("sd:{d}"),
+                SlotsCb::Start(m) => format!("st:{m}"),
+                SlotsCb::Length(m) => format!("sl:{m}"),
+                SlotsCb::Count(n) => format!("sn:{n}"),
+                SlotsCb::Repeat(d) => format!("sa:{d}"),
+                SlotsCb::Weekday(d) => format!("sw:{d}"),
+                SlotsCb::End(m) => format!("se:{m}"),
+                SlotsCb::Page(p) => format!("sg:{p}"),
+                SlotsCb::Remove(id) => format!("sx:{id}"),
+                SlotsCb::RemoveBooked(id) => format!("sX:{id}"),
+                SlotsCb::RemoveRule(id) => format!("sy:{id}"),
+            },
+            Callback::Booking(cb) => match cb {
+                BookingCb::Child(c) => format!("bc:{c}"),
+                BookingCb::Page { page, child: None } => format!("bp:{page}"),
+                BookingCb::Page { page, child: Some(c) } => format!("bp:{page}:{c}"),
+                BookingCb::Slot { slot, child: None } => format!("bs:{slot}"),
+                BookingCb::Slot { slot, child: Some(c) } => format!("bs:{slot}:{c}"),
+                BookingCb::SkipTopic => "b:k".into(),
+                BookingCb::Confirm => "b:o".into(),
+            },
+            Callback::Meeting(cb) => match cb {
+                MeetingCb::Cancel(m) => format!("mc:{m}"),
+                MeetingCb::ConfirmCancel(m) => format!("my:{m}"),
+                MeetingCb::Keep(m) => format!("mk:{m}"),
+                MeetingCb::Reschedule(m) => format!("mr:{m}"),
+                MeetingCb::ReschedulePage(m, p) => format!("mp:{m}:{p}"),
+                MeetingCb::MoveTo(m, s) => format!("mm:{m}:{s}"),
+                MeetingCb::Held(m) => format!("mh:{m}"),
+                MeetingCb::NoShow(m) => format!("mn:{m}"),
+                MeetingCb::Note(m) => format!("mw:{m}"),
+            },
         }
     }
 
@@ -93,6 +186,27 @@ impl Callback {
         let relay = |cb| Some(Callback::Relay(cb));
         let question = || id().map(QuestionId);
         let user = || id().map(UserId);
+        let slots = |cb| Some(Callback::Slots(cb));
+        let booking = |cb| Some(Callback::Booking(cb));
+        let meeting = |cb| Some(Callback::Meeting(cb));
+        let small = || number().and_then(|n| u16::try_from(n).ok());
+        // Two ids, `12:34` (the second > 0 as well).
+        let pair = || {
+            let (a, b) = value.split_once(':')?;
+            let strict = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0 && s == n.to_string());
+            Some((strict(a)?, strict(b)?))
+        };
+        // A number, perhaps followed by `:child`.
+        let with_child = || {
+            let strict = |s: &str| s.parse::<i64>().ok().filter(|n| *n >= 0 && s == n.to_string());
+            match value.split_once(':') {
+                None => strict(value).map(|n| (n, None)),
+                Some((a, b)) => {
+                    let child = strict(b).filter(|c| *c > 0)?;
+                    Some((strict(a)?, Some(UserId(child))))
+                }
+            }
+        };
         match (tag, value) {
             ("l", v) => Some(Callback::Lang(v.parse().ok()?)),
             ("i", "m") => invite(InviteCb::Mentor),
@@ -116,6 +230,51 @@ impl Callback {
             ("rqe", _) => relay(RelayCb::QuietEnd(number()?)),
             ("rm", _) => relay(RelayCb::MenteesPage(number()?)),
             ("rp", _) => relay(RelayCb::ParentInvite(user()?)),
+            ("s", "a") => slots(SlotsCb::Add),
+            ("s", "w") => slots(SlotsCb::Weekly),
+            ("s", "l") => slots(SlotsCb::List),
+            ("s", "p") => slots(SlotsCb::Place),
+            ("s", "r") => slots(SlotsCb::Rules),
+            ("s", "d") => slots(SlotsCb::Done),
+            ("sd", _) => slots(SlotsCb::Day(number()?)),
+            ("st", _) => slots(SlotsCb::Start(small()?)),
+            ("sl", _) => slots(SlotsCb::Length(small()?)),
+            ("sn", _) => slots(SlotsCb::Count(small()?)),
+            ("sa", _) => slots(SlotsCb::Repeat(number()?)),
+            ("sw", _) => slots(SlotsCb::Weekday(u8::try_from(number()?).ok()?)),
+            ("se", _) => slots(SlotsCb::End(small()?)),
+            ("sg", _) => slots(SlotsCb::Page(number()?)),
+            ("sx", _) => slots(SlotsCb::Remove(SlotId(id()?))),
+            ("sX", _) => slots(SlotsCb::RemoveBooked(SlotId(id()?))),
+            ("sy", _) => slots(SlotsCb::RemoveRule(RuleId(id()?))),
+            ("bc", _) => booking(BookingCb::Child(UserId(id()?))),
+            ("bp", _) => {
+                let (page, child) = with_child()?;
+                booking(BookingCb::Page { page: u32::try_from(page).ok()?, child })
+            }
+            ("bs", _) => match with_child()? {
+                (slot, child) if slot > 0 => booking(BookingCb::Slot { slot: SlotId(slot), child }),
+                _ => None,
+            },
+            ("b", "k") => booking(BookingCb::SkipTopic),
+            ("b", "o") => booking(BookingCb::Confirm),
+            ("mc", _) => meeting(MeetingCb::Cancel(MeetingId(id()?))),
+            ("my", _) => meeting(MeetingCb::ConfirmCancel(MeetingId(id()?))),
+            ("mk", _) => meeting(MeetingCb::Keep(MeetingId(id()?))),
+            ("mr", _) => meeting(MeetingCb::Reschedule(MeetingId(id()?))),
+            ("mp", _) => {
+                let (m, p) = value.split_once(':')?;
+                let m = m.parse::<i64>().ok().filter(|n| *n > 0 && m == n.to_string())?;
+                let p2 = p.parse::<u32>().ok().filter(|n| p == n.to_string())?;
+                meeting(MeetingCb::ReschedulePage(MeetingId(m), p2))
+            }
+            ("mm", _) => {
+                let (m, s) = pair()?;
+                meeting(MeetingCb::MoveTo(MeetingId(m), SlotId(s)))
+            }
+            ("mh", _) => meeting(MeetingCb::Held(MeetingId(id()?))),
+            ("mn", _) => meeting(MeetingCb::NoShow(MeetingId(id()?))),
+            ("mw", _) => meeting(MeetingCb::Note(MeetingId(id()?))),
             _ => None,
         }
     }
@@ -168,6 +327,39 @@ mod tests {
             Callback::Relay(RelayCb::QuietEnd(420)),
             Callback::Relay(RelayCb::MenteesPage(0)),
             Callback::Relay(RelayCb::ParentInvite(UserId(5))),
+            Callback::Slots(SlotsCb::Add),
+            Callback::Slots(SlotsCb::Weekly),
+            Callback::Slots(SlotsCb::List),
+            Callback::Slots(SlotsCb::Place),
+            Callback::Slots(SlotsCb::Rules),
+            Callback::Slots(SlotsCb::Done),
+            Callback::Slots(SlotsCb::Day(20261203)),
+            Callback::Slots(SlotsCb::Start(900)),
+            Callback::Slots(SlotsCb::Length(30)),
+            Callback::Slots(SlotsCb::Count(4)),
+            Callback::Slots(SlotsCb::Repeat(20270101)),
+            Callback::Slots(SlotsCb::Weekday(7)),
+            Callback::Slots(SlotsCb::End(1440)),
+            Callback::Slots(SlotsCb::Page(0)),
+            Callback::Slots(SlotsCb::Remove(SlotId(i64::MAX))),
+            Callback::Slots(SlotsCb::RemoveBooked(SlotId(3))),
+            Callback::Slots(SlotsCb::RemoveRule(RuleId(2))),
+            Callback::Booking(BookingCb::Child(UserId(i64::MAX))),
+            Callback::Booking(BookingCb::Page { page: 0, child: None }),
+            Callback::Booking(BookingCb::Page { page: 2, child: Some(UserId(i64::MAX)) }),
+            Callback::Booking(BookingCb::Slot { slot: SlotId(i64::MAX), child: None }),
+            Callback::Booking(BookingCb::Slot { slot: SlotId(i64::MAX), child: Some(UserId(i64::MAX)) }),
+            Callback::Booking(BookingCb::SkipTopic),
+            Callback::Booking(BookingCb::Confirm),
+            Callback::Meeting(MeetingCb::Cancel(MeetingId(1))),
+            Callback::Meeting(MeetingCb::ConfirmCancel(MeetingId(1))),
+            Callback::Meeting(MeetingCb::Keep(MeetingId(1))),
+            Callback::Meeting(MeetingCb::Reschedule(MeetingId(1))),
+            Callback::Meeting(MeetingCb::ReschedulePage(MeetingId(i64::MAX), u32::MAX)),
+            Callback::Meeting(MeetingCb::MoveTo(MeetingId(i64::MAX), SlotId(i64::MAX))),
+            Callback::Meeting(MeetingCb::Held(MeetingId(1))),
+            Callback::Meeting(MeetingCb::NoShow(MeetingId(1))),
+            Callback::Meeting(MeetingCb::Note(MeetingId(1))),
         ];
         for cb in all {
             assert!(cb.encode().len() <= 64);
@@ -179,7 +371,9 @@ mod tests {
     fn garbage_is_rejected() {
         for bad in [
             "", ":", "l:en", "i:x", "u:", "u:-1", "u:01", "u:+3", "D:0", "S:abc", "x:1", "ll:kk", "u:1:2",
-            "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:",
+            "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:", "s:x", "sx:0", "sx:-1",
+            "st:70000", "sw:300", "bs:0", "bs:1:0", "bs:1:x", "bp:1:2:3", "mm:1", "mm:0:1", "mm:1:0",
+            "mp:1:-1", "mc:01", "b:x", "sy:1:2",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

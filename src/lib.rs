@@ -13,6 +13,7 @@ pub mod error;
 pub mod faults;
 pub mod handlers;
 pub mod i18n;
+pub mod ics;
 pub mod intake;
 pub mod keyboards;
 pub mod outbox;

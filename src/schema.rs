@@ -4,7 +4,7 @@
 use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
-use crate::handlers::{Env, fallback, invite, onboarding, relay, sos};
+use crate::handlers::{Env, agenda, booking, fallback, invite, meetings, onboarding, relay, slots, sos};
 use crate::keyboards::Callback;
 use dptree::case;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
@@ -60,6 +60,11 @@ fn commands() -> UpdateHandler<Error> {
         .branch(case![Command::Anon(text)].endpoint(relay::anon))
         .branch(case![Command::Sos(text)].endpoint(sos::command))
         .branch(case![Command::Questions].endpoint(relay::questions))
+        .branch(case![Command::Slots(args)].endpoint(slots::command))
+        .branch(case![Command::Book].endpoint(booking::command))
+        .branch(case![Command::Meetings].endpoint(meetings::command))
+        .branch(case![Command::Today].endpoint(agenda::today))
+        .branch(case![Command::Week].endpoint(agenda::week))
 }
 
 fn messages() -> UpdateHandler<Error> {
@@ -69,8 +74,14 @@ fn messages() -> UpdateHandler<Error> {
             dptree::filter(|msg: Message| msg.text().is_some_and(|t| t.starts_with('/')))
                 .endpoint(fallback::unknown_command),
         )
+        // A flow's typed answers come before the relay: a topic typed while
+        // booking is not a question for the mentor.
         .branch(invite::typed_answers())
         .branch(sos::typed_answers())
+        .branch(slots::typed_answers())
+        .branch(booking::typed_answers())
+        .branch(meetings::typed_answers())
+        .branch(agenda::typed_answers())
         // Plain text and media of people with someone to write to.
         .branch(relay::incoming())
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
@@ -91,7 +102,10 @@ fn buttons() -> UpdateHandler<Error> {
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
                 .branch(case![Callback::Invite(cb)].branch(invite::buttons()))
-                .branch(case![Callback::Relay(cb)].branch(relay::buttons()).branch(sos::buttons())),
+                .branch(case![Callback::Relay(cb)].branch(relay::buttons()).branch(sos::buttons()))
+                .branch(case![Callback::Slots(cb)].branch(slots::buttons()))
+                .branch(case![Callback::Booking(cb)].branch(booking::buttons()))
+                .branch(case![Callback::Meeting(cb)].branch(meetings::buttons())),
         )
         .endpoint(fallback::stale_button)
 }

@@ -14,13 +14,16 @@
 //! start-up, the outbox sender) as single-statement calls.
 
 mod invites;
+mod meetings;
 mod org;
 mod outbox;
 mod relay;
+mod slots;
 mod updates;
 mod users;
 
 pub use invites::{Joined, NewInvite, RedeemOutcome};
+pub use meetings::NewMeeting;
 pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, Upload};
 pub use relay::{NewQuestion, Question};
 pub use updates::{Next, PendingUpdate, StoredUpdate};

@@ -45,3 +45,16 @@ impl From<UserId> for teloxide::types::ChatId {
         teloxide::types::ChatId(id.0)
     }
 }
+
+id_type!(
+    /// A mentor's slot of free (or booked) time.
+    SlotId
+);
+id_type!(
+    /// A meeting booked in a slot.
+    MeetingId
+);
+id_type!(
+    /// A mentor's weekly availability rule.
+    RuleId
+);

@@ -1,16 +1,19 @@
 //! Rules and newtypes of the programme. Nothing here does I/O.
 
+pub mod calendar;
 pub mod crisis;
 pub mod ids;
 pub mod invite;
 pub mod lang;
+pub mod meetings;
 pub mod quiet;
 pub mod relay;
 pub mod role;
+pub mod slots;
 pub mod time;
 pub mod user;
 
-pub use ids::{DistrictId, InviteId, QuestionId, SchoolId, UserId};
+pub use ids::{DistrictId, InviteId, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};
 pub use lang::Lang;
 pub use role::Role;
 pub use user::{Profile, User};

@@ -2,10 +2,14 @@
 //! the update's transaction) and no user-visible strings (they call `t!`);
 //! what they send goes through the unit of work into the outbox.
 
+pub mod agenda;
+pub mod booking;
 pub mod fallback;
 pub mod invite;
+pub mod meetings;
 pub mod onboarding;
 pub mod relay;
+pub mod slots;
 pub mod sos;
 
 use crate::config::Config;

@@ -14,4 +14,5 @@ mod languages;
 mod locales;
 mod process;
 mod relay;
+mod scheduling;
 mod storage;

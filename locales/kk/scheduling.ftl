@@ -1,0 +1,178 @@
+# /slots, /book, /meetings, /today, /week: free time and meetings.
+# Dates follow GLOSSARY.md: «3 желтоқсан, сейсенбі, 15:00».
+
+weekday-1 = дүйсенбі
+weekday-2 = сейсенбі
+weekday-3 = сәрсенбі
+weekday-4 = бейсенбі
+weekday-5 = жұма
+weekday-6 = сенбі
+weekday-7 = жексенбі
+month-1 = қаңтар
+month-2 = ақпан
+month-3 = наурыз
+month-4 = сәуір
+month-5 = мамыр
+month-6 = маусым
+month-7 = шілде
+month-8 = тамыз
+month-9 = қыркүйек
+month-10 = қазан
+month-11 = қараша
+month-12 = желтоқсан
+date-long = { $day } { $month }, { $weekday }
+date-time = { $date }, { $time }
+
+cmd-slots = Бос уақыт
+cmd-book = Кездесуге жазылу
+cmd-meetings = Алдағы кездесулер
+cmd-today = Бүгінгі кездесулер
+cmd-week = Осы аптаның кездесулері
+
+sched-gone = Бұл енді қолжетімді емес, ештеңе өзгермеді.
+sched-taken = Бұл уақытты дәл қазір басқа біреу алып қойды. Міне, жаңартылған тізім:
+sched-taken-move = Бұл уақытты дәл қазір басқа біреу алып қойды, кездесуіңіз бұрынғы уақытында қалды. Басқа уақытты таңдаңыз:
+sched-refused-past = Бұл уақыт өтіп кетті. Басқа уақытты таңдаңыз.
+sched-refused-soon = Кездесуге кемінде { $minutes } минут бұрын жазылуға болады. Кейінірек уақытты таңдаңыз.
+sched-refused-many = Алдағы кездесулер саны шектен асты: бір мезгілде { $count } кездесуден артық болмайды. Біреуін /meetings арқылы болдырмаңыз немесе ол өткенше күтіңіз.
+
+# /slots
+sched-slots-mentors-only = /slots — тәлімгерге арналған команда. Сізге қолжетімді командалар — /help ішінде.
+sched-slots-menu = Алдағы 14 күн: бос уақыт — { $free }, жазылған кездесу — { $booked }.
+sched-slots-place-is = Әдепкі орын: { $place }
+sched-slots-place-unset = Әдепкі орын әлі көрсетілмеген.
+sched-slots-usage =
+    /slots командасының түрлері:
+    /slots — мәзір
+    /slots add 2026-09-03 15:00 30 4 — 3 қыркүйекте 15:00-ден бастап 30 минуттық 4 бос уақыт (орнын соңына жазуға болады)
+    /slots weekly 2 15:00 17:00 30 — әр сейсенбі 15:00–17:00, 30 минуттан (1 — дүйсенбі, 7 — жексенбі)
+    /slots list — алдағы бос уақыт
+    /slots place 12-кабинет — әдепкі орын
+sched-weekly-usage =
+    Апта сайынғы бос уақытты былай жазыңыз:
+    /slots weekly 2 15:00 17:00 30 — әр сейсенбі 15:00–17:00, 30 минуттан (1 — дүйсенбі, 7 — жексенбі)
+    /slots weekly change 5 2 16:00 18:00 30 — 5-ережені өзгерту
+    /slots weekly remove 5 — 5-ережені өшіру
+sched-btn-add = Бос уақыт қосу
+sched-btn-weekly = Апта сайын
+sched-btn-list = Алдағы бос уақыт
+sched-btn-rules = Апталық кесте
+sched-btn-place = Әдепкі орын
+sched-btn-done = Болды
+sched-btn-back = Артқа
+sched-btn-next = Келесі
+sched-ask-day = Қай күні?
+sched-ask-start = { $date }. Қай сағаттан бастаймыз? Таңдаңыз немесе уақытты жазыңыз (мысалы, 15:10).
+sched-ask-length = Басталуы: { $time }. Бір кездесу қанша уақытқа созылады?
+sched-length-button = { $len } мин
+sched-ask-count = Әрқайсысы { $len } мин. Қатарынан неше бос уақыт қосамыз?
+sched-ask-repeat = Дәл осы уақытты басқа күнге де қосу үшін күнді таңдаңыз:
+sched-slots-done = Жарайды. Бос уақыттың тізімі — /slots list.
+sched-added = Бос уақыт қосылды: { $span }, { $len } минуттан { $count } кездесуге орын.
+sched-time-invalid = Уақытты 15:00 түрінде жазыңыз немесе /cancel жіберіңіз.
+sched-add-malformed = Жолды былай жазыңыз: /slots add ЖЖЖЖ-АА-КК СС:ММ [минут] [саны] [орны]. Мысалы: { $example }
+sched-add-bad-date = Күн дұрыс емес. Күнді ЖЖЖЖ-АА-КК түрінде жазыңыз, мысалы: { $example }
+sched-add-bad-time = Уақыт дұрыс емес. Уақытты СС:ММ түрінде жазыңыз, мысалы: { $example }
+sched-add-bad-length = Ұзақтығы 5 пен 240 минут аралығында болуы керек. Мысалы: { $example }
+sched-add-bad-count = Қатарынан 1 мен 16 аралығындағы бос уақыт қосуға болады. Мысалы: { $example }
+sched-add-bad-place = Орынның атауы 200 таңбадан аспауы керек. Мысалы: { $example }
+sched-add-past = Бұл уақыт өтіп кетті, ештеңе қосылмады. Алдағы уақытты жазыңыз, мысалы: { $example }
+sched-add-no-such-time = { $date }: сағат тілі ауысқандықтан, бұл уақыт болмайды. Басқа уақытты таңдаңыз.
+sched-add-past-midnight = Бос уақыт түн ортасынан асып кетеді, ештеңе қосылмады. Ертерек бастаңыз немесе санын азайтыңыз.
+sched-add-overlap = Ештеңе қосылмады: бұл уақыт бұрыннан бар бос уақытпен қабаттасады ({ $span }).
+sched-end-before-start = Аяқталу уақыты басталу уақытынан кейін болуы керек. Қайта жазыңыз.
+sched-ask-weekday = Аптаның қай күні сайын?
+sched-ask-weekly-start = Әр { $weekday }. Қай сағаттан бастап бос боласыз?
+sched-ask-end = Басталуы: { $time }. Қай сағатта аяқталады?
+sched-ask-rule-length = { $span }. Бір кездесу қанша уақытқа созылады?
+sched-rule = { $weekday } сайын, { $span }, { $len } мин
+sched-rule-added = Апталық кесте қосылды: { $text }. Алдағы төрт аптаға { $count } бос уақыт жасалды.
+sched-rule-changed = Апталық кесте өзгертілді: { $text }. Жазылған кездесулер орнында қалды, жаңадан { $count } бос уақыт жасалды.
+sched-rule-removed = Апталық кесте өшірілді: { $text }. Оның алдағы бос уақыты алынды, жазылған кездесулер орнында қалды.
+sched-rules-head = Апталық кестеңіз:
+sched-rules-none = Апталық кесте әлі жоқ. Қосу үшін /slots weekly жіберіңіз.
+sched-btn-remove-rule = Өшіру: { $text }
+sched-ask-place = Кездесулердің әдепкі орнын жазыңыз: кабинет немесе онлайн сілтеме.
+sched-place-saved = Әдепкі орын сақталды: { $place }
+sched-place-invalid = Орынды 1-ден 200 таңбаға дейін жазыңыз немесе /cancel жіберіңіз.
+sched-list-head = Алдағы бос уақыт ({ $page }/{ $pages } бет). Өшіру үшін батырманы басыңыз.
+sched-list-free = { $span } — бос
+sched-list-booked = { $span } — кездесу бар
+sched-list-empty = Алдағы 14 күнде бос уақыт жоқ. Қосу үшін /slots жіберіңіз.
+sched-btn-remove = Өшіру: { $when }
+sched-removed = Бос уақыт өшірілді: { $span }
+sched-removed-toast = Өшірілді
+sched-remove-booked-ask = { $span } уақытына кездесу бар. Оқушы немесе ата-анасы: { $name }. Өшірсеңіз, кездесу болдырылмайды және бәріне хабарлама барады.
+sched-btn-remove-booked = Өшіру және кездесуді болдырмау
+
+# /book
+sched-book-not-available = Кездесуге оқушылар мен ата-аналар жазылады. Сізге қолжетімді командалар — /help ішінде.
+sched-no-mentor = Сізде әлі тәлімгер жоқ, сондықтан кездесуге жазылу мүмкін емес. Тәлімгеріңізден шақыру сілтемесін сұраңыз.
+sched-no-children = Сіздің балаңыз бағдарламаға әлі қосылмаған. Балаңыз маған /invite командасын жіберіп, сізге сілтеме берсін.
+sched-book-which-child = Қай балаңыздың тәлімгерімен кездесесіз?
+sched-book-none = Тәлімгердің алдағы екі аптада бос уақыты жоқ. Тәлімгер: { $mentor }. Кейінірек қайта қараңыз.
+sched-book-pick = Тәлімгер: { $mentor }. Бос уақытты таңдаңыз ({ $page }/{ $pages } бет):
+sched-book-ask-topic = { $when }. Кездесудің тақырыбын бір хабарламамен жазыңыз немесе тақырыпсыз жалғастырыңыз.
+sched-btn-no-topic = Тақырыпсыз
+sched-topic-empty = Тақырыпты мәтінмен жазыңыз немесе «Тақырыпсыз» батырмасын басыңыз.
+sched-book-check = Бәрі дұрыс па? Растасаңыз, кездесуге жазыласыз.
+sched-btn-confirm = Растау
+
+# Lines of a meeting
+sched-line-when = Уақыты: { $when }
+sched-line-mentor = Тәлімгер: { $name }
+sched-line-student = Оқушы: { $name }
+sched-line-parent = Ата-анасы: { $name }
+sched-line-place = Орны: { $place }
+sched-line-place-none = Орны: тәлімгер кейін айтады
+sched-line-topic = Тақырыбы: { $topic }
+sched-line-was = Бұрынғы уақыты: { $when }
+sched-line-reason = Себебі: { $reason }
+
+# Notices
+sched-booked-self = Сіз кездесуге жазылдыңыз. Күнтізбеге қосу үшін файлды ашыңыз.
+sched-booked-mentor = Жаңа кездесу.
+sched-booked-parent = Балаңыз тәлімгермен кездесуге жазылды.
+sched-booked-parent-meeting = Тәлімгермен ата-ана кездесуі белгіленді.
+sched-moved-self = Кездесудің уақыты ауыстырылды. Жаңа файлды күнтізбеге қосыңыз.
+sched-moved = Кездесудің уақыты ауыстырылды. Ауыстырған: { $name }
+sched-cancelled-self = Кездесу болдырылмады. Күнтізбеден алып тастау үшін файлды ашыңыз.
+sched-cancelled = Кездесу болдырылмады. Болдырмаған: { $name }
+sched-ics-file = кездесу.ics
+sched-ics-summary = Тәлімгермен кездесу ({ $name })
+sched-ics-summary-mentor = Кездесу: { $name }
+
+# /meetings
+sched-meetings-not-available = Кездесулер оқушыларға, ата-аналарға және тәлімгерлерге арналған. Сізге қолжетімді командалар — /help ішінде.
+sched-meetings-none = Алдағы кездесу жоқ. Кездесуге жазылу үшін /book жіберіңіз.
+sched-meetings-none-mentor = Алдағы кездесу жоқ.
+sched-meetings-head = Алдағы кездесуіңіз: { $count }
+sched-btn-cancel = Болдырмау
+sched-btn-reschedule = Уақытын ауыстыру
+sched-cancel-ask = { $when } кездесуін болдырмайсыз ба?
+sched-btn-cancel-yes = Иә, болдырмау
+sched-btn-keep = Жоқ, қалсын
+sched-kept = Кездесу өзгеріссіз қалды.
+sched-cancel-ask-reason = { $when } кездесуін болдырмау себебін бір хабарламамен жазыңыз: оны оқушы мен ата-анасы көреді. Ойыңыз өзгерсе, /cancel жіберіңіз.
+sched-cancel-reason-empty = Себебін мәтінмен жазыңыз немесе /cancel жіберіңіз.
+sched-move-pick = Қазіргі уақыты: { $when }. Жаңа уақытты таңдаңыз ({ $page }/{ $pages } бет):
+sched-move-none = Тәлімгердің алдағы екі аптада басқа бос уақыты жоқ, кездесу бұрынғы уақытында қалды.
+
+# /today, /week, after a meeting
+sched-agenda-mentors-only = Күн тәртібі тәлімгерге арналған. Өз кездесулеріңіз — /meetings ішінде.
+sched-today-head = Бүгін, { $date }:
+sched-week-head = Осы аптаның кездесулері (7 күн):
+sched-today-none = Бүгін кездесу жоқ.
+sched-week-none = Алдағы 7 күнде кездесу жоқ.
+sched-agenda-hint = Кездесуді болдырмау немесе уақытын ауыстыру — /meetings ішінде.
+sched-status-held = Өтті
+sched-status-no-show = Келмеді
+sched-end-question = Кездесу өтті ме? { $when }, { $name }
+sched-btn-held = Өтті
+sched-btn-no-show = Келмеді
+sched-btn-note = Жазба қосу
+sched-recorded-held = Белгіленді: кездесу өтті.
+sched-recorded-no-show = Белгіленді: оқушы келмеді.
+sched-note-ask = Жазбаңызды бір хабарламамен жіберіңіз. Оны тек сіз көресіз.
+sched-note-empty = Жазбаны мәтінмен жіберіңіз немесе /cancel жіберіңіз.
+sched-note-saved = Жазба сақталды. Оны тек сіз көресіз.

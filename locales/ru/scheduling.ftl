@@ -1,0 +1,208 @@
+# /slots, /book, /meetings, /today, /week: free time and meetings.
+# Dates follow GLOSSARY.md: «вторник, 3 декабря, 15:00».
+
+weekday-1 = понедельник
+weekday-2 = вторник
+weekday-3 = среда
+weekday-4 = четверг
+weekday-5 = пятница
+weekday-6 = суббота
+weekday-7 = воскресенье
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+date-long = { $weekday }, { $day } { $month }
+date-time = { $date }, { $time }
+
+cmd-slots = Свободное время
+cmd-book = Записаться на встречу
+cmd-meetings = Предстоящие встречи
+cmd-today = Встречи на сегодня
+cmd-week = Встречи на эту неделю
+
+sched-gone = Это больше недоступно, ничего не изменилось.
+sched-taken = Это время только что занял кто-то другой. Вот обновлённый список:
+sched-taken-move = Это время только что занял кто-то другой, встреча осталась в прежнее время. Выберите другое время:
+sched-refused-past = Это время уже прошло. Выберите другое.
+sched-refused-soon = Записаться можно не позже чем за { $minutes } { $minutes ->
+    [one] минуту
+    [few] минуты
+    [many] минут
+   *[other] минуты
+} до встречи. Выберите время попозже.
+sched-refused-many = У вас уже { $count } { $count ->
+    [one] предстоящая встреча
+    [few] предстоящие встречи
+    [many] предстоящих встреч
+   *[other] предстоящей встречи
+} — это предел. Отмените одну в /meetings или дождитесь, пока она пройдёт.
+
+# /slots
+sched-slots-mentors-only = /slots — команда для менторов. Команды, которые вам доступны, — в /help.
+sched-slots-menu = Ближайшие 14 дней: свободное время — { $free }, записей на встречи — { $booked }.
+sched-slots-place-is = Место по умолчанию: { $place }
+sched-slots-place-unset = Место по умолчанию ещё не указано.
+sched-slots-usage =
+    Варианты команды /slots:
+    /slots — меню
+    /slots add 2026-09-03 15:00 30 4 — 3 сентября с 15:00 четыре промежутка по 30 минут (в конце можно указать место)
+    /slots weekly 2 15:00 17:00 30 — каждый вторник 15:00–17:00 по 30 минут (1 — понедельник, 7 — воскресенье)
+    /slots list — ближайшее свободное время
+    /slots place кабинет 12 — место по умолчанию
+sched-weekly-usage =
+    Еженедельное свободное время пишется так:
+    /slots weekly 2 15:00 17:00 30 — каждый вторник 15:00–17:00 по 30 минут (1 — понедельник, 7 — воскресенье)
+    /slots weekly change 5 2 16:00 18:00 30 — изменить правило 5
+    /slots weekly remove 5 — удалить правило 5
+sched-btn-add = Добавить время
+sched-btn-weekly = Каждую неделю
+sched-btn-list = Ближайшее время
+sched-btn-rules = Недельное расписание
+sched-btn-place = Место по умолчанию
+sched-btn-done = Готово
+sched-btn-back = Назад
+sched-btn-next = Далее
+sched-ask-day = В какой день?
+sched-ask-start = { $date }. С какого времени? Выберите или напишите время (например, 15:10).
+sched-ask-length = Начало: { $time }. Сколько длится одна встреча?
+sched-length-button = { $len } мин
+sched-ask-count = По { $len } мин. Сколько промежутков подряд добавить?
+sched-ask-repeat = Чтобы добавить то же время в другой день, выберите день:
+sched-slots-done = Хорошо. Список свободного времени — /slots list.
+sched-added = Свободное время добавлено: { $span }, на { $count } { $count ->
+    [one] встречу
+    [few] встречи
+    [many] встреч
+   *[other] встречи
+} по { $len } мин.
+sched-time-invalid = Напишите время в виде 15:00 или отправьте /cancel.
+sched-add-malformed = Напишите строку так: /slots add ГГГГ-ММ-ДД ЧЧ:ММ [минуты] [сколько] [место]. Например: { $example }
+sched-add-bad-date = Неверная дата. Пишите дату как ГГГГ-ММ-ДД, например: { $example }
+sched-add-bad-time = Неверное время. Пишите время как ЧЧ:ММ, например: { $example }
+sched-add-bad-length = Длительность — от 5 до 240 минут. Например: { $example }
+sched-add-bad-count = Подряд можно добавить от 1 до 16 промежутков. Например: { $example }
+sched-add-bad-place = Место — не длиннее 200 знаков. Например: { $example }
+sched-add-past = Это время уже прошло, ничего не добавлено. Укажите будущее время, например: { $example }
+sched-add-no-such-time = { $date }: из-за перевода часов такого времени нет. Выберите другое.
+sched-add-past-midnight = Время заходит за полночь, ничего не добавлено. Начните раньше или возьмите меньше промежутков.
+sched-add-overlap = Ничего не добавлено: это время пересекается с уже добавленным ({ $span }).
+sched-end-before-start = Конец должен быть позже начала. Напишите ещё раз.
+sched-ask-weekday = В какой день недели?
+sched-ask-weekly-start = День: { $weekday }. С какого времени вы свободны?
+sched-ask-end = Начало: { $time }. До какого времени?
+sched-ask-rule-length = { $span }. Сколько длится одна встреча?
+sched-rule = { $weekday }, каждую неделю, { $span }, по { $len } мин
+sched-rule-added = Недельное расписание добавлено: { $text }. На ближайшие четыре недели создано свободного времени: { $count } { $count ->
+    [one] промежуток
+    [few] промежутка
+    [many] промежутков
+   *[other] промежутка
+}.
+sched-rule-changed = Недельное расписание изменено: { $text }. Записи на встречи остались как были, заново создано: { $count } { $count ->
+    [one] промежуток
+    [few] промежутка
+    [many] промежутков
+   *[other] промежутка
+}.
+sched-rule-removed = Недельное расписание удалено: { $text }. Его будущее свободное время убрано, записи на встречи остались.
+sched-rules-head = Ваше недельное расписание:
+sched-rules-none = Недельного расписания пока нет. Чтобы добавить, отправьте /slots weekly.
+sched-btn-remove-rule = Удалить: { $text }
+sched-ask-place = Напишите, где обычно проходят встречи: кабинет или ссылка на онлайн-встречу.
+sched-place-saved = Место по умолчанию сохранено: { $place }
+sched-place-invalid = Напишите место длиной от 1 до 200 знаков или отправьте /cancel.
+sched-list-head = Ближайшее свободное время (страница { $page } из { $pages }). Чтобы удалить, нажмите кнопку.
+sched-list-free = { $span } — свободно
+sched-list-booked = { $span } — есть запись
+sched-list-empty = На ближайшие 14 дней свободного времени нет. Чтобы добавить, отправьте /slots.
+sched-btn-remove = Удалить: { $when }
+sched-removed = Свободное время удалено: { $span }
+sched-removed-toast = Удалено
+sched-remove-booked-ask = На { $span } есть запись. Записан(а): { $name }. Если удалить это время, встреча будет отменена, и все получат сообщение.
+sched-btn-remove-booked = Удалить и отменить встречу
+
+# /book
+sched-book-not-available = На встречи записываются ученики и родители. Команды, которые вам доступны, — в /help.
+sched-no-mentor = У вас пока нет ментора, поэтому записаться на встречу нельзя. Попросите у ментора ссылку-приглашение.
+sched-no-children = Ваш ребёнок ещё не в программе. Пусть он отправит мне /invite и передаст вам ссылку.
+sched-book-which-child = С ментором какого ребёнка вы хотите встретиться?
+sched-book-none = У ментора нет свободного времени на ближайшие две недели. Ментор: { $mentor }. Загляните позже.
+sched-book-pick = Ментор: { $mentor }. Выберите время (страница { $page } из { $pages }):
+sched-book-ask-topic = { $when }. Напишите тему встречи одним сообщением или продолжите без темы.
+sched-btn-no-topic = Без темы
+sched-topic-empty = Напишите тему текстом или нажмите «Без темы».
+sched-book-check = Всё верно? Подтвердите, и вы записаны на встречу.
+sched-btn-confirm = Подтвердить
+
+# Lines of a meeting
+sched-line-when = Когда: { $when }
+sched-line-mentor = Ментор: { $name }
+sched-line-student = Ученик: { $name }
+sched-line-parent = Родитель: { $name }
+sched-line-place = Где: { $place }
+sched-line-place-none = Где: ментор сообщит позже
+sched-line-topic = Тема: { $topic }
+sched-line-was = Было: { $when }
+sched-line-reason = Причина: { $reason }
+
+# Notices
+sched-booked-self = Вы записались на встречу. Чтобы добавить её в календарь, откройте файл.
+sched-booked-mentor = Новая встреча.
+sched-booked-parent = Ваш ребёнок записался на встречу с ментором.
+sched-booked-parent-meeting = Назначена встреча родителя с ментором.
+sched-moved-self = Встреча перенесена. Добавьте новый файл в календарь.
+sched-moved = Встреча перенесена. Перенёс(-ла): { $name }
+sched-cancelled-self = Встреча отменена. Чтобы убрать её из календаря, откройте файл.
+sched-cancelled = Встреча отменена. Отменил(а): { $name }
+sched-ics-file = встреча.ics
+sched-ics-summary = Встреча с ментором ({ $name })
+sched-ics-summary-mentor = Встреча: { $name }
+
+# /meetings
+sched-meetings-not-available = Встречи — для учеников, родителей и менторов. Команды, которые вам доступны, — в /help.
+sched-meetings-none = Предстоящих встреч нет. Чтобы записаться, отправьте /book.
+sched-meetings-none-mentor = Предстоящих встреч нет.
+sched-meetings-head = У вас { $count } { $count ->
+    [one] предстоящая встреча
+    [few] предстоящие встречи
+    [many] предстоящих встреч
+   *[other] предстоящей встречи
+}:
+sched-btn-cancel = Отменить
+sched-btn-reschedule = Перенести
+sched-cancel-ask = Отменить встречу: { $when }?
+sched-btn-cancel-yes = Да, отменить
+sched-btn-keep = Нет, оставить
+sched-kept = Встреча осталась без изменений.
+sched-cancel-ask-reason = Напишите одним сообщением причину отмены встречи ({ $when }): её увидят ученик и родители. Если передумали, отправьте /cancel.
+sched-cancel-reason-empty = Напишите причину текстом или отправьте /cancel.
+sched-move-pick = Сейчас: { $when }. Выберите новое время (страница { $page } из { $pages }):
+sched-move-none = У ментора нет другого свободного времени на ближайшие две недели, встреча осталась в прежнее время.
+
+# /today, /week, after a meeting
+sched-agenda-mentors-only = Расписание дня — для менторов. Ваши встречи — в /meetings.
+sched-today-head = Сегодня, { $date }:
+sched-week-head = Встречи на эту неделю (7 дней):
+sched-today-none = Сегодня встреч нет.
+sched-week-none = В ближайшие 7 дней встреч нет.
+sched-agenda-hint = Отменить или перенести встречу — в /meetings.
+sched-status-held = Состоялась
+sched-status-no-show = Не пришёл(-ла)
+sched-end-question = Встреча состоялась? { $when }, { $name }
+sched-btn-held = Состоялась
+sched-btn-no-show = Не пришёл(-ла)
+sched-btn-note = Добавить заметку
+sched-recorded-held = Отмечено: встреча состоялась.
+sched-recorded-no-show = Отмечено: не пришёл(-ла).
+sched-note-ask = Отправьте заметку одним сообщением. Её видите только вы.
+sched-note-empty = Отправьте заметку текстом или отправьте /cancel.
+sched-note-saved = Заметка сохранена. Её видите только вы.

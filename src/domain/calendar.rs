@@ -1,0 +1,176 @@
+//! Dates and times as people read and type them: instants are UTC, shown
+//! in the programme's time zone with Kazakh or Russian weekday and month
+//! names (GLOSSARY.md: «3 желтоқсан, сейсенбі, 15:00», «вторник,
+//! 3 декабря, 15:00»). The names come from the locales; nothing here does I/O.
+
+use super::Lang;
+use crate::t;
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// Minutes after local midnight.
+pub type Minute = u16;
+
+/// The local date of an instant.
+pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// The local wall-clock minute of an instant.
+pub fn local_minute(tz: Tz, at: DateTime<Utc>) -> Minute {
+    let local = at.with_timezone(&tz);
+    u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0)
+}
+
+/// The instant of a local date and time. A time the clocks skipped does
+/// not exist (`None`); one they passed twice is taken the first time.
+pub fn to_utc(tz: Tz, date: NaiveDate, minute: Minute) -> Option<DateTime<Utc>> {
+    let time = NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?;
+    match tz.from_local_datetime(&date.and_time(time)) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        LocalResult::None => None,
+    }
+}
+
+/// The first instant of a local date.
+pub fn day_start(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
+    (0..24 * 60)
+        .step_by(15)
+        .find_map(|m| to_utc(tz, date, m))
+        .unwrap_or_else(|| date.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// `YYYY-MM-DD`.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    let ok_shape = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    ok_shape.then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()).flatten()
+}
+
+/// `HH:MM` (or `H:MM`, or with a dot), 00:00 to 23:59.
+pub fn parse_time(raw: &str) -> Option<Minute> {
+    let (h, m) = raw.trim().split_once([':', '.'])?;
+    let digits =
+        |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// `15:00`.
+pub fn hm(minute: Minute) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// The local time of an instant, `15:00`.
+pub fn time_of(tz: Tz, at: DateTime<Utc>) -> String {
+    hm(local_minute(tz, at))
+}
+
+/// A weekday's name: 1 Monday … 7 Sunday.
+pub fn weekday_name(lang: Lang, weekday: u8) -> String {
+    t!(lang, &format!("weekday-{}", weekday.clamp(1, 7)))
+}
+
+/// «3 желтоқсан, сейсенбі» / «вторник, 3 декабря».
+pub fn date_text(lang: Lang, date: NaiveDate) -> String {
+    let weekday = u8::try_from(date.weekday().number_from_monday()).unwrap_or(1);
+    t!(
+        lang,
+        "date-long",
+        day = date.day().to_string(),
+        month = t!(lang, &format!("month-{}", date.month())),
+        weekday = weekday_name(lang, weekday)
+    )
+}
+
+/// «3 желтоқсан, сейсенбі, 15:00» / «вторник, 3 декабря, 15:00».
+pub fn when_text(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
+    t!(lang, "date-time", date = date_text(lang, local_date(tz, at)), time = time_of(tz, at))
+}
+
+/// «3 желтоқсан, сейсенбі, 15:00–15:30».
+pub fn span_text(lang: Lang, tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    let time = format!("{}–{}", time_of(tz, start), time_of(tz, end));
+    t!(lang, "date-time", date = date_text(lang, local_date(tz, start)), time = time)
+}
+
+/// The coming `days` local dates, today first.
+pub fn coming_days(tz: Tz, now: DateTime<Utc>, days: u32) -> Vec<NaiveDate> {
+    let today = local_date(tz, now);
+    (0..days).filter_map(|d| today.checked_add_signed(Duration::days(i64::from(d)))).collect()
+}
+
+/// `20261203` for a date in callback data, and back.
+pub fn date_code(date: NaiveDate) -> u32 {
+    u32::try_from(date.year()).unwrap_or(0) * 10_000 + date.month() * 100 + date.day()
+}
+
+pub fn date_of_code(code: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(i32::try_from(code / 10_000).ok()?, (code / 100) % 100, code % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Asia::Almaty;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid")
+    }
+
+    #[test]
+    fn kazakhstan_moved_to_utc_plus_5_on_1_march_2024() {
+        let before = NaiveDate::from_ymd_opt(2024, 2, 28).expect("date");
+        let after = NaiveDate::from_ymd_opt(2024, 3, 2).expect("date");
+        assert_eq!(to_utc(Almaty, before, 15 * 60), Some(utc(2024, 2, 28, 9, 0)), "UTC+6 before");
+        assert_eq!(to_utc(Almaty, after, 15 * 60), Some(utc(2024, 3, 2, 10, 0)), "UTC+5 after");
+        assert_eq!(time_of(Almaty, utc(2024, 2, 28, 9, 0)), "15:00");
+        assert_eq!(time_of(Almaty, utc(2024, 3, 2, 10, 0)), "15:00");
+        // 23:30 on 29 February happened twice; the first is taken.
+        let leap = NaiveDate::from_ymd_opt(2024, 2, 29).expect("date");
+        assert_eq!(to_utc(Almaty, leap, 23 * 60 + 30), Some(utc(2024, 2, 29, 17, 30)));
+    }
+
+    #[test]
+    fn dates_read_as_the_glossary_writes_them() {
+        let at = utc(2026, 12, 1, 10, 0); // 15:00 in Almaty, a Tuesday
+        assert_eq!(when_text(Lang::Kk, Almaty, at), "1 желтоқсан, сейсенбі, 15:00");
+        assert_eq!(when_text(Lang::Ru, Almaty, at), "вторник, 1 декабря, 15:00");
+        let end = at + Duration::minutes(30);
+        assert_eq!(span_text(Lang::Ru, Almaty, at, end), "вторник, 1 декабря, 15:00–15:30");
+    }
+
+    #[test]
+    fn the_turn_of_the_year_is_local() {
+        // 31 December 20:00 UTC is already 1 January in Almaty.
+        let at = utc(2026, 12, 31, 20, 0);
+        assert_eq!(local_date(Almaty, at), NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"));
+        assert_eq!(when_text(Lang::Kk, Almaty, at), "1 қаңтар, жұма, 01:00");
+        assert_eq!(when_text(Lang::Ru, Almaty, at), "пятница, 1 января, 01:00");
+        let days = coming_days(Almaty, utc(2026, 12, 30, 12, 0), 3);
+        assert_eq!(days.iter().map(|d| date_code(*d)).collect::<Vec<_>>(), [20261230, 20261231, 20270101]);
+    }
+
+    #[test]
+    fn typed_dates_and_times_are_strict() {
+        assert_eq!(parse_date("2026-09-03"), NaiveDate::from_ymd_opt(2026, 9, 3));
+        for bad in ["2026-9-3", "2026-02-30", "03.09.2026", "", "2026-09-03x"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_time("15:00"), Some(900));
+        assert_eq!(parse_time("9:30"), Some(570));
+        assert_eq!(parse_time("9.30"), Some(570));
+        for bad in ["24:00", "15:60", "15", "15:0", "-1:00", "a:bc", "123:00"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+        assert_eq!(
+            date_of_code(date_code(NaiveDate::from_ymd_opt(2027, 1, 1).expect("d"))).map(date_code),
+            Some(20270101)
+        );
+        assert_eq!(date_of_code(20261332), None);
+    }
+}

@@ -1,0 +1,269 @@
+//! A mentor's free time: slots added by hand or by a weekly rule, and the
+//! rules they keep. No I/O.
+
+use super::calendar::{Minute, to_utc};
+use super::{RuleId, SlotId, UserId};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// The lengths offered on buttons, in minutes.
+pub const LENGTHS: [u16; 5] = [15, 20, 30, 45, 60];
+/// The length a typed slot gets when none is given.
+pub const DEFAULT_LENGTH: u16 = 30;
+/// How many slots in a row the buttons offer.
+pub const COUNTS: [u16; 6] = [1, 2, 3, 4, 6, 8];
+/// At most this many in a row (typed).
+pub const MAX_COUNT: u16 = 16;
+/// Typed lengths: 5 minutes to 4 hours.
+pub const MIN_LENGTH: u16 = 5;
+pub const MAX_LENGTH: u16 = 240;
+/// The days the day buttons offer, and how far ahead students may book.
+pub const DAYS_AHEAD: u32 = 14;
+/// How many weeks ahead a weekly rule keeps its slots generated.
+pub const RULE_WEEKS: i64 = 4;
+/// The start times the buttons offer: 08:00 to 19:30 every half hour.
+pub fn start_choices() -> Vec<Minute> {
+    (16..40).map(|half| half * 30).collect()
+}
+/// The longest place text (a room, or an online link).
+pub const PLACE_MAX: usize = 200;
+
+/// A start and an end, UTC.
+pub type Span = (DateTime<Utc>, DateTime<Utc>);
+
+/// A slot as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub id: SlotId,
+    pub mentor: UserId,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// `None`: the mentor's default place.
+    pub place: Option<String>,
+    pub rule: Option<RuleId>,
+    pub booked: bool,
+}
+
+/// Weekly availability: every `weekday` (1 Monday … 7 Sunday), from
+/// `start` to `end` local time, in slots of `length` minutes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub id: RuleId,
+    pub mentor: UserId,
+    pub weekday: u8,
+    pub start: Minute,
+    pub end: Minute,
+    pub length: u16,
+    pub place: Option<String>,
+}
+
+/// Why slots could not be added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SlotError {
+    /// The start is in the past.
+    InPast,
+    /// The clocks skip that local time.
+    NoSuchTime,
+    /// The slots would run past midnight.
+    PastMidnight,
+    BadLength,
+    BadCount,
+    /// One of the new slots overlaps one already there (its start and end).
+    Overlap {
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    },
+}
+
+/// `count` slots of `length` minutes from `start` on `date`, local time.
+pub fn plan(
+    tz: Tz,
+    date: NaiveDate,
+    start: Minute,
+    length: u16,
+    count: u16,
+    now: DateTime<Utc>,
+) -> Result<Vec<Span>, SlotError> {
+    if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
+        return Err(SlotError::BadLength);
+    }
+    if !(1..=MAX_COUNT).contains(&count) {
+        return Err(SlotError::BadCount);
+    }
+    if u32::from(start) + u32::from(length) * u32::from(count) > 24 * 60 {
+        return Err(SlotError::PastMidnight);
+    }
+    let first = to_utc(tz, date, start).ok_or(SlotError::NoSuchTime)?;
+    if first <= now {
+        return Err(SlotError::InPast);
+    }
+    Ok((0..count)
+        .map(|i| {
+            let s = first + Duration::minutes(i64::from(i) * i64::from(length));
+            (s, s + Duration::minutes(i64::from(length)))
+        })
+        .collect())
+}
+
+/// The slots a rule has from `from` for [`RULE_WEEKS`] weeks (those
+/// starting after `from`).
+pub fn occurrences(tz: Tz, rule: &Rule, from: DateTime<Utc>) -> Vec<Span> {
+    let today = super::calendar::local_date(tz, from);
+    let mut out = Vec::new();
+    for d in 0..RULE_WEEKS * 7 + 1 {
+        let Some(date) = today.checked_add_signed(Duration::days(d)) else { continue };
+        if date.weekday().number_from_monday() != u32::from(rule.weekday) {
+            continue;
+        }
+        let mut m = rule.start;
+        while m + rule.length <= rule.end {
+            if let Some(s) = to_utc(tz, date, m)
+                && s > from
+            {
+                out.push((s, s + Duration::minutes(i64::from(rule.length))));
+            }
+            m += rule.length;
+        }
+    }
+    out
+}
+
+/// A typed `/slots add YYYY-MM-DD HH:MM [minutes] [count] [place]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedAdd {
+    pub date: NaiveDate,
+    pub start: Minute,
+    pub length: u16,
+    pub count: u16,
+    pub place: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypedError {
+    /// Not the shape of the line at all.
+    Malformed,
+    BadDate,
+    BadTime,
+    BadLength,
+    BadCount,
+    BadPlace,
+}
+
+pub fn parse_add(args: &str) -> Result<TypedAdd, TypedError> {
+    let mut words = args.split_whitespace();
+    let date = words.next().ok_or(TypedError::Malformed)?;
+    let time = words.next().ok_or(TypedError::Malformed)?;
+    let date = super::calendar::parse_date(date).ok_or(TypedError::BadDate)?;
+    let start = super::calendar::parse_time(time).ok_or(TypedError::BadTime)?;
+    let rest: Vec<&str> = words.collect();
+    let number = |w: &str| w.bytes().all(|b| b.is_ascii_digit()).then(|| w.parse::<u16>().ok()).flatten();
+    let mut i = 0;
+    let mut length = DEFAULT_LENGTH;
+    let mut count = 1;
+    if let Some(w) = rest.first().filter(|w| w.bytes().all(|b| b.is_ascii_digit())) {
+        length = number(w).filter(|n| (MIN_LENGTH..=MAX_LENGTH).contains(n)).ok_or(TypedError::BadLength)?;
+        i = 1;
+        if let Some(w) = rest.get(1).filter(|w| w.bytes().all(|b| b.is_ascii_digit())) {
+            count = number(w).filter(|n| (1..=MAX_COUNT).contains(n)).ok_or(TypedError::BadCount)?;
+            i = 2;
+        }
+    }
+    let place = match rest.get(i..).filter(|r| !r.is_empty()) {
+        Some(words) => Some(clean_place(&words.join(" ")).ok_or(TypedError::BadPlace)?),
+        None => None,
+    };
+    Ok(TypedAdd { date, start, length, count, place })
+}
+
+/// A typed `/slots weekly D HH:MM HH:MM [minutes]` (D: 1 Monday … 7 Sunday).
+pub fn parse_weekly(args: &str) -> Option<(u8, Minute, Minute, u16)> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let (day, start, end, length) = match words.as_slice() {
+        [d, s, e] => (*d, *s, *e, DEFAULT_LENGTH.to_string()),
+        [d, s, e, l] => (*d, *s, *e, (*l).to_owned()),
+        _ => return None,
+    };
+    let day = day.parse::<u8>().ok().filter(|d| (1..=7).contains(d))?;
+    let start = super::calendar::parse_time(start)?;
+    let end = super::calendar::parse_time(end).or_else(|| (end == "24:00").then_some(24 * 60))?;
+    let length = length.parse::<u16>().ok().filter(|n| (MIN_LENGTH..=MAX_LENGTH).contains(n))?;
+    (start + length <= end).then_some((day, start, end, length))
+}
+
+/// A place as typed: trimmed, spaces collapsed, at most [`PLACE_MAX`]
+/// characters, no characters that reorder or hide text.
+pub fn clean_place(raw: &str) -> Option<String> {
+    let bad = |c: char| {
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}')
+            || (c.is_control() && !c.is_whitespace())
+    };
+    if raw.chars().any(bad) {
+        return None;
+    }
+    let clean = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!clean.is_empty() && clean.chars().count() <= PLACE_MAX).then_some(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::Asia::Almaty;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 9, 1, 4, 0, 0).single().expect("valid")
+    }
+
+    #[test]
+    fn slots_in_a_row_and_their_limits() {
+        let date = NaiveDate::from_ymd_opt(2026, 9, 3).expect("date");
+        let planned = plan(Almaty, date, 15 * 60, 30, 4, now()).expect("ok");
+        assert_eq!(planned.len(), 4);
+        assert_eq!(planned[0].0, Utc.with_ymd_and_hms(2026, 9, 3, 10, 0, 0).single().expect("t"));
+        assert_eq!(planned[3].1, Utc.with_ymd_and_hms(2026, 9, 3, 12, 0, 0).single().expect("t"));
+        let yesterday = NaiveDate::from_ymd_opt(2026, 8, 31).expect("date");
+        assert_eq!(plan(Almaty, yesterday, 600, 30, 1, now()), Err(SlotError::InPast));
+        assert_eq!(plan(Almaty, date, 23 * 60, 60, 2, now()), Err(SlotError::PastMidnight));
+        assert_eq!(plan(Almaty, date, 600, 2, 1, now()), Err(SlotError::BadLength));
+        assert_eq!(plan(Almaty, date, 600, 30, 0, now()), Err(SlotError::BadCount));
+    }
+
+    #[test]
+    fn typed_lines() {
+        let a = parse_add("2026-09-03 15:00").expect("ok");
+        assert_eq!((a.start, a.length, a.count, a.place), (900, 30, 1, None));
+        let a = parse_add("2026-09-03 15:00 20 3 каб. 12").expect("ok");
+        assert_eq!((a.length, a.count, a.place.as_deref()), (20, 3, Some("каб. 12")));
+        let a = parse_add("2026-09-03 15:00 https://meet.example/x").expect("ok");
+        assert_eq!((a.length, a.place.as_deref()), (30, Some("https://meet.example/x")));
+        assert_eq!(parse_add(""), Err(TypedError::Malformed));
+        assert_eq!(parse_add("2026-09-03"), Err(TypedError::Malformed));
+        assert_eq!(parse_add("03.09.2026 15:00"), Err(TypedError::BadDate));
+        assert_eq!(parse_add("2026-09-03 25:00"), Err(TypedError::BadTime));
+        assert_eq!(parse_add("2026-09-03 15:00 1000"), Err(TypedError::BadLength));
+        assert_eq!(parse_add("2026-09-03 15:00 30 99"), Err(TypedError::BadCount));
+        assert_eq!(parse_weekly("2 15:00 17:00 30"), Some((2, 900, 1020, 30)));
+        assert_eq!(parse_weekly("2 15:00 17:00"), Some((2, 900, 1020, 30)));
+        assert_eq!(parse_weekly("8 15:00 17:00"), None);
+        assert_eq!(parse_weekly("2 17:00 15:00"), None);
+    }
+
+    #[test]
+    fn a_rule_fills_its_weekdays_ahead() {
+        let rule = Rule {
+            id: RuleId(1),
+            mentor: UserId(1),
+            weekday: 2,
+            start: 900,
+            end: 1020,
+            length: 30,
+            place: None,
+        };
+        let all = occurrences(Almaty, &rule, now());
+        // 1 September 2026 is a Tuesday; 10:00 local has passed, 15:00 not.
+        assert_eq!(all.len(), 4 * 5);
+        assert_eq!(all[0].0, Utc.with_ymd_and_hms(2026, 9, 1, 10, 0, 0).single().expect("t"));
+        assert!(clean_place(" каб.\u{202E} 12").is_none());
+        assert_eq!(clean_place("  каб.   12 ").as_deref(), Some("каб. 12"));
+    }
+}

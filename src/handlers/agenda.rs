@@ -1,0 +1,149 @@
+//! The mentor's day: `/today` and `/week` (time, who, topic, place, and
+//! the parent of a parent meeting); after a meeting, held or no-show and
+//! a private note (only the mentor sees it).
+
+use super::Env;
+use super::meetings::{accept, gone, people};
+use crate::dialogue::{BookingStep, State};
+use crate::domain::calendar::{date_text, day_start, local_date, time_of};
+use crate::domain::meetings::{NOTE_MAX, Status, clean_text};
+use crate::domain::{MeetingId, Role};
+use crate::error::{Error, HandlerResult};
+use crate::keyboards::{Callback, MeetingCb, button};
+use crate::t;
+use chrono::Duration;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+/// The mentor's typed note.
+pub fn typed_answers() -> UpdateHandler<Error> {
+    dptree::filter(|msg: Message, env: Env, state: State| {
+        msg.text().is_some()
+            && env.ctx.user.role == Some(Role::Mentor)
+            && matches!(state, State::Booking(BookingStep::Note { .. }))
+    })
+    .endpoint(note_typed)
+}
+
+pub async fn today(env: Env) -> HandlerResult {
+    agenda(&env, 1).await
+}
+
+pub async fn week(env: Env) -> HandlerResult {
+    agenda(&env, 7).await
+}
+
+async fn agenda(env: &Env, days: i64) -> HandlerResult {
+    if env.ctx.user.role != Some(Role::Mentor) {
+        env.tell("sched-agenda-mentors-only");
+        return Ok(());
+    }
+    let (lang, tz) = (env.lang, env.config.tz);
+    let today = local_date(tz, env.clock.now());
+    let (from, to) = (day_start(tz, today), day_start(tz, today + Duration::days(days)));
+    let meetings = env.work.db().await?.agenda(env.ctx.user.id, from, to).await?;
+    let head = if days == 1 {
+        t!(lang, "sched-today-head", date = date_text(lang, today))
+    } else {
+        t!(lang, "sched-week-head")
+    };
+    if meetings.is_empty() {
+        let none = if days == 1 { t!(lang, "sched-today-none") } else { t!(lang, "sched-week-none") };
+        env.work.say(env.chat(), format!("{head}\n{none}"));
+        return Ok(());
+    }
+    let mut text = head;
+    let mut day = None;
+    for m in &meetings {
+        let Some(p) = people(env, m).await? else { continue };
+        let d = local_date(tz, m.starts_at);
+        if days > 1 && day != Some(d) {
+            text.push_str(&format!("\n\n{}", date_text(lang, d)));
+            day = Some(d);
+        } else {
+            text.push('\n');
+        }
+        let span = format!("{}–{}", time_of(tz, m.starts_at), time_of(tz, m.ends_at));
+        text.push_str(&format!("\n{span} — {}", p.student.display_name()));
+        if let Some(parent) = &p.parent {
+            text.push('\n');
+            text.push_str(&t!(lang, "sched-line-parent", name = parent.display_name()));
+        }
+        if let Some(topic) = &m.topic {
+            text.push('\n');
+            text.push_str(&t!(lang, "sched-line-topic", topic = topic.as_str()));
+        }
+        text.push('\n');
+        text.push_str(&match &m.place {
+            Some(place) => t!(lang, "sched-line-place", place = place.as_str()),
+            None => t!(lang, "sched-line-place-none"),
+        });
+        match m.status {
+            Status::Held => text.push_str(&format!("\n{}", t!(lang, "sched-status-held"))),
+            Status::NoShow => text.push_str(&format!("\n{}", t!(lang, "sched-status-no-show"))),
+            Status::Booked | Status::Cancelled => {}
+        }
+    }
+    text.push_str(&format!("\n\n{}", t!(lang, "sched-agenda-hint")));
+    env.work.say(env.chat(), text);
+    Ok(())
+}
+
+/// The mentor's meeting that has started, if the press is theirs.
+async fn own_started(env: &Env, id: MeetingId) -> Result<Option<crate::domain::meetings::Meeting>, Error> {
+    let Some(m) = env.work.db().await?.meeting(id).await? else { return Ok(None) };
+    let ok = env.ctx.user.role == Some(Role::Mentor)
+        && m.mentor == env.ctx.user.id
+        && m.starts_at <= env.clock.now();
+    Ok(ok.then_some(m))
+}
+
+pub async fn held_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+    outcome(env, q, id, Status::Held).await
+}
+
+pub async fn no_show_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+    outcome(env, q, id, Status::NoShow).await
+}
+
+async fn outcome(env: Env, q: CallbackQuery, id: MeetingId, status: Status) -> HandlerResult {
+    let Some(m) = own_started(&env, id).await? else { return gone(&env, &q) };
+    if !env.work.db().await?.record_outcome(m.id, env.ctx.user.id, status, env.clock.now()).await? {
+        return gone(&env, &q);
+    }
+    accept(&env, &q);
+    let id_text = if status == Status::Held { "sched-recorded-held" } else { "sched-recorded-no-show" };
+    let keyboard = InlineKeyboardMarkup::new([[button(
+        t!(env.lang, "sched-btn-note"),
+        Callback::Meeting(MeetingCb::Note(m.id)),
+    )]]);
+    env.work.say_with(env.chat(), t!(env.lang, id_text), keyboard);
+    Ok(())
+}
+
+pub async fn note_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+    let Some(m) = own_started(&env, id).await? else { return gone(&env, &q) };
+    if m.status == Status::Cancelled {
+        return gone(&env, &q);
+    }
+    env.work.answer(&q, None);
+    env.work.set_state(State::Booking(BookingStep::Note { meeting: m.id }));
+    env.tell("sched-note-ask");
+    Ok(())
+}
+
+async fn note_typed(env: Env, msg: Message, state: State) -> HandlerResult {
+    let State::Booking(BookingStep::Note { meeting }) = state else { return Ok(()) };
+    let Some(note) = clean_text(msg.text().unwrap_or_default(), NOTE_MAX) else {
+        env.tell("sched-note-empty");
+        return Ok(());
+    };
+    env.work.exit();
+    if env.work.db().await?.set_note(meeting, env.ctx.user.id, &note, env.clock.now()).await? {
+        env.tell("sched-note-saved");
+    } else {
+        env.tell("sched-gone");
+    }
+    Ok(())
+}

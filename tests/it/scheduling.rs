@@ -1,0 +1,843 @@
+//! Scheduling: a mentor's free time from a phone, booking in three taps,
+//! notices with calendar files, cancelling and moving, the mentor's day,
+//! and the race for one slot. The bot's clock starts on Tuesday
+//! 1 September 2026, 09:00 in Almaty (04:00 UTC).
+
+use crate::fake_api::{Sent, TgUser};
+use crate::helpers::*;
+use crate::on_both_backends;
+use chrono::{Duration, TimeZone, Utc};
+use talimger::db::NewMeeting;
+use talimger::domain::invite::InviteTarget;
+use talimger::domain::meetings::Refusal;
+use talimger::domain::{SlotId, UserId};
+
+on_both_backends!(
+    a_mentor_publishes_a_week_of_slots_in_a_few_taps,
+    typed_slots_and_what_is_refused,
+    a_student_books_in_three_taps_and_everyone_is_told,
+    a_parent_books_a_parent_meeting_and_the_topic_stays_private,
+    lead_time_and_the_upcoming_limit,
+    a_meeting_is_moved_and_then_cancelled,
+    a_mentor_cancels_with_a_reason_and_removes_a_booked_slot,
+    weekly_availability_generates_and_changes_only_free_slots,
+    after_the_meeting_the_mentor_records_it_and_a_private_note,
+    presses_on_someone_elses_meeting_change_nothing,
+    the_mentors_day_and_week,
+    times_around_1_march_2024_and_the_turn_of_the_year,
+    fifty_people_press_one_slot_and_one_books_it,
+    a_reschedule_that_loses_its_race_keeps_the_old_meeting,
+);
+
+struct People {
+    mentor: TgUser,
+    student: TgUser,
+    parent: TgUser,
+}
+
+/// A mentor (10), their student (20), the student's parent (40).
+async fn programme(app: &TestApp, mentor_lang: &str, student_lang: &str) -> People {
+    let mentor = app.mentor(10, "Айгүл", mentor_lang, "№5 мектеп").await;
+    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 1).await;
+    let student = app.user(20, "Ерлан", Some(student_lang));
+    app.open_link(&student, &link).await;
+    let link = app.invite_link(InviteTarget::Parent { student: UserId(20) }, None, None, 1).await;
+    let parent = app.user(40, "Сәуле", Some("ru"));
+    app.open_link(&parent, &link).await;
+    People { mentor, student, parent }
+}
+
+/// `SELECT COUNT(*) …` on the test's database, waiting for the bot's
+/// writer on SQLite instead of failing.
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let url = &app.test_db.url;
+    if url.starts_with("sqlite:") {
+        use std::str::FromStr;
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .expect("url")
+            .busy_timeout(std::time::Duration::from_secs(30));
+        let pool = sqlx::SqlitePool::connect_with(options).await.expect("connect");
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
+        pool.close().await;
+        n
+    } else {
+        app.count(sql).await
+    }
+}
+
+fn ms(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid").timestamp_millis()
+}
+
+/// The files sent to one chat among `sent`.
+fn documents(sent: &[Sent], chat: i64) -> Vec<(String, String)> {
+    sent.iter()
+        .filter(|s| s.chat_id == chat)
+        .filter_map(|s| s.document.clone())
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("UTF-8")))
+        .collect()
+}
+
+/// Presses the button with this label on the last message with buttons.
+async fn tap(app: &TestApp, user: &TgUser, on: &[Sent], label: &str, taps: &mut u32) -> Vec<Sent> {
+    *taps += 1;
+    app.press_button(user, &with_buttons(on), label).await
+}
+
+async fn a_mentor_publishes_a_week_of_slots_in_a_few_taps(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "kk", "kk").await;
+    let mut taps = 0;
+    let menu = app.send(&p.mentor, "/slots").await;
+    assert!(texts(&menu).contains("Әдепкі орын әлі көрсетілмеген"), "{}", texts(&menu));
+    let days = tap(&app, &p.mentor, &menu, "Бос уақыт қосу", &mut taps).await;
+    let day_labels = with_buttons(&days).button_texts();
+    assert_eq!(day_labels.len(), 14, "the next 14 days");
+    assert_eq!(day_labels[0], "1 қыркүйек, сейсенбі");
+    assert_eq!(day_labels[1], "2 қыркүйек, сәрсенбі");
+    let starts = tap(&app, &p.mentor, &days, "2 қыркүйек", &mut taps).await;
+    let lengths = tap(&app, &p.mentor, &starts, "15:00", &mut taps).await;
+    assert_eq!(with_buttons(&lengths).button_texts(), ["15 мин", "20 мин", "30 мин", "45 мин", "60 мин"]);
+    let counts = tap(&app, &p.mentor, &lengths, "30 мин", &mut taps).await;
+    let added = tap(&app, &p.mentor, &counts, "4 (15:00–17:00)", &mut taps).await;
+    assert!(
+        texts(&added)
+            .contains("Бос уақыт қосылды: 2 қыркүйек, сәрсенбі, 15:00–17:00, 30 минуттан 4 кездесуге орын."),
+        "{}",
+        texts(&added)
+    );
+    // The same times on the other days of the week: one tap each.
+    let mut last = added;
+    for day in ["3 қыркүйек", "4 қыркүйек", "7 қыркүйек", "8 қыркүйек"] {
+        last = tap(&app, &p.mentor, &last, day, &mut taps).await;
+        assert!(texts(&last).contains("Бос уақыт қосылды"), "{}", texts(&last));
+    }
+    tap(&app, &p.mentor, &last, "Болды", &mut taps).await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE mentor_id = 10 AND status = 'free'").await, 20);
+    // Ten taps at two seconds each: well under a minute.
+    assert!(taps <= 10, "a week of slots took {taps} taps");
+
+    let list = app.send(&p.mentor, "/slots list").await;
+    assert!(texts(&list).contains("2 қыркүйек, сәрсенбі\n15:00–15:30 — бос"), "{}", texts(&list));
+    // Removing a free slot.
+    let removed =
+        app.press_button(&p.mentor, &with_buttons(&list), "Өшіру: 2 қыркүйек, сәрсенбі, 15:00").await;
+    assert!(
+        texts(&removed).contains("Бос уақыт өшірілді: 2 қыркүйек, сәрсенбі, 15:00–15:30"),
+        "{}",
+        texts(&removed)
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE mentor_id = 10").await, 19);
+    // The same button again: gone.
+    let again = app.press_button(&p.mentor, &with_buttons(&list), "Өшіру: 2 қыркүйек, сәрсенбі, 15:00").await;
+    assert!(texts(&again).contains("қолжетімді емес"), "{}", texts(&again));
+    app.stop().await;
+}
+
+async fn typed_slots_and_what_is_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    let ok = app.send(&p.mentor, "/slots add 2026-09-03 15:00 20 3 кабинет 12").await;
+    assert!(
+        texts(&ok)
+            .contains("Свободное время добавлено: четверг, 3 сентября, 15:00–16:00, на 3 встречи по 20 мин."),
+        "{}",
+        texts(&ok)
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE place = 'кабинет 12'").await, 3);
+    let cases = [
+        ("/slots add", "Например: /slots add 2026-09-02 15:00 30 4"),
+        ("/slots add 2026-09-03", "Напишите строку так"),
+        ("/slots add 03.09.2026 15:00", "Неверная дата"),
+        ("/slots add 2026-02-30 15:00", "Неверная дата"),
+        ("/slots add 2026-09-03 25:00", "Неверное время"),
+        ("/slots add 2026-09-03 15:00 999", "от 5 до 240 минут"),
+        ("/slots add 2026-09-03 15:00 30 40", "от 1 до 16"),
+        ("/slots add 2026-08-31 15:00", "Это время уже прошло, ничего не добавлено"),
+        ("/slots add 2026-09-03 23:30 60", "заходит за полночь"),
+        (
+            "/slots add 2026-09-03 15:30 30",
+            "пересекается с уже добавленным (четверг, 3 сентября, 15:20–15:40)",
+        ),
+    ];
+    for (line, expected) in cases {
+        let reply = app.send(&p.mentor, line).await;
+        if line == "/slots add" {
+            // Without arguments the buttons start.
+            assert!(texts(&reply).contains("В какой день?"), "{}", texts(&reply));
+            app.send(&p.mentor, "/cancel").await;
+            continue;
+        }
+        assert!(texts(&reply).contains(expected), "{line}: {}", texts(&reply));
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 3, "nothing else was added");
+    let example = app.send(&p.mentor, "/slots add x").await;
+    assert!(texts(&example).contains("Например: /slots add 2026-09-02 15:00 30 4"), "{}", texts(&example));
+    // Only mentors have slots.
+    let no = app.send(&p.student, "/slots").await;
+    assert!(texts(&no).contains("тәлімгерге арналған команда"), "{}", texts(&no));
+    // The default place, typed.
+    let asked = app.send(&p.mentor, "/slots place").await;
+    assert!(texts(&asked).contains("кабинет или ссылка"), "{}", texts(&asked));
+    let saved = app.send(&p.mentor, "https://meet.example/aigul").await;
+    assert!(
+        texts(&saved).contains("Место по умолчанию сохранено: https://meet.example/aigul"),
+        "{}",
+        texts(&saved)
+    );
+    app.stop().await;
+}
+
+/// Slots on Thursday 3 September 15:00 (kk mentor: four of 30 minutes).
+async fn publish(app: &TestApp, p: &People) {
+    let reply = app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 4").await;
+    assert!(!texts(&reply).contains("Ничего") && !texts(&reply).contains("Ештеңе"), "{}", texts(&reply));
+}
+
+async fn a_student_books_in_three_taps_and_everyone_is_told(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    app.send(&p.mentor, "/slots place каб. 12").await;
+    publish(&app, &p).await;
+    let mentor_before = app.fake.sent_to(10).len();
+    let parent_before = app.fake.sent_to(40).len();
+
+    let mut taps = 0;
+    let list = app.send(&p.student, "/book").await;
+    assert!(texts(&list).contains("Тәлімгер: Айгүл. Бос уақытты таңдаңыз (1/1 бет)"), "{}", texts(&list));
+    assert!(texts(&list).contains("3 қыркүйек, бейсенбі: 15:00 15:30 16:00 16:30"), "{}", texts(&list));
+    let topic = tap(&app, &p.student, &list, "3 қыркүйек, бейсенбі, 15:00", &mut taps).await;
+    assert!(texts(&topic).contains("тақырыбын"), "{}", texts(&topic));
+    let check = tap(&app, &p.student, &topic, "Тақырыпсыз", &mut taps).await;
+    assert!(texts(&check).contains("Орны: каб. 12"), "{}", texts(&check));
+    let done = tap(&app, &p.student, &check, "Растау", &mut taps).await;
+    assert_eq!(taps, 3, "booked in three taps");
+    assert!(texts(&done).contains("Сіз кездесуге жазылдыңыз"), "{}", texts(&done));
+    assert!(texts(&done).contains("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30"), "{}", texts(&done));
+    let files = documents(&done, 20);
+    assert_eq!(files.len(), 1, "{done:?}");
+    let (name, ics) = &files[0];
+    assert_eq!(name, "кездесу.ics");
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(unfolded.contains("DTSTART:20260903T100000Z\r\n"), "{ics}");
+    assert!(unfolded.contains("DTEND:20260903T103000Z\r\n"), "{ics}");
+    assert!(unfolded.contains("LOCATION:каб. 12\r\n") && unfolded.contains("METHOD:PUBLISH"), "{ics}");
+    assert!(ics.lines().all(|l| l.len() <= 76), "folded");
+
+    // The mentor in Russian, the parent in Russian without the topic.
+    app.outbox_drained().await;
+    let mentor = app.fake.sent_to(10)[mentor_before..].to_vec();
+    assert!(
+        texts(&mentor).contains("Новая встреча.\nКогда: четверг, 3 сентября, 15:00–15:30\nУченик: Ерлан"),
+        "{}",
+        texts(&mentor)
+    );
+    assert_eq!(documents(&mentor, 10)[0].0, "встреча.ics");
+    let parent = app.fake.sent_to(40)[parent_before..].to_vec();
+    assert!(texts(&parent).contains("Ваш ребёнок записался на встречу с ментором."), "{}", texts(&parent));
+    assert!(texts(&parent).contains("Где: каб. 12"), "{}", texts(&parent));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
+
+    // With a topic: the mentor sees it, the parent does not.
+    let list = app.send(&p.student, "/book").await;
+    assert!(!texts(&list).contains("15:00 15:30"), "the booked slot is gone: {}", texts(&list));
+    let topic = app.press_button(&p.student, &with_buttons(&list), "16:00").await;
+    assert!(texts(&topic).contains("тақырыбын"));
+    let check = app.send(&p.student, "Емтиханға дайындық").await;
+    assert!(texts(&check).contains("Тақырыбы: Емтиханға дайындық"), "{}", texts(&check));
+    let parent_before = app.fake.sent_to(40).len();
+    let mentor_before = app.fake.sent_to(10).len();
+    app.press_button(&p.student, &with_buttons(&check), "Растау").await;
+    app.outbox_drained().await;
+    assert!(texts(&app.fake.sent_to(10)[mentor_before..]).contains("Тема: Емтиханға дайындық"));
+    let parent = app.fake.sent_to(40)[parent_before..].to_vec();
+    assert!(
+        texts(&parent).contains("16:00–16:30") && !texts(&parent).contains("Емтихан"),
+        "{}",
+        texts(&parent)
+    );
+    app.stop().await;
+}
+
+async fn a_parent_books_a_parent_meeting_and_the_topic_stays_private(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "kk", "kk").await;
+    publish(&app, &p).await;
+    let list = app.send(&p.parent, "/book").await;
+    assert!(texts(&list).contains("Ментор: Айгүл. Выберите время"), "{}", texts(&list));
+    let topic = app.press_button(&p.parent, &with_buttons(&list), "четверг, 3 сентября, 15:30").await;
+    let check = app.send(&p.parent, "Оценки за четверть").await;
+    let student_before = app.fake.sent_to(20).len();
+    let done = app.press_button(&p.parent, &with_buttons(&check), "Подтвердить").await;
+    assert!(texts(&done).contains("Вы записались на встречу"), "{}", texts(&done));
+    assert_eq!(documents(&done, 40)[0].0, "встреча.ics");
+    let mentor = app.fake.sent_to(10);
+    assert!(
+        texts(&mentor).contains("Жаңа кездесу.") && texts(&mentor).contains("Ата-анасы: Сәуле"),
+        "{}",
+        texts(&mentor)
+    );
+    assert!(texts(&mentor).contains("Тақырыбы: Оценки за четверть"));
+    assert_eq!(
+        app.fake.sent_to(20).len(),
+        student_before,
+        "a parent meeting is the parent's and the mentor's"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE parent_id = 40").await, 1);
+    drop(topic);
+    app.stop().await;
+}
+
+async fn lead_time_and_the_upcoming_limit(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "ru").await;
+    // Today 09:00 now: 09:30 is too close (lead 1 h), 11:00 is fine.
+    app.send(&p.mentor, "/slots add 2026-09-01 09:30 30").await;
+    app.send(&p.mentor, "/slots add 2026-09-01 11:00 30 3").await;
+    let list = app.send(&p.student, "/book").await;
+    assert!(!texts(&list).contains("09:30") && texts(&list).contains("11:00"), "{}", texts(&list));
+    let topic = app.press_button(&p.student, &with_buttons(&list), "11:00").await;
+    let check = app.press_button(&p.student, &with_buttons(&topic), "Без темы").await;
+    // Time passes: the slot is now closer than the lead time.
+    app.clock.advance(Duration::minutes(75));
+    let late = app.press_button(&p.student, &with_buttons(&check), "Подтвердить").await;
+    assert!(texts(&late).contains("не позже чем за 60 минут до встречи"), "{}", texts(&late));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings").await, 0);
+    // Two upcoming meetings at most.
+    for time in ["11:30", "12:00"] {
+        let list = app.send(&p.student, "/book").await;
+        let topic = app.press_button(&p.student, &with_buttons(&list), time).await;
+        let check = app.press_button(&p.student, &with_buttons(&topic), "Без темы").await;
+        let done = app.press_button(&p.student, &with_buttons(&check), "Подтвердить").await;
+        assert!(texts(&done).contains("Вы записались"), "{}", texts(&done));
+    }
+    let third = app.send(&p.student, "/book").await;
+    assert!(texts(&third).contains("У вас уже 2 предстоящие встречи — это предел"), "{}", texts(&third));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings").await, 2);
+    app.stop().await;
+}
+
+async fn a_meeting_is_moved_and_then_cancelled(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    publish(&app, &p).await;
+    let list = app.send(&p.student, "/book").await;
+    let topic = app.press_button(&p.student, &with_buttons(&list), "15:00").await;
+    let check = app.press_button(&p.student, &with_buttons(&topic), "Тақырыпсыз").await;
+    let booked = app.press_button(&p.student, &with_buttons(&check), "Растау").await;
+    let uid = documents(&booked, 20)[0]
+        .1
+        .replace("\r\n ", "")
+        .lines()
+        .find(|l| l.starts_with("UID:"))
+        .expect("uid")
+        .to_owned();
+
+    let meetings = app.send(&p.student, "/meetings").await;
+    assert!(texts(&meetings).contains("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30"), "{}", texts(&meetings));
+    let card = with_buttons(&meetings);
+    assert_eq!(card.button_texts(), ["Болдырмау", "Уақытын ауыстыру"]);
+    let choices = app.press_button(&p.student, &card, "Уақытын ауыстыру").await;
+    let parent_before = app.fake.sent_to(40).len();
+    let moved = app.press_button(&p.student, &with_buttons(&choices), "16:30").await;
+    assert!(texts(&moved).contains("Кездесудің уақыты ауыстырылды"), "{}", texts(&moved));
+    assert!(texts(&moved).contains("Бұрынғы уақыты: 3 қыркүйек, бейсенбі, 15:00"), "{}", texts(&moved));
+    let ics = documents(&moved, 20)[0].1.replace("\r\n ", "");
+    assert!(
+        ics.contains(&uid) && ics.contains("SEQUENCE:1") && ics.contains("DTSTART:20260903T113000Z"),
+        "{ics}"
+    );
+    app.outbox_drained().await;
+    let parent = app.fake.sent_to(40)[parent_before..].to_vec();
+    assert!(texts(&parent).contains("Встреча перенесена. Перенёс(-ла): Ерлан"), "{}", texts(&parent));
+    assert!(texts(&parent).contains("Было: четверг, 3 сентября, 15:00"), "{}", texts(&parent));
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM slots WHERE status = 'free' AND starts_at = {}",
+                ms(2026, 9, 3, 10, 0)
+            )
+        )
+        .await,
+        1,
+        "the old slot is free again"
+    );
+    // The held/no-show question moved with it.
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending' AND due_at = {}", ms(2026, 9, 3, 12, 0))).await, 1);
+
+    // The old card's buttons still work on the same meeting; cancel asks first.
+    let ask = app.press_button(&p.student, &card, "Болдырмау").await;
+    let mentor_before = app.fake.sent_to(10).len();
+    let cancelled = app.press_button(&p.student, &with_buttons(&ask), "Иә, болдырмау").await;
+    assert!(texts(&cancelled).contains("Кездесу болдырылмады"), "{}", texts(&cancelled));
+    let ics = documents(&cancelled, 20)[0].1.replace("\r\n ", "");
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains(&uid) && ics.contains("STATUS:CANCELLED"), "{ics}");
+    app.outbox_drained().await;
+    let mentor = app.fake.sent_to(10)[mentor_before..].to_vec();
+    assert!(texts(&mentor).contains("Встреча отменена. Отменил(а): Ерлан"), "{}", texts(&mentor));
+    assert!(documents(&mentor, 10)[0].1.contains("METHOD:CANCEL"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending'").await,
+        0
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 0);
+    // Cancelled twice? No longer available.
+    let twice = app.press_button(&p.student, &with_buttons(&ask), "Иә, болдырмау").await;
+    assert!(texts(&twice).contains("қолжетімді емес"), "{}", texts(&twice));
+    app.stop().await;
+}
+
+async fn book_first(app: &TestApp, p: &People) {
+    let list = app.send(&p.student, "/book").await;
+    let topic = app.press_button(&p.student, &with_buttons(&list), "15:00").await;
+    let check = app.send(&p.student, "Мектеп").await;
+    let done = app.press_button(&p.student, &with_buttons(&check), "Растау").await;
+    assert!(texts(&done).contains("жазылдыңыз"), "{}", texts(&done));
+    drop(topic);
+}
+
+async fn a_mentor_cancels_with_a_reason_and_removes_a_booked_slot(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    publish(&app, &p).await;
+    book_first(&app, &p).await;
+    let meetings = app.send(&p.mentor, "/meetings").await;
+    assert!(
+        texts(&meetings).contains("Ученик: Ерлан") && texts(&meetings).contains("Тема: Мектеп"),
+        "{}",
+        texts(&meetings)
+    );
+    let ask = app.press_button(&p.mentor, &with_buttons(&meetings), "Отменить").await;
+    assert!(texts(&ask).contains("причину отмены"), "{}", texts(&ask));
+    let student_before = app.fake.sent_to(20).len();
+    let done = app.send(&p.mentor, "Заболела").await;
+    assert!(
+        texts(&done).contains("Встреча отменена") && texts(&done).contains("Причина: Заболела"),
+        "{}",
+        texts(&done)
+    );
+    app.outbox_drained().await;
+    let student = app.fake.sent_to(20)[student_before..].to_vec();
+    assert!(texts(&student).contains("Кездесу болдырылмады. Болдырмаған: Айгүл\n"), "{}", texts(&student));
+    assert!(texts(&student).contains("Себебі: Заболела"), "{}", texts(&student));
+
+    // The slot is free again; booked once more, then the mentor removes it.
+    book_first(&app, &p).await;
+    let list = app.send(&p.mentor, "/slots list").await;
+    assert!(texts(&list).contains("15:00–15:30 — есть запись"), "{}", texts(&list));
+    let ask = app.press_button(&p.mentor, &with_buttons(&list), "Удалить: четверг, 3 сентября, 15:00").await;
+    assert!(texts(&ask).contains("Записан(а): Ерлан"), "{}", texts(&ask));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1, "asked first");
+    let student_before = app.fake.sent_to(20).len();
+    let removed = app.press_button(&p.mentor, &with_buttons(&ask), "Удалить и отменить встречу").await;
+    assert!(texts(&removed).contains("Свободное время удалено"), "{}", texts(&removed));
+    app.outbox_drained().await;
+    assert!(texts(&app.fake.sent_to(20)[student_before..]).contains("Кездесу болдырылмады"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 3);
+    app.stop().await;
+}
+
+async fn weekly_availability_generates_and_changes_only_free_slots(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    // By buttons: every Thursday 15:00–17:00 in 30 minutes.
+    let mut taps = 0;
+    let menu = app.send(&p.mentor, "/slots").await;
+    let days = tap(&app, &p.mentor, &menu, "Каждую неделю", &mut taps).await;
+    let start = tap(&app, &p.mentor, &days, "четверг", &mut taps).await;
+    let end = tap(&app, &p.mentor, &start, "15:00", &mut taps).await;
+    let length = tap(&app, &p.mentor, &end, "17:00", &mut taps).await;
+    let added = tap(&app, &p.mentor, &length, "30 мин", &mut taps).await;
+    assert!(
+        texts(&added)
+            .contains("Недельное расписание добавлено: четверг, каждую неделю, 15:00–17:00, по 30 мин"),
+        "{}",
+        texts(&added)
+    );
+    assert!(texts(&added).contains("создано свободного времени: 16 промежутков"), "{}", texts(&added));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 16);
+    // A slot removed by hand is not made again.
+    let list = app.send(&p.mentor, "/slots list").await;
+    app.press_button(&p.mentor, &with_buttons(&list), "Удалить: четверг, 3 сентября, 16:30").await;
+    app.send(&p.mentor, "/slots list").await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 15);
+    // A student books one; the rule changes to 16:00–18:00: the booking stays.
+    book_first(&app, &p).await;
+    let rule: i64 = count(&app, "SELECT MAX(id) FROM availability_rules").await;
+    let changed = app.send(&p.mentor, &format!("/slots weekly change {rule} 4 16:00 18:00 30")).await;
+    assert!(texts(&changed).contains("Недельное расписание изменено"), "{}", texts(&changed));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 9, 3, 10, 0))).await,
+        1,
+        "the booked 15:00 stays"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM slots WHERE starts_at = {} AND status = 'free'",
+                ms(2026, 9, 10, 12, 30)
+            )
+        )
+        .await,
+        1,
+        "17:30 is new"
+    );
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 9, 10, 10, 0)))
+            .await,
+        0,
+        "free 15:00 is gone"
+    );
+    // Removed: the free ones go, the booked one stays.
+    let removed = app.send(&p.mentor, &format!("/slots weekly remove {rule}")).await;
+    assert!(texts(&removed).contains("Недельное расписание удалено"), "{}", texts(&removed));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
+    // Typed, in one line.
+    let typed = app.send(&p.mentor, "/slots weekly 2 15:00 17:00 30").await;
+    assert!(texts(&typed).contains("вторник, каждую неделю, 15:00–17:00"), "{}", texts(&typed));
+    let bad = app.send(&p.mentor, "/slots weekly 9 15:00 17:00").await;
+    assert!(texts(&bad).contains("Еженедельное свободное время пишется так"), "{}", texts(&bad));
+    app.stop().await;
+}
+
+async fn after_the_meeting_the_mentor_records_it_and_a_private_note(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "kk", "kk").await;
+    publish(&app, &p).await;
+    book_first(&app, &p).await;
+    let before = app.fake.sent_to(10).len();
+    // 3 September 15:30 local is 10:30 UTC: 2 days 6.5 hours after the start.
+    app.clock.advance(Duration::hours(54) + Duration::minutes(31));
+    wait_until("the question comes", || app.fake.sent_to(10).len() > before).await;
+    let question = app.fake.sent_to(10)[before..].to_vec();
+    assert!(
+        texts(&question).contains("Кездесу өтті ме? 3 қыркүйек, бейсенбі, 15:00–15:30, Ерлан"),
+        "{}",
+        texts(&question)
+    );
+    let card = with_buttons(&question);
+    assert_eq!(card.button_texts(), ["Өтті", "Келмеді", "Жазба қосу"]);
+    let held = app.press_button(&p.mentor, &card, "Өтті").await;
+    assert!(texts(&held).contains("Белгіленді: кездесу өтті."), "{}", texts(&held));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'held'").await, 1);
+    let again = app.press_button(&p.mentor, &card, "Келмеді").await;
+    assert!(texts(&again).contains("қолжетімді емес"), "recorded once: {}", texts(&again));
+    let ask = app.press_button(&p.mentor, &with_buttons(&held), "Жазба қосу").await;
+    assert!(texts(&ask).contains("Оны тек сіз көресіз"), "{}", texts(&ask));
+    let saved = app.send(&p.mentor, "Сабаққа қызығушылығы артты").await;
+    assert!(texts(&saved).contains("Жазба сақталды"), "{}", texts(&saved));
+    assert_eq!(app.db.note_count(UserId(10)).await.expect("count"), 1);
+    // The student cannot press the mentor's buttons.
+    let forged = app.press(&p.student, &card, &card.button_data("Жазба").expect("data")).await;
+    assert!(texts(&forged).contains("қолжетімді емес"), "{}", texts(&forged));
+    let week = app.send(&p.mentor, "/week").await;
+    assert!(!texts(&week).contains("қызығушылығы"), "the note is not in the agenda");
+    app.stop().await;
+}
+
+async fn presses_on_someone_elses_meeting_change_nothing(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    publish(&app, &p).await;
+    book_first(&app, &p).await;
+    // Another student of the same mentor, and a stranger parent.
+    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 1).await;
+    let other = app.user(21, "Дана", Some("ru"));
+    app.open_link(&other, &link).await;
+    let stranger = app.user(41, "Гүлнар", Some("ru"));
+    let link = app.invite_link(InviteTarget::Parent { student: UserId(21) }, None, None, 1).await;
+    app.open_link(&stranger, &link).await;
+    let meeting: i64 = count(&app, "SELECT MAX(id) FROM meetings").await;
+    let slot: i64 = count(&app, "SELECT MIN(id) FROM slots WHERE status = 'free'").await;
+    let menu = with_buttons(&app.send(&other, "/book").await);
+    let stranger_menu = with_buttons(&app.send(&stranger, "/book").await);
+    for (who, data) in [
+        (&other, format!("mc:{meeting}")),
+        (&other, format!("my:{meeting}")),
+        (&other, format!("mr:{meeting}")),
+        (&other, format!("mm:{meeting}:{slot}")),
+        (&stranger, format!("my:{meeting}")),
+        (&stranger, format!("bs:{slot}:20")),
+        (&other, format!("mh:{meeting}")),
+        (&other, format!("sx:{slot}")),
+        (&other, "bs:999999".to_owned()),
+        (&other, "b:o".to_owned()),
+        (&other, "mm:1:2:3".to_owned()),
+    ] {
+        let on = if who.id == stranger.id { &stranger_menu } else { &menu };
+        let out = app.press(who, on, &data).await;
+        let toast = out.iter().find(|s| s.method == "answerCallbackQuery").map(|s| s.text().to_owned());
+        assert!(toast.as_deref().is_some_and(|t| t.contains("больше не")), "{data}: {toast:?}");
+        assert!(messages(&out).is_empty(), "{data}: {out:?}");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
+    // The other student sees only their own meetings.
+    let theirs = app.send(&other, "/meetings").await;
+    assert!(texts(&theirs).contains("Предстоящих встреч нет"), "{}", texts(&theirs));
+    app.stop().await;
+}
+
+async fn the_mentors_day_and_week(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    app.send(&p.mentor, "/slots add 2026-09-01 14:00 30").await;
+    publish(&app, &p).await;
+    let list = app.send(&p.student, "/book").await;
+    let topic = app.press_button(&p.student, &with_buttons(&list), "14:00").await;
+    let check = app.send(&p.student, "Сынып").await;
+    app.press_button(&p.student, &with_buttons(&check), "Растау").await;
+    let parent_list = app.send(&p.parent, "/book").await;
+    let topic2 = app.press_button(&p.parent, &with_buttons(&parent_list), "15:30").await;
+    let check = app.press_button(&p.parent, &with_buttons(&topic2), "Без темы").await;
+    app.press_button(&p.parent, &with_buttons(&check), "Подтвердить").await;
+    let today = app.send(&p.mentor, "/today").await;
+    assert!(texts(&today).contains("Сегодня, вторник, 1 сентября:"), "{}", texts(&today));
+    assert!(
+        texts(&today).contains("14:00–14:30 — Ерлан\nТема: Сынып\nГде: ментор сообщит позже"),
+        "{}",
+        texts(&today)
+    );
+    assert!(!texts(&today).contains("15:30"), "{}", texts(&today));
+    let week = app.send(&p.mentor, "/week").await;
+    assert!(
+        texts(&week).contains("четверг, 3 сентября\n15:30–16:00 — Ерлан\nРодитель: Сәуле"),
+        "{}",
+        texts(&week)
+    );
+    let none = app.send(&p.student, "/today").await;
+    assert!(texts(&none).contains("/meetings"), "{}", texts(&none));
+    drop(topic);
+    app.stop().await;
+}
+
+async fn times_around_1_march_2024_and_the_turn_of_the_year(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "kk", "ru").await;
+    // Back to 27 February 2024, 09:00 in Almaty (UTC+6 then).
+    let now = talimger::domain::time::Clock::now(&*app.clock);
+    app.clock.advance(Utc.with_ymd_and_hms(2024, 2, 27, 3, 0, 0).single().expect("t") - now);
+    app.send(&p.mentor, "/slots add 2024-02-29 15:00 30").await;
+    app.send(&p.mentor, "/slots add 2024-03-01 15:00 30").await;
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2024, 2, 29, 9, 0))).await,
+        1,
+        "UTC+6"
+    );
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2024, 3, 1, 10, 0))).await,
+        1,
+        "UTC+5"
+    );
+    let list = app.send(&p.student, "/book").await;
+    assert!(texts(&list).contains("четверг, 29 февраля: 15:00"), "{}", texts(&list));
+    assert!(texts(&list).contains("пятница, 1 марта: 15:00"), "{}", texts(&list));
+    let mentor_list = app.send(&p.mentor, "/slots list").await;
+    assert!(texts(&mentor_list).contains("29 ақпан, бейсенбі\n15:00–15:30"), "{}", texts(&mentor_list));
+    assert!(texts(&mentor_list).contains("1 наурыз, жұма\n15:00–15:30"), "{}", texts(&mentor_list));
+    // The mentor (Kazakh) and the student (Russian) see the same meeting.
+    let topic = app.press_button(&p.student, &with_buttons(&list), "1 марта").await;
+    let check = app.press_button(&p.student, &with_buttons(&topic), "Без темы").await;
+    let before = app.fake.sent_to(10).len();
+    let done = app.press_button(&p.student, &with_buttons(&check), "Подтвердить").await;
+    assert!(texts(&done).contains("Когда: пятница, 1 марта, 15:00–15:30"), "{}", texts(&done));
+    app.outbox_drained().await;
+    assert!(texts(&app.fake.sent_to(10)[before..]).contains("Уақыты: 1 наурыз, жұма, 15:00–15:30"));
+    assert!(documents(&done, 20)[0].1.contains("DTSTART:20240301T100000Z"));
+
+    // The turn of the year: 30 December 2026.
+    let now = talimger::domain::time::Clock::now(&*app.clock);
+    app.clock.advance(Utc.with_ymd_and_hms(2026, 12, 30, 4, 0, 0).single().expect("t") - now);
+    let days = app
+        .press_button(&p.mentor, &with_buttons(&app.send(&p.mentor, "/slots").await), "Бос уақыт қосу")
+        .await;
+    let labels = with_buttons(&days).button_texts();
+    assert_eq!(&labels[..3], ["30 желтоқсан, сәрсенбі", "31 желтоқсан, бейсенбі", "1 қаңтар, жұма"]);
+    let starts = app.press_button(&p.mentor, &with_buttons(&days), "1 қаңтар").await;
+    let lengths = app.send(&p.mentor, "00:30").await;
+    let counts = app.press_button(&p.mentor, &with_buttons(&lengths), "30 мин").await;
+    app.press_button(&p.mentor, &with_buttons(&counts), "1 (").await;
+    // 1 January 00:30 in Almaty is 31 December 19:30 UTC.
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 12, 31, 19, 30)))
+            .await,
+        1
+    );
+    let list = app.send(&p.student, "/book").await;
+    assert!(texts(&list).contains("пятница, 1 января: 00:30"), "{}", texts(&list));
+    drop(starts);
+    app.stop().await;
+}
+
+/// 50 transactions at once on one slot: exactly one booking.
+async fn fifty_people_press_one_slot_and_one_books_it(backend: Backend) {
+    let (db, _guard) = storage(backend).await;
+    let now = start_time();
+    let (mentor, slot) = seed(&db).await;
+    let mut tasks = Vec::new();
+    for i in 0..50i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.begin().await.expect("begin");
+            let uid = format!("race-{i}");
+            let new = NewMeeting {
+                slot,
+                student: UserId(1000 + i),
+                parent: None,
+                booked_by: UserId(1000 + i),
+                topic: None,
+                uid: &uid,
+            };
+            let outcome = tx.book(&new, now).await.expect("book");
+            tx.commit().await.expect("commit");
+            outcome.is_ok()
+        }));
+    }
+    let mut won = 0;
+    let mut lost = 0;
+    for t in tasks {
+        if t.await.expect("task") { won += 1 } else { lost += 1 }
+    }
+    assert_eq!((won, lost), (1, 49));
+    let mut tx = db.begin().await.expect("begin");
+    let upcoming: usize = {
+        let mut n = 0;
+        for i in 0..50 {
+            n += tx.upcoming_of_student(UserId(1000 + i), now).await.expect("q").len();
+        }
+        n
+    };
+    assert_eq!(upcoming, 1);
+    assert!(tx.slot(slot).await.expect("q").expect("slot").booked);
+    drop(tx);
+    let _ = mentor;
+}
+
+/// A mentor (1) with a slot, and 60 students (1000…) of theirs.
+async fn seed(db: &talimger::db::Db) -> (UserId, SlotId) {
+    let now = start_time();
+    let profile = |id: i64| talimger::domain::Profile {
+        id: UserId(id),
+        first_name: format!("U{id}"),
+        last_name: None,
+        username: None,
+    };
+    db.upsert_sender(&profile(1), now).await.expect("mentor");
+    for i in 0..60 {
+        db.upsert_sender(&profile(1000 + i), now).await.expect("student");
+    }
+    let start = now + Duration::days(2);
+    let mut tx = db.begin().await.expect("begin");
+    let ids = tx
+        .add_slots(
+            UserId(1),
+            &[
+                (start, start + Duration::minutes(30)),
+                (start + Duration::hours(1), start + Duration::minutes(90)),
+            ],
+            None,
+            now,
+        )
+        .await
+        .expect("add")
+        .expect("no overlap");
+    tx.commit().await.expect("commit");
+    (UserId(1), ids[0])
+}
+
+async fn a_reschedule_that_loses_its_race_keeps_the_old_meeting(backend: Backend) {
+    let (db, _guard) = storage(backend).await;
+    let now = start_time();
+    let (_, first) = seed(&db).await;
+    let second = SlotId(first.0 + 1);
+    let mut tx = db.begin().await.expect("begin");
+    let new = NewMeeting {
+        slot: first,
+        student: UserId(1000),
+        parent: None,
+        booked_by: UserId(1000),
+        topic: None,
+        uid: "a",
+    };
+    let meeting = tx.book(&new, now).await.expect("q").expect("booked");
+    tx.commit().await.expect("commit");
+    // Someone else takes the second slot first.
+    let mut tx = db.begin().await.expect("begin");
+    let other = NewMeeting {
+        slot: second,
+        student: UserId(1001),
+        parent: None,
+        booked_by: UserId(1001),
+        topic: None,
+        uid: "b",
+    };
+    tx.book(&other, now).await.expect("q").expect("booked");
+    tx.commit().await.expect("commit");
+    let mut tx = db.begin().await.expect("begin");
+    assert_eq!(tx.move_meeting(meeting.id, second, now).await.expect("q"), Err(Refusal::Taken));
+    tx.commit().await.expect("commit");
+    let kept = db.meeting(meeting.id).await.expect("q").expect("meeting");
+    assert_eq!((kept.slot, kept.starts_at, kept.sequence), (Some(first), meeting.starts_at, 0));
+    assert!(db.slot(first).await.expect("q").expect("slot").booked, "the old slot stays held");
+    // Many moves at once onto one free slot: one wins, the others keep theirs.
+    let mut tx = db.begin().await.expect("begin");
+    let start = now + Duration::days(3);
+    let ids = tx
+        .add_slots(UserId(1), &[(start, start + Duration::minutes(30))], None, now)
+        .await
+        .expect("q")
+        .expect("ok");
+    let mut meetings = Vec::new();
+    for i in 0..10i64 {
+        let s = now + Duration::days(4) + Duration::hours(i);
+        let slot = tx
+            .add_slots(UserId(1), &[(s, s + Duration::minutes(30))], None, now)
+            .await
+            .expect("q")
+            .expect("ok")[0];
+        let uid = format!("m{i}");
+        let new = NewMeeting {
+            slot,
+            student: UserId(1010 + i),
+            parent: None,
+            booked_by: UserId(1010 + i),
+            topic: None,
+            uid: &uid,
+        };
+        meetings.push((tx.book(&new, now).await.expect("q").expect("booked"), slot));
+    }
+    tx.commit().await.expect("commit");
+    let target = ids[0];
+    let tasks: Vec<_> = meetings
+        .iter()
+        .map(|(m, _)| {
+            let (db, id) = (db.clone(), m.id);
+            tokio::spawn(async move {
+                let mut tx = db.begin().await.expect("begin");
+                let r = tx.move_meeting(id, target, now).await.expect("move");
+                tx.commit().await.expect("commit");
+                r.is_ok()
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        won += i32::from(t.await.expect("task"));
+    }
+    assert_eq!(won, 1);
+    for (m, slot) in &meetings {
+        let now_m = db.meeting(m.id).await.expect("q").expect("m");
+        if now_m.slot == Some(target) {
+            assert!(!db.slot(*slot).await.expect("q").expect("slot").booked, "the winner's old slot is free");
+        } else {
+            assert_eq!(now_m.slot, Some(*slot), "a loser keeps its slot");
+            assert!(db.slot(*slot).await.expect("q").expect("slot").booked);
+        }
+    }
+}
