@@ -5,7 +5,7 @@
 
 use crate::commands;
 use crate::config::{Config, Token};
-use crate::db::{Backend, Db};
+use crate::db::{Backend, Db, Signal};
 use crate::domain::time::SharedClock;
 use crate::intake::Intake;
 use crate::outbox::{self, Limits, Outbox};
@@ -213,32 +213,29 @@ async fn keep_house(db: Db, clock: SharedClock, stop: CancellationToken) {
 
 /// PostgreSQL: other instances tell us of stored updates and queued items.
 async fn listen(db: Db, intake: Arc<Intake>, outbox: Outbox, stop: CancellationToken) {
-    let Some(pool) = db.pg_pool().cloned() else { return };
     let mut backoff = Duration::from_secs(1);
     loop {
         let listening = async {
-            let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
-            listener.listen_all(["talimger_updates", "talimger_outbox"]).await?;
+            let Some(mut listener) = db.listen().await? else { return Ok(false) };
             // What was stored while we were not listening.
             intake.scan().await;
             outbox.poke();
             loop {
-                let note = listener.recv().await?;
-                match note.channel() {
-                    "talimger_updates" => intake.scan().await,
-                    _ => outbox.poke(),
+                match listener.recv().await? {
+                    Signal::Updates => intake.scan().await,
+                    Signal::Outbox => outbox.poke(),
                 }
             }
-            #[allow(unreachable_code)]
-            Ok::<(), sqlx::Error>(())
         };
         tokio::select! {
             _ = stop.cancelled() => return,
-            result = listening => {
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "lost the database notifications; reconnecting");
+            result = listening => match result {
+                Ok(false) => return,
+                Ok(true) => {}
+                Err::<bool, crate::db::DbError>(e) => {
+                    tracing::warn!(error = %e, "lost the database notifications; reconnecting")
                 }
-            }
+            },
         }
         tokio::select! {
             _ = stop.cancelled() => return,

@@ -18,7 +18,7 @@
 //!   with the apology.
 
 use crate::context;
-use crate::db::{Db, DbError, NewItem, Next, PendingUpdate, Priority, StoredUpdate, Tx};
+use crate::db::{Db, DbError, NewItem, Next, PendingUpdate, PollLock, Priority, Signal, StoredUpdate, Tx};
 use crate::dialogue::State;
 use crate::domain::time::SharedClock;
 use crate::domain::{Lang, UserId};
@@ -155,7 +155,7 @@ impl Intake {
         let mut offset: i64 = 0;
         let mut backoff = Duration::from_secs(1);
         let mut flood = Flood::new(self.flood_per_minute);
-        let mut leader = Leadership::default();
+        let mut leader = PollLock::default();
         loop {
             if !leader.hold(&self.db).await {
                 tokio::select! {
@@ -250,9 +250,7 @@ impl Intake {
             items.push(text_item(chat, text));
         }
         let claimed = tx.enqueue(&items, self.outbox.owner(), lease(), now).await?;
-        if let Tx::Postgres(t) = &mut tx {
-            sqlx::query("SELECT pg_notify('talimger_updates', '')").execute(&mut **t).await?;
-        }
+        tx.notify(Signal::Updates).await?;
         tx.commit().await?;
         crate::faults::crash_point("after-store");
         self.outbox.hand_over(claimed);
@@ -488,8 +486,8 @@ impl Intake {
             }
             let claimed = tx.enqueue(&out.items, self.outbox.owner(), lease(), now).await?;
             let later = out.items.iter().any(|i| i.due_at.is_some_and(|d| d > now));
-            if later && let Tx::Postgres(t) = &mut tx {
-                sqlx::query("SELECT pg_notify('talimger_outbox', '')").execute(&mut **t).await?;
+            if later {
+                tx.notify(Signal::Outbox).await?;
             }
             crate::faults::crash_point("before-commit");
             tx.commit().await?;
@@ -730,53 +728,6 @@ impl Flood {
             Admit::NoWarn
         } else {
             Admit::No
-        }
-    }
-}
-
-// ------------------------------------------------------------ leadership
-
-/// On PostgreSQL exactly one instance polls: the one holding a session
-/// advisory lock on a connection of its own. When it dies, its connection
-/// closes, the lock is free, and another instance takes over within
-/// seconds. SQLite has one instance, which always polls.
-#[derive(Default)]
-struct Leadership {
-    conn: Option<sqlx::PgConnection>,
-}
-
-/// The advisory lock's key (two 32-bit halves: a space of its own).
-const POLL_LOCK: (i32, i32) = (0x7461_6c69, 1);
-
-impl Leadership {
-    async fn hold(&mut self, db: &Db) -> bool {
-        use sqlx::Connection;
-        if db.backend() == crate::db::Backend::Sqlite {
-            return true;
-        }
-        if let Some(conn) = &mut self.conn {
-            if conn.ping().await.is_ok() {
-                return true;
-            }
-            tracing::warn!("lost the polling lock's connection");
-            self.conn = None;
-        }
-        let Ok(Ok(mut conn)) =
-            tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(db.url())).await
-        else {
-            return false;
-        };
-        let got: Result<bool, _> = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
-            .bind(POLL_LOCK.0)
-            .bind(POLL_LOCK.1)
-            .fetch_one(&mut conn)
-            .await;
-        if got.unwrap_or(false) {
-            tracing::info!("this instance polls Telegram");
-            self.conn = Some(conn);
-            true
-        } else {
-            false
         }
     }
 }

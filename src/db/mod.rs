@@ -18,6 +18,7 @@ mod meetings;
 mod org;
 mod outbox;
 mod relay;
+mod signals;
 mod slots;
 mod updates;
 mod users;
@@ -26,6 +27,7 @@ pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use meetings::NewMeeting;
 pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, Upload};
 pub use relay::{NewQuestion, Question};
+pub use signals::{Listener, PollLock, Signal};
 pub use updates::{Next, PendingUpdate, StoredUpdate};
 
 use sqlx::migrate::Migrator;

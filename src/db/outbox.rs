@@ -338,33 +338,18 @@ impl Db {
              WHERE state = 'pending' AND due_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
              ORDER BY priority, due_at, id LIMIT $4";
         let mut tx = self.begin().await?;
-        let rows: Vec<ClaimedRow> = match &mut tx {
-            Tx::Sqlite(t) => {
-                let sql = format!(
-                    "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ({pick}) RETURNING {CLAIM_COLUMNS}"
-                );
-                sqlx::query_as(&sql)
-                    .bind(owner)
-                    .bind(now_ms + lease.num_milliseconds())
-                    .bind(now_ms)
-                    .bind(limit)
-                    .fetch_all(&mut **t)
-                    .await?
-            }
-            Tx::Postgres(t) => {
-                let sql = format!(
-                    "UPDATE outbox SET lease_owner = $1, lease_until = $2
-                     WHERE id IN ({pick} FOR UPDATE SKIP LOCKED) RETURNING {CLAIM_COLUMNS}"
-                );
-                sqlx::query_as(&sql)
-                    .bind(owner)
-                    .bind(now_ms + lease.num_milliseconds())
-                    .bind(now_ms)
-                    .bind(limit)
-                    .fetch_all(&mut **t)
-                    .await?
-            }
-        };
+        // The one difference: PostgreSQL skips rows another instance is claiming.
+        let lock = if tx.backend() == super::Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+        let sql = format!(
+            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ({pick}{lock}) RETURNING {CLAIM_COLUMNS}"
+        );
+        let rows: Vec<ClaimedRow> = on!(&mut tx, c => sqlx::query_as(&sql)
+            .bind(owner)
+            .bind(now_ms + lease.num_milliseconds())
+            .bind(now_ms)
+            .bind(limit)
+            .fetch_all(c)
+            .await?);
         tx.commit().await?;
         let mut claimed = rows.into_iter().map(ClaimedRow::into_claimed).collect::<DbResult<Vec<_>>>()?;
         claimed.sort_by_key(|c| (c.priority, c.due_at, c.id));
@@ -524,23 +509,13 @@ impl Db {
 
     /// When the next item becomes due (or its lease lapses), if any.
     pub async fn next_outbox_time(&self) -> DbResult<Option<i64>> {
-        let mut tx = self.begin().await?;
-        let next: Option<i64> = match &mut tx {
-            Tx::Sqlite(t) => {
-                sqlx::query_scalar(
-                    "SELECT MIN(max(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
-                )
-                .fetch_one(&mut **t)
-                .await?
-            }
-            Tx::Postgres(t) => sqlx::query_scalar(
-                "SELECT MIN(GREATEST(due_at, COALESCE(lease_until, 0))) FROM outbox WHERE state = 'pending'",
-            )
-            .fetch_one(&mut **t)
-            .await?,
-        };
-        tx.commit().await?;
-        Ok(next)
+        self.check_outage()?;
+        Ok(on_pool!(self, p => sqlx::query_scalar(
+            "SELECT MIN(CASE WHEN lease_until > due_at THEN lease_until ELSE due_at END)
+             FROM outbox WHERE state = 'pending'",
+        )
+        .fetch_one(p)
+        .await?))
     }
 
     /// The message id Telegram gave the item `id`: `Ok(None)` while it is

@@ -192,6 +192,11 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
         payload
     };
     let main_key = Some(copy_key(c.q, &c.part));
+    // The header as a message of its own, when it does not fit with the content.
+    let header_apart = || {
+        let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
+        item(c.to, Priority::Notice, "sendMessage", header, Some(copy_key(c.q, format!("{}h", c.part))))
+    };
     match c.content {
         Content::Text(body) => {
             let full = format!("{}\n\n{body}", c.header);
@@ -199,14 +204,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
                 let payload = with_extras(json!({ "chat_id": c.to, "text": full }), true, true);
                 items.push(item(c.to, Priority::Notice, "sendMessage", payload, main_key));
             } else {
-                let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
-                items.push(item(
-                    c.to,
-                    Priority::Notice,
-                    "sendMessage",
-                    header,
-                    Some(copy_key(c.q, format!("{}h", c.part))),
-                ));
+                items.push(header_apart());
                 let parts = split_for_telegram(body, MAX_MESSAGE_LEN);
                 let n = parts.len();
                 for (i, part) in parts.into_iter().enumerate() {
@@ -236,14 +234,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
                     main_key,
                 ));
             } else {
-                let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
-                items.push(item(
-                    c.to,
-                    Priority::Notice,
-                    "sendMessage",
-                    header,
-                    Some(copy_key(c.q, format!("{}h", c.part))),
-                ));
+                items.push(header_apart());
                 if let Some(cap) = caption.as_ref().filter(|_| *captionable) {
                     // The caption as the sender wrote it, within Telegram's limit.
                     let first =

@@ -1,0 +1,101 @@
+//! What only PostgreSQL has, for several instances on one database: the
+//! notifications between them (`NOTIFY`/`LISTEN`) and the polling lock.
+//! On SQLite (one instance) each is a no-op.
+
+use super::{Db, DbResult, Tx};
+use std::time::Duration;
+
+/// The channels the instances tell each other on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// Updates were stored: handle them.
+    Updates,
+    /// Outbox items due later were queued: look at the table again.
+    Outbox,
+}
+
+impl Signal {
+    fn channel(self) -> &'static str {
+        match self {
+            Signal::Updates => "talimger_updates",
+            Signal::Outbox => "talimger_outbox",
+        }
+    }
+}
+
+impl Tx {
+    /// Tells the other instances, when this transaction commits.
+    pub async fn notify(&mut self, signal: Signal) -> DbResult<()> {
+        if let Tx::Postgres(t) = self {
+            sqlx::query("SELECT pg_notify($1, '')").bind(signal.channel()).execute(&mut **t).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A connection listening to the other instances' signals.
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl Listener {
+    /// The next signal; an error means the connection is gone.
+    pub async fn recv(&mut self) -> DbResult<Signal> {
+        let note = self.0.recv().await?;
+        Ok(if note.channel() == Signal::Updates.channel() { Signal::Updates } else { Signal::Outbox })
+    }
+}
+
+/// The advisory lock that makes one instance the poller (two 32-bit
+/// halves: a key space of its own, apart from the per-chat locks).
+const POLL_LOCK: (i32, i32) = (0x7461_6c69, 1);
+
+/// Holds the polling lock on a connection of its own: when the holder
+/// dies, its connection closes and the lock is free for another instance.
+#[derive(Default)]
+pub struct PollLock {
+    conn: Option<sqlx::PgConnection>,
+}
+
+impl Db {
+    /// `None` on SQLite, where there is nobody else to listen to.
+    pub async fn listen(&self) -> DbResult<Option<Listener>> {
+        let Some(pool) = self.pg_pool() else { return Ok(None) };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen_all([Signal::Updates.channel(), Signal::Outbox.channel()]).await?;
+        Ok(Some(Listener(listener)))
+    }
+}
+
+impl PollLock {
+    /// Whether this instance holds the lock (taking it when free). SQLite
+    /// has one instance, which always holds it.
+    pub async fn hold(&mut self, db: &Db) -> bool {
+        use sqlx::Connection;
+        if db.pg_pool().is_none() {
+            return true;
+        }
+        if let Some(conn) = &mut self.conn {
+            if conn.ping().await.is_ok() {
+                return true;
+            }
+            tracing::warn!("lost the polling lock's connection");
+            self.conn = None;
+        }
+        let Ok(Ok(mut conn)) =
+            tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(db.url())).await
+        else {
+            return false;
+        };
+        let got: Result<bool, _> = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
+            .bind(POLL_LOCK.0)
+            .bind(POLL_LOCK.1)
+            .fetch_one(&mut conn)
+            .await;
+        if got.unwrap_or(false) {
+            tracing::info!("this instance polls Telegram");
+            self.conn = Some(conn);
+            true
+        } else {
+            false
+        }
+    }
+}
