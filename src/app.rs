@@ -71,6 +71,7 @@ fn single_instance(db: &Db) -> anyhow::Result<Option<std::fs::File>> {
 pub struct Running {
     pub intake: Arc<crate::intake::Stats>,
     pub outbox: Arc<crate::outbox::Stats>,
+    pub jobs: Arc<crate::jobs::Stats>,
 }
 
 /// Runs the bot until `shutdown` is cancelled, then stops polling,
@@ -125,11 +126,16 @@ pub async fn run_observed(
     };
     let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
     let extra = teloxide::dptree::deps![config.clone()];
+    let bell = crate::jobs::Bell::default();
+    let runner =
+        crate::jobs::Runner::new(db.clone(), clock.clone(), config.clone(), outbox.clone(), bell.clone());
+    let job_stats = runner.stats.clone();
     let intake = Intake::new(
         api,
         db.clone(),
         clock.clone(),
         outbox.clone(),
+        bell.clone(),
         me,
         extra,
         config.flood_per_minute,
@@ -139,12 +145,19 @@ pub async fn run_observed(
     let sender_stop = CancellationToken::new();
     let mut sender_task = tokio::spawn(sender.run(sender_stop.clone(), Duration::from_secs(2)));
     let mut poller = tokio::spawn(intake.clone().poll());
+    let jobs_stop = CancellationToken::new();
+    let mut jobs_task = tokio::spawn(runner.run(jobs_stop.clone()));
     let keeper = tokio::spawn(keep_house(db.clone(), clock.clone(), shutdown.clone()));
     let mut eraser = tokio::spawn(intake.clone().eraser());
-    let listener = tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), shutdown.clone()));
+    let listener =
+        tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), bell.clone(), shutdown.clone()));
     intake.scan().await;
     if let Some(observe) = observe {
-        let _ = observe.send(Running { intake: intake.stats.clone(), outbox: outbox.stats.clone() });
+        let _ = observe.send(Running {
+            intake: intake.stats.clone(),
+            outbox: outbox.stats.clone(),
+            jobs: job_stats,
+        });
     }
 
     let failure = tokio::select! {
@@ -152,6 +165,7 @@ pub async fn run_observed(
         _ = shutdown.cancelled() => None,
         r = &mut poller => Some(format!("the poller stopped unexpectedly ({r:?})")),
         r = &mut sender_task => Some(format!("the outbox sender stopped unexpectedly ({r:?})")),
+        r = &mut jobs_task => Some(format!("the job runner stopped unexpectedly ({r:?})")),
     };
     // A worker that ended because we are stopping anyway is no failure.
     let failure = failure.filter(|_| !shutdown.is_cancelled());
@@ -172,6 +186,9 @@ pub async fn run_observed(
     if handled.is_err() {
         tracing::warn!("shutdown grace period over; unfinished updates will be handled at the next start");
     }
+    // Jobs queue their messages for the sender: they stop first.
+    jobs_stop.cancel();
+    let _ = tokio::time::timeout(Duration::from_secs(1), &mut jobs_task).await;
     sender_stop.cancel();
     let left = SHUTDOWN_GRACE.saturating_sub(started.elapsed());
     if !sender_task.is_finished() && tokio::time::timeout(left, &mut sender_task).await.is_err() {
@@ -195,10 +212,13 @@ async fn housekeeping(db: &Db, clock: &SharedClock) {
     let now = clock.now();
     let updates = db.prune_updates(now - chrono::Duration::days(2)).await;
     let items = db.prune_outbox(now - chrono::Duration::days(7)).await;
+    let jobs = db.prune_jobs(now - chrono::Duration::days(30)).await;
     let checkpoint = db.checkpoint().await;
-    match (updates, items, checkpoint) {
-        (Ok(u), Ok(i), Ok(())) => tracing::debug!(updates = u, items = i, "housekeeping done"),
-        (u, i, c) => tracing::warn!(?u, ?i, ?c, "housekeeping failed; trying again later"),
+    match (updates, items, jobs, checkpoint) {
+        (Ok(u), Ok(i), Ok(j), Ok(())) => {
+            tracing::debug!(updates = u, items = i, jobs = j, "housekeeping done")
+        }
+        (u, i, j, c) => tracing::warn!(?u, ?i, ?j, ?c, "housekeeping failed; trying again later"),
     }
 }
 
@@ -212,7 +232,13 @@ async fn keep_house(db: Db, clock: SharedClock, stop: CancellationToken) {
 }
 
 /// PostgreSQL: other instances tell us of stored updates and queued items.
-async fn listen(db: Db, intake: Arc<Intake>, outbox: Outbox, stop: CancellationToken) {
+async fn listen(
+    db: Db,
+    intake: Arc<Intake>,
+    outbox: Outbox,
+    jobs: crate::jobs::Bell,
+    stop: CancellationToken,
+) {
     let mut backoff = Duration::from_secs(1);
     loop {
         let listening = async {
@@ -220,10 +246,12 @@ async fn listen(db: Db, intake: Arc<Intake>, outbox: Outbox, stop: CancellationT
             // What was stored while we were not listening.
             intake.scan().await;
             outbox.poke();
+            jobs.ring();
             loop {
                 match listener.recv().await? {
                     Signal::Updates => intake.scan().await,
                     Signal::Outbox => outbox.poke(),
+                    Signal::Jobs => jobs.ring(),
                 }
             }
         };

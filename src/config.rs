@@ -3,6 +3,8 @@
 //! the program with one line that says what to set.
 
 use crate::domain::UserId;
+use crate::domain::calendar::{Minute, parse_time};
+use crate::domain::reminders::Leads;
 use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
@@ -31,6 +33,8 @@ pub const DEFAULT_MAX_PARENTS: u32 = 4;
 pub const DEFAULT_BOOKING_LEAD: &str = "1h";
 /// Upcoming meetings a student may have at once.
 pub const DEFAULT_MAX_UPCOMING: u32 = 2;
+/// The mentors' morning agenda, local time.
+pub const DEFAULT_AGENDA_AT: &str = "08:00";
 /// How long opening the database may take before the bot gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -91,6 +95,12 @@ pub struct Settings {
     /// Upcoming meetings a student may have at once, 1 to 20 [default: 2]
     #[arg(long, env = "TALIMGER_MAX_UPCOMING", global = true, value_name = "N")]
     pub max_upcoming: Option<String>,
+    /// When reminders go before a meeting: minutes, hours or days separated by commas, e.g. 24h,1h or 2d,3h,30m; 1m to 30d, at most 10 [default: 24h,1h]
+    #[arg(long, env = "TALIMGER_REMINDERS", global = true, value_name = "LEADS")]
+    pub reminders: Option<String>,
+    /// When mentors get the morning agenda, local time HH:MM [default: 08:00]
+    #[arg(long, env = "TALIMGER_AGENDA_AT", global = true, value_name = "HH:MM")]
+    pub agenda_at: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +181,10 @@ pub struct Config {
     pub booking_lead: chrono::Duration,
     /// Upcoming meetings a student may have at once (`TALIMGER_MAX_UPCOMING`).
     pub max_upcoming: u32,
+    /// The reminders' leads before a meeting (`TALIMGER_REMINDERS`).
+    pub reminders: Leads,
+    /// The morning agenda's minute of the day, local (`TALIMGER_AGENDA_AT`).
+    pub agenda_at: Minute,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -239,6 +253,12 @@ pub enum ConfigError {
     BadBookingLead(String),
     #[error("TALIMGER_MAX_UPCOMING (--max-upcoming) must be a whole number of meetings, 1 to 20 (got {0:?})")]
     BadMaxUpcoming(String),
+    #[error(
+        "TALIMGER_REMINDERS (--reminders) must be leads before a meeting separated by commas, e.g. 24h,1h or 2d,3h,30m: whole minutes (m), hours (h) or days (d), 1m to 30d, at most 10 (got {0:?})"
+    )]
+    BadReminders(String),
+    #[error("TALIMGER_AGENDA_AT (--agenda-at) must be a local time HH:MM, e.g. 08:00 or 7:30 (got {0:?})")]
+    BadAgendaAt(String),
 }
 
 impl Config {
@@ -302,6 +322,13 @@ impl Config {
             .ok_or_else(|| ConfigError::BadBookingLead(lead_raw.to_owned()))?;
         let max_upcoming = whole(s.max_upcoming.as_deref(), DEFAULT_MAX_UPCOMING, 1..=20)
             .map_err(ConfigError::BadMaxUpcoming)?;
+        let reminders = match s.reminders.as_deref() {
+            None => Leads::default(),
+            Some(raw) => Leads::parse(raw).ok_or_else(|| ConfigError::BadReminders(raw.to_owned()))?,
+        };
+        let agenda_raw = s.agenda_at.as_deref().unwrap_or(DEFAULT_AGENDA_AT);
+        let agenda_at =
+            parse_time(agenda_raw).ok_or_else(|| ConfigError::BadAgendaAt(agenda_raw.to_owned()))?;
         Ok(Config {
             token,
             api_url,
@@ -319,6 +346,8 @@ impl Config {
             max_parents,
             booking_lead,
             max_upcoming,
+            reminders,
+            agenda_at,
         })
     }
 
@@ -498,6 +527,25 @@ mod tests {
         for bad in ["0", "21", "x", ""] {
             assert_eq!(parents(bad).unwrap_err(), ConfigError::BadMaxParents(bad.into()), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn reminders_and_agenda_hour_are_checked() {
+        let c = Config::from_settings(&settings()).expect("defaults");
+        assert_eq!(c.reminders.all(), &[chrono::Duration::hours(24), chrono::Duration::hours(1)]);
+        assert_eq!(c.agenda_at, 8 * 60);
+        let leads = |v: &str| Config::from_settings(&Settings { reminders: Some(v.into()), ..settings() });
+        assert_eq!(leads("2d,3h,30m").expect("valid").reminders.all().len(), 3);
+        for bad in ["", "1h,", "24", "0m", "31d", "1h;2h"] {
+            assert_eq!(leads(bad).unwrap_err(), ConfigError::BadReminders(bad.into()), "{bad:?}");
+        }
+        let at = |v: &str| Config::from_settings(&Settings { agenda_at: Some(v.into()), ..settings() });
+        assert_eq!(at("7:30").expect("valid").agenda_at, 7 * 60 + 30);
+        for bad in ["", "8", "24:00", "08:60", "eight"] {
+            assert_eq!(at(bad).unwrap_err(), ConfigError::BadAgendaAt(bad.into()), "{bad:?}");
+        }
+        assert!(ConfigError::BadReminders("x".into()).to_string().contains("TALIMGER_REMINDERS"));
+        assert!(ConfigError::BadAgendaAt("x".into()).to_string().contains("TALIMGER_AGENDA_AT"));
     }
 
     #[test]

@@ -5,6 +5,9 @@
 
 /// The points, in the order an update goes through them.
 pub const POINTS: [&str; 5] = ["after-store", "before-commit", "after-commit", "before-send", "after-send"];
+/// The points of a job (a reminder): claimed, and about to commit what it
+/// queued; its messages then pass the outbox's `before-send` and `after-send`.
+pub const JOB_POINTS: [&str; 2] = ["job-claimed", "job-before-commit"];
 
 #[cfg(debug_assertions)]
 pub fn crash_point(name: &'static str) {

@@ -26,12 +26,14 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "relay.ftl", include_str!("../locales/kk/relay.ftl")),
     ("kk", "sos.ftl", include_str!("../locales/kk/sos.ftl")),
     ("kk", "scheduling.ftl", include_str!("../locales/kk/scheduling.ftl")),
+    ("kk", "reminders.ftl", include_str!("../locales/kk/reminders.ftl")),
     ("ru", "common.ftl", include_str!("../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../locales/ru/onboarding.ftl")),
     ("ru", "invite.ftl", include_str!("../locales/ru/invite.ftl")),
     ("ru", "relay.ftl", include_str!("../locales/ru/relay.ftl")),
     ("ru", "sos.ftl", include_str!("../locales/ru/sos.ftl")),
     ("ru", "scheduling.ftl", include_str!("../locales/ru/scheduling.ftl")),
+    ("ru", "reminders.ftl", include_str!("../locales/ru/reminders.ftl")),
 ];
 
 static LANG_IDS: LazyLock<[LanguageIdentifier; 2]> =

@@ -70,6 +70,7 @@ pub struct Intake {
     db: Db,
     clock: SharedClock,
     outbox: Outbox,
+    jobs: crate::jobs::Bell,
     handler: UpdateHandler<Error>,
     deps: DependencyMap,
     flood_per_minute: u32,
@@ -109,6 +110,7 @@ impl Intake {
         db: Db,
         clock: SharedClock,
         outbox: Outbox,
+        jobs: crate::jobs::Bell,
         me: Me,
         extra: DependencyMap,
         flood_per_minute: u32,
@@ -134,6 +136,7 @@ impl Intake {
             db,
             clock,
             outbox,
+            jobs,
             handler,
             deps,
             flood_per_minute,
@@ -484,22 +487,15 @@ impl Intake {
             {
                 tx.save_dialogue(ctx.user.id, state.to_stored().as_deref()).await?;
             }
-            let claimed = tx.enqueue(&out.items, self.outbox.owner(), lease(), now).await?;
-            let later = out.items.iter().any(|i| i.due_at.is_some_and(|d| d > now));
-            if later {
-                tx.notify(Signal::Outbox).await?;
-            }
+            let queued = out.queue(&mut tx, self.outbox.owner(), now).await?;
             crate::faults::crash_point("before-commit");
             tx.commit().await?;
             crate::faults::crash_point("after-commit");
-            Ok::<_, DbError>((claimed, later))
+            Ok::<_, DbError>(queued)
         };
-        let (claimed, later) = commit.await.map_err(Failure::from_db)?;
+        let queued = commit.await.map_err(Failure::from_db)?;
         self.erase.notify_one();
-        self.outbox.hand_over(claimed);
-        if later {
-            self.outbox.poke();
-        }
+        queued.hand_over(&self.outbox, &self.jobs);
         if let Some(ctx) = &ctx {
             self.outbox.reachable(ctx.user.id.0);
         }

@@ -105,6 +105,8 @@ pub enum MeetingCb {
     Held(MeetingId),
     NoShow(MeetingId),
     Note(MeetingId),
+    /// A parent's «Got it» on a reminder.
+    GotIt(MeetingId),
 }
 
 impl Callback {
@@ -174,6 +176,7 @@ impl Callback {
                 MeetingCb::Held(m) => format!("mh:{m}"),
                 MeetingCb::NoShow(m) => format!("mn:{m}"),
                 MeetingCb::Note(m) => format!("mw:{m}"),
+                MeetingCb::GotIt(m) => format!("mg:{m}"),
             },
         }
     }
@@ -275,6 +278,7 @@ impl Callback {
             ("mh", _) => meeting(MeetingCb::Held(MeetingId(id()?))),
             ("mn", _) => meeting(MeetingCb::NoShow(MeetingId(id()?))),
             ("mw", _) => meeting(MeetingCb::Note(MeetingId(id()?))),
+            ("mg", _) => meeting(MeetingCb::GotIt(MeetingId(id()?))),
             _ => None,
         }
     }
@@ -360,6 +364,7 @@ mod tests {
             Callback::Meeting(MeetingCb::Held(MeetingId(1))),
             Callback::Meeting(MeetingCb::NoShow(MeetingId(1))),
             Callback::Meeting(MeetingCb::Note(MeetingId(1))),
+            Callback::Meeting(MeetingCb::GotIt(MeetingId(1))),
         ];
         for cb in all {
             assert!(cb.encode().len() <= 64);

@@ -15,6 +15,7 @@ pub mod handlers;
 pub mod i18n;
 pub mod ics;
 pub mod intake;
+pub mod jobs;
 pub mod keyboards;
 pub mod outbox;
 pub mod qr;

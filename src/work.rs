@@ -3,9 +3,10 @@
 //! injected; nothing they do reaches Telegram or becomes visible to
 //! anyone until the intake commits it all at once.
 
-use crate::db::{NewItem, Priority, Tx, Upload};
+use crate::db::{NewItem, Priority, Signal, Tx, Upload};
 use crate::dialogue::State;
 use crate::error::Error;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use teloxide::types::{BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardMarkup, Recipient};
@@ -33,6 +34,8 @@ pub struct Out {
     pub callback: Option<CallbackAnswer>,
     /// The new dialogue state, if it changed.
     pub state: Option<State>,
+    /// Jobs were planned: the job runner looks at its table again.
+    pub jobs_planned: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,6 +115,35 @@ impl Work {
         ));
     }
 
+    /// Removes just the pressed button (by its data) from the message,
+    /// leaving the others to be pressed.
+    pub fn drop_button(&self, q: &CallbackQuery, data: &str) {
+        use teloxide::types::InlineKeyboardButtonKind;
+        let Some(msg) = q.regular_message() else { return };
+        let Some(markup) = msg.reply_markup() else { return };
+        let rows: Vec<Vec<_>> = markup
+            .inline_keyboard
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .filter(|b| !matches!(&b.kind, InlineKeyboardButtonKind::CallbackData(d) if d == data))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .filter(|row| !row.is_empty())
+            .collect();
+        if rows.iter().map(Vec::len).sum::<usize>()
+            == markup.inline_keyboard.iter().map(Vec::len).sum::<usize>()
+        {
+            return;
+        }
+        self.push(answer_item(
+            msg.chat.id,
+            "editMessageReplyMarkup",
+            json!({ "chat_id": msg.chat.id.0, "message_id": msg.id.0, "reply_markup": InlineKeyboardMarkup::new(rows) }),
+        ));
+    }
+
     /// Answers the button press (stops the client's spinner), with a toast.
     pub fn answer(&self, q: &CallbackQuery, toast: Option<String>) {
         self.out().callback = Some(CallbackAnswer { id: q.id.0.clone(), text: toast });
@@ -128,6 +160,11 @@ impl Work {
         self.out().state = Some(state);
     }
 
+    /// Says that jobs were planned (the runner wakes after the commit).
+    pub fn planned_jobs(&self) {
+        self.out().jobs_planned = true;
+    }
+
     pub fn exit(&self) {
         self.set_state(State::Idle);
     }
@@ -137,6 +174,48 @@ impl Work {
         let tx = self.0.tx.lock().await.take();
         let out = std::mem::take(&mut *self.out());
         (tx, out)
+    }
+}
+
+/// What a unit of work queued, once written in its transaction.
+pub struct Queued {
+    claimed: Vec<crate::db::Claimed>,
+    later: bool,
+    jobs: bool,
+}
+
+impl Out {
+    /// Writes the outbox rows (those due now leased to this instance) and
+    /// tells the other instances what to look at when `tx` commits.
+    pub(crate) async fn queue(
+        &self,
+        tx: &mut Tx,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> crate::db::DbResult<Queued> {
+        let claimed = tx.enqueue(&self.items, owner, crate::outbox::lease(), now).await?;
+        let later = self.items.iter().any(|i| i.due_at.is_some_and(|d| d > now));
+        if later {
+            tx.notify(Signal::Outbox).await?;
+        }
+        if self.jobs_planned {
+            tx.notify(Signal::Jobs).await?;
+        }
+        Ok(Queued { claimed, later, jobs: self.jobs_planned })
+    }
+}
+
+impl Queued {
+    /// After the commit: the items due now to this instance's sender, and
+    /// a wake-up for whoever has something new to look at.
+    pub(crate) fn hand_over(self, outbox: &crate::outbox::Outbox, jobs: &crate::jobs::Bell) {
+        outbox.hand_over(self.claimed);
+        if self.later {
+            outbox.poke();
+        }
+        if self.jobs {
+            jobs.ring();
+        }
     }
 }
 

@@ -58,19 +58,28 @@ pub struct NewMeeting<'a> {
     pub booked_by: UserId,
     pub topic: Option<&'a str>,
     pub uid: &'a str,
+    /// Upcoming meetings the student may have at once.
+    pub max_upcoming: u32,
 }
 
 impl Tx {
     /// Books a slot. Exactly one of any number of concurrent attempts on
     /// one slot succeeds: the slot is taken by `UPDATE … WHERE status =
     /// 'free'` (and a partial unique index allows one booked meeting per
-    /// slot); the others get [`Refusal::Taken`] and change nothing.
+    /// slot); the others get [`Refusal::Taken`] and change nothing. The
+    /// student's upcoming meetings are counted under a lock on the
+    /// student (`FOR UPDATE` on PostgreSQL; SQLite has one writer), so
+    /// that a student and a parent booking at once cannot go over the
+    /// limit ([`Refusal::TooMany`]).
     pub async fn book(
         &mut self,
         new: &NewMeeting<'_>,
         now: DateTime<Utc>,
     ) -> DbResult<Result<Meeting, Refusal>> {
         let Some(slot) = self.slot(new.slot).await? else { return Ok(Err(Refusal::Gone)) };
+        if self.upcoming_count_locked(new.student, now).await? >= i64::from(new.max_upcoming) {
+            return Ok(Err(Refusal::TooMany));
+        }
         if !self.take_slot(new.slot).await? {
             return Ok(Err(Refusal::Taken));
         }
@@ -98,6 +107,23 @@ impl Tx {
         .await?);
         let meeting = self.meeting(MeetingId(id)).await?;
         meeting.ok_or_else(|| super::DbError::Corrupt(format!("meeting {id} vanished"))).map(Ok)
+    }
+
+    /// The student's booked meetings that have not ended, counted while
+    /// holding the student's row: concurrent bookings for one student
+    /// take turns.
+    async fn upcoming_count_locked(&mut self, student: UserId, now: DateTime<Utc>) -> DbResult<i64> {
+        let lock = if self.backend() == super::Backend::Postgres { " FOR UPDATE" } else { "" };
+        let sql = format!("SELECT id FROM users WHERE id = $1{lock}");
+        let _: Option<i64> =
+            on!(self, c => sqlx::query_scalar(&sql).bind(student.0).fetch_optional(c).await?);
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM meetings WHERE student_id = $1 AND status = 'booked' AND ends_at > $2",
+        )
+        .bind(student.0)
+        .bind(now.timestamp_millis())
+        .fetch_one(c)
+        .await?))
     }
 
     pub async fn meeting(&mut self, id: MeetingId) -> DbResult<Option<Meeting>> {

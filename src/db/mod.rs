@@ -14,6 +14,7 @@
 //! start-up, the outbox sender) as single-statement calls.
 
 mod invites;
+mod jobs;
 mod meetings;
 mod org;
 mod outbox;
@@ -24,6 +25,7 @@ mod updates;
 mod users;
 
 pub use invites::{Joined, NewInvite, RedeemOutcome};
+pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
 pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, Upload};
 pub use relay::{NewQuestion, Question};

@@ -372,7 +372,8 @@ impl Db {
         Ok(done == 1)
     }
 
-    /// Records how a send ended. A finished item's contents are erased.
+    /// Records how a send ended. A finished item's contents are erased. An
+    /// item cancelled meanwhile stays cancelled, unless it was sent after all.
     pub async fn finish_item(&self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> DbResult<()> {
         let (state, message_id, error) = match outcome {
             Outcome::Sent { message_id } => (ItemState::Sent, *message_id, None),
@@ -387,7 +388,7 @@ impl Db {
         on_pool!(self, p => sqlx::query(
             "UPDATE outbox SET state = $2, message_id = $3, error = $4, finished_at = $5, payload = NULL,
                  file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
-             WHERE id = $1",
+             WHERE id = $1 AND (state = 'pending' OR $2 = 'sent')",
         )
         .bind(id)
         .bind(state.as_str())

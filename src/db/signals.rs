@@ -12,6 +12,8 @@ pub enum Signal {
     Updates,
     /// Outbox items due later were queued: look at the table again.
     Outbox,
+    /// Jobs were planned: the job runner looks at its table again.
+    Jobs,
 }
 
 impl Signal {
@@ -19,6 +21,7 @@ impl Signal {
         match self {
             Signal::Updates => "talimger_updates",
             Signal::Outbox => "talimger_outbox",
+            Signal::Jobs => "talimger_jobs",
         }
     }
 }
@@ -40,7 +43,10 @@ impl Listener {
     /// The next signal; an error means the connection is gone.
     pub async fn recv(&mut self) -> DbResult<Signal> {
         let note = self.0.recv().await?;
-        Ok(if note.channel() == Signal::Updates.channel() { Signal::Updates } else { Signal::Outbox })
+        Ok([Signal::Updates, Signal::Jobs]
+            .into_iter()
+            .find(|s| s.channel() == note.channel())
+            .unwrap_or(Signal::Outbox))
     }
 }
 
@@ -60,7 +66,7 @@ impl Db {
     pub async fn listen(&self) -> DbResult<Option<Listener>> {
         let Some(pool) = self.pg_pool() else { return Ok(None) };
         let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
-        listener.listen_all([Signal::Updates.channel(), Signal::Outbox.channel()]).await?;
+        listener.listen_all([Signal::Updates, Signal::Outbox, Signal::Jobs].map(Signal::channel)).await?;
         Ok(Some(Listener(listener)))
     }
 }

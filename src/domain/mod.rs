@@ -8,6 +8,7 @@ pub mod lang;
 pub mod meetings;
 pub mod quiet;
 pub mod relay;
+pub mod reminders;
 pub mod role;
 pub mod slots;
 pub mod time;

@@ -3,9 +3,10 @@
 //! a private note (only the mentor sees it).
 
 use super::Env;
-use super::meetings::{accept, gone, people};
+use super::meetings::{accept, gone};
+use super::reminders::agenda_lines;
 use crate::dialogue::{BookingStep, State};
-use crate::domain::calendar::{date_text, day_start, local_date, time_of};
+use crate::domain::calendar::{date_text, day_start, local_date};
 use crate::domain::meetings::{NOTE_MAX, Status, clean_text};
 use crate::domain::{MeetingId, Role};
 use crate::error::{Error, HandlerResult};
@@ -54,35 +55,20 @@ async fn agenda(env: &Env, days: i64) -> HandlerResult {
         return Ok(());
     }
     let mut text = head;
-    let mut day = None;
-    for m in &meetings {
-        let Some(p) = people(env, m).await? else { continue };
-        let d = local_date(tz, m.starts_at);
-        if days > 1 && day != Some(d) {
-            text.push_str(&format!("\n\n{}", date_text(lang, d)));
-            day = Some(d);
-        } else {
-            text.push('\n');
-        }
-        let span = format!("{}–{}", time_of(tz, m.starts_at), time_of(tz, m.ends_at));
-        text.push_str(&format!("\n{span} — {}", p.student.display_name()));
-        if let Some(parent) = &p.parent {
-            text.push('\n');
-            text.push_str(&t!(lang, "sched-line-parent", name = parent.display_name()));
-        }
-        if let Some(topic) = &m.topic {
-            text.push('\n');
-            text.push_str(&t!(lang, "sched-line-topic", topic = topic.as_str()));
-        }
-        text.push('\n');
-        text.push_str(&match &m.place {
-            Some(place) => t!(lang, "sched-line-place", place = place.as_str()),
-            None => t!(lang, "sched-line-place-none"),
-        });
-        match m.status {
-            Status::Held => text.push_str(&format!("\n{}", t!(lang, "sched-status-held"))),
-            Status::NoShow => text.push_str(&format!("\n{}", t!(lang, "sched-status-no-show"))),
-            Status::Booked | Status::Cancelled => {}
+    if days == 1 {
+        text.push_str(&agenda_lines(&env.work, tz, lang, &meetings).await?);
+    } else {
+        let mut rest = meetings.as_slice();
+        while let Some(first) = rest.first() {
+            let d = local_date(tz, first.starts_at);
+            let n = rest.iter().take_while(|m| local_date(tz, m.starts_at) == d).count();
+            let lines = agenda_lines(&env.work, tz, lang, &rest[..n]).await?;
+            text.push_str(&format!(
+                "\n\n{}{}",
+                date_text(lang, d),
+                lines.strip_prefix('\n').unwrap_or(&lines)
+            ));
+            rest = &rest[n..];
         }
     }
     text.push_str(&format!("\n\n{}", t!(lang, "sched-agenda-hint")));

@@ -330,6 +330,7 @@ async fn confirmed(env: Env, q: CallbackQuery, state: State) -> HandlerResult {
         booked_by: env.ctx.user.id,
         topic: topic.as_deref(),
         uid: &uid,
+        max_upcoming: env.config.max_upcoming,
     };
     let booked = env.work.db().await?.book(&new, env.clock.now()).await?;
     match booked {

@@ -18,8 +18,10 @@ use crate::domain::slots::DAYS_AHEAD;
 use crate::domain::{Lang, MeetingId, Role, SlotId, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, MeetingCb, button};
+use crate::work::Work;
 use crate::{ics, t};
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use dptree::case;
 use serde_json::json;
 use teloxide::dispatching::UpdateHandler;
@@ -42,6 +44,7 @@ pub fn buttons() -> UpdateHandler<Error> {
         .branch(case![MeetingCb::Held(id)].endpoint(super::agenda::held_pressed))
         .branch(case![MeetingCb::NoShow(id)].endpoint(super::agenda::no_show_pressed))
         .branch(case![MeetingCb::Note(id)].endpoint(super::agenda::note_pressed))
+        .branch(case![MeetingCb::GotIt(id)].endpoint(super::reminders::got_it))
 }
 
 /// The mentor's typed reason for a cancellation.
@@ -81,18 +84,18 @@ pub struct People {
     pub parents: Vec<User>,
 }
 
-pub async fn people(env: &Env, m: &Meeting) -> Result<Option<People>, Error> {
-    let mentor = env.work.db().await?.user(m.mentor).await?;
-    let student = env.work.db().await?.user(m.student).await?;
+pub async fn people(work: &Work, m: &Meeting) -> Result<Option<People>, Error> {
+    let mentor = work.db().await?.user(m.mentor).await?;
+    let student = work.db().await?.user(m.student).await?;
     let (Some(mentor), Some(student)) = (mentor, student) else { return Ok(None) };
     let parent = match m.parent {
-        Some(p) => env.work.db().await?.user(p).await?,
+        Some(p) => work.db().await?.user(p).await?,
         None => None,
     };
-    let ids = env.work.db().await?.parents_of(m.student).await?;
+    let ids = work.db().await?.parents_of(m.student).await?;
     let mut parents = Vec::new();
     for id in ids {
-        let user = env.work.db().await?.user(id).await?;
+        let user = work.db().await?.user(id).await?;
         if let Some(u) = user {
             parents.push(u);
         }
@@ -112,8 +115,7 @@ pub async fn standing_of(env: &Env, m: &Meeting) -> Result<Standing, Error> {
 }
 
 /// The lines that describe a meeting to someone who stands so.
-pub fn details(lang: Lang, env: &Env, m: &Meeting, p: &People, standing: Standing) -> String {
-    let tz = env.config.tz;
+pub fn details(lang: Lang, tz: Tz, m: &Meeting, p: &People, standing: Standing) -> String {
     let mut lines = vec![t!(lang, "sched-line-when", when = span_text(lang, tz, m.starts_at, m.ends_at))];
     if standing != Standing::Mentor {
         lines.push(t!(lang, "sched-line-mentor", name = p.mentor.display_name()));
@@ -209,23 +211,21 @@ pub enum Change<'a> {
 /// Tells everyone concerned, each in their own language: the sender gets
 /// the answer, the others a notice; each an `.ics` too.
 pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResult {
-    let Some(p) = people(env, m).await? else { return Ok(()) };
+    let Some(p) = people(&env.work, m).await? else { return Ok(()) };
     let now = env.clock.now();
     let me = env.ctx.user.id;
     let actor = env.ctx.user.display_name();
-    let mut audience: Vec<(User, Standing)> = vec![(p.mentor.clone(), Standing::Mentor)];
-    if m.parent.is_none() {
-        audience.push((p.student.clone(), Standing::Student));
-    }
-    for parent in &p.parents {
-        let standing = if m.parent == Some(parent.id) { Standing::Booker } else { Standing::Parent };
-        audience.push((parent.clone(), standing));
-    }
-    if let Some(parent) = &p.parent
-        && !audience.iter().any(|(u, _)| u.id == parent.id)
-    {
-        audience.push((parent.clone(), Standing::Booker));
-    }
+    let audience = super::reminders::audience(m, &p);
+    // The reminders follow the meeting: planned anew, or dropped.
+    let planned = match change {
+        Change::Cancelled { .. } => {
+            super::reminders::unplan(&env.work, m.id, now).await?;
+            None
+        }
+        Change::Booked | Change::Moved { .. } => {
+            Some(super::reminders::plan(&env.work, &env.config, m, now).await?)
+        }
+    };
     for (user, standing) in audience {
         let lang = if user.id == me { env.lang } else { lang_of(&user) };
         let own = user.id == me;
@@ -239,7 +239,7 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
             (Change::Cancelled { .. }, true, _) => t!(lang, "sched-cancelled-self"),
             (Change::Cancelled { .. }, false, _) => t!(lang, "sched-cancelled", name = actor.as_str()),
         };
-        let mut text = format!("{head}\n{}", details(lang, env, m, &p, standing));
+        let mut text = format!("{head}\n{}", details(lang, env.config.tz, m, &p, standing));
         match &change {
             Change::Moved { was } => {
                 text.push('\n');
@@ -250,6 +250,10 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
                 text.push_str(&t!(lang, "sched-line-reason", reason = *reason));
             }
             _ => {}
+        }
+        if own && let Some(planned) = &planned {
+            text.push('\n');
+            text.push_str(&super::reminders::planned_line(lang, planned));
         }
         let priority = if own { Priority::Answer } else { Priority::Notice };
         if own {
@@ -339,13 +343,13 @@ pub async fn command(env: Env) -> HandlerResult {
     }
     env.work.say(env.chat(), t!(env.lang, "sched-meetings-head", count = meetings.len() as i64));
     for m in meetings.iter().take(SHOWN) {
-        let Some(p) = people(&env, m).await? else { continue };
+        let Some(p) = people(&env.work, m).await? else { continue };
         let standing = standing_of(&env, m).await?;
         let keyboard = InlineKeyboardMarkup::new([[
             button(t!(env.lang, "sched-btn-cancel"), Callback::Meeting(MeetingCb::Cancel(m.id))),
             button(t!(env.lang, "sched-btn-reschedule"), Callback::Meeting(MeetingCb::Reschedule(m.id))),
         ]]);
-        env.work.say_with(env.chat(), details(env.lang, &env, m, &p, standing), keyboard);
+        env.work.say_with(env.chat(), details(env.lang, env.config.tz, m, &p, standing), keyboard);
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod invite;
 pub mod meetings;
 pub mod onboarding;
 pub mod relay;
+pub mod reminders;
 pub mod slots;
 pub mod sos;
 

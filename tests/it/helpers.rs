@@ -178,10 +178,16 @@ impl TestApp {
 
     /// Stops the bot and starts it again on the same database.
     pub async fn restart(&mut self) {
+        self.restart_after(chrono::Duration::zero()).await;
+    }
+
+    /// Stops the bot, lets `downtime` pass on its clock, and starts it again.
+    pub async fn restart_after(&mut self, downtime: chrono::Duration) {
         self.shutdown.cancel();
         if let Some(task) = self.task.take() {
             task.await.expect("no panic").expect("runs without error");
         }
+        self.clock.advance(downtime);
         let polls = self.fake.get_updates_calls();
         self.shutdown = CancellationToken::new();
         let (task, running) = spawn_bot(&self.config, &self.clock, &self.shutdown);

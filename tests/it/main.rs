@@ -14,5 +14,6 @@ mod languages;
 mod locales;
 mod process;
 mod relay;
+mod reminders;
 mod scheduling;
 mod storage;

@@ -201,6 +201,7 @@ async fn help_lists_every_setting() {
 
 on_both_backends!(
     a_crash_between_any_two_steps_loses_nothing_and_repeats_nothing,
+    a_crash_while_a_reminder_runs_sends_it_once,
     operator_invites_a_mentor_from_the_cli,
     check_and_migrate,
     kill_9_loses_nothing,
@@ -440,6 +441,91 @@ async fn a_crash_between_any_two_steps_loses_nothing_and_repeats_nothing(backend
             1,
             "{point}: one QR code"
         );
+        db.close().await;
+    }
+}
+
+/// A meeting in two hours whose 1-hour reminder job is already due (as
+/// after a downtime), between a mentor (10) and a student (20).
+async fn seed_due_reminder(url: &str) {
+    let db = Db::connect(url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let now = chrono::Utc::now();
+    for (id, name) in [(10, "Айгүл"), (20, "Ерлан")] {
+        let profile = talimger::domain::Profile {
+            id: UserId(id),
+            first_name: name.into(),
+            last_name: None,
+            username: None,
+        };
+        db.upsert_sender(&profile, now).await.expect("user");
+    }
+    let mut tx = db.begin().await.expect("begin");
+    let start = now + chrono::Duration::hours(2);
+    let slots = tx
+        .add_slots(UserId(10), &[(start, start + chrono::Duration::minutes(30))], None, now)
+        .await
+        .expect("q")
+        .expect("no overlap");
+    let new = talimger::db::NewMeeting {
+        slot: slots[0],
+        student: UserId(20),
+        parent: None,
+        booked_by: UserId(20),
+        topic: None,
+        uid: "crash@test",
+        max_upcoming: 2,
+    };
+    let meeting = tx.book(&new, now).await.expect("q").expect("booked");
+    tx.plan_job(&format!("remind:{}:60", meeting.id), now - chrono::Duration::seconds(1))
+        .await
+        .expect("plan");
+    tx.commit().await.expect("commit");
+    db.close().await;
+}
+
+/// A crash while a reminder's job runs (claimed, about to commit) or while
+/// its messages are sent: after the restart each recipient has it once —
+/// twice at most for the one whose send was in flight at the crash.
+async fn a_crash_while_a_reminder_runs_sends_it_once(backend: Backend) {
+    for point in talimger::faults::JOB_POINTS.into_iter().chain(["before-send", "after-send"]) {
+        let fake = FakeApi::start().await;
+        let test_db = TestDb::new(backend).await;
+        let dir = tempfile::tempdir().expect("dir");
+        fake.add_user(10, "Айгүл", Some("ru"));
+        fake.add_user(20, "Ерлан", Some("kk"));
+        seed_due_reminder(&test_db.url).await;
+        let mut cmd = talimger(dir.path());
+        with_fake(&mut cmd, &fake, &test_db.url);
+        cmd.env("TALIMGER_CRASH_AT", point);
+        let mut bot = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("starts");
+        let crashed = tokio::task::spawn_blocking(move || bot.wait().expect("waits")).await.expect("joins");
+        assert!(!crashed.success(), "{point}: the bot crashed as asked");
+
+        let mut bot = spawn_bot(dir.path(), &fake, &test_db.url);
+        let reminded = |chat: i64| fake.sent_to(chat).iter().filter(|s| s.text().starts_with("⏰")).count();
+        let deadline = Instant::now() + Duration::from_secs(40);
+        while reminded(10) == 0 || reminded(20) == 0 {
+            assert!(Instant::now() < deadline, "{point}: the reminder arrives after the restart");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let db = Db::connect(&test_db.url).await.expect("connect");
+        while db.outbox_backlog(chrono::Utc::now()).await.expect("q") > 0 {
+            assert!(Instant::now() < deadline, "{point}: everything sent");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bot.kill().expect("stop");
+        let _ = bot.wait();
+        let total = reminded(10) + reminded(20);
+        let allowed = if point == "after-send" { 2..=3 } else { 2..=2 };
+        assert!(allowed.contains(&total), "{point}: {total} reminders for two people");
+        assert!(reminded(10) >= 1 && reminded(20) >= 1, "{point}: both reminded");
+        let done = count(
+            &test_db.url,
+            "SELECT COUNT(*) FROM jobs WHERE key LIKE 'remind:%' AND done_at IS NOT NULL",
+        )
+        .await;
+        assert_eq!(done, 1, "{point}: the job ran once");
         db.close().await;
     }
 }

@@ -693,6 +693,7 @@ async fn fifty_people_press_one_slot_and_one_books_it(backend: Backend) {
                 booked_by: UserId(1000 + i),
                 topic: None,
                 uid: &uid,
+                max_upcoming: 2,
             };
             let outcome = tx.book(&new, now).await.expect("book");
             tx.commit().await.expect("commit");
@@ -764,6 +765,7 @@ async fn a_reschedule_that_loses_its_race_keeps_the_old_meeting(backend: Backend
         booked_by: UserId(1000),
         topic: None,
         uid: "a",
+        max_upcoming: 2,
     };
     let meeting = tx.book(&new, now).await.expect("q").expect("booked");
     tx.commit().await.expect("commit");
@@ -776,6 +778,7 @@ async fn a_reschedule_that_loses_its_race_keeps_the_old_meeting(backend: Backend
         booked_by: UserId(1001),
         topic: None,
         uid: "b",
+        max_upcoming: 2,
     };
     tx.book(&other, now).await.expect("q").expect("booked");
     tx.commit().await.expect("commit");
@@ -809,6 +812,7 @@ async fn a_reschedule_that_loses_its_race_keeps_the_old_meeting(backend: Backend
             booked_by: UserId(1010 + i),
             topic: None,
             uid: &uid,
+            max_upcoming: 2,
         };
         meetings.push((tx.book(&new, now).await.expect("q").expect("booked"), slot));
     }

@@ -1,0 +1,43 @@
+## Reminders before a meeting, and the mentors' morning digests.
+
+# How long is left before a meeting, or a lead: «через { $left }»,
+# «за { $leads }».
+remind-minutes = { $count } { $count ->
+        [one] минуту
+        [few] минуты
+        [many] минут
+       *[other] минуты
+    }
+remind-hours = { $count } { $count ->
+        [one] час
+        [few] часа
+        [many] часов
+       *[other] часа
+    }
+remind-days = { $count } { $count ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }
+remind-and = и
+remind-head = ⏰ Напоминание: встреча через { $left }.
+remind-btn-got-it = Понятно
+remind-got-it = Спасибо! Наставник увидит в своём расписании, что вы знаете о встрече.
+remind-got-it-again = Вы уже отметили это напоминание.
+# In the booking confirmation.
+remind-planned = Напомню о встрече за { $leads } до начала.
+remind-planned-none = До встречи осталось совсем немного, поэтому отдельного напоминания не будет.
+# In /today and the morning agenda, under a meeting.
+remind-acked = ✓ Напоминание подтверждено: { $names }
+remind-unreachable = ⚠️ Напоминание не будет доставлено (бот заблокирован): { $names }
+
+digest-agenda-head = Доброе утро! Встречи на сегодня ({ $date }): { $count }
+digest-unanswered-head = { $count ->
+        [one] { $count } вопрос ждёт ответа больше суток:
+        [few] { $count } вопроса ждут ответа больше суток:
+        [many] { $count } вопросов ждут ответа больше суток:
+       *[other] { $count } вопроса ждут ответа больше суток:
+    }
+digest-unanswered-more = …и ещё { $count }.
+digest-unanswered-hint = Ответить можно в /questions.

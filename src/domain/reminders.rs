@@ -1,0 +1,212 @@
+//! Reminders and digests: the leads before a meeting, the jobs the bot
+//! runs at a time, and how long is left as people read it. No I/O.
+
+use super::MeetingId;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// The default reminder leads: a day and an hour before.
+pub const DEFAULT_LEADS: &str = "24h,1h";
+/// The most leads one may set.
+pub const MAX_LEADS: usize = 10;
+/// The longest lead: thirty days.
+pub const LONGEST_LEAD: Duration = Duration::days(30);
+
+/// The leads before a meeting, longest first, each a whole number of
+/// minutes, none twice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leads(Vec<Duration>);
+
+impl Leads {
+    /// `24h,1h`, `2d,3h,30m`: whole minutes (`m`), hours (`h`) or days
+    /// (`d`), separated by commas; from 1 minute to 30 days, at most ten.
+    pub fn parse(raw: &str) -> Option<Leads> {
+        let mut leads = Vec::new();
+        for part in raw.split(',') {
+            let part = part.trim();
+            let unit = part.chars().last()?;
+            let number = &part[..part.len() - unit.len_utf8()];
+            if number.is_empty() || number.len() > 6 || !number.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let n: i64 = number.parse().ok()?;
+            let lead = match unit {
+                'm' => Duration::minutes(n),
+                'h' => Duration::hours(n),
+                'd' => Duration::days(n),
+                _ => return None,
+            };
+            if lead < Duration::minutes(1) || lead > LONGEST_LEAD {
+                return None;
+            }
+            if !leads.contains(&lead) {
+                leads.push(lead);
+            }
+        }
+        if leads.is_empty() || leads.len() > MAX_LEADS {
+            return None;
+        }
+        leads.sort_by(|a, b| b.cmp(a));
+        Some(Leads(leads))
+    }
+
+    pub fn all(&self) -> &[Duration] {
+        &self.0
+    }
+
+    /// The reminders of a meeting starting at `starts_at`, planned at
+    /// `now`: `(lead, due)` for each lead not already past (a meeting
+    /// booked 30 minutes ahead gets no 1-hour reminder).
+    pub fn plan(&self, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> Vec<(Duration, DateTime<Utc>)> {
+        self.0.iter().map(|&lead| (lead, starts_at - lead)).filter(|&(_, due)| due >= now).collect()
+    }
+}
+
+impl Default for Leads {
+    fn default() -> Leads {
+        Leads::parse(DEFAULT_LEADS).expect("the default leads parse")
+    }
+}
+
+/// How long is left before a meeting, as a reminder says it: minutes
+/// under an hour, hours under a day and a half, days beyond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Left {
+    Minutes(i64),
+    Hours(i64),
+    Days(i64),
+}
+
+impl Left {
+    /// Rounded to the nearest unit; at least one minute.
+    pub fn of(remaining: Duration) -> Left {
+        let minutes = ((remaining.num_seconds() + 30) / 60).max(1);
+        if minutes < 60 {
+            Left::Minutes(minutes)
+        } else if minutes < 36 * 60 {
+            Left::Hours((minutes + 30) / 60)
+        } else {
+            Left::Days((minutes + 12 * 60) / (24 * 60))
+        }
+    }
+
+    /// A lead as it is named (`24h` is 24 hours, not one day).
+    pub fn of_lead(lead: Duration) -> Left {
+        let minutes = lead.num_minutes();
+        if minutes % (24 * 60) == 0 && minutes >= 48 * 60 {
+            Left::Days(minutes / (24 * 60))
+        } else if minutes % 60 == 0 {
+            Left::Hours(minutes / 60)
+        } else {
+            Left::Minutes(minutes)
+        }
+    }
+}
+
+/// A job the bot runs at its due time, in a transaction of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// One reminder of a meeting, to everyone concerned.
+    Remind { meeting: MeetingId, lead_minutes: i64 },
+    /// The day's work for mentors: the morning agenda, the unanswered
+    /// questions, the weekly slots kept ahead.
+    Daily { day: NaiveDate },
+}
+
+impl Job {
+    /// The job's unique key: a job is planned once.
+    pub fn key(&self) -> String {
+        match self {
+            Job::Remind { meeting, lead_minutes } => format!("remind:{}:{lead_minutes}", meeting.0),
+            Job::Daily { day } => format!("daily:{}", day.format("%Y-%m-%d")),
+        }
+    }
+
+    /// The prefix of all of a meeting's reminder jobs.
+    pub fn reminders_of(meeting: MeetingId) -> String {
+        format!("remind:{}:", meeting.0)
+    }
+
+    pub fn parse(key: &str) -> Option<Job> {
+        let mut parts = key.split(':');
+        let job = match (parts.next()?, parts.next()?, parts.next()) {
+            ("remind", meeting, Some(lead)) => {
+                Job::Remind { meeting: MeetingId(meeting.parse().ok()?), lead_minutes: lead.parse().ok()? }
+            }
+            ("daily", day, None) => Job::Daily { day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()? },
+            _ => return None,
+        };
+        parts.next().is_none().then_some(job)
+    }
+}
+
+/// The outbox key of one recipient's reminder, so that cancelling or
+/// moving the meeting drops it even once it is queued.
+pub fn outbox_key(meeting: MeetingId, lead_minutes: i64, user: i64) -> String {
+    format!("reminder:{}:{lead_minutes}:{user}", meeting.0)
+}
+
+/// The prefix of all of a meeting's queued reminders.
+pub fn outbox_prefix(meeting: MeetingId) -> String {
+    format!("reminder:{}:", meeting.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn leads_parse_sorted_and_checked() {
+        let l = Leads::parse("1h, 24h").expect("valid");
+        assert_eq!(l.all(), &[Duration::hours(24), Duration::hours(1)]);
+        let l = Leads::parse("2d,3h,30m").expect("valid");
+        assert_eq!(l.all(), &[Duration::days(2), Duration::hours(3), Duration::minutes(30)]);
+        assert_eq!(Leads::parse("1h,60m").expect("valid").all(), &[Duration::hours(1)]);
+        for bad in ["", "24", "h", "1x", "0m", "31d", "1h,,2h", "-1h", "1.5h", "1h 2h", "1ч"] {
+            assert_eq!(Leads::parse(bad), None, "{bad:?}");
+        }
+        let eleven: Vec<String> = (1..=11).map(|i| format!("{i}m")).collect();
+        assert_eq!(Leads::parse(&eleven.join(",")), None, "at most ten");
+        assert_eq!(Leads::default().all(), &[Duration::hours(24), Duration::hours(1)]);
+    }
+
+    #[test]
+    fn a_past_lead_is_not_planned() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().expect("t");
+        let leads = Leads::default();
+        let soon = now + Duration::minutes(30);
+        assert!(leads.plan(soon, now).is_empty());
+        let in_two_hours = now + Duration::hours(2);
+        assert_eq!(leads.plan(in_two_hours, now), vec![(Duration::hours(1), now + Duration::hours(1))]);
+        let in_two_days = now + Duration::days(2);
+        assert_eq!(leads.plan(in_two_days, now).len(), 2);
+    }
+
+    #[test]
+    fn what_is_left_reads_naturally() {
+        assert_eq!(Left::of(Duration::hours(24)), Left::Hours(24));
+        assert_eq!(Left::of(Duration::minutes(60)), Left::Hours(1));
+        assert_eq!(Left::of(Duration::minutes(59)), Left::Minutes(59));
+        assert_eq!(Left::of(Duration::seconds(10)), Left::Minutes(1));
+        assert_eq!(Left::of(Duration::minutes(150)), Left::Hours(3));
+        assert_eq!(Left::of(Duration::hours(47)), Left::Days(2));
+        assert_eq!(Left::of_lead(Duration::hours(24)), Left::Hours(24));
+        assert_eq!(Left::of_lead(Duration::days(2)), Left::Days(2));
+        assert_eq!(Left::of_lead(Duration::minutes(90)), Left::Minutes(90));
+    }
+
+    #[test]
+    fn job_keys_round_trip() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
+        for job in [Job::Remind { meeting: MeetingId(7), lead_minutes: 1440 }, Job::Daily { day }] {
+            assert_eq!(Job::parse(&job.key()), Some(job));
+        }
+        assert!(
+            Job::key(&Job::Remind { meeting: MeetingId(7), lead_minutes: 60 })
+                .starts_with(&Job::reminders_of(MeetingId(7)))
+        );
+        for bad in ["", "remind:7", "remind:x:60", "daily:2026-13-01", "daily:2026-12-01:1", "other:1:2"] {
+            assert_eq!(Job::parse(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! Reminders and digests. A meeting's reminders are jobs planned in the
+//! transaction that books or moves it (one per lead not already past) and
+//! dropped in the one that cancels or moves it, together with any reminder
+//! already queued in the outbox. Each job runs once, in a transaction of
+//! its own (`crate::jobs`): it reads the meeting as it is then — a meeting
+//! that has begun or is gone gets nothing, a late one says how soon it
+//! really is — and queues one message per recipient, skipping and
+//! recording those who cannot be reached. The day's job sends each mentor
+//! the morning agenda and the questions waiting for over a day (held until
+//! the mentor's quiet hours end), keeps weekly slots generated, and plans
+//! the next day.
+
+use super::Env;
+use super::meetings::{People, details, gone, lang_of, people, standing_of};
+use crate::config::Config;
+use crate::db::{Delivery, NewItem, Priority};
+use crate::domain::calendar::{date_text, day_start, local_date, time_of, to_utc};
+use crate::domain::meetings::{Meeting, Standing, Status};
+use crate::domain::relay::QuestionKind;
+use crate::domain::reminders::{Job, Left, outbox_key, outbox_prefix};
+use crate::domain::{Lang, MeetingId, Role, UserId};
+use crate::error::{Error, HandlerResult};
+use crate::keyboards::{Callback, MeetingCb, button};
+use crate::t;
+use crate::work::Work;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::json;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+/// How long a question waits before the daily nudge names it.
+pub const UNANSWERED_AFTER: Duration = Duration::hours(24);
+/// Questions the nudge lists by name (the rest are counted).
+const NUDGE_LISTED: usize = 10;
+
+/// How long is left (or a lead), as people say it.
+pub fn left_text(lang: Lang, left: Left) -> String {
+    match left {
+        Left::Minutes(n) => t!(lang, "remind-minutes", count = n),
+        Left::Hours(n) => t!(lang, "remind-hours", count = n),
+        Left::Days(n) => t!(lang, "remind-days", count = n),
+    }
+}
+
+/// Plans a booked or moved meeting's reminders, replacing any earlier
+/// ones (also those already queued); returns the leads planned.
+pub async fn plan(
+    work: &Work,
+    config: &Config,
+    m: &Meeting,
+    now: DateTime<Utc>,
+) -> Result<Vec<Duration>, Error> {
+    unplan(work, m.id, now).await?;
+    let mut planned = Vec::new();
+    for (lead, due) in config.reminders.plan(m.starts_at, now) {
+        let job = Job::Remind { meeting: m.id, lead_minutes: lead.num_minutes() };
+        work.db().await?.plan_job(&job.key(), due).await?;
+        planned.push(lead);
+    }
+    work.planned_jobs();
+    Ok(planned)
+}
+
+/// Drops a meeting's reminders: the jobs not yet run, and what they
+/// queued but the outbox has not sent.
+pub async fn unplan(work: &Work, meeting: MeetingId, now: DateTime<Utc>) -> Result<(), Error> {
+    work.db().await?.drop_jobs(&Job::reminders_of(meeting)).await?;
+    work.db().await?.cancel_outbox_prefix(&outbox_prefix(meeting), now).await?;
+    Ok(())
+}
+
+/// The line of a booking confirmation that says when the reminders come.
+pub fn planned_line(lang: Lang, planned: &[Duration]) -> String {
+    if planned.is_empty() {
+        return t!(lang, "remind-planned-none");
+    }
+    let mut leads: Vec<String> = planned.iter().map(|&l| left_text(lang, Left::of_lead(l))).collect();
+    let last = leads.pop().unwrap_or_default();
+    let leads = match leads.is_empty() {
+        true => last,
+        false => format!("{} {} {last}", leads.join(", "), t!(lang, "remind-and")),
+    };
+    t!(lang, "remind-planned", leads = leads)
+}
+
+/// Who is reminded of a meeting, and how each stands to it: the mentor;
+/// the student of a student meeting; the student's parents (the booking
+/// parent of a parent meeting among them).
+pub fn audience(m: &Meeting, p: &People) -> Vec<(crate::domain::User, Standing)> {
+    let mut all = vec![(p.mentor.clone(), Standing::Mentor)];
+    if m.parent.is_none() {
+        all.push((p.student.clone(), Standing::Student));
+    }
+    for parent in &p.parents {
+        let standing = if m.parent == Some(parent.id) { Standing::Booker } else { Standing::Parent };
+        all.push((parent.clone(), standing));
+    }
+    if let Some(parent) = &p.parent
+        && !all.iter().any(|(u, _)| u.id == parent.id)
+    {
+        all.push((parent.clone(), Standing::Booker));
+    }
+    all
+}
+
+/// The reminder job: one message to each recipient who can be reached.
+/// Says what became of it (kept with the job).
+pub async fn remind(
+    work: &Work,
+    config: &Config,
+    now: DateTime<Utc>,
+    id: MeetingId,
+    lead_minutes: i64,
+) -> Result<String, Error> {
+    let Some(m) = work.db().await?.meeting(id).await? else { return Ok("skipped: no such meeting".into()) };
+    if m.status != Status::Booked {
+        return Ok(format!("skipped: meeting {}", m.status.as_str()));
+    }
+    if m.starts_at <= now {
+        // Down until after the start: a reminder now would only confuse.
+        return Ok("skipped: meeting has begun".into());
+    }
+    let Some(p) = people(work, &m).await? else { return Ok("skipped: people gone".into()) };
+    let left = Left::of(m.starts_at - now);
+    let mut sent = 0;
+    for (user, standing) in audience(&m, &p) {
+        if work.db().await?.is_unreachable(user.id).await? {
+            work.db().await?.record_reminder(m.id, lead_minutes, user.id, Delivery::Unreachable, now).await?;
+            continue;
+        }
+        let lang = lang_of(&user);
+        let text = format!(
+            "{}\n{}",
+            t!(lang, "remind-head", left = left_text(lang, left)),
+            details(lang, config.tz, &m, &p, standing)
+        );
+        let mut rows = vec![vec![
+            button(t!(lang, "sched-btn-cancel"), Callback::Meeting(MeetingCb::Cancel(m.id))),
+            button(t!(lang, "sched-btn-reschedule"), Callback::Meeting(MeetingCb::Reschedule(m.id))),
+        ]];
+        if matches!(standing, Standing::Parent | Standing::Booker) {
+            rows.push(vec![button(t!(lang, "remind-btn-got-it"), Callback::Meeting(MeetingCb::GotIt(m.id)))]);
+        }
+        work.push(NewItem {
+            chat_id: user.id.0,
+            priority: Priority::Reminder,
+            method: "sendMessage".into(),
+            payload: json!({ "chat_id": user.id.0, "text": text, "reply_markup": InlineKeyboardMarkup::new(rows) }),
+            file: None,
+            edit_of: None,
+            key: Some(outbox_key(m.id, lead_minutes, user.id.0)),
+            due_at: None,
+        });
+        work.db().await?.record_reminder(m.id, lead_minutes, user.id, Delivery::Queued, now).await?;
+        sent += 1;
+    }
+    Ok(format!("ran: {sent} queued"))
+}
+
+/// When the day's job for `day` is due: the agenda hour, local time.
+pub fn daily_due(config: &Config, day: NaiveDate) -> DateTime<Utc> {
+    to_utc(config.tz, day, config.agenda_at).unwrap_or_else(|| day_start(config.tz, day))
+}
+
+/// The day's job to plan at start: today's if its hour is still to come,
+/// else tomorrow's.
+pub fn first_daily(config: &Config, now: DateTime<Utc>) -> (Job, DateTime<Utc>) {
+    let today = local_date(config.tz, now);
+    let day = if daily_due(config, today) >= now { today } else { today + Duration::days(1) };
+    (Job::Daily { day }, daily_due(config, day))
+}
+
+/// The day's job: each mentor's morning agenda and unanswered questions,
+/// the weekly slots kept ahead; then the next day's job.
+pub async fn daily(
+    work: &Work,
+    config: &Config,
+    now: DateTime<Utc>,
+    day: NaiveDate,
+) -> Result<String, Error> {
+    let tz = config.tz;
+    let next = day + Duration::days(1);
+    work.db().await?.plan_job(&Job::Daily { day: next }.key(), daily_due(config, next)).await?;
+    work.planned_jobs();
+    if local_date(tz, now) != day {
+        // The bot was down all that day: its agenda is history.
+        return Ok("skipped: the day is over".into());
+    }
+    let (mut agendas, mut nudges) = (0, 0);
+    let mentors = work.db().await?.mentor_ids().await?;
+    for mentor in mentors {
+        work.db().await?.top_up_rules(mentor, tz, now).await?;
+        let Some(user) = work.db().await?.user(mentor).await? else { continue };
+        if work.db().await?.is_unreachable(mentor).await? {
+            continue;
+        }
+        let lang = lang_of(&user);
+        let quiet = work.db().await?.quiet_hours(mentor).await?;
+        // Never in the mentor's quiet hours: held until they end.
+        let due = quiet.ends_after(now, tz).filter(|end| local_date(tz, *end) == day);
+        if quiet.ends_after(now, tz).is_some() && due.is_none() {
+            continue;
+        }
+        let meetings: Vec<Meeting> = work
+            .db()
+            .await?
+            .agenda(mentor, now, day_start(tz, next))
+            .await?
+            .into_iter()
+            .filter(|m| m.status == Status::Booked)
+            .collect();
+        if !meetings.is_empty() {
+            let head =
+                t!(lang, "digest-agenda-head", date = date_text(lang, day), count = meetings.len() as i64);
+            let body = agenda_lines(work, tz, lang, &meetings).await?;
+            work.push(digest_item(mentor, format!("{head}{body}"), due));
+            agendas += 1;
+        }
+        if let Some(text) = unanswered(work, lang, mentor, now).await? {
+            work.push(digest_item(mentor, text, due));
+            nudges += 1;
+        }
+    }
+    Ok(format!("ran: {agendas} agendas, {nudges} nudges"))
+}
+
+fn digest_item(mentor: UserId, text: String, due: Option<DateTime<Utc>>) -> NewItem {
+    let text: String = crate::work::split_for_telegram(&text, crate::work::MAX_MESSAGE_LEN)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    NewItem {
+        chat_id: mentor.0,
+        priority: Priority::Reminder,
+        method: "sendMessage".into(),
+        payload: json!({ "chat_id": mentor.0, "text": text }),
+        file: None,
+        edit_of: None,
+        key: None,
+        due_at: due,
+    }
+}
+
+/// The questions the mentor has left for over a day, oldest first.
+async fn unanswered(
+    work: &Work,
+    lang: Lang,
+    mentor: UserId,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    let open = work.db().await?.open_questions(mentor, 100).await?;
+    let old: Vec<_> = open.into_iter().filter(|q| now - q.created_at > UNANSWERED_AFTER).collect();
+    if old.is_empty() {
+        return Ok(None);
+    }
+    let mut lines = vec![t!(lang, "digest-unanswered-head", count = old.len() as i64)];
+    for (i, q) in old.iter().take(NUDGE_LISTED).enumerate() {
+        let who = match q.kind {
+            QuestionKind::Anonymous => t!(lang, "relay-questions-anonymous"),
+            _ => work.db().await?.user(q.sender).await?.map(|u| u.display_name()).unwrap_or_default(),
+        };
+        let minutes = crate::domain::quiet::waited_minutes(q.created_at, now);
+        let waited = if minutes < 48 * 60 {
+            t!(lang, "relay-waited-hours", hours = minutes / 60)
+        } else {
+            t!(lang, "relay-waited-days", days = minutes / (24 * 60))
+        };
+        lines.push(format!("{}. {who} — {waited}", i + 1));
+    }
+    if old.len() > NUDGE_LISTED {
+        lines.push(t!(lang, "digest-unanswered-more", count = (old.len() - NUDGE_LISTED) as i64));
+    }
+    lines.push(t!(lang, "digest-unanswered-hint"));
+    Ok(Some(lines.join("\n")))
+}
+
+/// The agenda's lines of some meetings (as `/today` shows them): time,
+/// who, the parent of a parent meeting, topic, place, outcome, and of the
+/// reminders: who said «Got it», who cannot be reached.
+pub async fn agenda_lines(work: &Work, tz: Tz, lang: Lang, meetings: &[Meeting]) -> Result<String, Error> {
+    let mut text = String::new();
+    for m in meetings {
+        let Some(p) = people(work, m).await? else { continue };
+        let span = format!("{}–{}", time_of(tz, m.starts_at), time_of(tz, m.ends_at));
+        text.push_str(&format!("\n\n{span} — {}", p.student.display_name()));
+        if let Some(parent) = &p.parent {
+            text.push('\n');
+            text.push_str(&t!(lang, "sched-line-parent", name = parent.display_name()));
+        }
+        if let Some(topic) = &m.topic {
+            text.push('\n');
+            text.push_str(&t!(lang, "sched-line-topic", topic = topic.as_str()));
+        }
+        text.push('\n');
+        text.push_str(&match &m.place {
+            Some(place) => t!(lang, "sched-line-place", place = place.as_str()),
+            None => t!(lang, "sched-line-place-none"),
+        });
+        match m.status {
+            Status::Held => text.push_str(&format!("\n{}", t!(lang, "sched-status-held"))),
+            Status::NoShow => text.push_str(&format!("\n{}", t!(lang, "sched-status-no-show"))),
+            Status::Booked => text.push_str(&reminder_lines(work, lang, m, &p).await?),
+            Status::Cancelled => {}
+        }
+    }
+    Ok(text)
+}
+
+/// Of an upcoming meeting: the parents who said «Got it», and who will
+/// not get its reminders (they blocked the bot).
+async fn reminder_lines(work: &Work, lang: Lang, m: &Meeting, p: &People) -> Result<String, Error> {
+    let acks = work.db().await?.reminder_acks(m.id).await?;
+    let mut text = String::new();
+    let named = |ids: &[UserId]| {
+        p.parents
+            .iter()
+            .chain(std::iter::once(&p.student))
+            .filter(|u| ids.contains(&u.id))
+            .map(|u| u.display_name())
+            .collect::<Vec<_>>()
+    };
+    let acked = named(&acks);
+    if !acked.is_empty() {
+        text.push('\n');
+        text.push_str(&t!(lang, "remind-acked", names = acked.join(", ")));
+    }
+    let mut unreachable = Vec::new();
+    for (user, standing) in audience(m, p) {
+        if standing != Standing::Mentor && work.db().await?.is_unreachable(user.id).await? {
+            unreachable.push(user.display_name());
+        }
+    }
+    if !unreachable.is_empty() {
+        text.push('\n');
+        text.push_str(&t!(lang, "remind-unreachable", names = unreachable.join(", ")));
+    }
+    Ok(text)
+}
+
+/// A parent's «Got it» on a reminder: recorded once, for the mentor's
+/// `/today`; the button goes, the others stay.
+pub async fn got_it(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+    let Some(m) = env.work.db().await?.meeting(id).await? else { return gone(&env, &q) };
+    let standing = standing_of(&env, &m).await?;
+    if env.ctx.user.role != Some(Role::Parent)
+        || !matches!(standing, Standing::Parent | Standing::Booker)
+        || !m.is_upcoming(env.clock.now())
+    {
+        return gone(&env, &q);
+    }
+    let first = env.work.db().await?.acknowledge_reminder(id, env.ctx.user.id, env.clock.now()).await?;
+    if !first {
+        env.work.answer(&q, Some(t!(env.lang, "remind-got-it-again")));
+        return Ok(());
+    }
+    env.work.answer(&q, Some(t!(env.lang, "remind-got-it")));
+    env.work.drop_button(&q, &Callback::Meeting(MeetingCb::GotIt(id)).encode());
+    Ok(())
+}
