@@ -14,6 +14,9 @@ pub struct Event<'a> {
     pub summary: &'a str,
     pub location: Option<&'a str>,
     pub cancelled: bool,
+    /// The mentor's name and a URI that reaches them (the bot's link):
+    /// RFC 5546 asks for an ORGANIZER in PUBLISH and CANCEL.
+    pub organizer: Option<(&'a str, &'a str)>,
 }
 
 /// The `.ics` file's bytes.
@@ -35,6 +38,11 @@ pub fn render(event: &Event<'_>, now: DateTime<Utc>) -> Vec<u8> {
     ];
     if let Some(location) = event.location {
         lines.push(format!("LOCATION:{}", escape(location)));
+    }
+    if let Some((name, uri)) = event.organizer {
+        // A parameter value is a quoted string: no quotes or controls inside.
+        let name: String = name.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+        lines.push(format!("ORGANIZER;CN=\"{name}\":{uri}"));
     }
     lines.push(format!("STATUS:{}", if event.cancelled { "CANCELLED" } else { "CONFIRMED" }));
     lines.push("END:VEVENT".to_owned());
@@ -96,6 +104,7 @@ mod tests {
             summary,
             location: Some("каб. 12, 2-қабат"),
             cancelled: false,
+            organizer: Some(("Айгүл \"Апай\"", "https://t.me/talimger_bot")),
         };
         let bytes = render(&event, start - chrono::Duration::days(1));
         let text = String::from_utf8(bytes).expect("UTF-8");
@@ -114,6 +123,7 @@ mod tests {
             unfolded.contains(&format!("SUMMARY:{}\r\n", summary.replace(',', "\\,").replace(';', "\\;")))
         );
         assert!(unfolded.contains("METHOD:PUBLISH"));
+        assert!(unfolded.contains("ORGANIZER;CN=\"Айгүл Апай\":https://t.me/talimger_bot\r\n"), "{unfolded}");
         let cancel =
             String::from_utf8(render(&Event { cancelled: true, sequence: 1, ..event }, start)).expect("utf8");
         assert!(cancel.contains("METHOD:CANCEL\r\n") && cancel.contains("STATUS:CANCELLED\r\n"));

@@ -75,6 +75,9 @@ pub enum Standing {
     Booker,
     /// Another parent of the student: sees the time and the place only.
     Parent,
+    /// The student of a parent meeting: told of it (time and place, not
+    /// the topic), changes nothing.
+    Subject,
     None,
 }
 
@@ -84,6 +87,7 @@ impl Meeting {
         match role {
             Some(Role::Mentor) if user == self.mentor => Standing::Mentor,
             Some(Role::Student) if user == self.student && self.parent.is_none() => Standing::Student,
+            Some(Role::Student) if user == self.student => Standing::Subject,
             Some(Role::Parent) if self.parent == Some(user) => Standing::Booker,
             Some(Role::Parent) if parent_of_student => Standing::Parent,
             _ => Standing::None,
@@ -96,9 +100,10 @@ impl Meeting {
 }
 
 impl Standing {
-    /// May cancel and reschedule: everyone concerned but a stranger.
+    /// May cancel and reschedule: those who meet, and the student's
+    /// parents.
     pub fn may_change(self) -> bool {
-        self != Standing::None
+        !matches!(self, Standing::None | Standing::Subject)
     }
 
     /// The topic stays between those who met (the student or the booking
@@ -188,7 +193,8 @@ mod tests {
         let p = meeting(Some(UserId(30)));
         assert_eq!(p.standing(UserId(30), Some(Role::Parent), true), Standing::Booker);
         assert_eq!(p.standing(UserId(31), Some(Role::Parent), true), Standing::Parent);
-        assert_eq!(p.standing(UserId(20), Some(Role::Student), false), Standing::None);
+        assert_eq!(p.standing(UserId(20), Some(Role::Student), false), Standing::Subject);
+        assert!(!Standing::Subject.may_change() && !Standing::Subject.sees_topic());
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub fn details(lang: Lang, tz: Tz, m: &Meeting, p: &People, standing: Standing) 
     if standing != Standing::Mentor {
         lines.push(t!(lang, "sched-line-mentor", name = p.mentor.display_name()));
     }
-    if standing != Standing::Student {
+    if !matches!(standing, Standing::Student | Standing::Subject) {
         lines.push(t!(lang, "sched-line-student", name = p.student.display_name()));
     }
     if let Some(parent) = &p.parent
@@ -149,6 +149,7 @@ pub fn ics_item(
     cancelled: bool,
     now: DateTime<Utc>,
     priority: Priority,
+    bot: &str,
 ) -> NewItem {
     let summary = if chat == m.mentor {
         t!(lang, "sched-ics-summary-mentor", name = p.student.display_name())
@@ -164,6 +165,7 @@ pub fn ics_item(
             summary: &summary,
             location: m.place.as_deref(),
             cancelled,
+            organizer: Some((&p.mentor.display_name(), &format!("https://t.me/{bot}"))),
         },
         now,
     );
@@ -215,7 +217,11 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
     let now = env.clock.now();
     let me = env.ctx.user.id;
     let actor = env.ctx.user.display_name();
-    let audience = super::reminders::audience(m, &p);
+    let mut audience = super::reminders::audience(m, &p);
+    if m.parent.is_some() {
+        // The student is told of a meeting about them, without its topic.
+        audience.push((p.student.clone(), Standing::Subject));
+    }
     // The reminders follow the meeting: planned anew, or dropped.
     let planned = match change {
         Change::Cancelled { .. } => {
@@ -261,8 +267,12 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
         } else {
             env.work.push(message_item(user.id, text, priority, None));
         }
+        if standing == Standing::Subject {
+            // Not theirs to attend: no calendar file.
+            continue;
+        }
         let cancelled = matches!(change, Change::Cancelled { .. });
-        env.work.push(ics_item(user.id, lang, m, &p, cancelled, now, priority));
+        env.work.push(ics_item(user.id, lang, m, &p, cancelled, now, priority, env.me.username()));
     }
     match change {
         Change::Cancelled { .. } => {

@@ -26,6 +26,7 @@ on_both_backends!(
     the_mentors_day_and_week,
     times_around_1_march_2024_and_the_turn_of_the_year,
     fifty_people_press_one_slot_and_one_books_it,
+    bookings_for_one_student_at_one_instant_stay_within_the_limit,
     a_reschedule_that_loses_its_race_keeps_the_old_meeting,
 );
 
@@ -222,6 +223,7 @@ async fn a_student_books_in_three_taps_and_everyone_is_told(backend: Backend) {
     assert!(unfolded.contains("DTSTART:20260903T100000Z\r\n"), "{ics}");
     assert!(unfolded.contains("DTEND:20260903T103000Z\r\n"), "{ics}");
     assert!(unfolded.contains("LOCATION:каб. 12\r\n") && unfolded.contains("METHOD:PUBLISH"), "{ics}");
+    assert!(unfolded.contains("ORGANIZER;CN=\"Айгүл\":https://t.me/"), "{ics}");
     assert!(ics.lines().all(|l| l.len() <= 76), "folded");
 
     // The mentor in Russian, the parent in Russian without the topic.
@@ -279,10 +281,19 @@ async fn a_parent_books_a_parent_meeting_and_the_topic_stays_private(backend: Ba
         texts(&mentor)
     );
     assert!(texts(&mentor).contains("Тақырыбы: Оценки за четверть"));
-    assert_eq!(
-        app.fake.sent_to(20).len(),
-        student_before,
-        "a parent meeting is the parent's and the mentor's"
+    // The student is told, without the topic, and gets no calendar file.
+    let student = app.fake.sent_to(20)[student_before..].to_vec();
+    assert_eq!(student.len(), 1, "{student:?}");
+    assert!(
+        student[0].text().starts_with("Тәлімгермен ата-ана кездесуі белгіленді."),
+        "{}",
+        student[0].text()
+    );
+    assert!(student[0].text().contains("Ата-анасы: Сәуле"), "{}", student[0].text());
+    assert!(
+        !student[0].text().contains("Оценки") && !student[0].text().contains("Оқушы:"),
+        "{}",
+        student[0].text()
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE parent_id = 40").await, 1);
     drop(topic);
@@ -718,6 +729,52 @@ async fn fifty_people_press_one_slot_and_one_books_it(backend: Backend) {
     assert!(tx.slot(slot).await.expect("q").expect("slot").booked);
     drop(tx);
     let _ = mentor;
+}
+
+/// Ten bookings for one student at once (the student and a parent, on
+/// different slots) with a limit of two: exactly two are made.
+async fn bookings_for_one_student_at_one_instant_stay_within_the_limit(backend: Backend) {
+    let (db, _guard) = storage(backend).await;
+    let now = start_time();
+    seed(&db).await;
+    let start = now + Duration::days(5);
+    let times: Vec<_> = (0..10)
+        .map(|i| (start + Duration::hours(i), start + Duration::hours(i) + Duration::minutes(30)))
+        .collect();
+    let mut tx = db.begin().await.expect("begin");
+    let slots = tx.add_slots(UserId(1), &times, None, now).await.expect("add").expect("no overlap");
+    tx.commit().await.expect("commit");
+    let tasks: Vec<_> = slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let mut tx = db.begin().await.expect("begin");
+                let uid = format!("limit-{i}");
+                let by = if i % 2 == 0 { UserId(1000) } else { UserId(1001) };
+                let new = NewMeeting {
+                    slot,
+                    student: UserId(1000),
+                    parent: (i % 2 == 1).then_some(UserId(1001)),
+                    booked_by: by,
+                    topic: None,
+                    uid: &uid,
+                    max_upcoming: 2,
+                };
+                let outcome = tx.book(&new, now).await.expect("book");
+                tx.commit().await.expect("commit");
+                outcome.map(|_| ())
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for t in tasks {
+        outcomes.push(t.await.expect("task"));
+    }
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 2, "{outcomes:?}");
+    assert!(outcomes.iter().all(|o| matches!(o, Ok(()) | Err(Refusal::TooMany))), "{outcomes:?}");
+    assert_eq!(db.upcoming_of_student(UserId(1000), now).await.expect("q").len(), 2);
 }
 
 /// A mentor (1) with a slot, and 60 students (1000…) of theirs.
