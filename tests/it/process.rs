@@ -516,10 +516,16 @@ async fn a_crash_while_a_reminder_runs_sends_it_once(backend: Backend) {
         }
         bot.kill().expect("stop");
         let _ = bot.wait();
-        let total = reminded(10) + reminded(20);
-        let allowed = if point == "after-send" { 2..=3 } else { 2..=2 };
-        assert!(allowed.contains(&total), "{point}: {total} reminders for two people");
-        assert!(reminded(10) >= 1 && reminded(20) >= 1, "{point}: both reminded");
+        // Sends to two chats go at once: at `after-send` both may have been
+        // in flight, and each of them may come twice.
+        let allowed = if point == "after-send" { 1..=2 } else { 1..=1 };
+        for chat in [10, 20] {
+            assert!(
+                allowed.contains(&reminded(chat)),
+                "{point}: chat {chat} reminded {} time(s)",
+                reminded(chat)
+            );
+        }
         let done = count(
             &test_db.url,
             "SELECT COUNT(*) FROM jobs WHERE key LIKE 'remind:%' AND done_at IS NOT NULL",
