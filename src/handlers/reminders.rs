@@ -183,14 +183,16 @@ pub async fn daily(
     let next = day + Duration::days(1);
     work.db().await?.plan_job(&Job::Daily { day: next }.key(), daily_due(config, next)).await?;
     work.planned_jobs();
+    let mentors = work.db().await?.mentor_ids().await?;
+    for &mentor in &mentors {
+        work.db().await?.top_up_rules(mentor, tz, now).await?;
+    }
     if local_date(tz, now) != day {
         // The bot was down all that day: its agenda is history.
         return Ok("skipped: the day is over".into());
     }
     let (mut agendas, mut nudges) = (0, 0);
-    let mentors = work.db().await?.mentor_ids().await?;
     for mentor in mentors {
-        work.db().await?.top_up_rules(mentor, tz, now).await?;
         let Some(user) = work.db().await?.user(mentor).await? else { continue };
         if work.db().await?.is_unreachable(mentor).await? {
             continue;

@@ -20,6 +20,7 @@ on_both_backends!(
     a_lead_already_past_at_booking_is_skipped_and_the_confirmation_says_so,
     the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours,
     time_zone_edges_of_reminders_and_the_agenda,
+    weekly_slots_are_kept_ahead_by_the_days_job,
 );
 
 struct People {
@@ -477,5 +478,37 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
     assert_eq!(app.count("SELECT COUNT(*) FROM reminders").await, 12);
     stop_second.cancel();
     second.await.expect("no panic").expect("stops cleanly");
+    app.stop().await;
+}
+
+/// Nobody lists or books for three weeks: the day's job keeps a weekly
+/// rule's slots four weeks ahead all the same.
+async fn weekly_slots_are_kept_ahead_by_the_days_job(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app).await;
+    let menu = app.send(&p.mentor, "/slots").await;
+    let days = app.press_button(&p.mentor, &buttons_for(&menu, &p.mentor), "Каждую неделю").await;
+    let start = app.press_button(&p.mentor, &buttons_for(&days, &p.mentor), "четверг").await;
+    let end = app.press_button(&p.mentor, &buttons_for(&start, &p.mentor), "15:00").await;
+    let length = app.press_button(&p.mentor, &buttons_for(&end, &p.mentor), "17:00").await;
+    app.press_button(&p.mentor, &buttons_for(&length, &p.mentor), "30 мин").await;
+    let on = |d: u32| {
+        format!(
+            "SELECT COUNT(*) FROM slots WHERE starts_at >= {} AND starts_at < {}",
+            at(2026, 9, d, 0, 0).timestamp_millis(),
+            at(2026, 9, d + 1, 0, 0).timestamp_millis()
+        )
+    };
+    assert_eq!(app.count(&on(24)).await, 4, "four Thursdays ahead");
+    let first_october = format!(
+        "SELECT COUNT(*) FROM slots WHERE starts_at >= {} AND starts_at < {}",
+        at(2026, 10, 1, 0, 0).timestamp_millis(),
+        at(2026, 10, 2, 0, 0).timestamp_millis()
+    );
+    assert_eq!(app.count(&first_october).await, 0);
+    for day in 2..=8 {
+        advance_to(&app, at(2026, 9, day, 3, 0)).await;
+    }
+    assert_eq!(app.count(&first_october).await, 4, "a week on, one more Thursday");
     app.stop().await;
 }

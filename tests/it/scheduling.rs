@@ -17,6 +17,7 @@ on_both_backends!(
     typed_slots_and_what_is_refused,
     a_student_books_in_three_taps_and_everyone_is_told,
     a_parent_books_a_parent_meeting_and_the_topic_stays_private,
+    a_parent_of_two_children_with_two_mentors_books_with_the_right_one,
     lead_time_and_the_upcoming_limit,
     a_meeting_is_moved_and_then_cancelled,
     a_mentor_cancels_with_a_reason_and_removes_a_booked_slot,
@@ -258,6 +259,68 @@ async fn a_student_books_in_three_taps_and_everyone_is_told(backend: Backend) {
         texts(&parent).contains("16:00–16:30") && !texts(&parent).contains("Емтихан"),
         "{}",
         texts(&parent)
+    );
+    app.stop().await;
+}
+
+/// A parent of two children whose mentors differ picks the child, sees
+/// that child's mentor's time only, and the right mentor is told; a forged
+/// press for a child who is not theirs changes nothing.
+async fn a_parent_of_two_children_with_two_mentors_books_with_the_right_one(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    let other = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
+    let link = app.invite_link(InviteTarget::Student { mentor: UserId(11) }, None, None, 1).await;
+    let second = app.user(21, "Дана", Some("ru"));
+    app.open_link(&second, &link).await;
+    let link = app.invite_link(InviteTarget::Parent { student: UserId(21) }, None, None, 1).await;
+    app.open_link(&p.parent, &link).await;
+    let stranger = app.user(22, "Әлия", Some("kk"));
+    app.open_link(
+        &stranger,
+        &app.invite_link(InviteTarget::Student { mentor: UserId(11) }, None, None, 1).await,
+    )
+    .await;
+    publish(&app, &p).await;
+    app.send(&other, "/slots add 2026-09-04 10:00 30 1").await;
+
+    let ask = app.send(&p.parent, "/book").await;
+    assert!(texts(&ask).contains("С ментором какого ребёнка"), "{}", texts(&ask));
+    assert_eq!(with_buttons(&ask).button_texts(), ["Ерлан", "Дана"]);
+    // A forged press for someone else's child.
+    let forged = app.press(&p.parent, &with_buttons(&ask), "bc:22").await;
+    assert!(texts(&forged).contains("больше недоступно"), "{}", texts(&forged));
+    let list = app.press_button(&p.parent, &with_buttons(&ask), "Дана").await;
+    assert!(texts(&list).contains("Ментор: Бақыт"), "{}", texts(&list));
+    assert!(!texts(&list).contains("15:00"), "not the other child's mentor's time: {}", texts(&list));
+    let topic = app.press_button(&p.parent, &with_buttons(&list), "10:00").await;
+    let check = app.press_button(&p.parent, &with_buttons(&topic), "Без темы").await;
+    let other_before = app.fake.sent_to(11).len();
+    let first_before = app.fake.sent_to(10).len();
+    app.press_button(&p.parent, &with_buttons(&check), "Подтвердить").await;
+    app.outbox_drained().await;
+    let told = app.fake.sent_to(11)[other_before..].to_vec();
+    assert!(
+        texts(&told).contains("Ата-анасы: Сәуле") && texts(&told).contains("Оқушы: Дана"),
+        "{}",
+        texts(&told)
+    );
+    assert_eq!(app.fake.sent_to(10).len(), first_before, "the other mentor is not told");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM meetings WHERE parent_id = 40 AND student_id = 21 AND mentor_id = 11"
+        )
+        .await,
+        1
+    );
+    // Their meetings, for both children, in one list.
+    book_first(&app, &p).await;
+    let meetings = app.send(&p.parent, "/meetings").await;
+    assert!(
+        texts(&meetings).contains("Ученик: Дана") && texts(&meetings).contains("Ученик: Ерлан"),
+        "{}",
+        texts(&meetings)
     );
     app.stop().await;
 }
