@@ -268,8 +268,14 @@ async fn the_idle_bot_makes_no_wake_ups(backend: Backend) {
     let wakeups = app.running.outbox.wakeups.load(Ordering::Relaxed);
     let claims = app.running.outbox.claims.load(Ordering::Relaxed);
     let timers = app.running.intake.timers.load(Ordering::Relaxed);
+    let jobs = app.running.jobs.wakeups.load(Ordering::Relaxed);
     let polls = app.fake.get_updates_calls();
     tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        app.running.jobs.wakeups.load(Ordering::Relaxed),
+        jobs,
+        "the job runner sleeps till its next job"
+    );
     assert_eq!(app.running.outbox.wakeups.load(Ordering::Relaxed), wakeups, "the sender sleeps");
     assert_eq!(app.running.outbox.claims.load(Ordering::Relaxed), claims, "no polling of the outbox");
     assert_eq!(app.running.intake.timers.load(Ordering::Relaxed), timers, "no timers in the intake");
