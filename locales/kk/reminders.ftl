@@ -6,7 +6,7 @@ remind-minutes = { $count } минут
 remind-hours = { $count } сағат
 remind-days = { $count } күн
 remind-and = және
-remind-head = ⏰ Еске салу: кездесуге { $left } қалды.
+remind-head = ⏰ Еске салу: кездесуге { $soon } қалды.
 remind-btn-got-it = Түсіндім
 remind-got-it = Рақмет! Кездесуден хабардар екеніңізді тәлімгер өз кестесінен көреді.
 remind-got-it-again = Бұл еске салуды белгілеп қойғансыз.
@@ -17,7 +17,7 @@ remind-planned-none = Кездесуге аз уақыт қалды, сонды�
 remind-acked = ✓ Еске салуды растады: { $names }
 remind-unreachable = ⚠️ Еске салу жетпейді (ботты бұғаттаған): { $names }
 
-digest-agenda-head = Қайырлы таң! Бүгінгі кездесулер ({ $date }): { $count }
+digest-agenda-head = Қайырлы таң! Бүгін ({ $date }) кездесуіңіз: { $count }
 digest-unanswered-head = Бір тәуліктен астам жауап күтіп тұрған сұрақтар: { $count }
 digest-unanswered-more = …тағы { $count } сұрақ.
 digest-unanswered-hint = Жауап беру үшін: /questions

@@ -1,6 +1,6 @@
 ## Reminders before a meeting, and the mentors' morning digests.
 
-# How long is left before a meeting, or a lead: «через { $left }»,
+# How long is left before a meeting, or a lead: «через { $soon }»,
 # «за { $leads }».
 remind-minutes = { $count } { $count ->
         [one] минуту
@@ -21,9 +21,9 @@ remind-days = { $count } { $count ->
        *[other] дня
     }
 remind-and = и
-remind-head = ⏰ Напоминание: встреча через { $left }.
+remind-head = ⏰ Напоминание: встреча через { $soon }.
 remind-btn-got-it = Понятно
-remind-got-it = Спасибо! Наставник увидит в своём расписании, что вы знаете о встрече.
+remind-got-it = Спасибо! Ментор увидит в своём расписании, что вы знаете о встрече.
 remind-got-it-again = Вы уже отметили это напоминание.
 # In the booking confirmation.
 remind-planned = Напомню о встрече за { $leads } до начала.
@@ -32,12 +32,22 @@ remind-planned-none = До встречи осталось совсем немн
 remind-acked = ✓ Напоминание подтверждено: { $names }
 remind-unreachable = ⚠️ Напоминание не будет доставлено (бот заблокирован): { $names }
 
-digest-agenda-head = Доброе утро! Встречи на сегодня ({ $date }): { $count }
+digest-agenda-head = Доброе утро! Сегодня ({ $date }) { $count ->
+        [one] у вас { $count } встреча:
+        [few] у вас { $count } встречи:
+        [many] у вас { $count } встреч:
+       *[other] у вас { $count } встречи:
+    }
 digest-unanswered-head = { $count ->
         [one] { $count } вопрос ждёт ответа больше суток:
         [few] { $count } вопроса ждут ответа больше суток:
         [many] { $count } вопросов ждут ответа больше суток:
        *[other] { $count } вопроса ждут ответа больше суток:
     }
-digest-unanswered-more = …и ещё { $count }.
+digest-unanswered-more = …и ещё { $count } { $count ->
+        [one] вопрос.
+        [few] вопроса.
+        [many] вопросов.
+       *[other] вопроса.
+    }
 digest-unanswered-hint = Ответить можно в /questions.

@@ -132,7 +132,7 @@ pub async fn remind(
         let lang = lang_of(&user);
         let text = format!(
             "{}\n{}",
-            t!(lang, "remind-head", left = left_text(lang, left)),
+            t!(lang, "remind-head", soon = left_text(lang, left)),
             details(lang, config.tz, &m, &p, standing)
         );
         let mut rows = vec![vec![

@@ -241,12 +241,16 @@ async fn cancelling_or_moving_drops_the_old_reminders_even_once_queued(backend: 
     assert!(reminders_to(&app, 20).is_empty(), "held by flood control");
     // (Only the updates are awaited here: the outbox holds the student's
     // chat back for the whole window.)
+    let since = app.fake.last_seq();
     handled(&app, app.fake.push_text(&p.mentor, "/meetings")).await;
-    wait_until("the list", || {
-        app.fake.sent_to(10).last().is_some_and(|s| s.button_data("Отменить").is_some())
-    })
-    .await;
-    let list = app.fake.sent_to(10).last().cloned().expect("list");
+    let listed = || {
+        app.fake
+            .sent_since(since)
+            .into_iter()
+            .find(|s| s.chat_id == 10 && s.button_data("Отменить").is_some())
+    };
+    wait_until("the list", || listed().is_some()).await;
+    let list = listed().expect("list");
     let data = list.button_data("Отменить").expect("cancel");
     handled(&app, app.fake.push_callback(&p.mentor, list.message_id.expect("id"), &data)).await;
     wait_until("the question", || app.fake.sent_to(10).last().is_some_and(|s| s.text().contains("причину")))
@@ -362,7 +366,7 @@ async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(bac
     assert!(
         morning[0]
             .text()
-            .starts_with("Доброе утро! Встречи на сегодня (среда, 2 сентября): 1\n\n15:00–15:30 — Ерлан"),
+            .starts_with("Доброе утро! Сегодня (среда, 2 сентября) у вас 1 встреча:\n\n15:00–15:30 — Ерлан"),
         "{}",
         morning[0].text()
     );
