@@ -166,7 +166,9 @@ fn fits(text: &str, limit: usize) -> bool {
 /// otherwise the header first and the text in pieces; media copied with
 /// the header as caption, or after a header of its own.
 pub(crate) struct Copy<'a> {
-    pub q: QuestionId,
+    /// The question it belongs to (its items are keyed for threading);
+    /// `None` for a mentor's own message from `/mentees`.
+    pub q: Option<QuestionId>,
     pub to: i64,
     pub from_chat: i64,
     pub message_id: MessageId,
@@ -177,6 +179,45 @@ pub(crate) struct Copy<'a> {
     pub due_at: Option<DateTime<Utc>>,
     /// The part names of the keys (`m`, or `a<id>` for an answer).
     pub part: String,
+    /// A line for the writer should Telegram say the recipient blocked
+    /// the bot (`outbox::UNREACHABLE_NOTICE`; told once each time).
+    pub unreachable: Option<String>,
+}
+
+impl<'a> Copy<'a> {
+    /// A mentor's message (an answer, or one from `/mentees`) to `to`, in
+    /// reply to nothing yet; the mentor is told once if `to` blocked the bot.
+    pub(crate) fn from_mentor(
+        env: &Env,
+        msg: &Message,
+        to: &User,
+        header: String,
+        content: &'a Content,
+        anonymous: bool,
+    ) -> Copy<'a> {
+        Copy {
+            q: None,
+            to: to.id.0,
+            from_chat: env.chat().0,
+            message_id: msg.id,
+            header,
+            content,
+            keyboard: None,
+            reply_to: None,
+            due_at: None,
+            part: String::new(),
+            unreachable: Some(unreachable_notice(env, to, anonymous)),
+        }
+    }
+}
+
+/// The line a mentor gets when the person they wrote to has blocked the bot.
+pub(crate) fn unreachable_notice(env: &Env, to: &User, anonymous: bool) -> String {
+    if anonymous {
+        t!(env.lang, "relay-recipient-unreachable-anonymous")
+    } else {
+        t!(env.lang, "relay-recipient-unreachable", name = to.display_name())
+    }
 }
 
 pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
@@ -191,11 +232,12 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
         }
         payload
     };
-    let main_key = Some(copy_key(c.q, &c.part));
+    let key = |part: String| c.q.map(|q| copy_key(q, part));
+    let main_key = key(c.part.clone());
     // The header as a message of its own, when it does not fit with the content.
     let header_apart = || {
         let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
-        item(c.to, Priority::Notice, "sendMessage", header, Some(copy_key(c.q, format!("{}h", c.part))))
+        item(c.to, Priority::Notice, "sendMessage", header, key(format!("{}h", c.part)))
     };
     match c.content {
         Content::Text(body) => {
@@ -210,8 +252,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
                 for (i, part) in parts.into_iter().enumerate() {
                     let last = i + 1 == n;
                     let payload = with_extras(json!({ "chat_id": c.to, "text": part }), last, false);
-                    let key =
-                        if last { main_key.clone() } else { Some(copy_key(c.q, format!("{}{i}", c.part))) };
+                    let key = if last { main_key.clone() } else { key(format!("{}{i}", c.part)) };
                     items.push(item(c.to, Priority::Notice, "sendMessage", payload, key));
                 }
             }
@@ -254,6 +295,9 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
     }
     for mut i in items {
         i.due_at = c.due_at;
+        if let Some(text) = &c.unreachable {
+            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
+        }
         env.work.push(i);
     }
 }
@@ -399,7 +443,7 @@ async fn relay_to_mentor(
     queue_copy(
         env,
         Copy {
-            q,
+            q: Some(q),
             to: mentor.id.0,
             from_chat: env.chat().0,
             message_id: msg.id,
@@ -409,6 +453,11 @@ async fn relay_to_mentor(
             reply_to: None,
             due_at: held_until,
             part: "m".into(),
+            unreachable: Some(if env.ctx.user.role == Some(Role::Student) {
+                t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env))
+            } else {
+                t!(env.lang, "relay-mentor-unreachable")
+            }),
         },
     );
     mark_delivered(env, msg.id);
@@ -417,15 +466,6 @@ async fn relay_to_mentor(
         if !told_before {
             let at = QuietHours::clock_of(until, env.config.tz);
             env.work.say(env.chat(), t!(env.lang, "relay-held-quiet", time = at));
-        }
-    } else if env.work.db().await?.is_unreachable(mentor.id).await? {
-        if env.ctx.user.role == Some(Role::Student) {
-            env.work.say(
-                env.chat(),
-                t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env)),
-            );
-        } else {
-            env.tell("relay-mentor-unreachable");
         }
     }
     tracing::info!(
@@ -528,7 +568,7 @@ async fn mentor_message(env: Env, msg: Message, state: State) -> HandlerResult {
         };
         match question {
             Some(q) if q.mentor == me => {
-                if matches!(state, State::Relay(RelayStep::Replying { .. })) {
+                if matches!(state, State::Relay(RelayStep::Replying { .. } | RelayStep::Writing { .. })) {
                     env.work.exit();
                 }
                 return answer(&env, &msg, &q).await;
@@ -538,6 +578,10 @@ async fn mentor_message(env: Env, msg: Message, state: State) -> HandlerResult {
                 return Ok(());
             }
         }
+    }
+    if let State::Relay(RelayStep::Writing { student, to }) = state {
+        env.work.exit();
+        return super::mentees::write(&env, &msg, student, to).await;
     }
     if let State::Relay(RelayStep::Replying { question }) = state {
         env.work.exit();
@@ -560,26 +604,18 @@ async fn answer(env: &Env, msg: &Message, q: &Question) -> HandlerResult {
     let Some(sender) = env.work.db().await?.user(q.sender).await? else { return Ok(()) };
     let sl = lang_of(&sender);
     let header = t!(sl, "relay-answer-header", mentor = env.ctx.user.display_name());
+    let anonymous = q.kind == QuestionKind::Anonymous;
     queue_copy(
         env,
         Copy {
-            q: q.id,
-            to: sender.id.0,
-            from_chat: env.chat().0,
-            message_id: msg.id,
-            header,
-            content: &content,
-            keyboard: None,
+            q: Some(q.id),
             reply_to: Some(q.chat_message_id),
-            due_at: None,
             part: format!("a{}", msg.id.0),
+            ..Copy::from_mentor(env, msg, &sender, header, &content, anonymous)
         },
     );
     env.work.db().await?.mark_answered(q.id, env.clock.now()).await?;
     mark_delivered(env, msg.id);
-    if env.work.db().await?.is_unreachable(sender.id).await? {
-        env.tell("relay-recipient-unreachable");
-    }
     tracing::info!(question = q.id.0, "answer relayed");
     Ok(())
 }
@@ -765,7 +801,7 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
         None => queue_copy(
             &env,
             Copy {
-                q: q.id,
+                q: Some(q.id),
                 to: mentor.id.0,
                 from_chat: env.chat().0,
                 message_id: msg.id,
@@ -775,6 +811,7 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
                 reply_to: None,
                 due_at: None,
                 part: format!("e{}", env.clock.now().timestamp_millis()),
+                unreachable: None,
             },
         ),
     }

@@ -123,7 +123,7 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
         queue_copy(
             env,
             Copy {
-                q,
+                q: Some(q),
                 to: m.id.0,
                 from_chat: env.chat().0,
                 message_id,
@@ -133,6 +133,7 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
                 reply_to: None,
                 due_at: None,
                 part: "m".into(),
+                unreachable: None,
             },
         );
         env.work.db().await?.add_sos_step(q, "mentor_alerted", Some(m.id), now).await?;
