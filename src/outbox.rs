@@ -655,12 +655,22 @@ fn take_fallback(payload: String) -> (String, Option<(String, String)>) {
     (value.to_string(), method.zip(params))
 }
 
+/// The message id Telegram gave what was sent; for several (an album's
+/// `copyMessages`), the first one's.
 fn message_id_of(result: &str) -> Option<i64> {
     #[derive(serde::Deserialize)]
-    struct Sent {
-        message_id: i64,
+    #[serde(untagged)]
+    enum Sent {
+        One { message_id: i64 },
+        Several(Vec<Sent>),
     }
-    serde_json::from_str::<Sent>(result).ok().map(|s| s.message_id)
+    match serde_json::from_str::<Sent>(result).ok()? {
+        Sent::One { message_id } => Some(message_id),
+        Sent::Several(all) => all.into_iter().find_map(|s| match s {
+            Sent::One { message_id } => Some(message_id),
+            Sent::Several(_) => None,
+        }),
+    }
 }
 
 fn with_message_id(payload: &str, message_id: i64) -> Option<String> {

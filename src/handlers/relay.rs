@@ -382,6 +382,10 @@ async fn from_student(env: &Env, msg: &Message, content: Content, kind: Question
         return Ok(());
     }
     if kind == QuestionKind::Anonymous && matches!(content, Content::Media { named_file: true, .. }) {
+        if msg.media_group_id().is_some() {
+            // The album's other files come next: they must not go with the name.
+            env.work.set_state(State::Relay(RelayStep::Anonymous));
+        }
         env.work.say(env.chat(), t!(env.lang, "relay-anon-no-files", helplines = helplines(env)));
         return Ok(());
     }
@@ -423,6 +427,14 @@ async fn relay_to_mentor(
         }
         return Ok(());
     }
+    let album = msg.media_group_id().map(|g| g.0.clone());
+    let opened = match &album {
+        Some(group) => env.work.db().await?.album_question(me, group).await?,
+        None => None,
+    };
+    if let Some(q) = opened {
+        return add_to_album(env, msg, mentor, &q).await;
+    }
     let quiet = env.work.db().await?.quiet_hours(mentor.id).await?;
     let held_until = quiet.ends_after(now, env.config.tz);
     let told_before = match held_until {
@@ -437,29 +449,28 @@ async fn relay_to_mentor(
         chat_message_id: i64::from(msg.id.0),
         flagged,
         held_until,
+        media_group: album.clone(),
     };
     let q = env.work.db().await?.insert_question(&question, now).await?;
     let ml = lang_of(mentor);
-    queue_copy(
-        env,
-        Copy {
-            q: Some(q),
-            to: mentor.id.0,
-            from_chat: env.chat().0,
-            message_id: msg.id,
-            header,
-            content,
-            keyboard: Some(mentor_keyboard(ml, q)),
-            reply_to: None,
-            due_at: held_until,
-            part: "m".into(),
-            unreachable: Some(if env.ctx.user.role == Some(Role::Student) {
-                t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env))
-            } else {
-                t!(env.lang, "relay-mentor-unreachable")
-            }),
-        },
-    );
+    let copy = Copy {
+        q: Some(q),
+        to: mentor.id.0,
+        from_chat: env.chat().0,
+        message_id: msg.id,
+        header,
+        content,
+        keyboard: Some(mentor_keyboard(ml, q)),
+        reply_to: None,
+        due_at: held_until,
+        part: "m".into(),
+        unreachable: Some(mentor_unreachable(env)),
+    };
+    if album.is_some() {
+        queue_album(env, copy);
+    } else {
+        queue_copy(env, copy);
+    }
     mark_delivered(env, msg.id);
     if let Some(until) = held_until {
         digest_notice(env, mentor, until).await?;
@@ -474,6 +485,79 @@ async fn relay_to_mentor(
         held = held_until.is_some(),
         "relayed to the mentor"
     );
+    Ok(())
+}
+
+/// What the writer is told if their mentor turns out to have blocked the bot.
+fn mentor_unreachable(env: &Env) -> String {
+    if env.ctx.user.role == Some(Role::Student) {
+        t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env))
+    } else {
+        t!(env.lang, "relay-mentor-unreachable")
+    }
+}
+
+/// The first part of an album: its header (with the buttons) as a message
+/// of its own, then the parts as one group (`copyMessages` keeps an album
+/// an album; it takes no caption or buttons of ours). The group's item
+/// waits `album_wait()` (or until quiet hours end) and grows as the other
+/// parts arrive (`add_to_album`).
+fn queue_album(env: &Env, c: Copy<'_>) {
+    let Some(q) = c.q else { return };
+    let now = env.clock.now();
+    let header_text = split_for_telegram(&c.header, MAX_MESSAGE_LEN).into_iter().next().unwrap_or_default();
+    let mut header = json!({ "chat_id": c.to, "text": header_text });
+    if let Some(k) = &c.keyboard {
+        header["reply_markup"] = json!(k);
+    }
+    let group = json!({ "chat_id": c.to, "from_chat_id": c.from_chat, "message_ids": [c.message_id.0] });
+    let group_due = c.due_at.unwrap_or(now).max(now + crate::domain::relay::album_wait());
+    for (part, method, payload, due) in
+        [("mh", "sendMessage", header, c.due_at), ("m", "copyMessages", group, Some(group_due))]
+    {
+        let mut i = item(c.to, Priority::Notice, method, payload, Some(copy_key(q, part)));
+        i.due_at = due;
+        if let Some(text) = &c.unreachable {
+            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
+        }
+        env.work.push(i);
+    }
+}
+
+/// A later part of an album: it joins the group's item while that still
+/// waits; if the group has gone out already, it follows on its own (under
+/// the same header). The question stays the one the first part made.
+async fn add_to_album(env: &Env, msg: &Message, mentor: &User, q: &Question) -> HandlerResult {
+    let now = env.clock.now();
+    let key = copy_key(q.id, "m");
+    let waiting = env.work.db().await?.waiting_item(&key).await?;
+    let grown = waiting.and_then(|(payload, due)| {
+        let mut payload: Value = serde_json::from_str(&payload).ok()?;
+        let ids = payload.get_mut("message_ids")?.as_array_mut()?;
+        ids.push(json!(msg.id.0));
+        ids.sort_by_key(|v| v.as_i64());
+        ids.dedup();
+        Some((payload, due))
+    });
+    let (payload, key, due) = match grown {
+        Some((payload, due)) => (payload, key, Some(due)),
+        None => {
+            let alone =
+                json!({ "chat_id": mentor.id.0, "from_chat_id": env.chat().0, "message_ids": [msg.id.0] });
+            (alone, copy_key(q.id, format!("g{}", msg.id.0)), q.held_until.filter(|t| *t > now))
+        }
+    };
+    let mut part = item(mentor.id.0, Priority::Notice, "copyMessages", payload, Some(key));
+    part.due_at = due;
+    part.payload[crate::outbox::UNREACHABLE_NOTICE] =
+        json!({ "chat_id": env.chat().0, "text": mentor_unreachable(env) });
+    env.work.push(part);
+    mark_delivered(env, msg.id);
+    if let Some(until) = q.held_until.filter(|t| *t > now) {
+        // Queued again, so that the digest line stays after the album.
+        digest_notice(env, mentor, until).await?;
+    }
+    tracing::info!(question = q.id.0, "album part added");
     Ok(())
 }
 

@@ -101,6 +101,7 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
         chat_message_id: i64::from(message_id.0),
         flagged: true,
         held_until: None,
+        media_group: None,
     };
     let q = env.work.db().await?.insert_question(&question, now).await?;
     env.work.db().await?.add_sos_step(q, "raised", Some(me.id), now).await?;

@@ -20,6 +20,9 @@ on_both_backends!(
     a_mentor_is_told_once_when_the_student_blocked_the_bot,
     a_student_is_told_once_when_the_mentor_blocked_the_bot,
     a_blocked_students_sos_reaches_the_coordinators_at_once,
+    an_album_arrives_as_one_group_under_one_header,
+    an_album_in_quiet_hours_waits_as_one_group,
+    an_anonymous_album_stays_anonymous,
 );
 
 async fn quiet_hours_follow_the_mentors_own_setting(backend: Backend) {
@@ -329,5 +332,103 @@ async fn a_blocked_students_sos_reaches_the_coordinators_at_once(backend: Backen
     assert!(to(&sos, 31).is_empty(), "the district has its own coordinator");
     let acked = app.press_button(&coordinator, &alert[0], "Көрдім").await;
     assert!(!to(&acked, 20).is_empty(), "the student is told: {acked:?}");
+    app.stop().await;
+}
+
+/// The student sends an album; returns what the bot sent meanwhile.
+async fn send_album(
+    app: &TestApp,
+    student: &TgUser,
+    count: usize,
+    caption: Option<&str>,
+) -> Vec<crate::fake_api::Sent> {
+    let since = app.fake.last_seq();
+    let ids = app.fake.push_album(student, count, caption);
+    app.handled(*ids.last().expect("parts"), since).await
+}
+
+fn groups(sent: &[crate::fake_api::Sent], chat: i64) -> Vec<crate::fake_api::Sent> {
+    to(sent, chat).into_iter().filter(|s| s.method == "copyMessages").collect()
+}
+
+async fn an_album_arrives_as_one_group_under_one_header(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mentor, student) = mentor_and_student(&app).await;
+    let since = app.fake.last_seq();
+    let sent = send_album(&app, &student, 3, Some("Мынаны қараңызшы")).await;
+    assert_eq!(reactions(&sent).iter().filter(|r| r.chat_id == 20).count(), 3, "each part delivered");
+    let header = to(&sent, 10);
+    assert_eq!(header.len(), 1, "the header first, the parts wait for each other: {sent:?}");
+    assert_eq!(header[0].text(), "Сообщение от Ерлан");
+    assert!(header[0].button_texts().contains(&"Ответить".to_owned()));
+    // The parts go together once the album is complete.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::seconds(3));
+    wait_until("the album arrives", || groups(&app.fake.sent_since(since), 10).len() == 3).await;
+    let all = to(&app.fake.sent_since(since), 10);
+    assert_eq!(all.len(), 4, "one header and one group of three: {all:?}");
+    assert_eq!(all[1].text(), "Мынаны қараңызшы", "the caption stays with the album");
+    assert!(all.iter().all(|s| s.method != "copyMessage" && s.method != "forwardMessage"));
+    assert_eq!(app.db.open_questions(UserId(10), 10).await.expect("query").len(), 1, "one question");
+    // A reply to the album (its first photo) answers the question, as a
+    // reply to the student's first photo.
+    let since = app.fake.last_seq();
+    let id = app.fake.push_reply(&mentor, all[1].message_id.expect("id"), "Көрдім, рақмет");
+    let out = app.handled(id, since).await;
+    assert!(to(&out, 20).iter().any(|s| s.text().ends_with("Көрдім, рақмет")), "{out:?}");
+    assert!(app.db.open_questions(UserId(10), 10).await.expect("query").is_empty());
+    // A part that arrives after the album went out follows on its own,
+    // under the same header (no second one).
+    let group = app.fake.new_album_group();
+    let since = app.fake.last_seq();
+    let ids = app.fake.push_album_parts(&student, &group, 0..2, None);
+    app.handled(ids[1], since).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::seconds(3));
+    wait_until("the first two parts", || groups(&app.fake.sent_since(since), 10).len() == 2).await;
+    let late = app.fake.push_album_parts(&student, &group, 2..3, None);
+    app.handled(late[0], since).await;
+    wait_until("the late part", || groups(&app.fake.sent_since(since), 10).len() == 3).await;
+    let headers =
+        to(&app.fake.sent_since(since), 10).into_iter().filter(|s| s.method == "sendMessage").count();
+    assert_eq!(headers, 1, "one header for the whole album");
+    assert_eq!(app.db.open_questions(UserId(10), 10).await.expect("query").len(), 1);
+    app.stop().await;
+}
+
+async fn an_album_in_quiet_hours_waits_as_one_group(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    // 23:00 in Almaty.
+    app.clock.advance(chrono::Duration::hours(14));
+    let sent = send_album(&app, &student, 2, None).await;
+    assert!(to(&sent, 10).is_empty(), "held: {sent:?}");
+    let told = to(&sent, 20).into_iter().filter(|s| s.text().contains("07:00")).count();
+    assert_eq!(told, 1, "told once: {}", texts(&sent));
+    let since = app.fake.last_seq();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::hours(8));
+    wait_until("the morning", || to(&app.fake.sent_since(since), 10).len() >= 4).await;
+    let morning = to(&app.fake.sent_since(since), 10);
+    let methods: Vec<&str> = morning.iter().map(|s| s.method.as_str()).collect();
+    assert_eq!(methods, ["sendMessage", "copyMessages", "copyMessages", "sendMessage"], "{morning:?}");
+    assert_eq!(morning[0].text(), "Сообщение от Ерлан");
+    assert!(morning[3].text().contains("тихие часы, пришло 1 сообщение"), "{}", morning[3].text());
+    app.stop().await;
+}
+
+async fn an_anonymous_album_stays_anonymous(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    app.send(&student, "/anon").await;
+    let since = app.fake.last_seq();
+    send_album(&app, &student, 3, None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::seconds(3));
+    wait_until("the album arrives", || groups(&app.fake.sent_since(since), 10).len() == 3).await;
+    let all = to(&app.fake.sent_since(since), 10);
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert!(all[0].text().starts_with("Анонимный вопрос"), "{}", all[0].text());
+    assert!(all.iter().all(|s| !s.text().contains("Ерлан")), "{all:?}");
     app.stop().await;
 }
