@@ -177,12 +177,18 @@ pub(crate) async fn write(env: &Env, msg: &Message, student: UserId, to: UserId)
         env.tell("relay-kind-not-delivered");
         return Ok(());
     }
-    let Some((_, person)) = recipient(env, student, to).await? else {
+    let Some((student, person)) = recipient(env, student, to).await? else {
         env.tell("mentees-write-gone");
         return Ok(());
     };
     let pl = person.language.unwrap_or(Lang::Ru);
-    let header = t!(pl, "mentees-header", mentor = env.ctx.user.display_name());
+    let mentor = env.ctx.user.display_name();
+    let header = if person.id == student.id {
+        t!(pl, "mentees-header", mentor = mentor)
+    } else {
+        // A parent may have several children: say which one.
+        t!(pl, "mentees-header-parent", mentor = mentor, student = student.display_name())
+    };
     let copy = Copy::from_mentor(env, msg, &person, header, &content, false);
     queue_copy(env, copy);
     mark_delivered(env, msg.id);

@@ -170,7 +170,7 @@ async fn a_mentor_writes_first_to_a_student_and_a_parent(backend: Backend) {
     let id = app.fake.push_photo(&mentor, Some("Расписание на неделю"));
     let out = app.handled(id, since).await;
     let copy = to(&out, 40).into_iter().find(|s| s.method == "copyMessage").expect("a copy");
-    assert_eq!(copy.text(), "Сообщение от ментора: Айгүл\n\nРасписание на неделю");
+    assert_eq!(copy.text(), "Сообщение от ментора: Айгүл\nРебёнок: Ерлан\n\nРасписание на неделю");
     let reply = app.send(&parent, "Спасибо!").await;
     assert!(to(&reply, 10)[0].text().starts_with("Сообщение от родителя: Сәуле"), "{reply:?}");
     app.stop().await;
