@@ -20,6 +20,7 @@ on_both_backends!(
     a_mentor_is_told_once_when_the_student_blocked_the_bot,
     a_student_is_told_once_when_the_mentor_blocked_the_bot,
     a_blocked_students_sos_reaches_the_coordinators_at_once,
+    an_sos_goes_to_the_coordinators_at_once_when_the_mentor_blocked_the_bot,
     an_album_arrives_as_one_group_under_one_header,
     an_album_in_quiet_hours_waits_as_one_group,
     an_anonymous_album_stays_anonymous,
@@ -332,6 +333,21 @@ async fn a_blocked_students_sos_reaches_the_coordinators_at_once(backend: Backen
     assert!(to(&sos, 31).is_empty(), "the district has its own coordinator");
     let acked = app.press_button(&coordinator, &alert[0], "Көрдім").await;
     assert!(!to(&acked, 20).is_empty(), "the student is told: {acked:?}");
+    app.stop().await;
+}
+
+async fn an_sos_goes_to_the_coordinators_at_once_when_the_mentor_blocked_the_bot(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student, _coordinator, _regional) = sos_setup(&app).await;
+    app.fake.block(10);
+    app.send(&student, "Сәлеметсіз бе").await;
+    wait_until("the mentor is marked", || {
+        app.fake.sent_to(20).iter().any(|s| s.text().contains("қабылдамай тұр"))
+    })
+    .await;
+    let sos = app.send(&student, "/sos Көмектесіңіз").await;
+    assert_eq!(to(&sos, 30).len(), 1, "the district's coordinator, at once: {sos:?}");
+    assert!(texts(&to(&sos, 20)).contains("үйлестірушілеріне жіберілді"), "{}", texts(&sos));
     app.stop().await;
 }
 
