@@ -54,8 +54,9 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
         }
         Some(Role::Parent) => items.push(("ask", "cmd-ask-parent")),
         Some(Role::Mentor) => {
-            // `/mentees` and `/quiet` join the menu with their handlers.
+            items.push(("mentees", "cmd-mentees"));
             items.push(("questions", "cmd-questions"));
+            items.push(("quiet", "cmd-quiet"));
         }
         Some(Role::Coordinator) | None => {}
     }

@@ -37,6 +37,9 @@ pub enum RelayStep {
     Child { student: UserId },
     /// `/anon`: the next message goes without the student's name.
     Anonymous,
+    /// A mentor writes from `/mentees`: their next message goes to `to`
+    /// (the student, or one of the student's parents).
+    Writing { student: UserId, to: UserId },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +163,7 @@ mod tests {
             State::Relay(RelayStep::Replying { question: QuestionId(9) }),
             State::Relay(RelayStep::Child { student: UserId(7) }),
             State::Relay(RelayStep::Anonymous),
+            State::Relay(RelayStep::Writing { student: UserId(7), to: UserId(8) }),
             State::Sos(SosStep::Describe),
             State::Slots(SlotsStep::Count { day: 20261203, start: 900, length: 30 }),
             State::Slots(SlotsStep::WeeklyLength { weekday: 2, start: 900, end: 1020 }),

@@ -38,9 +38,17 @@ pub enum RelayCb {
     QuietOn(bool),
     QuietStart(u32),
     QuietEnd(u32),
-    /// `/mentees`: a page, a mentee's parent invite.
+    /// `/mentees`: a page, a mentee, a mentee's parent invite.
     MenteesPage(u32),
+    Mentee(UserId),
     ParentInvite(UserId),
+    /// …write to this mentee, or to one of their parents (`to`).
+    Write {
+        student: UserId,
+        to: UserId,
+    },
+    /// …block or unblock this mentee.
+    MenteeBlock(UserId, bool),
 }
 
 /// The buttons of the `/invite` flow.
@@ -137,6 +145,10 @@ impl Callback {
                 RelayCb::QuietEnd(m) => format!("rqe:{m}"),
                 RelayCb::MenteesPage(p) => format!("rm:{p}"),
                 RelayCb::ParentInvite(u) => format!("rp:{u}"),
+                RelayCb::Mentee(u) => format!("rn:{u}"),
+                RelayCb::Write { student, to } => format!("rw:{student}:{to}"),
+                RelayCb::MenteeBlock(u, true) => format!("rB:{u}"),
+                RelayCb::MenteeBlock(u, false) => format!("rU:{u}"),
             },
             Callback::Slots(cb) => match cb {
                 SlotsCb::Add => "s:a".into(),
@@ -233,6 +245,13 @@ impl Callback {
             ("rqe", _) => relay(RelayCb::QuietEnd(number()?)),
             ("rm", _) => relay(RelayCb::MenteesPage(number()?)),
             ("rp", _) => relay(RelayCb::ParentInvite(user()?)),
+            ("rn", _) => relay(RelayCb::Mentee(user()?)),
+            ("rw", _) => {
+                let (student, to) = pair()?;
+                relay(RelayCb::Write { student: UserId(student), to: UserId(to) })
+            }
+            ("rB", _) => relay(RelayCb::MenteeBlock(user()?, true)),
+            ("rU", _) => relay(RelayCb::MenteeBlock(user()?, false)),
             ("s", "a") => slots(SlotsCb::Add),
             ("s", "w") => slots(SlotsCb::Weekly),
             ("s", "l") => slots(SlotsCb::List),
@@ -331,6 +350,10 @@ mod tests {
             Callback::Relay(RelayCb::QuietEnd(420)),
             Callback::Relay(RelayCb::MenteesPage(0)),
             Callback::Relay(RelayCb::ParentInvite(UserId(5))),
+            Callback::Relay(RelayCb::Mentee(UserId(i64::MAX))),
+            Callback::Relay(RelayCb::Write { student: UserId(i64::MAX), to: UserId(i64::MAX) }),
+            Callback::Relay(RelayCb::MenteeBlock(UserId(7), true)),
+            Callback::Relay(RelayCb::MenteeBlock(UserId(7), false)),
             Callback::Slots(SlotsCb::Add),
             Callback::Slots(SlotsCb::Weekly),
             Callback::Slots(SlotsCb::List),
@@ -378,7 +401,7 @@ mod tests {
             "", ":", "l:en", "i:x", "u:", "u:-1", "u:01", "u:+3", "D:0", "S:abc", "x:1", "ll:kk", "u:1:2",
             "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:", "s:x", "sx:0", "sx:-1",
             "st:70000", "sw:300", "bs:0", "bs:1:0", "bs:1:x", "bp:1:2:3", "mm:1", "mm:0:1", "mm:1:0",
-            "mp:1:-1", "mc:01", "b:x", "sy:1:2",
+            "mp:1:-1", "mc:01", "b:x", "sy:1:2", "rw:1", "rw:0:2", "rw:1:x", "rn:0", "rB:-1",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

@@ -36,6 +36,11 @@ use tokio_util::sync::CancellationToken;
 /// refuses this one with a 400 (a reaction that cannot be set becomes a
 /// short line).
 pub const FALLBACK: &str = "_fallback";
+/// Another field not sent to Telegram: a line (`{"chat_id": …, "text": …}`)
+/// for someone else when Telegram answers 403 — the writer of a message its
+/// recipient will not get. Queued once each time the recipient becomes
+/// unreachable (`Db::notify_unreachable`).
+pub const UNREACHABLE_NOTICE: &str = "_unreachable";
 
 /// How long a claimed item stays ours without news from us.
 pub const LEASE: Duration = Duration::from_secs(20);
@@ -426,6 +431,10 @@ impl Sender {
                 self.unreachable.insert(chat_id, now);
                 self.known.remove(&item.id);
                 self.held.remove(&item.id);
+                if item.payload.contains(UNREACHABLE_NOTICE) {
+                    // A notice may have been queued in the table: fetch it.
+                    self.next_claim = Some(now);
+                }
             }
             Outcome::Sent { .. } | Outcome::Failed(_) => {
                 self.known.remove(&item.id);
@@ -587,6 +596,20 @@ async fn record_sent(db: Db, clock: SharedClock, mut records: mpsc::UnboundedRec
 /// Records the outcome; a 403 also marks the user.
 async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: &Claimed, outcome: &Outcome) {
     let now = clock.now();
+    if let Outcome::Unreachable = outcome {
+        // The mark (and the writer's notice) first: the item stays pending
+        // until then, so nothing looks finished while the notice is missing.
+        tracing::info!(chat = item.chat_id, "the user blocked the bot; marked unreachable");
+        let marked = match notice_of(&item.payload) {
+            Some((chat, text)) => {
+                db.notify_unreachable(UserId(item.chat_id), chat, text, now).await.map(|_| ())
+            }
+            None => db.mark_unreachable(UserId(item.chat_id), now).await,
+        };
+        if let Err(e) = marked {
+            tracing::warn!(error = %e, "could not mark a user unreachable");
+        }
+    }
     let stored = match outcome {
         // A retry keeps the lease for as long as we will wait, plus a lease.
         Outcome::Retry { at, error } => db.delay_item(item.id, *at, error, lease()).await,
@@ -599,40 +622,55 @@ async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: &Claimed, o
     if let Err(e) = stored {
         tracing::error!(item = item.id, error = %e, "could not record an outbox outcome");
     }
-    match outcome {
-        Outcome::Unreachable => {
-            tracing::info!(chat = item.chat_id, "the user blocked the bot; marked unreachable");
-            if let Err(e) = db.mark_unreachable(UserId(item.chat_id), now).await {
-                tracing::warn!(error = %e, "could not mark a user unreachable");
-            }
-        }
-        Outcome::Failed(reason) => {
-            tracing::warn!(item = item.id, method = %item.method, reason = %reason, "outbox item failed")
-        }
-        _ => {}
+    if let Outcome::Failed(reason) = outcome {
+        tracing::warn!(item = item.id, method = %item.method, reason = %reason, "outbox item failed")
     }
 }
 
-/// Splits the fallback request off an item's parameters.
+/// The notice an item carries for its 403 (`UNREACHABLE_NOTICE`).
+fn notice_of(payload: &str) -> Option<(i64, String)> {
+    if !payload.contains(UNREACHABLE_NOTICE) {
+        return None;
+    }
+    let value = serde_json::from_str::<serde_json::Value>(payload).ok()?;
+    let notice = value.get(UNREACHABLE_NOTICE)?;
+    Some((notice["chat_id"].as_i64()?, notice["text"].as_str()?.to_owned()))
+}
+
+/// Splits the fallback request off an item's parameters (and drops the
+/// 403 notice: neither is Telegram's).
 fn take_fallback(payload: String) -> (String, Option<(String, String)>) {
-    if !payload.contains(FALLBACK) {
+    if !payload.contains(FALLBACK) && !payload.contains(UNREACHABLE_NOTICE) {
         return (payload, None);
     }
     let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&payload) else { return (payload, None) };
+    if let Some(o) = value.as_object_mut() {
+        o.remove(UNREACHABLE_NOTICE);
+    }
     let Some(fallback) = value.as_object_mut().and_then(|o| o.remove(FALLBACK)) else {
-        return (payload, None);
+        return (value.to_string(), None);
     };
     let method = fallback["method"].as_str().map(str::to_owned);
     let params = fallback.get("params").map(|p| p.to_string());
     (value.to_string(), method.zip(params))
 }
 
+/// The message id Telegram gave what was sent; for several (an album's
+/// `copyMessages`), the first one's.
 fn message_id_of(result: &str) -> Option<i64> {
     #[derive(serde::Deserialize)]
-    struct Sent {
-        message_id: i64,
+    #[serde(untagged)]
+    enum Sent {
+        One { message_id: i64 },
+        Several(Vec<Sent>),
     }
-    serde_json::from_str::<Sent>(result).ok().map(|s| s.message_id)
+    match serde_json::from_str::<Sent>(result).ok()? {
+        Sent::One { message_id } => Some(message_id),
+        Sent::Several(all) => all.into_iter().find_map(|s| match s {
+            Sent::One { message_id } => Some(message_id),
+            Sent::Several(_) => None,
+        }),
+    }
 }
 
 fn with_message_id(payload: &str, message_id: i64) -> Option<String> {

@@ -4,7 +4,9 @@
 use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
-use crate::handlers::{Env, agenda, booking, fallback, invite, meetings, onboarding, relay, slots, sos};
+use crate::handlers::{
+    Env, agenda, booking, fallback, invite, meetings, mentees, onboarding, quiet, relay, slots, sos,
+};
 use crate::keyboards::Callback;
 use dptree::case;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
@@ -60,6 +62,8 @@ fn commands() -> UpdateHandler<Error> {
         .branch(case![Command::Anon(text)].endpoint(relay::anon))
         .branch(case![Command::Sos(text)].endpoint(sos::command))
         .branch(case![Command::Questions].endpoint(relay::questions))
+        .branch(case![Command::Mentees].endpoint(mentees::command))
+        .branch(case![Command::Quiet].endpoint(quiet::command))
         .branch(case![Command::Slots(args)].endpoint(slots::command))
         .branch(case![Command::Book].endpoint(booking::command))
         .branch(case![Command::Meetings].endpoint(meetings::command))
@@ -102,7 +106,13 @@ fn buttons() -> UpdateHandler<Error> {
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
                 .branch(case![Callback::Invite(cb)].branch(invite::buttons()))
-                .branch(case![Callback::Relay(cb)].branch(relay::buttons()).branch(sos::buttons()))
+                .branch(
+                    case![Callback::Relay(cb)]
+                        .branch(relay::buttons())
+                        .branch(sos::buttons())
+                        .branch(quiet::buttons())
+                        .branch(mentees::buttons()),
+                )
                 .branch(case![Callback::Slots(cb)].branch(slots::buttons()))
                 .branch(case![Callback::Booking(cb)].branch(booking::buttons()))
                 .branch(case![Callback::Meeting(cb)].branch(meetings::buttons())),

@@ -144,6 +144,19 @@ impl Work {
         ));
     }
 
+    /// Replaces the text and buttons of the message whose button was
+    /// pressed (a settings screen redrawn in place). Presses on messages
+    /// we cannot see any more never reach a handler (see `schema`).
+    pub fn redraw(&self, q: &CallbackQuery, text: String, keyboard: InlineKeyboardMarkup) {
+        let Some(msg) = q.regular_message() else { return };
+        let text = split_for_telegram(&text, MAX_MESSAGE_LEN).into_iter().next().unwrap_or_default();
+        self.push(answer_item(
+            msg.chat.id,
+            "editMessageText",
+            json!({ "chat_id": msg.chat.id.0, "message_id": msg.id.0, "text": text, "reply_markup": keyboard }),
+        ));
+    }
+
     /// Answers the button press (stops the client's spinner), with a toast.
     pub fn answer(&self, q: &CallbackQuery, toast: Option<String>) {
         self.out().callback = Some(CallbackAnswer { id: q.id.0.clone(), text: toast });

@@ -107,17 +107,19 @@ impl Tx {
 
     /// Redeems an invite for `user` (whose row exists). A refusal changes
     /// nothing; the caller's transaction commits a success with the rest
-    /// of the update's effects.
+    /// of the update's effects. A parent joins only while the student has
+    /// fewer than `max_parents`.
     pub async fn redeem_invite(
         &mut self,
         code: &CodeHash,
         user: UserId,
+        max_parents: u32,
         now: DateTime<Utc>,
     ) -> DbResult<RedeemOutcome> {
         // A savepoint, so that a refusal found after a first write (a link
         // made meanwhile by a parallel transaction) undoes that write too.
         self.execute("SAVEPOINT redeem").await?;
-        let outcome = match self.redeem_checked(code, user, now).await? {
+        let outcome = match self.redeem_checked(code, user, max_parents, now).await? {
             Ok(joined) => RedeemOutcome::Joined(Box::new(joined)),
             Err(reason) => {
                 self.execute("ROLLBACK TO SAVEPOINT redeem").await?;
@@ -132,6 +134,7 @@ impl Tx {
         &mut self,
         code: &CodeHash,
         user: UserId,
+        max_parents: u32,
         now: DateTime<Utc>,
     ) -> DbResult<Result<Joined, RedeemError>> {
         let invite: Option<InviteRow> = on!(self, c => sqlx::query_as(
@@ -202,6 +205,9 @@ impl Tx {
                 joined.mentor = Some(mentor);
             }
             InviteTarget::Parent { student } => {
+                if !self.parent_place(student, max_parents).await? {
+                    return Ok(Err(RedeemError::ParentsFull));
+                }
                 let linked = on!(self, c => sqlx::query(
                     "INSERT INTO parent_students (parent_id, student_id, linked_at) VALUES ($1, $2, $3)
                      ON CONFLICT DO NOTHING"
@@ -247,6 +253,25 @@ impl Tx {
         Ok(Ok(joined))
     }
 
+    /// Whether `student` may have one more parent. The student's row is
+    /// locked first (a no-op UPDATE; SQLite's writers are one at a time
+    /// anyway), so two parents joining at once are counted one after the
+    /// other and the limit holds.
+    async fn parent_place(&mut self, student: UserId, max_parents: u32) -> DbResult<bool> {
+        on!(self, c => sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+            .bind(student.0)
+            .execute(c)
+            .await?
+            .rows_affected());
+        let parents: i64 = on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM parent_students WHERE student_id = $1"
+        )
+        .bind(student.0)
+        .fetch_one(c)
+        .await?);
+        Ok(parents < i64::from(max_parents))
+    }
+
     /// Links that already exist and forbid this one.
     async fn link_conflict(&mut self, target: InviteTarget, user: UserId) -> DbResult<Option<RedeemError>> {
         Ok(match target {
@@ -287,5 +312,5 @@ impl Tx {
 autocommit! {
     fn create_invite(&self, new: &NewInvite, now: DateTime<Utc>) -> (InviteId, InviteCode);
     fn invite_uses(&self, id: InviteId) -> Option<(i64, i64)>;
-    fn redeem_invite(&self, code: &CodeHash, user: UserId, now: DateTime<Utc>) -> RedeemOutcome;
+    fn redeem_invite(&self, code: &CodeHash, user: UserId, max_parents: u32, now: DateTime<Utc>) -> RedeemOutcome;
 }

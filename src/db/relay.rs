@@ -23,6 +23,8 @@ pub struct Question {
     pub created_at: DateTime<Utc>,
     pub answered_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<UserId>,
+    /// Quiet hours hold its copy until then.
+    pub held_until: Option<DateTime<Utc>>,
 }
 
 /// What a new question is.
@@ -35,6 +37,8 @@ pub struct NewQuestion {
     pub chat_message_id: i64,
     pub flagged: bool,
     pub held_until: Option<DateTime<Utc>>,
+    /// The album (Telegram's media group) the message opens, if any.
+    pub media_group: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -49,9 +53,10 @@ struct QuestionRow {
     created_at: i64,
     answered_at: Option<i64>,
     acknowledged_by: Option<i64>,
+    held_until: Option<i64>,
 }
 
-const QUESTION_COLUMNS: &str = "id, mentor_id, sender_id, student_id, kind, chat_message_id, flagged, created_at, answered_at, acknowledged_by";
+const QUESTION_COLUMNS: &str = "id, mentor_id, sender_id, student_id, kind, chat_message_id, flagged, created_at, answered_at, acknowledged_by, held_until";
 
 impl QuestionRow {
     fn into_question(self) -> DbResult<Question> {
@@ -66,6 +71,7 @@ impl QuestionRow {
             created_at: from_millis(self.created_at),
             answered_at: self.answered_at.map(from_millis),
             acknowledged_by: self.acknowledged_by.map(UserId),
+            held_until: self.held_until.map(from_millis),
         })
     }
 }
@@ -74,8 +80,8 @@ impl Tx {
     pub async fn insert_question(&mut self, q: &NewQuestion, now: DateTime<Utc>) -> DbResult<QuestionId> {
         let id: i64 = on!(self, c => sqlx::query_scalar(
             "INSERT INTO questions (mentor_id, sender_id, student_id, kind, chat_message_id, flagged,
-                 held_until, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                 held_until, created_at, media_group_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(q.mentor.0)
         .bind(q.sender.0)
@@ -85,9 +91,24 @@ impl Tx {
         .bind(i64::from(q.flagged))
         .bind(q.held_until.map(|t| t.timestamp_millis()))
         .bind(now.timestamp_millis())
+        .bind(q.media_group.as_deref())
         .fetch_one(c)
         .await?);
         Ok(QuestionId(id))
+    }
+
+    /// The parameters and due time of the item keyed `key` while it still
+    /// waits in the table, claimed by no sender (so it can be replaced
+    /// without the old one going out as well).
+    pub async fn waiting_item(&mut self, key: &str) -> DbResult<Option<(String, DateTime<Utc>)>> {
+        let row: Option<(Option<String>, i64)> = on!(self, c => sqlx::query_as(
+            "SELECT payload, due_at FROM outbox WHERE key = $1 AND state = 'pending' AND lease_owner IS NULL
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(c)
+        .await?);
+        Ok(row.and_then(|(payload, due)| payload.map(|p| (p, from_millis(due)))))
     }
 
     pub async fn question(&mut self, id: QuestionId) -> DbResult<Option<Question>> {
@@ -103,12 +124,27 @@ impl Tx {
         sender: UserId,
         message_id: i64,
     ) -> DbResult<Option<Question>> {
+        self.question_from(sender, "chat_message_id = CAST($2 AS BIGINT)", message_id.to_string()).await
+    }
+
+    /// The question an album of `sender`'s became (its first part made it).
+    pub async fn album_question(&mut self, sender: UserId, group: &str) -> DbResult<Option<Question>> {
+        self.question_from(sender, "media_group_id = $2", group.to_owned()).await
+    }
+
+    /// The latest question of `sender` where `condition` holds for `value` (`$2`).
+    async fn question_from(
+        &mut self,
+        sender: UserId,
+        condition: &str,
+        value: String,
+    ) -> DbResult<Option<Question>> {
         let sql = format!(
-            "SELECT {QUESTION_COLUMNS} FROM questions WHERE sender_id = $1 AND chat_message_id = $2
+            "SELECT {QUESTION_COLUMNS} FROM questions WHERE sender_id = $1 AND {condition}
              ORDER BY id DESC LIMIT 1"
         );
         let row: Option<QuestionRow> =
-            on!(self, c => sqlx::query_as(&sql).bind(sender.0).bind(message_id).fetch_optional(c).await?);
+            on!(self, c => sqlx::query_as(&sql).bind(sender.0).bind(&value).fetch_optional(c).await?);
         row.map(QuestionRow::into_question).transpose()
     }
 

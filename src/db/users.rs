@@ -178,15 +178,50 @@ impl Tx {
             .await?))
     }
 
-    /// Telegram said 403: this user blocked the bot.
+    /// Telegram said 403: this user blocked the bot. The mark keeps the
+    /// first such instant until it clears (the user writes again).
     pub async fn mark_unreachable(&mut self, id: UserId, now: DateTime<Utc>) -> DbResult<()> {
-        on!(self, c => sqlx::query("UPDATE users SET unreachable_at = $2 WHERE id = $1")
+        on!(self, c => sqlx::query("UPDATE users SET unreachable_at = COALESCE(unreachable_at, $2) WHERE id = $1")
             .bind(id.0)
             .bind(now.timestamp_millis())
             .execute(c)
             .await?
             .rows_affected());
         Ok(())
+    }
+
+    /// A 403 for an item that carries a notice (`outbox::UNREACHABLE_NOTICE`):
+    /// marks `recipient` unreachable and queues `text` for `chat`, once for
+    /// each time the recipient becomes unreachable (the mark's instant is
+    /// part of the notice's key). `true` if the notice was queued now.
+    pub async fn notify_unreachable(
+        &mut self,
+        recipient: UserId,
+        chat: i64,
+        text: String,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        self.mark_unreachable(recipient, now).await?;
+        let since: Option<Option<i64>> = on!(self, c => sqlx::query_scalar("SELECT unreachable_at FROM users WHERE id = $1")
+            .bind(recipient.0)
+            .fetch_optional(c)
+            .await?);
+        let key = format!("unreachable:{recipient}:{chat}:{}", since.flatten().unwrap_or_default());
+        let payload = serde_json::json!({ "chat_id": chat, "text": text }).to_string();
+        let queued = on!(self, c => sqlx::query(
+            "INSERT INTO outbox (chat_id, priority, method, payload, key, due_at, created_at)
+             SELECT $1, $2, 'sendMessage', $3, $4, $5, $5
+             WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = $4)",
+        )
+        .bind(chat)
+        .bind(super::Priority::Notice as i64)
+        .bind(&payload)
+        .bind(&key)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(queued > 0)
     }
 
     pub async fn is_unreachable(&mut self, id: UserId) -> DbResult<bool> {
@@ -209,5 +244,6 @@ autocommit! {
     fn dialogue_of(&self, id: UserId) -> Option<String>;
     fn is_unreachable(&self, id: UserId) -> bool;
     fn mark_unreachable(&self, id: UserId, now: DateTime<Utc>) -> ();
+    fn notify_unreachable(&self, recipient: UserId, chat: i64, text: String, now: DateTime<Utc>) -> bool;
     fn upsert_sender(&self, p: &Profile, now: DateTime<Utc>) -> (User, Option<String>);
 }

@@ -140,6 +140,8 @@ pub enum RedeemError {
     HasOtherMentor,
     #[error("a student opened their own parent invite")]
     OwnParentInvite,
+    #[error("the student has all the parents allowed")]
+    ParentsFull,
 }
 
 /// Who may take an invite for `target`, given the role they have now.

@@ -58,6 +58,13 @@ pub fn question_of_key(key: &str) -> Option<QuestionId> {
     id.parse::<i64>().ok().filter(|n| *n > 0).map(QuestionId)
 }
 
+/// How long an album's copy waits for the album's other parts: Telegram
+/// sends them as separate updates within about a second, and the copy
+/// (`copyMessages`) is replaced as each one arrives.
+pub fn album_wait() -> chrono::Duration {
+    chrono::Duration::seconds(3)
+}
+
 /// The keys of an SOS's escalation items start with this.
 pub fn escalation_prefix(q: QuestionId) -> String {
     format!("sos:{q}:")

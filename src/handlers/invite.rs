@@ -14,7 +14,7 @@ use crate::domain::invite::{
     CLASS_DAYS_CHOICES, CLASS_MAX_DAYS, CLASS_MAX_USES, CLASS_USES_CHOICES, InviteTarget, single_invite_ttl,
 };
 use crate::domain::user::clean_place_name;
-use crate::domain::{DistrictId, Role, SchoolId};
+use crate::domain::{DistrictId, Role, SchoolId, User};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, InviteCb, button, grid};
 use crate::{qr, t};
@@ -100,7 +100,7 @@ pub async fn command(env: Env, args: String) -> HandlerResult {
         (Some(Role::Parent), _) => env.tell("invite-not-available"),
         (Some(Role::Student), _) => {
             env.work.exit();
-            issue_parent(&env).await?;
+            issue_parent(&env, &env.ctx.user).await?;
         }
         (Some(Role::Mentor), ["student"]) => {
             env.work.exit();
@@ -343,9 +343,37 @@ fn ttl_days() -> u32 {
     u32::try_from(single_invite_ttl().num_days()).unwrap_or(u32::MAX)
 }
 
-async fn issue_parent(env: &Env) -> HandlerResult {
-    let link = create(env, &single(env, InviteTarget::Parent { student: env.ctx.user.id })).await?;
-    send_invite(env, t!(env.lang, "invite-link-parent", days = ttl_days(), link = link.as_str()), &link)
+/// A parent invite for `student`: the student's own (`/invite`), or one
+/// their mentor issues from `/mentees`. Refused while the student has all
+/// the parents the programme allows (`TALIMGER_MAX_PARENTS`); joining
+/// checks the limit again, in the joining transaction.
+pub(crate) async fn issue_parent(env: &Env, student: &User) -> HandlerResult {
+    let max = env.config.max_parents;
+    let parents = env.work.db().await?.parents_of(student.id).await?.len();
+    let own = student.id == env.ctx.user.id;
+    if parents >= usize::try_from(max).unwrap_or(usize::MAX) {
+        let text = if own {
+            t!(env.lang, "invite-parents-full", count = max)
+        } else {
+            t!(env.lang, "invite-parents-full-mentee", count = max, student = student.display_name())
+        };
+        env.work.say(env.chat(), text);
+        return Ok(());
+    }
+    let link = create(env, &single(env, InviteTarget::Parent { student: student.id })).await?;
+    let (days, link_text) = (ttl_days(), link.as_str());
+    let text = if own {
+        t!(env.lang, "invite-link-parent", days = days, link = link_text)
+    } else {
+        t!(
+            env.lang,
+            "invite-link-parent-mentee",
+            student = student.display_name(),
+            days = days,
+            link = link_text
+        )
+    };
+    send_invite(env, text, &link)
 }
 
 async fn issue_student(env: &Env) -> HandlerResult {

@@ -127,7 +127,8 @@ fn greet(env: &Env) -> HandlerResult {
 /// Redeems an invite and says who the user now is and what they can do.
 async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
     let (ctx, lang, work) = (&env.ctx, env.lang, &env.work);
-    let outcome = work.db().await?.redeem_invite(code, ctx.user.id, env.clock.now()).await?;
+    let max_parents = env.config.max_parents;
+    let outcome = work.db().await?.redeem_invite(code, ctx.user.id, max_parents, env.clock.now()).await?;
     let joined = match outcome {
         RedeemOutcome::Joined(joined) => joined,
         RedeemOutcome::Rejected(reason) => {
@@ -147,6 +148,7 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
                     }
                 }
                 RedeemError::OwnParentInvite => t!(lang, "invite-own-parent-link"),
+                RedeemError::ParentsFull => t!(lang, "invite-parents-full-join", count = max_parents),
             };
             work.say(env.chat(), text);
             return Ok(());
@@ -174,5 +176,32 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
     };
     work.say(env.chat(), format!("{headline}\n\n{}", help_text(Some(joined.role), lang)));
     refresh_user_menu(work, env.chat(), Some(joined.role), lang);
+    if let (Role::Parent, Some(student)) = (joined.role, &joined.student) {
+        parent_joined(env, student).await?;
+    }
+    Ok(())
+}
+
+/// A parent joined: the student and their mentor are told who, each in
+/// their own language.
+async fn parent_joined(env: &Env, student: &crate::domain::User) -> HandlerResult {
+    let parent = env.ctx.user.display_name();
+    let mentor = env.work.db().await?.mentor_of(student.id).await?;
+    let sl = student.language.unwrap_or(Lang::Ru);
+    let mut told = vec![(student.id, t!(sl, "parent-joined-student", parent = parent.as_str()))];
+    if let Some(m) = mentor {
+        let ml = m.language.unwrap_or(Lang::Ru);
+        let text = t!(ml, "parent-joined-mentor", parent = parent.as_str(), student = student.display_name());
+        told.push((m.id, text));
+    }
+    for (to, text) in told {
+        env.work.push(crate::handlers::relay::item(
+            to.0,
+            crate::db::Priority::Notice,
+            "sendMessage",
+            serde_json::json!({ "chat_id": to.0, "text": text }),
+            None,
+        ));
+    }
     Ok(())
 }

@@ -166,7 +166,9 @@ fn fits(text: &str, limit: usize) -> bool {
 /// otherwise the header first and the text in pieces; media copied with
 /// the header as caption, or after a header of its own.
 pub(crate) struct Copy<'a> {
-    pub q: QuestionId,
+    /// The question it belongs to (its items are keyed for threading);
+    /// `None` for a mentor's own message from `/mentees`.
+    pub q: Option<QuestionId>,
     pub to: i64,
     pub from_chat: i64,
     pub message_id: MessageId,
@@ -177,6 +179,45 @@ pub(crate) struct Copy<'a> {
     pub due_at: Option<DateTime<Utc>>,
     /// The part names of the keys (`m`, or `a<id>` for an answer).
     pub part: String,
+    /// A line for the writer should Telegram say the recipient blocked
+    /// the bot (`outbox::UNREACHABLE_NOTICE`; told once each time).
+    pub unreachable: Option<String>,
+}
+
+impl<'a> Copy<'a> {
+    /// A mentor's message (an answer, or one from `/mentees`) to `to`, in
+    /// reply to nothing yet; the mentor is told once if `to` blocked the bot.
+    pub(crate) fn from_mentor(
+        env: &Env,
+        msg: &Message,
+        to: &User,
+        header: String,
+        content: &'a Content,
+        anonymous: bool,
+    ) -> Copy<'a> {
+        Copy {
+            q: None,
+            to: to.id.0,
+            from_chat: env.chat().0,
+            message_id: msg.id,
+            header,
+            content,
+            keyboard: None,
+            reply_to: None,
+            due_at: None,
+            part: String::new(),
+            unreachable: Some(unreachable_notice(env, to, anonymous)),
+        }
+    }
+}
+
+/// The line a mentor gets when the person they wrote to has blocked the bot.
+pub(crate) fn unreachable_notice(env: &Env, to: &User, anonymous: bool) -> String {
+    if anonymous {
+        t!(env.lang, "relay-recipient-unreachable-anonymous")
+    } else {
+        t!(env.lang, "relay-recipient-unreachable", name = to.display_name())
+    }
 }
 
 pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
@@ -191,11 +232,12 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
         }
         payload
     };
-    let main_key = Some(copy_key(c.q, &c.part));
+    let key = |part: String| c.q.map(|q| copy_key(q, part));
+    let main_key = key(c.part.clone());
     // The header as a message of its own, when it does not fit with the content.
     let header_apart = || {
         let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
-        item(c.to, Priority::Notice, "sendMessage", header, Some(copy_key(c.q, format!("{}h", c.part))))
+        item(c.to, Priority::Notice, "sendMessage", header, key(format!("{}h", c.part)))
     };
     match c.content {
         Content::Text(body) => {
@@ -210,8 +252,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
                 for (i, part) in parts.into_iter().enumerate() {
                     let last = i + 1 == n;
                     let payload = with_extras(json!({ "chat_id": c.to, "text": part }), last, false);
-                    let key =
-                        if last { main_key.clone() } else { Some(copy_key(c.q, format!("{}{i}", c.part))) };
+                    let key = if last { main_key.clone() } else { key(format!("{}{i}", c.part)) };
                     items.push(item(c.to, Priority::Notice, "sendMessage", payload, key));
                 }
             }
@@ -254,6 +295,9 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
     }
     for mut i in items {
         i.due_at = c.due_at;
+        if let Some(text) = &c.unreachable {
+            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
+        }
         env.work.push(i);
     }
 }
@@ -338,6 +382,10 @@ async fn from_student(env: &Env, msg: &Message, content: Content, kind: Question
         return Ok(());
     }
     if kind == QuestionKind::Anonymous && matches!(content, Content::Media { named_file: true, .. }) {
+        if msg.media_group_id().is_some() {
+            // The album's other files come next: they must not go with the name.
+            env.work.set_state(State::Relay(RelayStep::Anonymous));
+        }
         env.work.say(env.chat(), t!(env.lang, "relay-anon-no-files", helplines = helplines(env)));
         return Ok(());
     }
@@ -379,6 +427,14 @@ async fn relay_to_mentor(
         }
         return Ok(());
     }
+    let album = msg.media_group_id().map(|g| g.0.clone());
+    let opened = match &album {
+        Some(group) => env.work.db().await?.album_question(me, group).await?,
+        None => None,
+    };
+    if let Some(q) = opened {
+        return add_to_album(env, msg, mentor, &q).await;
+    }
     let quiet = env.work.db().await?.quiet_hours(mentor.id).await?;
     let held_until = quiet.ends_after(now, env.config.tz);
     let told_before = match held_until {
@@ -393,39 +449,34 @@ async fn relay_to_mentor(
         chat_message_id: i64::from(msg.id.0),
         flagged,
         held_until,
+        media_group: album.clone(),
     };
     let q = env.work.db().await?.insert_question(&question, now).await?;
     let ml = lang_of(mentor);
-    queue_copy(
-        env,
-        Copy {
-            q,
-            to: mentor.id.0,
-            from_chat: env.chat().0,
-            message_id: msg.id,
-            header,
-            content,
-            keyboard: Some(mentor_keyboard(ml, q)),
-            reply_to: None,
-            due_at: held_until,
-            part: "m".into(),
-        },
-    );
+    let copy = Copy {
+        q: Some(q),
+        to: mentor.id.0,
+        from_chat: env.chat().0,
+        message_id: msg.id,
+        header,
+        content,
+        keyboard: Some(mentor_keyboard(ml, q)),
+        reply_to: None,
+        due_at: held_until,
+        part: "m".into(),
+        unreachable: Some(mentor_unreachable(env)),
+    };
+    if album.is_some() {
+        queue_album(env, copy);
+    } else {
+        queue_copy(env, copy);
+    }
     mark_delivered(env, msg.id);
     if let Some(until) = held_until {
         digest_notice(env, mentor, until).await?;
         if !told_before {
             let at = QuietHours::clock_of(until, env.config.tz);
             env.work.say(env.chat(), t!(env.lang, "relay-held-quiet", time = at));
-        }
-    } else if env.work.db().await?.is_unreachable(mentor.id).await? {
-        if env.ctx.user.role == Some(Role::Student) {
-            env.work.say(
-                env.chat(),
-                t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env)),
-            );
-        } else {
-            env.tell("relay-mentor-unreachable");
         }
     }
     tracing::info!(
@@ -434,6 +485,79 @@ async fn relay_to_mentor(
         held = held_until.is_some(),
         "relayed to the mentor"
     );
+    Ok(())
+}
+
+/// What the writer is told if their mentor turns out to have blocked the bot.
+fn mentor_unreachable(env: &Env) -> String {
+    if env.ctx.user.role == Some(Role::Student) {
+        t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env))
+    } else {
+        t!(env.lang, "relay-mentor-unreachable")
+    }
+}
+
+/// The first part of an album: its header (with the buttons) as a message
+/// of its own, then the parts as one group (`copyMessages` keeps an album
+/// an album; it takes no caption or buttons of ours). The group's item
+/// waits `album_wait()` (or until quiet hours end) and grows as the other
+/// parts arrive (`add_to_album`).
+fn queue_album(env: &Env, c: Copy<'_>) {
+    let Some(q) = c.q else { return };
+    let now = env.clock.now();
+    let header_text = split_for_telegram(&c.header, MAX_MESSAGE_LEN).into_iter().next().unwrap_or_default();
+    let mut header = json!({ "chat_id": c.to, "text": header_text });
+    if let Some(k) = &c.keyboard {
+        header["reply_markup"] = json!(k);
+    }
+    let group = json!({ "chat_id": c.to, "from_chat_id": c.from_chat, "message_ids": [c.message_id.0] });
+    let group_due = c.due_at.unwrap_or(now).max(now + crate::domain::relay::album_wait());
+    for (part, method, payload, due) in
+        [("mh", "sendMessage", header, c.due_at), ("m", "copyMessages", group, Some(group_due))]
+    {
+        let mut i = item(c.to, Priority::Notice, method, payload, Some(copy_key(q, part)));
+        i.due_at = due;
+        if let Some(text) = &c.unreachable {
+            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
+        }
+        env.work.push(i);
+    }
+}
+
+/// A later part of an album: it joins the group's item while that still
+/// waits; if the group has gone out already, it follows on its own (under
+/// the same header). The question stays the one the first part made.
+async fn add_to_album(env: &Env, msg: &Message, mentor: &User, q: &Question) -> HandlerResult {
+    let now = env.clock.now();
+    let key = copy_key(q.id, "m");
+    let waiting = env.work.db().await?.waiting_item(&key).await?;
+    let grown = waiting.and_then(|(payload, due)| {
+        let mut payload: Value = serde_json::from_str(&payload).ok()?;
+        let ids = payload.get_mut("message_ids")?.as_array_mut()?;
+        ids.push(json!(msg.id.0));
+        ids.sort_by_key(|v| v.as_i64());
+        ids.dedup();
+        Some((payload, due))
+    });
+    let (payload, key, due) = match grown {
+        Some((payload, due)) => (payload, key, Some(due)),
+        None => {
+            let alone =
+                json!({ "chat_id": mentor.id.0, "from_chat_id": env.chat().0, "message_ids": [msg.id.0] });
+            (alone, copy_key(q.id, format!("g{}", msg.id.0)), q.held_until.filter(|t| *t > now))
+        }
+    };
+    let mut part = item(mentor.id.0, Priority::Notice, "copyMessages", payload, Some(key));
+    part.due_at = due;
+    part.payload[crate::outbox::UNREACHABLE_NOTICE] =
+        json!({ "chat_id": env.chat().0, "text": mentor_unreachable(env) });
+    env.work.push(part);
+    mark_delivered(env, msg.id);
+    if let Some(until) = q.held_until.filter(|t| *t > now) {
+        // Queued again, so that the digest line stays after the album.
+        digest_notice(env, mentor, until).await?;
+    }
+    tracing::info!(question = q.id.0, "album part added");
     Ok(())
 }
 
@@ -528,7 +652,7 @@ async fn mentor_message(env: Env, msg: Message, state: State) -> HandlerResult {
         };
         match question {
             Some(q) if q.mentor == me => {
-                if matches!(state, State::Relay(RelayStep::Replying { .. })) {
+                if matches!(state, State::Relay(RelayStep::Replying { .. } | RelayStep::Writing { .. })) {
                     env.work.exit();
                 }
                 return answer(&env, &msg, &q).await;
@@ -538,6 +662,10 @@ async fn mentor_message(env: Env, msg: Message, state: State) -> HandlerResult {
                 return Ok(());
             }
         }
+    }
+    if let State::Relay(RelayStep::Writing { student, to }) = state {
+        env.work.exit();
+        return super::mentees::write(&env, &msg, student, to).await;
     }
     if let State::Relay(RelayStep::Replying { question }) = state {
         env.work.exit();
@@ -560,26 +688,18 @@ async fn answer(env: &Env, msg: &Message, q: &Question) -> HandlerResult {
     let Some(sender) = env.work.db().await?.user(q.sender).await? else { return Ok(()) };
     let sl = lang_of(&sender);
     let header = t!(sl, "relay-answer-header", mentor = env.ctx.user.display_name());
+    let anonymous = q.kind == QuestionKind::Anonymous;
     queue_copy(
         env,
         Copy {
-            q: q.id,
-            to: sender.id.0,
-            from_chat: env.chat().0,
-            message_id: msg.id,
-            header,
-            content: &content,
-            keyboard: None,
+            q: Some(q.id),
             reply_to: Some(q.chat_message_id),
-            due_at: None,
             part: format!("a{}", msg.id.0),
+            ..Copy::from_mentor(env, msg, &sender, header, &content, anonymous)
         },
     );
     env.work.db().await?.mark_answered(q.id, env.clock.now()).await?;
     mark_delivered(env, msg.id);
-    if env.work.db().await?.is_unreachable(sender.id).await? {
-        env.tell("relay-recipient-unreachable");
-    }
     tracing::info!(question = q.id.0, "answer relayed");
     Ok(())
 }
@@ -765,7 +885,7 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
         None => queue_copy(
             &env,
             Copy {
-                q: q.id,
+                q: Some(q.id),
                 to: mentor.id.0,
                 from_chat: env.chat().0,
                 message_id: msg.id,
@@ -775,6 +895,7 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
                 reply_to: None,
                 due_at: None,
                 part: format!("e{}", env.clock.now().timestamp_millis()),
+                unreachable: None,
             },
         ),
     }

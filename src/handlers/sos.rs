@@ -3,7 +3,9 @@
 //! acknowledges within `TALIMGER_SOS_ESCALATE`, the coordinators of the
 //! student's district (the regional ones when it has none) are alerted by
 //! outbox items due then, keyed `sos:<question>:<coordinator>`, which an
-//! acknowledgement cancels. Every step is recorded in `sos_steps`.
+//! acknowledgement cancels. When the mentor cannot be reached — they
+//! blocked the student, or the bot (a 403 marked them) — the coordinators
+//! are alerted at once. Every step is recorded in `sos_steps`.
 
 use super::Env;
 use super::relay::{Content, Copy, content_of, item, override_text, queue_copy, role_is, stale};
@@ -101,6 +103,7 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
         chat_message_id: i64::from(message_id.0),
         flagged: true,
         held_until: None,
+        media_group: None,
     };
     let q = env.work.db().await?.insert_question(&question, now).await?;
     env.work.db().await?.add_sos_step(q, "raised", Some(me.id), now).await?;
@@ -115,6 +118,12 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
     });
     let mut escalate_at =
         now + chrono::Duration::from_std(env.config.sos_escalate).unwrap_or(chrono::Duration::minutes(15));
+    // A mentor who blocked the bot (Telegram said 403 before) will not see
+    // the alert: the coordinators get it at once, as for a blocked student.
+    let unreachable = match &mentor {
+        Some(m) if !blocked => env.work.db().await?.is_unreachable(m.id).await?,
+        _ => false,
+    };
     if let (Some(m), false) = (&mentor, blocked) {
         let ml = m.language.unwrap_or(Lang::Ru);
         let header = t!(ml, "sos-header", name = me.display_name());
@@ -123,7 +132,7 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
         queue_copy(
             env,
             Copy {
-                q,
+                q: Some(q),
                 to: m.id.0,
                 from_chat: env.chat().0,
                 message_id,
@@ -133,10 +142,16 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
                 reply_to: None,
                 due_at: None,
                 part: "m".into(),
+                unreachable: None,
             },
         );
         env.work.db().await?.add_sos_step(q, "mentor_alerted", Some(m.id), now).await?;
-        env.work.say(env.chat(), t!(env.lang, "sos-sent", helplines = helplines.as_str()));
+        if unreachable {
+            escalate_at = now;
+            env.work.say(env.chat(), t!(env.lang, "sos-sent-coordinators", helplines = helplines.as_str()));
+        } else {
+            env.work.say(env.chat(), t!(env.lang, "sos-sent", helplines = helplines.as_str()));
+        }
     } else {
         escalate_at = now;
         env.work.say(env.chat(), t!(env.lang, "sos-sent-coordinators", helplines = helplines.as_str()));

@@ -48,13 +48,13 @@ const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new 
 /// Methods the fake implements (Telegram matches method names case-insensitively).
 const KNOWN_METHODS: &str = "getMe getUpdates deleteWebhook getWebhookInfo sendMessage sendPhoto \
     sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage answerCallbackQuery \
-    setMyCommands deleteMyCommands getMyCommands copyMessage setMessageReaction editMessageCaption";
+    setMyCommands deleteMyCommands getMyCommands copyMessage copyMessages setMessageReaction editMessageCaption";
 /// Methods subject to flood control (the limits, `rate_limit_for`, 429 windows).
 /// The emoji a bot may react with (Telegram's list).
 const ALLOWED_REACTIONS: &str = "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡";
 
 const FLOOD_METHODS: &str = "sendMessage sendPhoto sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage \
-     copyMessage editMessageCaption";
+     copyMessage copyMessages editMessageCaption";
 /// Inline keyboard button fields of which exactly one must be present.
 const BUTTON_ACTIONS: &str = "callback_data url switch_inline_query switch_inline_query_current_chat \
     switch_inline_query_chosen_chat web_app login_url copy_text callback_game pay";
@@ -431,12 +431,27 @@ impl FakeApi {
     /// The user sends an album: `count` photos as separate updates sharing a
     /// `media_group_id`, the caption (if any) on the first, as Telegram does.
     pub fn push_album(&self, from: &TgUser, count: usize, caption: Option<&str>) -> Vec<i64> {
-        let group = {
-            let mut st = self.inner.lock();
-            st.next_file += 1;
-            format!("{}", 13_500_000_000_000_000u64 + st.next_file)
-        };
-        (0..count)
+        let group = self.new_album_group();
+        self.push_album_parts(from, &group, 0..count, caption)
+    }
+
+    /// A fresh `media_group_id`.
+    pub fn new_album_group(&self) -> String {
+        let mut st = self.inner.lock();
+        st.next_file += 1;
+        format!("{}", 13_500_000_000_000_000u64 + st.next_file)
+    }
+
+    /// Parts `parts` of the album `group` (the caption, if any, on part 0),
+    /// for albums whose parts arrive apart.
+    pub fn push_album_parts(
+        &self,
+        from: &TgUser,
+        group: &str,
+        parts: std::ops::Range<usize>,
+        caption: Option<&str>,
+    ) -> Vec<i64> {
+        parts
             .map(|i| {
                 let sizes = json!([
                     {"file_id": format!("AgACAgIAAxk-fake-album-{group}-{i}-s"), "file_unique_id": format!("AQADalb{i}s"),
@@ -934,6 +949,7 @@ impl St {
             "sendChatAction" => self.target_chat(m, p, true).map(|_| json!(true)),
             "editMessageText" | "editMessageReplyMarkup" | "editMessageCaption" => self.edit(m, p),
             "copyMessage" => self.copy_message(p),
+            "copyMessages" => self.copy_messages(p),
             "setMessageReaction" => self.set_reaction(p),
             "deleteMessage" => self.delete_message(p),
             "answerCallbackQuery" => self.answer_callback(p),
@@ -1160,6 +1176,61 @@ impl St {
         Ok(json)
     }
 
+    /// The kind and the text (or caption) of a message to copy, a user's
+    /// or the bot's.
+    fn source(&self, from: i64, id: i64) -> Option<(String, Option<String>)> {
+        match (self.user_messages.get(&(from, id)), self.messages.get(&(from, id))) {
+            (Some(u), _) => Some((u.kind.clone(), u.text.clone())),
+            (None, Some(b)) => {
+                let kind = match b.kind {
+                    Kind::Text => "text",
+                    Kind::Photo => "photo",
+                    Kind::Document => "document",
+                    Kind::Other => "other",
+                };
+                Some((kind.to_owned(), b.raw.clone()))
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// copyMessages: 1–100 message ids of `from_chat_id` in strictly
+    /// increasing order, copied as they are (captions kept; an album stays
+    /// an album); no caption, keyboard or reply of the bot's own. Ids that
+    /// cannot be found are skipped, as Telegram does; none at all is a 400.
+    /// Each copy is recorded as a sent `copyMessages` message.
+    fn copy_messages(&mut self, p: &Params) -> R<Value> {
+        let m = "copyMessages";
+        let chat = self.target_chat(m, p, true)?;
+        let from = p.int("from_chat_id")?.ok_or_else(|| bad("from_chat_id is empty"))?;
+        let ids = match p.json("message_ids")? {
+            Some(Value::Array(ids)) => ids.iter().map(Value::as_i64).collect::<Option<Vec<i64>>>(),
+            _ => None,
+        };
+        let ids = ids.ok_or_else(|| bad("message_ids must be an array of message identifiers"))?;
+        if ids.is_empty() || ids.len() > 100 {
+            return Err(bad("too many or too few messages to copy"));
+        }
+        if ids.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(bad("message identifiers must be in strictly increasing order"));
+        }
+        for field in ["caption", "reply_markup", "reply_parameters"] {
+            if p.get(field).is_some() {
+                return Err(bad(&format!("copyMessages has no parameter {field}")));
+            }
+        }
+        let mut copied = Vec::new();
+        for id in ids {
+            let Some((kind, text)) = self.source(from, id) else { continue };
+            let message_id = self.store_copy(m, chat, &kind, text, None, (None, Vec::new()));
+            copied.push(json!({ "message_id": message_id }));
+        }
+        if copied.is_empty() {
+            return Err(bad("there are no messages to copy"));
+        }
+        Ok(Value::Array(copied))
+    }
+
     /// copyMessage: the source must exist in `from_chat_id` (a user's
     /// message or the bot's); a new caption replaces the old one (media
     /// only); the copy is a message of the bot's with no link to the source.
@@ -1168,19 +1239,7 @@ impl St {
         let chat = self.target_chat(m, p, true)?;
         let from = p.int("from_chat_id")?.ok_or_else(|| bad("from_chat_id is empty"))?;
         let id = p.int("message_id")?.ok_or_else(|| bad("message identifier is not specified"))?;
-        let (kind, text) = match (self.user_messages.get(&(from, id)), self.messages.get(&(from, id))) {
-            (Some(u), _) => (u.kind.clone(), u.text.clone()),
-            (None, Some(b)) => {
-                let kind = match b.kind {
-                    Kind::Text => "text",
-                    Kind::Photo => "photo",
-                    Kind::Document => "document",
-                    Kind::Other => "other",
-                };
-                (kind.to_owned(), b.raw.clone())
-            }
-            (None, None) => return Err(bad("message to copy not found")),
-        };
+        let Some((kind, text)) = self.source(from, id) else { return Err(bad("message to copy not found")) };
         if matches!(kind.as_str(), "poll" | "dice") {
             return Err(bad("message can't be copied"));
         }
@@ -1203,9 +1262,23 @@ impl St {
                 return Err(bad("message to be replied not found"));
             }
         }
+        let message_id = self.store_copy(m, chat, &kind, shown, p.str("parse_mode"), (markup, buttons));
+        Ok(json!({ "message_id": message_id }))
+    }
+
+    /// A copy made by `m` in `chat`: a message of the bot's, recorded as sent.
+    fn store_copy(
+        &mut self,
+        m: &str,
+        chat: i64,
+        kind: &str,
+        shown: Option<String>,
+        parse_mode: Option<String>,
+        (markup, buttons): (Option<Value>, Vec<Vec<Button>>),
+    ) -> i64 {
         let message_id = self.new_message_id(chat);
         self.seq += 1;
-        let kind = match kind.as_str() {
+        let kind = match kind {
             "text" => Kind::Text,
             "photo" => Kind::Photo,
             "document" => Kind::Document,
@@ -1219,7 +1292,7 @@ impl St {
             kind,
             raw: shown.clone(),
             rendered: shown,
-            parse_mode: p.str("parse_mode"),
+            parse_mode,
             markup,
             buttons,
             file: None,
@@ -1227,7 +1300,7 @@ impl St {
         };
         self.push_sent(snapshot(&msg, m, self.seq));
         self.messages.insert((chat, message_id), msg);
-        Ok(json!({ "message_id": message_id }))
+        message_id
     }
 
     /// setMessageReaction: only on a message in that chat, only with an

@@ -12,6 +12,7 @@ mod intake;
 mod invites;
 mod languages;
 mod locales;
+mod mentor_tools;
 mod process;
 mod relay;
 mod reminders;

@@ -25,24 +25,24 @@ on_both_backends!(
 );
 
 /// Mentor 10 (Айгүл, ru) with student 20 (Ерлан Сағатов, kk).
-async fn mentor_and_student(app: &TestApp) -> (TgUser, TgUser) {
+pub(crate) async fn mentor_and_student(app: &TestApp) -> (TgUser, TgUser) {
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
     let student = student_of(app, 10, 20, "Ерлан").await;
     (mentor, student)
 }
 
-async fn student_of(app: &TestApp, mentor: i64, id: i64, name: &str) -> TgUser {
+pub(crate) async fn student_of(app: &TestApp, mentor: i64, id: i64, name: &str) -> TgUser {
     let link = app.invite_link(InviteTarget::Student { mentor: UserId(mentor) }, None, None, 1).await;
     let student = app.user(id, name, Some("kk"));
     app.open_link(&student, &link).await;
     student
 }
 
-fn to(sent: &[Sent], chat: i64) -> Vec<Sent> {
+pub(crate) fn to(sent: &[Sent], chat: i64) -> Vec<Sent> {
     sent.iter().filter(|s| s.chat_id == chat).cloned().collect()
 }
 
-fn reactions(sent: &[Sent]) -> Vec<Sent> {
+pub(crate) fn reactions(sent: &[Sent]) -> Vec<Sent> {
     sent.iter().filter(|s| s.method == "setMessageReaction").cloned().collect()
 }
 
@@ -234,7 +234,7 @@ async fn an_anonymous_question_hides_the_name(backend: Backend) {
     app.stop().await;
 }
 
-async fn sos_setup(app: &TestApp) -> (TgUser, TgUser, TgUser, TgUser) {
+pub(crate) async fn sos_setup(app: &TestApp) -> (TgUser, TgUser, TgUser, TgUser) {
     let (mentor, student) = mentor_and_student(app).await;
     // Coordinators of the student's district, and a regional one.
     let district = app.db.user(UserId(10)).await.expect("query").and_then(|u| u.district_id);

@@ -11,6 +11,7 @@ on_both_backends!(
     migrations_apply_once_and_again,
     concurrent_writers_never_fail,
     a_class_invite_holds_its_limit_under_a_race,
+    a_students_parents_hold_their_limit_under_a_race,
     dialogue_state_survives_and_bad_state_resets,
     the_update_inbox_drops_repeats_and_forgets_contents,
     places_are_created_once,
@@ -49,7 +50,7 @@ async fn concurrent_writers_never_fail(backend: Backend) {
                 // A writing transaction per redemption.
                 let other = id + 500;
                 db.upsert_sender(&profile(other), now).await?;
-                match db.redeem_invite(&code.hash(), UserId(other), now).await? {
+                match db.redeem_invite(&code.hash(), UserId(other), 4, now).await? {
                     RedeemOutcome::Joined(_) => {}
                     RedeemOutcome::Rejected(r) => panic!("unexpected refusal {r:?}"),
                 }
@@ -82,7 +83,7 @@ async fn a_class_invite_holds_its_limit_under_a_race(backend: Backend) {
         let (db, code) = (db.clone(), code.clone());
         tasks.push(tokio::spawn(async move {
             db.upsert_sender(&profile(student), now).await.expect("profile");
-            db.redeem_invite(&code.hash(), UserId(student), now).await.expect("no storage error")
+            db.redeem_invite(&code.hash(), UserId(student), 4, now).await.expect("no storage error")
         }));
     }
     let mut joined = 0;
@@ -95,6 +96,38 @@ async fn a_class_invite_holds_its_limit_under_a_race(backend: Backend) {
     assert_eq!(joined, 3);
     assert_eq!(db.invite_uses(id).await.expect("q"), Some((3, 3)));
     assert_eq!(db.mentee_count(UserId(1)).await.expect("q"), 3);
+}
+
+async fn a_students_parents_hold_their_limit_under_a_race(backend: Backend) {
+    let (db, _guard) = storage(backend).await;
+    let now = start_time();
+    db.upsert_sender(&profile(1), now).await.expect("student");
+    let mut tasks = Vec::new();
+    for parent in 200..212 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let invite = NewInvite {
+                target: InviteTarget::Parent { student: UserId(1) },
+                created_by: Some(UserId(1)),
+                district: None,
+                school: None,
+                max_uses: 1,
+                expires_at: now + chrono::Duration::days(1),
+            };
+            let (_, code) = db.create_invite(&invite, now).await.expect("invite");
+            db.upsert_sender(&profile(parent), now).await.expect("profile");
+            db.redeem_invite(&code.hash(), UserId(parent), 4, now).await.expect("no storage error")
+        }));
+    }
+    let mut joined = 0;
+    for t in tasks {
+        match t.await.expect("no panic") {
+            RedeemOutcome::Joined(_) => joined += 1,
+            RedeemOutcome::Rejected(reason) => assert_eq!(reason, RedeemError::ParentsFull),
+        }
+    }
+    assert_eq!(joined, 4, "four parents at most, however many press at once");
+    assert_eq!(db.parents_of(UserId(1)).await.expect("q").len(), 4);
 }
 
 async fn dialogue_state_survives_and_bad_state_resets(backend: Backend) {

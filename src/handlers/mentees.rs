@@ -1,0 +1,214 @@
+//! `/mentees`: a mentor's students, a page of buttons at a time. A student
+//! opens their card: write to them or to one of their parents (the
+//! mentor's next message goes there, headed with the mentor's name, like an
+//! answer), a parent invite for them (`invite::issue_parent`), block or
+//! unblock them (the relay's blocks).
+//!
+//! Buttons carry user ids, and every press is checked against the
+//! database: the student must be the presser's mentee now, the parent one
+//! of that student's parents now. Anything else is "no longer available"
+//! and changes nothing.
+
+use super::Env;
+use super::relay::{Content, Copy, content_of, mark_delivered, queue_copy, role_is, stale};
+use crate::dialogue::{RelayStep, State};
+use crate::domain::{Lang, Role, User, UserId};
+use crate::error::{Error, HandlerResult};
+use crate::keyboards::{Callback, RelayCb, button};
+use crate::t;
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+/// Students on one page of the list.
+pub const PAGE: u32 = 8;
+
+pub fn buttons() -> UpdateHandler<Error> {
+    dptree::filter(role_is(Role::Mentor))
+        .branch(case![RelayCb::MenteesPage(page)].endpoint(page_pressed))
+        .branch(case![RelayCb::Mentee(student)].endpoint(mentee_pressed))
+        .branch(case![RelayCb::Write { student, to }].endpoint(write_pressed))
+        .branch(case![RelayCb::ParentInvite(student)].endpoint(invite_pressed))
+        .branch(case![RelayCb::MenteeBlock(student, blocked)].endpoint(block_pressed))
+}
+
+/// `/mentees`.
+pub async fn command(env: Env) -> HandlerResult {
+    if env.ctx.user.role != Some(Role::Mentor) {
+        env.tell("mentees-not-available");
+        return Ok(());
+    }
+    if let Some((text, keyboard)) = list(&env, 0).await? {
+        env.work.say_with(env.chat(), text, keyboard);
+    } else {
+        env.tell("mentees-none");
+    }
+    Ok(())
+}
+
+/// A page of the list (`None`: no mentees at all).
+async fn list(env: &Env, page: u32) -> Result<Option<(String, InlineKeyboardMarkup)>, Error> {
+    let me = env.ctx.user.id;
+    let total = env.work.db().await?.mentee_count(me).await?;
+    if total == 0 {
+        return Ok(None);
+    }
+    let pages = u32::try_from((total + i64::from(PAGE) - 1) / i64::from(PAGE)).unwrap_or(u32::MAX);
+    let page = page.min(pages - 1);
+    let offset = i64::from(page) * i64::from(PAGE);
+    let students = env.work.db().await?.mentees(me, offset, i64::from(PAGE)).await?;
+    let mut rows: Vec<Vec<_>> = students
+        .iter()
+        .map(|s| vec![button(s.display_name(), Callback::Relay(RelayCb::Mentee(s.id)))])
+        .collect();
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(button(t!(env.lang, "mentees-btn-back"), Callback::Relay(RelayCb::MenteesPage(page - 1))));
+    }
+    if page + 1 < pages {
+        nav.push(button(t!(env.lang, "mentees-btn-next"), Callback::Relay(RelayCb::MenteesPage(page + 1))));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    let text = if pages > 1 {
+        t!(env.lang, "mentees-title-paged", count = total, page = page + 1, pages = pages)
+    } else {
+        t!(env.lang, "mentees-title", count = total)
+    };
+    Ok(Some((text, InlineKeyboardMarkup::new(rows))))
+}
+
+/// The student behind a press, if they are the presser's mentee now.
+async fn own_mentee(env: &Env, student: UserId) -> Result<Option<User>, Error> {
+    let mentor = env.work.db().await?.mentor_of(student).await?;
+    if mentor.is_none_or(|m| m.id != env.ctx.user.id) {
+        return Ok(None);
+    }
+    Ok(env.work.db().await?.user(student).await?)
+}
+
+async fn parents(env: &Env, student: UserId) -> Result<Vec<User>, Error> {
+    let ids = env.work.db().await?.parents_of(student).await?;
+    let mut found = Vec::new();
+    for id in ids {
+        if let Some(u) = env.work.db().await?.user(id).await? {
+            found.push(u);
+        }
+    }
+    Ok(found)
+}
+
+async fn page_pressed(env: Env, press: CallbackQuery, page: u32) -> HandlerResult {
+    let Some((text, keyboard)) = list(&env, page).await? else { return stale(&env, &press) };
+    env.work.answer(&press, None);
+    env.work.redraw(&press, text, keyboard);
+    Ok(())
+}
+
+/// A student's card.
+async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup), Error> {
+    let lang = env.lang;
+    let parents = parents(env, student.id).await?;
+    let blocked = env.work.db().await?.is_blocked(env.ctx.user.id, student.id).await?;
+    let names = parents.iter().map(User::display_name).collect::<Vec<_>>().join(", ");
+    let mut text = if parents.is_empty() {
+        t!(lang, "mentees-card-no-parents", student = student.display_name())
+    } else {
+        t!(lang, "mentees-card", student = student.display_name(), names = names)
+    };
+    if blocked {
+        text = format!("{text}\n{}", t!(lang, "mentees-card-blocked"));
+    }
+    let write = |to: UserId| Callback::Relay(RelayCb::Write { student: student.id, to });
+    let mut rows = vec![vec![button(t!(lang, "mentees-btn-write-student"), write(student.id))]];
+    for p in &parents {
+        rows.push(vec![button(t!(lang, "mentees-btn-write-parent", name = p.display_name()), write(p.id))]);
+    }
+    rows.push(vec![button(
+        t!(lang, "mentees-btn-parent-invite"),
+        Callback::Relay(RelayCb::ParentInvite(student.id)),
+    )]);
+    let (label, cb) = if blocked {
+        ("relay-btn-unblock", RelayCb::MenteeBlock(student.id, false))
+    } else {
+        ("relay-btn-block", RelayCb::MenteeBlock(student.id, true))
+    };
+    rows.push(vec![button(t!(lang, label), Callback::Relay(cb))]);
+    rows.push(vec![button(t!(lang, "mentees-btn-list"), Callback::Relay(RelayCb::MenteesPage(0)))]);
+    Ok((text, InlineKeyboardMarkup::new(rows)))
+}
+
+async fn mentee_pressed(env: Env, press: CallbackQuery, student: UserId) -> HandlerResult {
+    let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
+    env.work.answer(&press, None);
+    let (text, keyboard) = card(&env, &student).await?;
+    env.work.redraw(&press, text, keyboard);
+    Ok(())
+}
+
+/// Whom a mentor may write to about `student`: the student, or a parent of theirs.
+async fn recipient(env: &Env, student: UserId, to: UserId) -> Result<Option<(User, User)>, Error> {
+    let Some(student) = own_mentee(env, student).await? else { return Ok(None) };
+    if to == student.id {
+        return Ok(Some((student.clone(), student)));
+    }
+    if !env.work.db().await?.parents_of(student.id).await?.contains(&to) {
+        return Ok(None);
+    }
+    let parent = env.work.db().await?.user(to).await?;
+    Ok(parent.map(|p| (student, p)))
+}
+
+async fn write_pressed(env: Env, press: CallbackQuery, (student, to): (UserId, UserId)) -> HandlerResult {
+    let Some((_, person)) = recipient(&env, student, to).await? else { return stale(&env, &press) };
+    env.work.answer(&press, None);
+    env.work.set_state(State::Relay(RelayStep::Writing { student, to }));
+    env.work.say(env.chat(), t!(env.lang, "mentees-write-prompt", name = person.display_name()));
+    Ok(())
+}
+
+/// The mentor's message after «Write to…»: copied to the person, headed
+/// with the mentor's name (checked again: the link may have gone meanwhile).
+pub(crate) async fn write(env: &Env, msg: &Message, student: UserId, to: UserId) -> HandlerResult {
+    let content = content_of(msg);
+    if matches!(content, Content::Unsupported) {
+        env.tell("relay-kind-not-delivered");
+        return Ok(());
+    }
+    let Some((student, person)) = recipient(env, student, to).await? else {
+        env.tell("mentees-write-gone");
+        return Ok(());
+    };
+    let pl = person.language.unwrap_or(Lang::Ru);
+    let mentor = env.ctx.user.display_name();
+    let header = if person.id == student.id {
+        t!(pl, "mentees-header", mentor = mentor)
+    } else {
+        // A parent may have several children: say which one.
+        t!(pl, "mentees-header-parent", mentor = mentor, student = student.display_name())
+    };
+    let copy = Copy::from_mentor(env, msg, &person, header, &content, false);
+    queue_copy(env, copy);
+    mark_delivered(env, msg.id);
+    tracing::info!(mentor = env.ctx.user.id.0, to = person.id.0, "mentor wrote from /mentees");
+    Ok(())
+}
+
+async fn invite_pressed(env: Env, press: CallbackQuery, student: UserId) -> HandlerResult {
+    let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
+    env.work.answer(&press, None);
+    super::invite::issue_parent(&env, &student).await
+}
+
+async fn block_pressed(env: Env, press: CallbackQuery, (student, blocked): (UserId, bool)) -> HandlerResult {
+    let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
+    env.work.db().await?.set_blocked(env.ctx.user.id, student.id, blocked, env.clock.now()).await?;
+    let toast = if blocked { "relay-block-done" } else { "relay-unblock-done" };
+    env.work.answer(&press, None);
+    env.tell(toast);
+    let (text, keyboard) = card(&env, &student).await?;
+    env.work.redraw(&press, text, keyboard);
+    Ok(())
+}
