@@ -40,6 +40,8 @@ pub enum RelayStep {
     /// A mentor writes from `/mentees`: their next message goes to `to`
     /// (the student, or one of the student's parents).
     Writing { student: UserId, to: UserId },
+    /// A mentor sets a student's class from `/mentees`: their next text.
+    Class { student: UserId },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +166,7 @@ mod tests {
             State::Relay(RelayStep::Child { student: UserId(7) }),
             State::Relay(RelayStep::Anonymous),
             State::Relay(RelayStep::Writing { student: UserId(7), to: UserId(8) }),
+            State::Relay(RelayStep::Class { student: UserId(7) }),
             State::Sos(SosStep::Describe),
             State::Slots(SlotsStep::Count { day: 20261203, start: 900, length: 30 }),
             State::Slots(SlotsStep::WeeklyLength { weekday: 2, start: 900, end: 1020 }),

@@ -49,6 +49,8 @@ pub enum RelayCb {
     },
     /// …block or unblock this mentee.
     MenteeBlock(UserId, bool),
+    /// …set the student's class.
+    MenteeClass(UserId),
 }
 
 /// The buttons of the `/invite` flow.
@@ -149,6 +151,7 @@ impl Callback {
                 RelayCb::Write { student, to } => format!("rw:{student}:{to}"),
                 RelayCb::MenteeBlock(u, true) => format!("rB:{u}"),
                 RelayCb::MenteeBlock(u, false) => format!("rU:{u}"),
+                RelayCb::MenteeClass(u) => format!("rl:{u}"),
             },
             Callback::Slots(cb) => match cb {
                 SlotsCb::Add => "s:a".into(),
@@ -252,6 +255,7 @@ impl Callback {
             }
             ("rB", _) => relay(RelayCb::MenteeBlock(user()?, true)),
             ("rU", _) => relay(RelayCb::MenteeBlock(user()?, false)),
+            ("rl", _) => relay(RelayCb::MenteeClass(user()?)),
             ("s", "a") => slots(SlotsCb::Add),
             ("s", "w") => slots(SlotsCb::Weekly),
             ("s", "l") => slots(SlotsCb::List),
@@ -354,6 +358,7 @@ mod tests {
             Callback::Relay(RelayCb::Write { student: UserId(i64::MAX), to: UserId(i64::MAX) }),
             Callback::Relay(RelayCb::MenteeBlock(UserId(7), true)),
             Callback::Relay(RelayCb::MenteeBlock(UserId(7), false)),
+            Callback::Relay(RelayCb::MenteeClass(UserId(7))),
             Callback::Slots(SlotsCb::Add),
             Callback::Slots(SlotsCb::Weekly),
             Callback::Slots(SlotsCb::List),

@@ -43,6 +43,7 @@ relay-mentor-unreachable = Хабарлама жеткізілмеді: тәлі
 relay-mentor-unreachable-student = Хабарлама жеткізілмеді: тәлімгер қазір боттан хабарлама қабылдамай тұр. Шұғыл болса, /sos басыңыз немесе сенім телефонына қоңырау шалыңыз: { $helplines }.
 
 relay-header-student = Оқушыдан хабарлама: { $name }
+relay-header-student-class = Оқушыдан хабарлама: { $name }, { $class } сынып
 relay-header-anonymous = Жасырын сұрақ (оқушының аты көрсетілмейді)
 relay-header-parent =
     Ата-анадан хабарлама: { $name }
@@ -96,6 +97,14 @@ mentees-card-no-parents =
     Оқушы: { $student }
     Ата-анасы әлі қосылмаған.
 mentees-card-blocked = Бұл оқушы бұғатталған: оның хабарламалары сізге жеткізілмейді.
+mentees-card-class = Сыныбы: { $class }
+mentees-btn-class = Сыныбын көрсету
+mentees-class-prompt =
+    Оқушы: { $student }.
+    Сыныбын жазыңыз, мысалы 9А немесе 10 Б: ол осы оқушының хабарламаларының тақырыбында көрінеді. Сыныпты өшіру үшін «-» жіберіңіз, ештеңе өзгертпеу үшін — /cancel.
+mentees-class-invalid = Сыныпты бұлай жазуға болмайды: сан және қажет болса әріп керек, 12 таңбадан аспасын, мысалы 9А немесе 10 Б. Ештеңе өзгерген жоқ — сыныпты қайта жазыңыз немесе /cancel жіберіңіз.
+mentees-class-saved = Сыныбы сақталды.
+mentees-class-cleared = Сыныбы өшірілді.
 mentees-btn-write-student = Оқушыға жазу
 mentees-btn-write-parent = Ата-анасына жазу: { $name }
 mentees-btn-parent-invite = Ата-анасын шақыру

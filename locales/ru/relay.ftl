@@ -43,6 +43,7 @@ relay-mentor-unreachable = Сообщение не доставлено: мен�
 relay-mentor-unreachable-student = Сообщение не доставлено: ментор сейчас не получает сообщения от бота. Если это срочно, нажмите /sos или позвоните на телефон доверия: { $helplines }.
 
 relay-header-student = Сообщение от { $name }
+relay-header-student-class = Сообщение от { $name }, { $class } класс
 relay-header-anonymous = Анонимный вопрос (имя ученика скрыто)
 relay-header-parent =
     Сообщение от родителя: { $name }
@@ -131,6 +132,14 @@ mentees-card-no-parents =
     Ученик: { $student }
     Родители пока не подключены.
 mentees-card-blocked = Этот ученик заблокирован: его сообщения вам не доставляются.
+mentees-card-class = Класс: { $class }
+mentees-btn-class = Указать класс
+mentees-class-prompt =
+    Ученик: { $student }.
+    Напишите класс, например 9А или 10 Б: он будет виден в заголовке сообщений от этого ученика. Чтобы убрать класс, отправьте «-»; чтобы ничего не менять — /cancel.
+mentees-class-invalid = Так класс не записать: нужна цифра и, если есть, буква, не длиннее 12 знаков, например 9А или 10 Б. Ничего не изменилось — напишите класс ещё раз или отправьте /cancel.
+mentees-class-saved = Класс сохранён.
+mentees-class-cleared = Класс убран.
 mentees-btn-write-student = Написать ученику
 mentees-btn-write-parent = Написать родителю: { $name }
 mentees-btn-parent-invite = Пригласить родителя

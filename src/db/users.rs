@@ -180,6 +180,37 @@ impl Tx {
 
     /// Telegram said 403: this user blocked the bot. The mark keeps the
     /// first such instant until it clears (the user writes again).
+    /// The student's class, as their mentor wrote it.
+    pub async fn class_of(&mut self, student: UserId) -> DbResult<Option<String>> {
+        let class: Option<Option<String>> = on!(self, c => sqlx::query_scalar(
+            "SELECT class_name FROM mentor_students WHERE student_id = $1",
+        )
+        .bind(student.0)
+        .fetch_optional(c)
+        .await?);
+        Ok(class.flatten())
+    }
+
+    /// Sets (or, with `None`, forgets) a mentee's class; `false` if the
+    /// student is not this mentor's.
+    pub async fn set_class(
+        &mut self,
+        mentor: UserId,
+        student: UserId,
+        class: Option<&str>,
+    ) -> DbResult<bool> {
+        let n = on!(self, c => sqlx::query(
+            "UPDATE mentor_students SET class_name = $3 WHERE mentor_id = $1 AND student_id = $2",
+        )
+        .bind(mentor.0)
+        .bind(student.0)
+        .bind(class)
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
     pub async fn mark_unreachable(&mut self, id: UserId, now: DateTime<Utc>) -> DbResult<()> {
         on!(self, c => sqlx::query("UPDATE users SET unreachable_at = COALESCE(unreachable_at, $2) WHERE id = $1")
             .bind(id.0)

@@ -26,6 +26,20 @@ pub struct User {
     pub school_id: Option<SchoolId>,
 }
 
+/// The longest class name, in characters.
+pub const CLASS_MAX: usize = 12;
+
+/// A class as a mentor types it («9А», «10 Б», «11-В»): digits, letters,
+/// spaces and hyphens, with at least one digit, spaces tidied; `None` if
+/// it is not one.
+pub fn clean_class(raw: &str) -> Option<String> {
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ok = (1..=CLASS_MAX).contains(&text.chars().count())
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+    ok.then_some(text)
+}
+
 impl User {
     /// The name other people see: "First Last", or the Telegram id for a
     /// coordinator who was named on the command line and has not written yet.
@@ -110,6 +124,16 @@ fn collapse_whitespace(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes_as_mentors_type_them() {
+        assert_eq!(clean_class(" 9А "), Some("9А".to_owned()));
+        assert_eq!(clean_class("10   Б"), Some("10 Б".to_owned()));
+        assert_eq!(clean_class("11-В"), Some("11-В".to_owned()));
+        for bad in ["", "А", "девятый", "9А; DROP", "1234567890123", "9\u{202E}А"] {
+            assert_eq!(clean_class(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn place_names_are_tidied() {

@@ -31,6 +31,7 @@ pub fn buttons() -> UpdateHandler<Error> {
         .branch(case![RelayCb::Write { student, to }].endpoint(write_pressed))
         .branch(case![RelayCb::ParentInvite(student)].endpoint(invite_pressed))
         .branch(case![RelayCb::MenteeBlock(student, blocked)].endpoint(block_pressed))
+        .branch(case![RelayCb::MenteeClass(student)].endpoint(class_pressed))
 }
 
 /// `/mentees`.
@@ -118,6 +119,9 @@ async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup
     } else {
         t!(lang, "mentees-card", student = student.display_name(), names = names)
     };
+    if let Some(class) = env.work.db().await?.class_of(student.id).await? {
+        text = format!("{text}\n{}", t!(lang, "mentees-card-class", class = class));
+    }
     if blocked {
         text = format!("{text}\n{}", t!(lang, "mentees-card-blocked"));
     }
@@ -130,6 +134,7 @@ async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup
         t!(lang, "mentees-btn-parent-invite"),
         Callback::Relay(RelayCb::ParentInvite(student.id)),
     )]);
+    rows.push(vec![button(t!(lang, "mentees-btn-class"), Callback::Relay(RelayCb::MenteeClass(student.id)))]);
     let (label, cb) = if blocked {
         ("relay-btn-unblock", RelayCb::MenteeBlock(student.id, false))
     } else {
@@ -210,5 +215,40 @@ async fn block_pressed(env: Env, press: CallbackQuery, (student, blocked): (User
     env.tell(toast);
     let (text, keyboard) = card(&env, &student).await?;
     env.work.redraw(&press, text, keyboard);
+    Ok(())
+}
+
+async fn class_pressed(env: Env, press: CallbackQuery, student: UserId) -> HandlerResult {
+    let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
+    env.work.answer(&press, None);
+    env.work.set_state(State::Relay(RelayStep::Class { student: student.id }));
+    env.work.say(env.chat(), t!(env.lang, "mentees-class-prompt", student = student.display_name()));
+    Ok(())
+}
+
+/// The mentor's typed class («-» forgets it); the card follows.
+pub(crate) async fn class_typed(env: &Env, msg: &Message, student: UserId) -> HandlerResult {
+    let raw = msg.text().unwrap_or_default().trim();
+    let class = if raw == "-" {
+        None
+    } else {
+        match crate::domain::user::clean_class(raw) {
+            Some(class) => Some(class),
+            None => {
+                // Stay in the step: the next text is another try.
+                env.work.set_state(State::Relay(RelayStep::Class { student }));
+                env.tell("mentees-class-invalid");
+                return Ok(());
+            }
+        }
+    };
+    let Some(student) = own_mentee(env, student).await? else {
+        env.tell("mentees-write-gone");
+        return Ok(());
+    };
+    env.work.db().await?.set_class(env.ctx.user.id, student.id, class.as_deref()).await?;
+    env.tell(if class.is_some() { "mentees-class-saved" } else { "mentees-class-cleared" });
+    let (text, keyboard) = card(env, &student).await?;
+    env.work.say_with(env.chat(), text, keyboard);
     Ok(())
 }

@@ -394,10 +394,9 @@ async fn from_student(env: &Env, msg: &Message, content: Content, kind: Question
         return Ok(());
     };
     let ml = lang_of(&mentor);
-    let name = me.display_name();
     let header = match kind {
         QuestionKind::Anonymous => t!(ml, "relay-header-anonymous"),
-        _ => t!(ml, "relay-header-student", name = name),
+        _ => student_header(env, ml, &me).await?,
     };
     let header = if flagged { format!("{}\n{header}", t!(ml, "relay-flag-crisis")) } else { header };
     relay_to_mentor(env, msg, &content, &mentor, me.id, kind, flagged, header).await
@@ -638,6 +637,15 @@ async fn guest_in_crisis(env: Env) -> HandlerResult {
     Ok(())
 }
 
+/// «Message from <name>», with the class when the mentor has set it.
+async fn student_header(env: &Env, ml: Lang, student: &User) -> Result<String, Error> {
+    let name = student.display_name();
+    Ok(match env.work.db().await?.class_of(student.id).await? {
+        Some(class) => t!(ml, "relay-header-student-class", name = name, class = class),
+        None => t!(ml, "relay-header-student", name = name),
+    })
+}
+
 // ------------------------------------------------------------------ mentors
 
 /// A mentor's plain message: an answer (a Telegram reply to a copy, or
@@ -666,6 +674,10 @@ async fn mentor_message(env: Env, msg: Message, state: State) -> HandlerResult {
     if let State::Relay(RelayStep::Writing { student, to }) = state {
         env.work.exit();
         return super::mentees::write(&env, &msg, student, to).await;
+    }
+    if let State::Relay(RelayStep::Class { student }) = state {
+        env.work.exit();
+        return super::mentees::class_typed(&env, &msg, student).await;
     }
     if let State::Relay(RelayStep::Replying { question }) = state {
         env.work.exit();
@@ -842,7 +854,7 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
                 env.work.db().await?.user(q.student).await?.map(|u| u.display_name()).unwrap_or_default();
             t!(ml, "relay-header-parent", name = env.ctx.user.display_name(), student = child)
         }
-        _ => t!(ml, "relay-header-student", name = env.ctx.user.display_name()),
+        _ => student_header(&env, ml, &env.ctx.user).await?,
     };
     let header =
         if q.flagged || flagged { format!("{}\n{header}", t!(ml, "relay-flag-crisis")) } else { header };

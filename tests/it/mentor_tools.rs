@@ -16,6 +16,7 @@ on_both_backends!(
     a_mentor_writes_first_to_a_student_and_a_parent,
     a_mentor_invites_a_parent_and_blocks_from_mentees,
     forged_and_stale_mentee_presses_change_nothing,
+    a_mentor_sets_a_students_class_and_it_heads_their_messages,
     the_parents_limit_refuses_invites_and_joining,
     a_mentor_is_told_once_when_the_student_blocked_the_bot,
     a_student_is_told_once_when_the_mentor_blocked_the_bot,
@@ -119,7 +120,10 @@ async fn mentees_pages_and_a_card_per_student(backend: Backend) {
     let card = app.press_button(&mentor, &page, "Оқушы09").await;
     let card = card.iter().find(|s| s.method == "editMessageText").expect("a card").clone();
     assert!(card.text().starts_with("Ученик: Оқушы09\nРодители пока не подключены."), "{}", card.text());
-    assert_eq!(card.button_texts(), ["Написать ученику", "Пригласить родителя", "Заблокировать", "К списку"]);
+    assert_eq!(
+        card.button_texts(),
+        ["Написать ученику", "Пригласить родителя", "Указать класс", "Заблокировать", "К списку"]
+    );
     let back = app.press_button(&mentor, &card, "К списку").await;
     assert!(texts(&back).contains("страница 1 из 2"), "{}", texts(&back));
     // Someone who is not a mentor is told plainly.
@@ -446,5 +450,48 @@ async fn an_anonymous_album_stays_anonymous(backend: Backend) {
     assert_eq!(all.len(), 4, "{all:?}");
     assert!(all[0].text().starts_with("Анонимный вопрос"), "{}", all[0].text());
     assert!(all.iter().all(|s| !s.text().contains("Ерлан")), "{all:?}");
+    app.stop().await;
+}
+
+/// The class a mentor writes in `/mentees` heads the student's messages
+/// (never an anonymous one's); a wrong line is refused, «-» forgets it.
+async fn a_mentor_sets_a_students_class_and_it_heads_their_messages(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mentor, student) = mentor_and_student(&app).await;
+    let card = card_of(&app, &mentor, "Ерлан").await;
+    let ask = app.press_button(&mentor, &card, "Указать класс").await;
+    assert!(texts(&ask).contains("Ученик: Ерлан.\nНапишите класс, например 9А"), "{}", texts(&ask));
+    let bad = app.send(&mentor, "девятый").await;
+    assert!(texts(&bad).contains("Так класс не записать"), "{}", texts(&bad));
+    let saved = app.send(&mentor, "9  А").await;
+    assert!(
+        texts(&saved).contains("Класс сохранён.") && texts(&saved).contains("Класс: 9 А"),
+        "{}",
+        texts(&saved)
+    );
+    let copy = to(&app.send(&student, "Сәлеметсіз бе").await, 10);
+    assert!(texts(&copy).contains("Сообщение от Ерлан, 9 А класс"), "{}", texts(&copy));
+    app.send(&student, "/anon").await;
+    let anonymous = to(&app.send(&student, "Жасырын сұрақ").await, 10);
+    assert!(
+        texts(&anonymous).contains("Анонимный вопрос") && !texts(&anonymous).contains("9 А"),
+        "{}",
+        texts(&anonymous)
+    );
+    let card = card_of(&app, &mentor, "Ерлан").await;
+    app.press_button(&mentor, &card, "Указать класс").await;
+    let cleared = app.send(&mentor, "-").await;
+    assert!(
+        texts(&cleared).contains("Класс убран.") && !texts(&cleared).contains("Класс: 9 А"),
+        "{}",
+        texts(&cleared)
+    );
+    let copy = to(&app.send(&student, "Тағы сұрақ").await, 10);
+    assert!(
+        texts(&copy).contains("Сообщение от Ерлан\n") || texts(&copy).ends_with("Сообщение от Ерлан"),
+        "{}",
+        texts(&copy)
+    );
+    assert!(!texts(&copy).contains("класс"), "{}", texts(&copy));
     app.stop().await;
 }
