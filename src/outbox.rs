@@ -542,7 +542,10 @@ async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Cl
     }
     crate::faults::crash_point("after-send");
     match result {
-        Ok(raw) => Outcome::Sent { message_id: message_id_of(raw.get()) },
+        Ok(raw) => {
+            let (message_id, last_message_id) = message_ids_of(raw.get());
+            Outcome::Sent { message_id, last_message_id }
+        }
         Err(CallError::Api { code: 429, retry_after, .. }) => {
             let wait = retry_after.unwrap_or(1).max(1);
             // Not counted against the item: Telegram asked us to wait.
@@ -568,11 +571,15 @@ fn retry(clock: &SharedClock, item: &Claimed, error: String, wait_ms: Option<i64
 }
 
 /// Sent items on their way to the table, recorded in batches.
-type Record = mpsc::UnboundedSender<(i64, Option<i64>)>;
+type Record = mpsc::UnboundedSender<crate::db::SentRecord>;
 
 /// Records sent items: whatever has arrived meanwhile, in one statement.
 /// Under load batches form by themselves; idle, it waits.
-async fn record_sent(db: Db, clock: SharedClock, mut records: mpsc::UnboundedReceiver<(i64, Option<i64>)>) {
+async fn record_sent(
+    db: Db,
+    clock: SharedClock,
+    mut records: mpsc::UnboundedReceiver<crate::db::SentRecord>,
+) {
     let mut batch = Vec::new();
     while let Some(first) = records.recv().await {
         batch.push(first);
@@ -613,8 +620,8 @@ async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: &Claimed, o
     let stored = match outcome {
         // A retry keeps the lease for as long as we will wait, plus a lease.
         Outcome::Retry { at, error } => db.delay_item(item.id, *at, error, lease()).await,
-        Outcome::Sent { message_id } => {
-            let _ = record.send((item.id, *message_id));
+        Outcome::Sent { message_id, last_message_id } => {
+            let _ = record.send((item.id, *message_id, *last_message_id));
             Ok(())
         }
         other => db.finish_item(item.id, other, now).await,
@@ -656,20 +663,28 @@ fn take_fallback(payload: String) -> (String, Option<(String, String)>) {
 }
 
 /// The message id Telegram gave what was sent; for several (an album's
-/// `copyMessages`), the first one's.
-fn message_id_of(result: &str) -> Option<i64> {
+/// `copyMessages`), the first one's and the last one's.
+fn message_ids_of(result: &str) -> (Option<i64>, Option<i64>) {
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum Sent {
         One { message_id: i64 },
         Several(Vec<Sent>),
     }
-    match serde_json::from_str::<Sent>(result).ok()? {
-        Sent::One { message_id } => Some(message_id),
-        Sent::Several(all) => all.into_iter().find_map(|s| match s {
-            Sent::One { message_id } => Some(message_id),
-            Sent::Several(_) => None,
-        }),
+    match serde_json::from_str::<Sent>(result) {
+        Ok(Sent::One { message_id }) => (Some(message_id), None),
+        Ok(Sent::Several(all)) => {
+            let ids: Vec<i64> = all
+                .into_iter()
+                .filter_map(|s| match s {
+                    Sent::One { message_id } => Some(message_id),
+                    Sent::Several(_) => None,
+                })
+                .collect();
+            let last = ids.last().copied().filter(|_| ids.len() > 1);
+            (ids.first().copied(), last)
+        }
+        Err(_) => (None, None),
     }
 }
 

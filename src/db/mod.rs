@@ -27,7 +27,7 @@ mod users;
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
-pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, Upload};
+pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, SentRecord, Upload};
 pub use relay::{NewQuestion, Question};
 pub use signals::{Listener, PollLock, Signal};
 pub use updates::{Next, PendingUpdate, StoredUpdate};

@@ -102,21 +102,24 @@ pub struct Claimed {
     pub due_at: i64,
 }
 
+/// A sent item: its id, the message id, and the last message id of
+/// several sent at once (an album's copies).
+pub type SentRecord = (i64, Option<i64>, Option<i64>);
+
 /// How a send ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Sent {
         message_id: Option<i64>,
+        /// The last id of several messages sent at once (an album's copies).
+        last_message_id: Option<i64>,
     },
     /// Telegram refused it (400): recorded, not retried.
     Failed(String),
     /// The user blocked the bot (403): recorded, not retried.
     Unreachable,
     /// A passing failure: try again at `at`.
-    Retry {
-        at: DateTime<Utc>,
-        error: String,
-    },
+    Retry { at: DateTime<Utc>, error: String },
 }
 
 #[derive(sqlx::FromRow)]
@@ -376,7 +379,7 @@ impl Db {
     /// item cancelled meanwhile stays cancelled, unless it was sent after all.
     pub async fn finish_item(&self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> DbResult<()> {
         let (state, message_id, error) = match outcome {
-            Outcome::Sent { message_id } => (ItemState::Sent, *message_id, None),
+            Outcome::Sent { message_id, .. } => (ItemState::Sent, *message_id, None),
             Outcome::Failed(error) => (ItemState::Failed, None, Some(error.as_str())),
             Outcome::Unreachable => (ItemState::Unreachable, None, None),
             Outcome::Retry { at, error } => {
@@ -420,18 +423,27 @@ impl Db {
     }
 
     /// Records sent items (id, Telegram's message id) in one statement.
-    pub async fn mark_sent(&self, sent: &[(i64, Option<i64>)], now: DateTime<Utc>) -> DbResult<()> {
+    /// Records sent items: `(item, message id, last message id of several)`.
+    pub async fn mark_sent(
+        &self,
+        sent: &[(i64, Option<i64>, Option<i64>)],
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
         if sent.is_empty() {
             return Ok(());
         }
         self.check_outage()?;
         // Only integers we own go into the text of the statement.
-        let ids = sent.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ");
-        let cases: String =
-            sent.iter().filter_map(|(id, m)| m.map(|m| format!(" WHEN {id} THEN {m}"))).collect();
-        let message_id = if cases.is_empty() { "NULL".to_owned() } else { format!("CASE id{cases} END") };
+        let ids = sent.iter().map(|(id, _, _)| id.to_string()).collect::<Vec<_>>().join(", ");
+        let case_of = |pick: &dyn Fn(&SentRecord) -> Option<i64>| {
+            let cases: String =
+                sent.iter().filter_map(|s| pick(s).map(|m| format!(" WHEN {} THEN {m}", s.0))).collect();
+            if cases.is_empty() { "NULL".to_owned() } else { format!("CASE id{cases} END") }
+        };
+        let (message_id, last) = (case_of(&|s| s.1), case_of(&|s| s.2));
         let sql = format!(
-            "UPDATE outbox SET state = 'sent', message_id = {message_id}, finished_at = $1, payload = NULL,
+            "UPDATE outbox SET state = 'sent', message_id = {message_id}, last_message_id = {last},
+                 finished_at = $1, payload = NULL,
                  file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
              WHERE id IN ({ids})"
         );

@@ -152,7 +152,8 @@ impl Tx {
     pub async fn question_of_copy(&mut self, chat: i64, message_id: i64) -> DbResult<Option<QuestionId>> {
         let like = format!("{COPY_PREFIX}%");
         let key: Option<Option<String>> = on!(self, c => sqlx::query_scalar(
-            "SELECT key FROM outbox WHERE chat_id = $1 AND message_id = $2 AND key LIKE $3
+            "SELECT key FROM outbox WHERE chat_id = $1 AND key LIKE $3
+                 AND (message_id = $2 OR (message_id < $2 AND last_message_id >= $2))
              ORDER BY id DESC LIMIT 1",
         )
         .bind(chat)

@@ -518,6 +518,16 @@ impl FakeApi {
         self.push_message(from, "message", None, extra, None)
     }
 
+    /// The user sends a message with one media field (`video`,
+    /// `video_note`, `audio`, …) and an optional caption.
+    pub fn push_media(&self, from: &TgUser, field: &str, media: Value, caption: Option<&str>) -> i64 {
+        let mut extra = json!({ field: media });
+        if let Some(c) = caption {
+            extra["caption"] = json!(c);
+        }
+        self.push_message(from, "message", None, extra, None)
+    }
+
     /// The user sends a document with this file name.
     pub fn push_document(&self, from: &TgUser, file_name: &str) -> i64 {
         let document = json!({"file_id": "BQACAgIAAxk-fake-user-doc", "file_unique_id": "AgADfakedoc",

@@ -390,10 +390,10 @@ async fn an_album_arrives_as_one_group_under_one_header(backend: Backend) {
     assert_eq!(all[1].text(), "Мынаны қараңызшы", "the caption stays with the album");
     assert!(all.iter().all(|s| s.method != "copyMessage" && s.method != "forwardMessage"));
     assert_eq!(app.db.open_questions(UserId(10), 10).await.expect("query").len(), 1, "one question");
-    // A reply to the album (its first photo) answers the question, as a
-    // reply to the student's first photo.
+    // A reply to the album (here its last photo) answers the question, as
+    // a reply to the student's first photo.
     let since = app.fake.last_seq();
-    let id = app.fake.push_reply(&mentor, all[1].message_id.expect("id"), "Көрдім, рақмет");
+    let id = app.fake.push_reply(&mentor, all[3].message_id.expect("id"), "Көрдім, рақмет");
     let out = app.handled(id, since).await;
     assert!(to(&out, 20).iter().any(|s| s.text().ends_with("Көрдім, рақмет")), "{out:?}");
     assert!(app.db.open_questions(UserId(10), 10).await.expect("query").is_empty());

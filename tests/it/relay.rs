@@ -4,6 +4,7 @@
 use crate::fake_api::{Sent, TgUser};
 use crate::helpers::{Backend, TestApp, texts, with_buttons};
 use crate::on_both_backends;
+use serde_json::json;
 use talimger::domain::invite::InviteTarget;
 use talimger::domain::{QuestionId, UserId};
 
@@ -12,6 +13,7 @@ on_both_backends!(
     the_mentor_answers_by_reply_and_the_answer_comes_back,
     questions_lists_the_open_ones_and_forged_presses_change_nothing,
     media_is_copied_with_the_header_as_caption,
+    video_video_notes_and_audio_reach_the_mentor_too,
     a_parent_picks_the_child_and_reaches_that_mentor,
     an_anonymous_question_hides_the_name,
     sos_escalates_to_the_district_coordinators_in_time,
@@ -175,6 +177,43 @@ async fn media_is_copied_with_the_header_as_caption(backend: Backend) {
     let id = app.fake.push_reply(&mentor, copy.message_id.expect("id"), "Жарайды");
     let out = app.handled(id, since).await;
     assert!(to(&out, 20).iter().any(|s| s.text().ends_with("Жарайды")), "{out:?}");
+    app.stop().await;
+}
+
+/// A video (with its caption), a round video note (which takes no caption:
+/// the header goes just before it) and an audio file all reach the mentor
+/// as copies headed with the student's name.
+async fn video_video_notes_and_audio_reach_the_mentor_too(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let file = |kind: &str| json!({"file_id": format!("fake-{kind}"), "file_unique_id": format!("u-{kind}"), "duration": 5, "file_size": 4000});
+    let mut video = file("video");
+    video["width"] = json!(640);
+    video["height"] = json!(360);
+    video["mime_type"] = json!("video/mp4");
+    let mut note = file("note");
+    note["length"] = json!(240);
+    let mut audio = file("audio");
+    audio["title"] = json!("Ән");
+    audio["mime_type"] = json!("audio/mpeg");
+    for (field, media, caption) in
+        [("video", video, Some("Бейне")), ("video_note", note, None), ("audio", audio, Some("Тыңдаңызшы"))]
+    {
+        let since = app.fake.last_seq();
+        let id = app.fake.push_media(&student, field, media, caption);
+        let everything = app.handled(id, since).await;
+        let sent = to(&everything, 10);
+        let copy = sent
+            .iter()
+            .find(|s| s.method == "copyMessage")
+            .unwrap_or_else(|| panic!("{field}: a copy: {everything:?} {:?}", app.fake.rejected()));
+        let all = texts(&sent);
+        assert!(all.contains("Сообщение от Ерлан"), "{field}: {all}");
+        if let Some(caption) = caption {
+            assert!(copy.text().ends_with(caption), "{field}: {}", copy.text());
+        }
+        assert!(!sent.iter().any(|s| s.method == "forwardMessage"), "{field}: never forwarded");
+    }
     app.stop().await;
 }
 
