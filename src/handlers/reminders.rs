@@ -180,7 +180,8 @@ pub async fn daily(
     day: NaiveDate,
 ) -> Result<String, Error> {
     let tz = config.tz;
-    let next = day + Duration::days(1);
+    // After a long downtime the chain goes on from today, not day by day.
+    let next = (day + Duration::days(1)).max(local_date(tz, now));
     work.db().await?.plan_job(&Job::Daily { day: next }.key(), daily_due(config, next)).await?;
     work.planned_jobs();
     let mentors = work.db().await?.mentor_ids().await?;
