@@ -5,6 +5,7 @@
 use crate::domain::UserId;
 use crate::domain::calendar::{Minute, parse_time};
 use crate::domain::reminders::Leads;
+use crate::domain::time::parse_duration as duration;
 use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
@@ -425,26 +426,6 @@ fn whole(raw: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) 
         .flatten()
         .filter(|n| range.contains(n))
         .ok_or_else(|| raw.to_owned())
-}
-
-/// A duration as operators write it: a whole number and a unit, `s`,
-/// `m`, `h` or `d`: `90s`, `15m`, `1h`, `2d`.
-fn duration(raw: &str) -> Option<Duration> {
-    let t = raw.trim();
-    let unit = t.chars().last()?;
-    let number = &t[..t.len() - unit.len_utf8()];
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
-        return None;
-    }
-    let n: u64 = number.parse().ok()?;
-    let secs = match unit {
-        's' => n,
-        'm' => n.checked_mul(60)?,
-        'h' => n.checked_mul(3600)?,
-        'd' => n.checked_mul(86_400)?,
-        _ => return None,
-    };
-    Some(Duration::from_secs(secs))
 }
 
 /// Messages a second per chat: digits with at most one decimal point,

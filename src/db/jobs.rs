@@ -50,7 +50,7 @@ impl Tx {
     /// Drops the jobs not yet run whose keys start with `prefix` (a
     /// meeting's reminders), and forgets them, so they may be planned anew.
     pub async fn drop_jobs(&mut self, prefix: &str) -> DbResult<u64> {
-        let like = format!("{}%", prefix.replace(['%', '_'], ""));
+        let like = super::starts_with(prefix);
         Ok(on!(self, c => sqlx::query("DELETE FROM jobs WHERE key LIKE $1 AND done_at IS NULL")
             .bind(&like)
             .execute(c)
@@ -190,7 +190,7 @@ impl Tx {
     /// The jobs not yet run whose keys start with `prefix`, with their due
     /// times (for tests and `talimger check`).
     pub async fn planned_jobs(&mut self, prefix: &str) -> DbResult<Vec<(String, DateTime<Utc>)>> {
-        let like = format!("{}%", prefix.replace(['%', '_'], ""));
+        let like = super::starts_with(prefix);
         let rows: Vec<(String, i64)> = on!(self, c => sqlx::query_as(
             "SELECT key, due_at FROM jobs WHERE key LIKE $1 AND done_at IS NULL ORDER BY due_at, id",
         )

@@ -138,6 +138,12 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// A `LIKE` pattern for keys that start with `prefix`. Our prefixes hold
+/// no wildcards; any that slipped in are dropped.
+fn starts_with(prefix: &str) -> String {
+    format!("{}%", prefix.replace(['%', '_'], ""))
+}
+
 /// Runs the same code on whichever backend a [`Tx`] is on: `$c` is the
 /// connection (`&mut SqliteConnection` or `&mut PgConnection`). The body is
 /// compiled once per backend, so it must be valid for both.

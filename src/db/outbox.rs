@@ -287,8 +287,7 @@ impl Tx {
     /// Cancels every pending item whose key starts with `prefix` (the
     /// escalations of one SOS); how many there were.
     pub async fn cancel_outbox_prefix(&mut self, prefix: &str, now: DateTime<Utc>) -> DbResult<u64> {
-        // Our prefixes hold no LIKE wildcards; any that slipped in are dropped.
-        let like = format!("{}%", prefix.replace(['%', '_'], ""));
+        let like = super::starts_with(prefix);
         Ok(on!(self, c => sqlx::query(
             "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
                  lease_owner = NULL, lease_until = NULL

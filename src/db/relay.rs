@@ -409,7 +409,7 @@ impl Tx {
 
     /// The last part (a user id) of sent items' keys that start with `prefix`.
     pub async fn sent_with_prefix(&mut self, prefix: &str) -> DbResult<Vec<i64>> {
-        let like = format!("{}%", prefix.replace(['%', '_'], ""));
+        let like = super::starts_with(prefix);
         let keys: Vec<Option<String>> = on!(self, c => sqlx::query_scalar(
             "SELECT key FROM outbox WHERE key LIKE $1 AND state = 'sent'",
         )

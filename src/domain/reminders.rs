@@ -18,24 +18,15 @@ pub struct Leads(Vec<Duration>);
 
 impl Leads {
     /// `24h,1h`, `2d,3h,30m`: whole minutes (`m`), hours (`h`) or days
-    /// (`d`), separated by commas; from 1 minute to 30 days, at most ten.
+    /// (`d`) — or seconds (`s`) that make whole minutes — separated by
+    /// commas; from 1 minute to 30 days, at most ten.
     pub fn parse(raw: &str) -> Option<Leads> {
         let mut leads = Vec::new();
         for part in raw.split(',') {
-            let part = part.trim();
-            let unit = part.chars().last()?;
-            let number = &part[..part.len() - unit.len_utf8()];
-            if number.is_empty() || number.len() > 6 || !number.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let n: i64 = number.parse().ok()?;
-            let lead = match unit {
-                'm' => Duration::minutes(n),
-                'h' => Duration::hours(n),
-                'd' => Duration::days(n),
-                _ => return None,
-            };
-            if lead < Duration::minutes(1) || lead > LONGEST_LEAD {
+            // Whole minutes: a lead names its job, `remind:<meeting>:<minutes>`.
+            let secs = super::time::parse_duration(part)?.as_secs();
+            let lead = Duration::minutes(i64::try_from(secs / 60).ok()?);
+            if secs % 60 != 0 || lead < Duration::minutes(1) || lead > LONGEST_LEAD {
                 return None;
             }
             if !leads.contains(&lead) {

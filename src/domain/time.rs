@@ -59,3 +59,23 @@ impl Clock for ManualClock {
 pub fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
+
+/// A duration as operators write it: a whole number and a unit, `s`,
+/// `m`, `h` or `d`: `90s`, `15m`, `1h`, `2d`.
+pub fn parse_duration(raw: &str) -> Option<std::time::Duration> {
+    let t = raw.trim();
+    let unit = t.chars().last()?;
+    let number = &t[..t.len() - unit.len_utf8()];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.len() > 6 {
+        return None;
+    }
+    let n: u64 = number.parse().ok()?;
+    let secs = match unit {
+        's' => n,
+        'm' => n.checked_mul(60)?,
+        'h' => n.checked_mul(3600)?,
+        'd' => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
+}

@@ -200,11 +200,13 @@ pub async fn daily(
         }
         let lang = lang_of(&user);
         let quiet = work.db().await?.quiet_hours(mentor).await?;
-        // Never in the mentor's quiet hours: held until they end.
-        let due = quiet.ends_after(now, tz).filter(|end| local_date(tz, *end) == day);
-        if quiet.ends_after(now, tz).is_some() && due.is_none() {
-            continue;
-        }
+        // Never in the mentor's quiet hours: held until they end (if that
+        // is still today).
+        let due = match quiet.ends_after(now, tz) {
+            Some(end) if local_date(tz, end) == day => Some(end),
+            Some(_) => continue,
+            None => None,
+        };
         let meetings: Vec<Meeting> = work
             .db()
             .await?
