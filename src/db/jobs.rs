@@ -47,11 +47,12 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// Drops the jobs not yet run whose keys start with `prefix` (a
-    /// meeting's reminders), and forgets them, so they may be planned anew.
+    /// Drops the jobs whose keys start with `prefix` (a meeting's
+    /// reminders), run or not, so that they may be planned anew: a moved
+    /// meeting's 24-hour reminder comes again for the new time.
     pub async fn drop_jobs(&mut self, prefix: &str) -> DbResult<u64> {
         let like = super::starts_with(prefix);
-        Ok(on!(self, c => sqlx::query("DELETE FROM jobs WHERE key LIKE $1 AND done_at IS NULL")
+        Ok(on!(self, c => sqlx::query("DELETE FROM jobs WHERE key LIKE $1")
             .bind(&like)
             .execute(c)
             .await?

@@ -21,6 +21,7 @@ on_both_backends!(
     the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours,
     time_zone_edges_of_reminders_and_the_agenda,
     weekly_slots_are_kept_ahead_by_the_days_job,
+    a_meeting_moved_after_its_first_reminder_is_reminded_again,
 );
 
 struct People {
@@ -514,5 +515,35 @@ async fn weekly_slots_are_kept_ahead_by_the_days_job(backend: Backend) {
         advance_to(&app, at(2026, 9, day, 3, 0)).await;
     }
     assert_eq!(app.count(&first_october).await, 4, "a week on, one more Thursday");
+    app.stop().await;
+}
+
+/// The 24-hour reminder has gone; the meeting moves a week on: it is
+/// reminded again for the new time, and not again for the old one.
+async fn a_meeting_moved_after_its_first_reminder_is_reminded_again(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app).await;
+    app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 1").await;
+    app.send(&p.mentor, "/slots add 2026-09-10 15:00 30 1").await;
+    book(&app, &p.student, "15:00").await;
+    let id = meeting_id(&app).await;
+    advance_to(&app, at(2026, 9, 2, 10, 0)).await;
+    assert_eq!(reminders_to(&app, 20).len(), 1);
+    let list = app.send(&p.student, "/meetings").await;
+    let slots = app.press_button(&p.student, &buttons_for(&list, &p.student), "Уақытын ауыстыру").await;
+    app.press_button(&p.student, &buttons_for(&slots, &p.student), "10 қыркүйек").await;
+    assert_eq!(
+        app.db.planned_jobs("remind:").await.expect("q"),
+        vec![
+            (format!("remind:{id}:1440"), at(2026, 9, 9, 10, 0)),
+            (format!("remind:{id}:60"), at(2026, 9, 10, 9, 0))
+        ]
+    );
+    advance_to(&app, at(2026, 9, 3, 9, 30)).await;
+    assert_eq!(reminders_to(&app, 20).len(), 1, "nothing for the old time");
+    advance_to(&app, at(2026, 9, 9, 10, 0)).await;
+    let student = reminders_to(&app, 20);
+    assert_eq!(student.len(), 2);
+    assert!(student[1].text().contains("10 қыркүйек, бейсенбі, 15:00–15:30"), "{}", student[1].text());
     app.stop().await;
 }
