@@ -148,6 +148,7 @@ pub async fn run_observed(
     let jobs_stop = CancellationToken::new();
     let mut jobs_task = tokio::spawn(runner.run(jobs_stop.clone()));
     let keeper = tokio::spawn(keep_house(db.clone(), clock.clone(), shutdown.clone()));
+    let wal_keeper = tokio::spawn(db.clone().wal_keeper(shutdown.clone()));
     let mut eraser = tokio::spawn(intake.clone().eraser());
     let listener =
         tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), bell.clone(), shutdown.clone()));
@@ -196,6 +197,7 @@ pub async fn run_observed(
         sender_task.abort();
     }
     keeper.abort();
+    wal_keeper.abort();
     listener.abort();
     eraser.abort();
     let _ = tokio::time::timeout(Duration::from_secs(1), db.close()).await;
@@ -215,7 +217,7 @@ async fn housekeeping(db: &Db, clock: &SharedClock) {
     let jobs = db.prune_jobs(now - chrono::Duration::days(30)).await;
     let checkpoint = db.checkpoint().await;
     match (updates, items, jobs, checkpoint) {
-        (Ok(u), Ok(i), Ok(j), Ok(())) => {
+        (Ok(u), Ok(i), Ok(j), Ok(_)) => {
             tracing::debug!(updates = u, items = i, jobs = j, "housekeeping done")
         }
         (u, i, j, c) => tracing::warn!(?u, ?i, ?j, ?c, "housekeeping failed; trying again later"),

@@ -5,7 +5,7 @@ use crate::config::{Config, InviteArgs, InviteRole};
 use crate::db::{Db, NewInvite};
 use crate::domain::invite::{InviteTarget, single_invite_ttl};
 use crate::domain::time::SharedClock;
-use crate::domain::user::clean_place_name;
+use crate::domain::user::{PLACE_NAME_MAX, PlaceNameError, check_place_name};
 use crate::i18n;
 use anyhow::Context;
 
@@ -19,13 +19,8 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 
 /// `talimger invite coordinator|mentor`: prints the deep link (or JSON).
 pub async fn invite(config: &Config, args: &InviteArgs, clock: SharedClock) -> anyhow::Result<()> {
-    let district = args
-        .district
-        .as_deref()
-        .map(|d| clean_place_name(d).context("--district must be 1 to 100 characters"));
-    let school =
-        args.school.as_deref().map(|s| clean_place_name(s).context("--school must be 1 to 100 characters"));
-    let (district, school) = (district.transpose()?, school.transpose()?);
+    let district = args.district.as_deref().map(|d| place_name("--district", d)).transpose()?;
+    let school = args.school.as_deref().map(|s| place_name("--school", s)).transpose()?;
     if args.role == InviteRole::Mentor && (district.is_none() || school.is_none()) {
         anyhow::bail!(
             "a mentor invite needs --school and --district, e.g. --district Талдықорған --school \"№5 мектеп\""
@@ -77,6 +72,21 @@ pub async fn invite(config: &Config, args: &InviteArgs, clock: SharedClock) -> a
     Ok(())
 }
 
+/// A district or school name from the command line, or why it is refused.
+fn place_name(flag: &str, raw: &str) -> anyhow::Result<String> {
+    check_place_name(raw).map_err(|e| match e {
+        PlaceNameError::Bidi => anyhow::anyhow!(
+            "{flag} contains an invisible character that changes the text direction (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F or U+061C): type the name again instead of pasting it"
+        ),
+        PlaceNameError::Invisible => anyhow::anyhow!(
+            "{flag} has only invisible characters (zero-width spaces or joiners): type the name in letters"
+        ),
+        PlaceNameError::Empty | PlaceNameError::TooLong { .. } => {
+            anyhow::anyhow!("{flag} must be 1 to {PLACE_NAME_MAX} characters")
+        }
+    })
+}
+
 /// `talimger check`: one line per part; fails if any part fails.
 pub async fn check(config: &Config) -> anyhow::Result<()> {
     let mut failed = 0;
@@ -85,8 +95,10 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
         config.tz,
         crate::db::redact_url(&config.database_url)
     );
-    match Db::connect(&config.database_url).await {
-        Ok(db) => {
+    // A check creates nothing: a SQLite file that is not there yet is
+    // reported (the bot makes it at its first start).
+    match Db::connect_existing(&config.database_url).await {
+        Ok(Some(db)) => {
             match db.pending_migrations().await {
                 Ok(p) if p.is_empty() => {
                     println!(
@@ -106,6 +118,24 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
                 }
             }
             db.close().await;
+        }
+        Ok(None) => {
+            let file = crate::db::sqlite_file(&config.database_url).unwrap_or_default();
+            let dir =
+                file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            if dir.is_dir() {
+                println!(
+                    "ok    database SQLite: {} does not exist yet; it is created at the first start (or by talimger migrate)",
+                    file.display()
+                );
+            } else {
+                failed += 1;
+                println!(
+                    "FAIL  database: {} cannot be created: the directory {} does not exist",
+                    file.display(),
+                    dir.display()
+                );
+            }
         }
         Err(e) => {
             failed += 1;

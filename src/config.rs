@@ -203,6 +203,10 @@ pub enum ConfigError {
     #[error("DATABASE_URL must start with sqlite:// or postgres:// (got {0:?})")]
     BadDatabaseUrl(String),
     #[error(
+        "DATABASE_URL is empty: set it to sqlite://FILE or postgres://user:password@host/database, or unset it for sqlite://talimger.db"
+    )]
+    EmptyDatabaseUrl,
+    #[error(
         "DATABASE_URL must name a SQLite file, e.g. sqlite://talimger.db: {0:?} is an in-memory database, which loses every update"
     )]
     SqliteNotAFile(String),
@@ -275,12 +279,13 @@ impl Config {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or_else(|| ConfigError::BadApiUrl(api_raw.to_owned()))?;
-        let database_url = s
-            .database_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .unwrap_or(DEFAULT_DATABASE_URL);
+        // Set but empty is a mistake (an unfilled `.env` line, a variable
+        // from a secret that did not arrive), not a wish for the default.
+        let database_url = match s.database_url.as_deref().map(str::trim) {
+            None => DEFAULT_DATABASE_URL,
+            Some("") => return Err(ConfigError::EmptyDatabaseUrl),
+            Some(url) => url,
+        };
         check_database_url(database_url)?;
         let tz: Tz = match s.tz.as_deref().map(str::trim) {
             None => DEFAULT_TZ.parse().expect("the default time zone exists"),
@@ -607,6 +612,18 @@ mod tests {
         ] {
             assert_eq!(with_db(url).expect(url).database_url, url);
         }
+    }
+
+    #[test]
+    fn an_empty_database_url_is_refused() {
+        for url in ["", "  "] {
+            let err = with_db(url).unwrap_err();
+            assert_eq!(err, ConfigError::EmptyDatabaseUrl, "{url:?}");
+            assert!(err.to_string().starts_with("DATABASE_URL is empty"), "{err}");
+            assert!(!err.to_string().contains('\n'));
+        }
+        let unset = Config::from_settings(&Settings { database_url: None, ..settings() }).expect("valid");
+        assert_eq!(unset.database_url, DEFAULT_DATABASE_URL);
     }
 
     #[test]

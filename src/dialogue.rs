@@ -48,6 +48,11 @@ pub enum RelayStep {
 pub enum SosStep {
     /// Waiting for a description, or the «send now» button.
     Describe,
+    /// A parent's `/sos` about this child: waiting for a description.
+    DescribeFor { student: UserId },
+    /// A parent of several children: which child is it about? `message`:
+    /// the `/sos` message that already said what happened.
+    PickChild { message: Option<i32> },
 }
 
 /// The steps of `/slots`. Days are `calendar::date_code`s, times minutes
@@ -168,6 +173,9 @@ mod tests {
             State::Relay(RelayStep::Writing { student: UserId(7), to: UserId(8) }),
             State::Relay(RelayStep::Class { student: UserId(7) }),
             State::Sos(SosStep::Describe),
+            State::Sos(SosStep::DescribeFor { student: UserId(7) }),
+            State::Sos(SosStep::PickChild { message: Some(12) }),
+            State::Sos(SosStep::PickChild { message: None }),
             State::Slots(SlotsStep::Count { day: 20261203, start: 900, length: 30 }),
             State::Slots(SlotsStep::WeeklyLength { weekday: 2, start: 900, end: 1020 }),
             State::Booking(BookingStep::Confirm {

@@ -25,6 +25,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "invite.ftl", include_str!("../locales/kk/invite.ftl")),
     ("kk", "relay.ftl", include_str!("../locales/kk/relay.ftl")),
     ("kk", "sos.ftl", include_str!("../locales/kk/sos.ftl")),
+    ("kk", "crisis.ftl", include_str!("../locales/kk/crisis.ftl")),
     ("kk", "scheduling.ftl", include_str!("../locales/kk/scheduling.ftl")),
     ("kk", "reminders.ftl", include_str!("../locales/kk/reminders.ftl")),
     ("ru", "common.ftl", include_str!("../locales/ru/common.ftl")),
@@ -32,6 +33,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("ru", "invite.ftl", include_str!("../locales/ru/invite.ftl")),
     ("ru", "relay.ftl", include_str!("../locales/ru/relay.ftl")),
     ("ru", "sos.ftl", include_str!("../locales/ru/sos.ftl")),
+    ("ru", "crisis.ftl", include_str!("../locales/ru/crisis.ftl")),
     ("ru", "scheduling.ftl", include_str!("../locales/ru/scheduling.ftl")),
     ("ru", "reminders.ftl", include_str!("../locales/ru/reminders.ftl")),
 ];

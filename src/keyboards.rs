@@ -34,6 +34,15 @@ pub enum RelayCb {
     Ack(QuestionId),
     /// `/sos` without words: send the alert now.
     SosNow,
+    /// On the crisis answer in quiet hours: send this held message to the
+    /// mentor at once, as an SOS.
+    SosNight(QuestionId),
+    /// A parent's `/sos`: the child it is about.
+    SosChild(UserId),
+    /// `/mentees`: the anonymous writers the mentor blocked, and unblocking
+    /// one (named by the question they were blocked from).
+    AnonymousBlocks,
+    AnonymousUnblock(QuestionId),
     /// `/quiet`: on or off, the start and the end (minutes after midnight).
     QuietOn(bool),
     QuietStart(u32),
@@ -142,6 +151,10 @@ impl Callback {
                 RelayCb::Child(u) => format!("rc:{u}"),
                 RelayCb::Ack(q) => format!("rk:{q}"),
                 RelayCb::SosNow => "rs:now".into(),
+                RelayCb::SosNight(q) => format!("rsn:{q}"),
+                RelayCb::SosChild(u) => format!("rsc:{u}"),
+                RelayCb::AnonymousBlocks => "rab:all".into(),
+                RelayCb::AnonymousUnblock(q) => format!("rau:{q}"),
                 RelayCb::QuietOn(on) => format!("rq:{}", u32::from(on)),
                 RelayCb::QuietStart(m) => format!("rqs:{m}"),
                 RelayCb::QuietEnd(m) => format!("rqe:{m}"),
@@ -242,6 +255,10 @@ impl Callback {
             ("rc", _) => relay(RelayCb::Child(user()?)),
             ("rk", _) => relay(RelayCb::Ack(question()?)),
             ("rs", "now") => relay(RelayCb::SosNow),
+            ("rsn", _) => relay(RelayCb::SosNight(question()?)),
+            ("rsc", _) => relay(RelayCb::SosChild(user()?)),
+            ("rab", "all") => relay(RelayCb::AnonymousBlocks),
+            ("rau", _) => relay(RelayCb::AnonymousUnblock(question()?)),
             ("rq", "1") => relay(RelayCb::QuietOn(true)),
             ("rq", "0") => relay(RelayCb::QuietOn(false)),
             ("rqs", _) => relay(RelayCb::QuietStart(number()?)),
@@ -348,6 +365,10 @@ mod tests {
             Callback::Relay(RelayCb::Child(UserId(i64::MAX))),
             Callback::Relay(RelayCb::Ack(QuestionId(4))),
             Callback::Relay(RelayCb::SosNow),
+            Callback::Relay(RelayCb::SosNight(QuestionId(i64::MAX))),
+            Callback::Relay(RelayCb::SosChild(UserId(8))),
+            Callback::Relay(RelayCb::AnonymousBlocks),
+            Callback::Relay(RelayCb::AnonymousUnblock(QuestionId(9))),
             Callback::Relay(RelayCb::QuietOn(true)),
             Callback::Relay(RelayCb::QuietOn(false)),
             Callback::Relay(RelayCb::QuietStart(1320)),
@@ -406,7 +427,8 @@ mod tests {
             "", ":", "l:en", "i:x", "u:", "u:-1", "u:01", "u:+3", "D:0", "S:abc", "x:1", "ll:kk", "u:1:2",
             "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:", "s:x", "sx:0", "sx:-1",
             "st:70000", "sw:300", "bs:0", "bs:1:0", "bs:1:x", "bp:1:2:3", "mm:1", "mm:0:1", "mm:1:0",
-            "mp:1:-1", "mc:01", "b:x", "sy:1:2", "rw:1", "rw:0:2", "rw:1:x", "rn:0", "rB:-1",
+            "mp:1:-1", "mc:01", "b:x", "sy:1:2", "rw:1", "rw:0:2", "rw:1:x", "rn:0", "rB:-1", "rsn:0",
+            "rsn:", "rsc:-2", "rab:", "rab:1", "rau:x",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

@@ -241,7 +241,7 @@ impl Sender {
                 self.unreachable.remove(&chat);
             }
             if let Some(until) = stopping_until {
-                let nothing_ready = self.queue.values().all(|i| i.priority != Priority::Answer);
+                let nothing_ready = self.queue.values().all(|i| i.priority > Priority::Answer);
                 if now >= until || (in_flight.is_empty() && nothing_ready) {
                     break;
                 }

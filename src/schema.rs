@@ -5,7 +5,7 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, fallback, invite, meetings, mentees, onboarding, quiet, relay, slots, sos,
+    Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, slots, sos,
 };
 use crate::keyboards::Callback;
 use dptree::case;
@@ -18,6 +18,8 @@ pub fn schema() -> UpdateHandler<Error> {
         // The intake loads the sender before dispatching (`Option<Ctx>`);
         // updates without one (channels, groups, bots) stop here.
         .filter_map(|ctx: Option<Ctx>| ctx)
+        // Crisis words first, before anything else reads the message.
+        .branch(crisis::first())
         .branch(language_buttons())
         .branch(dptree::filter(|ctx: Ctx| ctx.lang.is_none()).branch(language_unknown()))
         .branch(
@@ -93,7 +95,7 @@ fn messages() -> UpdateHandler<Error> {
 }
 
 fn edits() -> UpdateHandler<Error> {
-    Update::filter_edited_message().endpoint(relay::edited)
+    Update::filter_edited_message().branch(sos::edits()).endpoint(relay::edited)
 }
 
 /// A press is routed to its feature's sub-tree, which accepts it only for

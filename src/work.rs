@@ -36,6 +36,19 @@ pub struct Out {
     pub state: Option<State>,
     /// Jobs were planned: the job runner looks at its table again.
     pub jobs_planned: bool,
+    /// The helplines for an update with crisis words (`handlers::crisis`),
+    /// sent ahead of everything else in the sender's chat.
+    pub crisis: Option<CrisisAnswer>,
+}
+
+/// The answer to crisis words: one per update, urgent. A later handler may
+/// add a button to it (the night's «send to the mentor now») or drop it
+/// for an answer of its own that carries the helplines (an SOS).
+#[derive(Clone, Debug)]
+pub struct CrisisAnswer {
+    pub chat: ChatId,
+    pub text: String,
+    pub keyboard: Option<InlineKeyboardMarkup>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +87,39 @@ impl Work {
         for part in split_for_telegram(&text, MAX_MESSAGE_LEN) {
             self.push(answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part })));
         }
+    }
+
+    /// A text that goes ahead of everything else waiting for this chat
+    /// (an SOS's answer, the helplines).
+    pub fn say_urgent(&self, chat: ChatId, text: String) {
+        for part in split_for_telegram(&text, MAX_MESSAGE_LEN) {
+            let mut item = answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part }));
+            item.priority = Priority::Urgent;
+            self.push(item);
+        }
+    }
+
+    /// The helplines for crisis words in this update (see `CrisisAnswer`).
+    pub fn set_crisis_answer(&self, chat: ChatId, text: String) {
+        self.out().crisis = Some(CrisisAnswer { chat, text, keyboard: None });
+    }
+
+    /// Whether this update carried crisis words (its answer is set).
+    pub fn in_crisis(&self) -> bool {
+        self.out().crisis.is_some()
+    }
+
+    /// Replaces the crisis answer's text and gives it a button.
+    pub fn crisis_with_button(&self, text: String, keyboard: InlineKeyboardMarkup) {
+        if let Some(c) = self.out().crisis.as_mut() {
+            c.text = text;
+            c.keyboard = Some(keyboard);
+        }
+    }
+
+    /// Drops the crisis answer: the handler's own answer gives the helplines.
+    pub fn drop_crisis_answer(&self) {
+        self.out().crisis = None;
     }
 
     /// A short text with inline buttons.
@@ -185,7 +231,23 @@ impl Work {
     /// For the intake: the transaction and what the handlers asked for.
     pub(crate) async fn finish(&self) -> (Option<Tx>, Out) {
         let tx = self.0.tx.lock().await.take();
-        let out = std::mem::take(&mut *self.out());
+        let mut out = std::mem::take(&mut *self.out());
+        if let Some(c) = out.crisis.take() {
+            let mut parts = split_for_telegram(&c.text, MAX_MESSAGE_LEN);
+            let last = parts.pop().unwrap_or_default();
+            let mut urgent = Vec::new();
+            for text in parts.into_iter().chain(std::iter::once(last)) {
+                urgent.push(answer_item(c.chat, "sendMessage", json!({ "chat_id": c.chat.0, "text": text })));
+            }
+            if let (Some(k), Some(last)) = (&c.keyboard, urgent.last_mut()) {
+                last.payload["reply_markup"] = json!(k);
+            }
+            for item in &mut urgent {
+                item.priority = Priority::Urgent;
+            }
+            urgent.append(&mut out.items);
+            out.items = urgent;
+        }
         (tx, out)
     }
 }

@@ -38,3 +38,15 @@ cmd-invite-coordinator = Тәлімгер не үйлестіруші шақыр
 cmd-invite-mentor = Оқушыларды шақыру
 cmd-invite-student = Ата-анаңызды шақыру
 flood-slow-down = Хабарламалар тым жиі келіп жатыр: соңғылары ешкімге жеткізілген жоқ. Бір минуттан кейін қайта жіберіңіз. Шұғыл көмек керек болса, сенім телефонына қоңырау шалыңыз немесе жазыңыз: { $helplines }.
+flood-slowed = Хабарламаларыңыз тым жиі келіп жатыр, сондықтан оларды сәл баяуырақ жеткіземін. Бірде-біреуі жоғалмайды: бәрі тәлімгерге ретімен жетеді. Шұғыл болса, /sos басыңыз.
+flood-slowed-staff = Хабарламаларыңыз тым жиі келіп жатыр, сондықтан оларды сәл баяуырақ өңдеймін. Бірде-біреуі жоғалмайды: бәрін ретімен өңдеймін.
+
+# A person whose Telegram name shows nothing (only invisible characters):
+# their role and the last four digits of their Telegram id, «№0042».
+# Written as a label («Тапсырма №1»), not «0042-оқушы», which would read
+# as "the 42nd student".
+name-stand-in-student = Оқушы №{ $number }
+name-stand-in-parent = Ата-ана №{ $number }
+name-stand-in-mentor = Тәлімгер №{ $number }
+name-stand-in-coordinator = Үйлестіруші №{ $number }
+name-stand-in-user = Пайдаланушы №{ $number }

@@ -21,6 +21,8 @@ month-10 = қазан
 month-11 = қараша
 month-12 = желтоқсан
 date-long = { $day } { $month }, { $weekday }
+# A date more than half a year away: with its year.
+date-long-year = { $year } жылғы { $day } { $month }, { $weekday }
 date-time = { $date }, { $time }
 
 cmd-slots = Бос уақыт
@@ -76,6 +78,11 @@ sched-add-bad-time = Уақыт дұрыс емес. Уақытты СС:ММ т
 sched-add-bad-length = Ұзақтығы 5 пен 240 минут аралығында болуы керек. Мысалы: { $example }
 sched-add-bad-count = Қатарынан 1 мен 16 аралығындағы бос уақыт қосуға болады. Мысалы: { $example }
 sched-add-bad-place = Орынның атауы 200 таңбадан аспауы керек. Мысалы: { $example }
+sched-add-place-bidi = Ештеңе қосылмады: орынның атауында мәтін бағытын өзгертетін көрінбейтін таңбалар бар. Орынды қолмен қайта теріңіз. Мысалы: { $example }
+sched-add-place-invisible = Ештеңе қосылмады: орынның атауы тек көрінбейтін таңбалардан тұрады. Кабинетті немесе сілтемені көрінетін мәтінмен жазыңыз. Мысалы: { $example }
+# A word after the start time that looks like a number and is not a plain one (-30, ３０, ٣٠).
+sched-add-not-minutes = «{ $word }» деген сөзді түсінбедім. Басталу уақытынан кейін бір кездесудің ұзақтығы жазылады: 5 пен 240 аралығындағы минут саны, 0–9 цифрларымен. Мысалы: { $example }
+sched-add-not-count = «{ $word }» деген сөзді түсінбедім. Ұзақтығынан кейін қатарынан неше кездесуге бос уақыт қосылатыны жазылады: 1 мен 16 аралығындағы сан, 0–9 цифрларымен. Мысалы: { $example }
 sched-add-past = Бұл уақыт өтіп кетті, ештеңе қосылмады. Алдағы уақытты жазыңыз, мысалы: { $example }
 sched-add-no-such-time = { $date }: сағат тілі ауысқандықтан, бұл уақыт болмайды. Басқа уақытты таңдаңыз.
 sched-add-past-midnight = Бос уақыт түн ортасынан асып кетеді, ештеңе қосылмады. Ертерек бастаңыз немесе санын азайтыңыз.
@@ -88,6 +95,11 @@ sched-ask-rule-length = { $span }. Бір кездесу қанша уақытқ
 sched-rule = { $weekday } сайын, { $span }, { $len } мин
 sched-rule-added = Апталық кесте қосылды: { $text }. Алдағы төрт аптаға { $count } бос уақыт жасалды.
 sched-rule-changed = Апталық кесте өзгертілді: { $text }. Жазылған кездесулер орнында қалды, жаңадан { $count } бос уақыт жасалды.
+# After a weekly rule is added or changed: the times it skipped and why.
+sched-rule-skipped-head = Мына уақыт бұрыннан бар уақытпен қабаттасатындықтан жасалмады:
+sched-rule-skipped-free = { $span } — бұрыннан бар бос уақытпен қабаттасады: { $other }
+sched-rule-skipped-booked = { $span } — жазылған кездесумен қабаттасады: { $other }
+sched-rule-skipped-more = Тағы { $count } кездесуге арналған уақыт осы себеппен жасалмады.
 sched-rule-removed = Апталық кесте өшірілді: { $text }. Оның алдағы бос уақыты алынды, жазылған кездесулер орнында қалды.
 sched-rules-head = Апталық кестеңіз:
 sched-rules-none = Апталық кесте әлі жоқ. Қосу үшін /slots weekly жіберіңіз.
@@ -95,6 +107,8 @@ sched-btn-remove-rule = Өшіру: { $text }
 sched-ask-place = Кездесулердің әдепкі орнын жазыңыз: кабинет немесе онлайн сілтеме.
 sched-place-saved = Әдепкі орын сақталды: { $place }
 sched-place-invalid = Орынды 1-ден 200 таңбаға дейін жазыңыз немесе /cancel жіберіңіз.
+sched-place-bidi = Орынның атауында мәтін бағытын өзгертетін көрінбейтін таңбалар бар. Орынды қолмен қайта теріңіз немесе /cancel жіберіңіз.
+sched-place-invisible = Орынның атауы тек көрінбейтін таңбалардан тұрады. Кабинетті немесе сілтемені көрінетін мәтінмен жазыңыз немесе /cancel жіберіңіз.
 sched-list-head = Алдағы бос уақыт ({ $page }/{ $pages } бет). Өшіру үшін батырманы басыңыз.
 sched-list-free = { $span } — бос
 sched-list-booked = { $span } — кездесу бар

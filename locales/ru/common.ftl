@@ -38,3 +38,13 @@ cmd-invite-coordinator = Пригласить ментора или коорди
 cmd-invite-mentor = Пригласить учеников
 cmd-invite-student = Пригласить родителей
 flood-slow-down = Сообщения приходят слишком часто, поэтому последние никому не доставлены. Отправьте их ещё раз через минуту. Если нужна срочная помощь, звоните или пишите на телефон доверия: { $helplines }.
+flood-slowed = Вы пишете очень часто, поэтому я передаю ваши сообщения чуть медленнее. Ни одно не потеряется: все дойдут до ментора по порядку. Если срочно — нажмите /sos.
+flood-slowed-staff = Вы отправляете сообщения очень часто, поэтому я обрабатываю их чуть медленнее. Ни одно не потеряется: я обработаю все по порядку.
+
+# A person whose Telegram name shows nothing (only invisible characters):
+# their role and the last four digits of their Telegram id («0042»).
+name-stand-in-student = Ученик { $number }
+name-stand-in-parent = Родитель { $number }
+name-stand-in-mentor = Ментор { $number }
+name-stand-in-coordinator = Координатор { $number }
+name-stand-in-user = Пользователь { $number }

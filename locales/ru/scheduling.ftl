@@ -21,6 +21,8 @@ month-10 = октября
 month-11 = ноября
 month-12 = декабря
 date-long = { $weekday }, { $day } { $month }
+# A date more than half a year away: with its year.
+date-long-year = { $weekday }, { $day } { $month } { $year }
 date-time = { $date }, { $time }
 
 cmd-slots = Свободное время
@@ -91,6 +93,11 @@ sched-add-bad-time = Неверное время. Пишите время как
 sched-add-bad-length = Длительность — от 5 до 240 минут. Например: { $example }
 sched-add-bad-count = Подряд можно добавить от 1 до 16 промежутков. Например: { $example }
 sched-add-bad-place = Место — не длиннее 200 знаков. Например: { $example }
+sched-add-place-bidi = Ничего не добавлено: в названии места есть невидимые символы, которые меняют направление текста. Наберите место заново, вручную. Например: { $example }
+sched-add-place-invisible = Ничего не добавлено: место состоит только из невидимых символов. Напишите кабинет или ссылку видимым текстом. Например: { $example }
+# A word after the start time that looks like a number and is not a plain one (-30, ３０, ٣٠).
+sched-add-not-minutes = Не могу разобрать «{ $word }». После времени начала пишется длительность одной встречи: число минут от 5 до 240, цифрами 0–9. Например: { $example }
+sched-add-not-count = Не могу разобрать «{ $word }». После длительности пишется, сколько промежутков добавить подряд: число от 1 до 16, цифрами 0–9. Например: { $example }
 sched-add-past = Это время уже прошло, ничего не добавлено. Укажите будущее время, например: { $example }
 sched-add-no-such-time = { $date }: из-за перевода часов такого времени нет. Выберите другое.
 sched-add-past-midnight = Время заходит за полночь, ничего не добавлено. Начните раньше или возьмите меньше промежутков.
@@ -113,6 +120,16 @@ sched-rule-changed = Недельное расписание изменено: {
     [many] промежутков
    *[other] промежутка
 }.
+# After a weekly rule is added or changed: the times it skipped and why.
+sched-rule-skipped-head = Пропущено время, которое пересекается с уже добавленным:
+sched-rule-skipped-free = { $span } — уже есть свободное время { $other }
+sched-rule-skipped-booked = { $span } — уже есть запись на встречу { $other }
+sched-rule-skipped-more = { $count ->
+    [one] Ещё { $count } промежуток пропущен по той же причине.
+    [few] Ещё { $count } промежутка пропущены по той же причине.
+    [many] Ещё { $count } промежутков пропущены по той же причине.
+   *[other] Ещё { $count } промежутка пропущены по той же причине.
+}
 sched-rule-removed = Недельное расписание удалено: { $text }. Его будущее свободное время убрано, записи на встречи остались.
 sched-rules-head = Ваше недельное расписание:
 sched-rules-none = Недельного расписания пока нет. Чтобы добавить, отправьте /slots weekly.
@@ -120,6 +137,8 @@ sched-btn-remove-rule = Удалить: { $text }
 sched-ask-place = Напишите, где обычно проходят встречи: кабинет или ссылка на онлайн-встречу.
 sched-place-saved = Место по умолчанию сохранено: { $place }
 sched-place-invalid = Напишите место длиной от 1 до 200 знаков или отправьте /cancel.
+sched-place-bidi = В названии места есть невидимые символы, которые меняют направление текста. Наберите место заново, вручную, или отправьте /cancel.
+sched-place-invisible = Место состоит только из невидимых символов. Напишите кабинет или ссылку видимым текстом или отправьте /cancel.
 sched-list-head = Ближайшее свободное время (страница { $page } из { $pages }). Чтобы удалить, нажмите кнопку.
 sched-list-free = { $span } — свободно
 sched-list-booked = { $span } — есть запись

@@ -19,6 +19,7 @@ mod meetings;
 mod org;
 mod outbox;
 mod relay;
+mod safeguarding;
 mod signals;
 mod slots;
 mod updates;
@@ -29,13 +30,14 @@ pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
 pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, SentRecord, Upload};
 pub use relay::{NewQuestion, Question};
+pub use safeguarding::Standing;
 pub use signals::{Listener, PollLock, Signal};
 pub use updates::{Next, PendingUpdate, StoredUpdate};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -55,6 +57,11 @@ pub enum DbError {
     UnsupportedUrl(String),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
+    /// PostgreSQL could not be reached or refused the connection: where it
+    /// was tried (host and port, or the socket) and why. The cause is
+    /// text, not a source, so that an error chain says it once.
+    #[error("could not connect to PostgreSQL at {at}: {cause}")]
+    Connect { at: String, cause: String, transient: bool },
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value this version does not know (an unknown enum value):
@@ -72,6 +79,7 @@ impl DbError {
     pub fn is_transient(&self) -> bool {
         match self {
             DbError::Outage => true,
+            DbError::Connect { transient, .. } => *transient,
             DbError::Sql(e) => match e {
                 sqlx::Error::Io(_)
                 | sqlx::Error::Tls(_)
@@ -125,6 +133,9 @@ enum Pool {
 pub struct Db {
     pool: Pool,
     url: String,
+    /// Rung when contents were erased (handled updates, sent items): on
+    /// SQLite the log is then checkpointed (`wal_keeper`).
+    erased: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Simulated outages by database URL (ms since the epoch, wall clock):
@@ -227,14 +238,63 @@ pub fn redact_url(url: &str) -> String {
 /// How long opening a database may take before it is given up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The file a SQLite URL names (`None` for PostgreSQL, or a URL the
+/// driver does not read).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    match Backend::of_url(url) {
+        Ok(Backend::Sqlite) => {
+            SqliteConnectOptions::from_str(url).ok().map(|o| o.get_filename().to_path_buf())
+        }
+        _ => None,
+    }
+}
+
+/// Where a PostgreSQL connection goes: `host:port`, or the Unix socket.
+fn pg_target(options: &PgConnectOptions) -> String {
+    let (host, port) = (options.get_host(), options.get_port());
+    match options.get_socket() {
+        Some(dir) => format!("{}/.s.PGSQL.{port}", dir.display()),
+        None if host.starts_with('/') => format!("{host}/.s.PGSQL.{port}"),
+        None if host.contains(':') && !host.starts_with('[') => format!("[{host}]:{port}"),
+        None => format!("{host}:{port}"),
+    }
+}
+
+/// A connection failure as [`DbError::Connect`], naming `at`.
+fn connect_error(at: &str, e: sqlx::Error) -> DbError {
+    let cause = match &e {
+        sqlx::Error::Io(io) => io.to_string(),
+        sqlx::Error::PoolTimedOut => format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+        other => other.to_string(),
+    };
+    let transient = DbError::Sql(e).is_transient();
+    DbError::Connect { at: at.to_owned(), cause, transient }
+}
+
 impl Db {
     /// Opens the database; a SQLite file is created when missing. An
-    /// unreachable server fails within [`CONNECT_TIMEOUT`].
+    /// unreachable server fails within [`CONNECT_TIMEOUT`], naming where it
+    /// was tried and why.
     pub async fn connect(url: &str) -> DbResult<Db> {
+        let db = Db::open(url, true).await?;
+        Ok(db.expect("a database that may be created is opened"))
+    }
+
+    /// Opens a database that exists: `None` for a SQLite file that does not
+    /// (nothing is created). For `talimger check`.
+    pub async fn connect_existing(url: &str) -> DbResult<Option<Db>> {
+        Db::open(url, false).await
+    }
+
+    async fn open(url: &str, create: bool) -> DbResult<Option<Db>> {
         let pool = match Backend::of_url(url)? {
             Backend::Sqlite => {
-                let options = SqliteConnectOptions::from_str(url)?
-                    .create_if_missing(true)
+                let options = SqliteConnectOptions::from_str(url)?;
+                if !create && !options.get_filename().exists() {
+                    return Ok(None);
+                }
+                let options = options
+                    .create_if_missing(create)
                     // WAL lets readers work beside the one writer; the busy
                     // timeout makes a second writer wait instead of failing.
                     .journal_mode(SqliteJournalMode::Wal)
@@ -257,17 +317,46 @@ impl Db {
             }
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url)?;
+                let at = pg_target(&options);
+                Db::reach_postgres(&options, &at).await?;
                 let pool = PgPoolOptions::new()
                     .max_connections(10)
                     .acquire_timeout(CONNECT_TIMEOUT)
                     .connect_with(options);
-                let pool = tokio::time::timeout(CONNECT_TIMEOUT, pool)
-                    .await
-                    .map_err(|_| DbError::Sql(sqlx::Error::PoolTimedOut))??;
+                let pool = match tokio::time::timeout(CONNECT_TIMEOUT, pool).await {
+                    Ok(Ok(pool)) => pool,
+                    Ok(Err(e)) => return Err(connect_error(&at, e)),
+                    Err(_) => return Err(connect_error(&at, sqlx::Error::PoolTimedOut)),
+                };
                 Pool::Postgres(pool)
             }
         };
-        Ok(Db { pool, url: url.to_owned() })
+        Ok(Some(Db { pool, url: url.to_owned(), erased: Default::default() }))
+    }
+
+    /// One connection to the server, tried again while the failure may
+    /// pass (a server starting up) until [`CONNECT_TIMEOUT`]: the pool
+    /// would only say that it timed out, this says why.
+    async fn reach_postgres(options: &PgConnectOptions, at: &str) -> DbResult<()> {
+        let deadline = tokio::time::Instant::now() + CONNECT_TIMEOUT;
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match tokio::time::timeout_at(deadline, options.connect()).await {
+                Ok(Ok(conn)) => {
+                    let _ = conn.close().await;
+                    return Ok(());
+                }
+                Ok(Err(e)) => {
+                    let error = connect_error(at, e);
+                    if !error.is_transient() || tokio::time::Instant::now() + pause >= deadline {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                }
+                Err(_) => return Err(connect_error(at, sqlx::Error::PoolTimedOut)),
+            }
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -369,12 +458,47 @@ impl Db {
     }
 
     /// SQLite: moves the write-ahead log into the database file and empties
-    /// it, so that erased contents do not linger in the log.
-    pub async fn checkpoint(&self) -> DbResult<()> {
+    /// it, so that erased contents do not linger in the log. `false`: a
+    /// reader kept it from finishing (try again).
+    pub async fn checkpoint(&self) -> DbResult<bool> {
         if let Pool::Sqlite(p) = &self.pool {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(p).await?;
+            let (busy, _, _): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(p).await?;
+            return Ok(busy == 0);
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// Says that contents were erased (see `wal_keeper`).
+    pub(crate) fn note_erased(&self) {
+        self.erased.notify_one();
+    }
+
+    /// SQLite: after contents are erased, the log that still holds them is
+    /// emptied within seconds (`secure_delete` wipes the database file
+    /// itself), not at the next hourly housekeeping. PostgreSQL: nothing.
+    pub async fn wal_keeper(self, stop: tokio_util::sync::CancellationToken) {
+        if !matches!(self.pool, Pool::Sqlite(_)) {
+            return;
+        }
+        loop {
+            tokio::select! {
+                _ = self.erased.notified() => {}
+                _ = stop.cancelled() => return,
+            }
+            // Erasures come in bursts: one checkpoint after each.
+            for attempt in 0..10 {
+                tokio::select! {
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+                    _ = stop.cancelled() => return,
+                }
+                match self.checkpoint().await {
+                    Ok(true) => break,
+                    Ok(false) => tracing::debug!(attempt, "the log is in use; checkpointing again"),
+                    Err(e) => tracing::warn!(error = %e, "could not checkpoint the log; trying again"),
+                }
+            }
+        }
     }
 
     pub async fn close(&self) {
@@ -424,4 +548,32 @@ pub(crate) fn strict<T: FromStr>(what: &str, raw: &str) -> DbResult<T> {
 
 pub(crate) fn strict_opt<T: FromStr>(what: &str, raw: Option<String>) -> DbResult<Option<T>> {
     raw.map(|r| strict(what, &r)).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_failure_names_where_it_was_tried() {
+        let at = |url: &str| pg_target(&PgConnectOptions::from_str(url).expect("url"));
+        assert_eq!(at("postgres://u:secret@db.example.kz:6543/talimger"), "db.example.kz:6543");
+        assert_eq!(at("postgres://127.0.0.1/talimger"), "127.0.0.1:5432");
+        assert_eq!(at("postgres://[::1]:5433/talimger"), "[::1]:5433");
+        assert_eq!(at("postgres:///talimger?host=/run/postgresql"), "/run/postgresql/.s.PGSQL.5432");
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let e = connect_error("127.0.0.1:5432", sqlx::Error::Io(refused));
+        assert!(e.to_string().starts_with("could not connect to PostgreSQL at 127.0.0.1:5432: "), "{e}");
+        assert!(e.is_transient());
+        let e = connect_error("127.0.0.1:5432", sqlx::Error::PoolTimedOut);
+        assert_eq!(e.to_string(), "could not connect to PostgreSQL at 127.0.0.1:5432: no answer within 10 s");
+        assert!(std::error::Error::source(&e).is_none(), "the cause is said once");
+    }
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(sqlite_file("sqlite://talimger.db"), Some("talimger.db".into()));
+        assert_eq!(sqlite_file("sqlite:///var/lib/t/x.db?mode=rwc"), Some("/var/lib/t/x.db".into()));
+        assert_eq!(sqlite_file("postgres://localhost/x"), None);
+    }
 }

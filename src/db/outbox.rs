@@ -9,6 +9,9 @@ use std::str::FromStr;
 /// Who waits for a message decides its place in the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Priority {
+    /// A child may be in danger: an SOS, the helplines of a crisis answer.
+    /// Goes ahead of everything, within a chat too.
+    Urgent = -1,
     /// An answer to the user's own action.
     Answer = 0,
     /// A relayed message, a notice of someone else's action.
@@ -21,6 +24,7 @@ pub enum Priority {
 impl Priority {
     fn from_i64(n: i64) -> DbResult<Priority> {
         Ok(match n {
+            -1 => Priority::Urgent,
             0 => Priority::Answer,
             1 => Priority::Notice,
             2 => Priority::Reminder,
@@ -170,8 +174,11 @@ pub struct ItemStatus {
     pub error: Option<String>,
 }
 
-const CLAIM_COLUMNS: &str =
-    "id, chat_id, priority, method, payload, file, file_field, file_name, edit_of, key, attempts, due_at";
+/// `priority` is stored 0 to 3 (the table checks it) with an `urgent`
+/// flag beside it: the rank is `priority - urgent` (an urgent item, -1,
+/// comes first), as `Priority` numbers it.
+const CLAIM_COLUMNS: &str = "id, chat_id, priority - urgent AS priority, method, payload, file, file_field, \
+     file_name, edit_of, key, attempts, due_at";
 
 impl Tx {
     /// Queues items. Those due now are leased to `owner` at once and
@@ -198,12 +205,13 @@ impl Tx {
                 None => (None, None, None),
             };
             let id: i64 = on!(self, c => sqlx::query_scalar(
-                "INSERT INTO outbox (chat_id, priority, method, payload, file, file_field, file_name,
+                "INSERT INTO outbox (chat_id, priority, urgent, method, payload, file, file_field, file_name,
                      edit_of, key, due_at, lease_owner, lease_until, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             )
             .bind(item.chat_id)
-            .bind(item.priority as i64)
+            .bind((item.priority as i64).max(0))
+            .bind(i64::from(item.priority == Priority::Urgent))
             .bind(&item.method)
             .bind(&payload)
             .bind(file)
@@ -338,7 +346,7 @@ impl Db {
         let now_ms = now.timestamp_millis();
         let pick = "SELECT id FROM outbox
              WHERE state = 'pending' AND due_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
-             ORDER BY priority, due_at, id LIMIT $4";
+             ORDER BY priority - urgent, due_at, id LIMIT $4";
         let mut tx = self.begin().await?;
         // The one difference: PostgreSQL skips rows another instance is claiming.
         let lock = if tx.backend() == super::Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
@@ -410,7 +418,7 @@ impl Db {
     pub async fn older_pending(&self, chat: i64, id: i64, priority: Priority) -> DbResult<bool> {
         self.check_outage()?;
         let n: i64 = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM outbox WHERE chat_id = $1 AND state = 'pending' AND id < $2 AND priority <= $3
+            "SELECT COUNT(*) FROM outbox WHERE chat_id = $1 AND state = 'pending' AND id < $2 AND priority - urgent <= $3
                  AND (lease_owner IS NOT NULL OR due_at <= (SELECT due_at FROM outbox WHERE id = $2))",
         )
         .bind(chat)
@@ -447,6 +455,7 @@ impl Db {
              WHERE id IN ({ids})"
         );
         on_pool!(self, p => sqlx::query(&sql).bind(now.timestamp_millis()).execute(p).await?.rows_affected());
+        self.note_erased();
         Ok(())
     }
 

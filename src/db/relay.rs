@@ -320,7 +320,7 @@ impl Tx {
         .fetch_optional(c)
         .await?);
         match told {
-            None => Ok((false, false)),
+            None => self.check_anonymous_block(mentor, user, now).await,
             Some(Some(_)) => Ok((true, false)),
             Some(None) => {
                 on!(self, c => sqlx::query("UPDATE relay_blocks SET told_at = $3 WHERE mentor_id = $1 AND user_id = $2")
@@ -335,7 +335,22 @@ impl Tx {
         }
     }
 
+    /// Blocked by this mentor, by name or as an anonymous writer.
     pub async fn is_blocked(&mut self, mentor: UserId, user: UserId) -> DbResult<bool> {
+        let n: i64 = on!(self, c => sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2)
+                  + (SELECT COUNT(*) FROM anonymous_blocks WHERE mentor_id = $1 AND user_id = $2)",
+        )
+        .bind(mentor.0)
+        .bind(user.0)
+        .fetch_one(c)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// Blocked by name (from a named message or the student's card): what
+    /// the card shows. An anonymous writer's block is never counted here.
+    pub async fn is_blocked_by_name(&mut self, mentor: UserId, user: UserId) -> DbResult<bool> {
         let n: i64 = on!(self, c => sqlx::query_scalar(
             "SELECT COUNT(*) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2",
         )

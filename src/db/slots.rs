@@ -1,7 +1,7 @@
 //! Mentors' slots, weekly rules and default places.
 
 use super::{DbResult, Tx, autocommit, on};
-use crate::domain::slots::{Rule, Slot, SlotError, Span, occurrences};
+use crate::domain::slots::{Clash, Rule, Slot, SlotError, Span, TopUp, occurrences};
 use crate::domain::time::from_millis;
 use crate::domain::{RuleId, SlotId, UserId};
 use chrono::{DateTime, Utc};
@@ -244,8 +244,9 @@ impl Tx {
         Ok(())
     }
 
-    /// Adds a weekly rule and generates its slots.
-    pub async fn add_rule(&mut self, rule: &Rule, tz: Tz, now: DateTime<Utc>) -> DbResult<(RuleId, usize)> {
+    /// Adds a weekly rule and generates its slots (what was made, and what
+    /// was not for a clash with a slot already there).
+    pub async fn add_rule(&mut self, rule: &Rule, tz: Tz, now: DateTime<Utc>) -> DbResult<(RuleId, TopUp)> {
         let id: i64 = on!(self, c => sqlx::query_scalar(
             "INSERT INTO availability_rules (mentor_id, weekday, start_min, end_min, length_min, place, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -302,8 +303,9 @@ impl Tx {
     }
 
     /// Changes a rule of the mentor's: its free future slots are made
-    /// again from the new times; booked ones stay as they are.
-    pub async fn change_rule(&mut self, rule: &Rule, tz: Tz, now: DateTime<Utc>) -> DbResult<Option<usize>> {
+    /// again from the new times; booked ones stay as they are (and the new
+    /// times that clash with them are among the clashes).
+    pub async fn change_rule(&mut self, rule: &Rule, tz: Tz, now: DateTime<Utc>) -> DbResult<Option<TopUp>> {
         match self.rule(rule.id).await? {
             Some(old) if old.mentor == rule.mentor => {}
             _ => return Ok(None),
@@ -328,14 +330,14 @@ impl Tx {
     }
 
     /// Generates the rule's slots up to [`RULE_WEEKS`] ahead, once each: an
-    /// occurrence that overlaps another slot is skipped, and one the mentor
-    /// removed is not made again.
-    async fn top_up_rule(&mut self, rule: &Rule, tz: Tz, now: DateTime<Utc>) -> DbResult<usize> {
+    /// occurrence that overlaps another slot is skipped (and returned with
+    /// that slot), and one the mentor removed is not made again.
+    async fn top_up_rule(&mut self, rule: &Rule, tz: Tz, now: DateTime<Utc>) -> DbResult<TopUp> {
         let until: i64 = on!(self, c => sqlx::query_scalar("SELECT generated_until FROM availability_rules WHERE id = $1")
             .bind(rule.id.0)
             .fetch_one(c)
             .await?);
-        let mut made = 0;
+        let mut done = TopUp::default();
         let mut last = until;
         for span in occurrences(tz, rule, now) {
             let start = span.0.timestamp_millis();
@@ -343,13 +345,14 @@ impl Tx {
                 continue;
             }
             last = last.max(start);
-            if self.overlapping_slot(rule.mentor, span.0, span.1).await?.is_none()
-                && self
-                    .insert_slot(rule.mentor, span, rule.place.as_deref(), Some(rule.id), now)
-                    .await?
-                    .is_some()
+            if let Some(with) = self.overlapping_slot(rule.mentor, span.0, span.1).await? {
+                done.clashes.push(Clash { span, with });
+            } else if self
+                .insert_slot(rule.mentor, span, rule.place.as_deref(), Some(rule.id), now)
+                .await?
+                .is_some()
             {
-                made += 1;
+                done.made += 1;
             }
         }
         if last > until {
@@ -360,7 +363,7 @@ impl Tx {
                 .await?
                 .rows_affected());
         }
-        Ok(made)
+        Ok(done)
     }
 
     /// Keeps every rule of the mentor's generated ahead (called before the
@@ -368,7 +371,7 @@ impl Tx {
     pub async fn top_up_rules(&mut self, mentor: UserId, tz: Tz, now: DateTime<Utc>) -> DbResult<usize> {
         let mut made = 0;
         for rule in self.rules_of(mentor).await? {
-            made += self.top_up_rule(&rule, tz, now).await?;
+            made += self.top_up_rule(&rule, tz, now).await?.made;
         }
         Ok(made)
     }

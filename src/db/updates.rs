@@ -15,6 +15,11 @@ pub struct StoredUpdate {
     pub payload: String,
     /// `Some(reason)`: dropped on arrival (the flood limit), stored as handled.
     pub dropped: Option<&'static str>,
+    /// An SOS or crisis words: handled before the chat's other updates.
+    pub urgent: bool,
+    /// Over the flood limit but kept (a member's words): handled no
+    /// earlier than this, so that the writer is slowed, not silenced.
+    pub not_before: Option<DateTime<Utc>>,
 }
 
 /// The oldest unhandled update of a chat.
@@ -46,8 +51,8 @@ impl Tx {
             Some(_) => (None, Some(now)),
         };
         let done = on!(self, c => sqlx::query(
-            "INSERT INTO updates (update_id, chat_key, payload, received_at, handled_at, failure)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO updates (update_id, chat_key, payload, received_at, handled_at, failure, urgent, not_before)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (update_id) DO NOTHING",
         )
         .bind(u.update_id)
@@ -56,6 +61,8 @@ impl Tx {
         .bind(now)
         .bind(handled_at)
         .bind(u.dropped)
+        .bind(i64::from(u.urgent))
+        .bind(u.not_before.map(|t| t.timestamp_millis()))
         .execute(c)
         .await?
             .rows_affected());
@@ -71,13 +78,22 @@ impl Tx {
         let now = now.timestamp_millis();
         let values = (0..batch.len())
             .map(|i| {
-                let b = i * 5;
-                format!("(${}, ${}, ${}, {now}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5)
+                let b = i * 7;
+                format!(
+                    "(${}, ${}, ${}, {now}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
             })
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "INSERT INTO updates (update_id, chat_key, payload, received_at, handled_at, failure)
+            "INSERT INTO updates (update_id, chat_key, payload, received_at, handled_at, failure, urgent, not_before)
              VALUES {values} ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
         );
         Ok(on!(self, c => {
@@ -87,7 +103,14 @@ impl Tx {
                     None => (Some(u.payload.as_str()), None),
                     Some(_) => (None, Some(now)),
                 };
-                q = q.bind(u.update_id).bind(u.chat_key).bind(payload).bind(handled_at).bind(u.dropped);
+                q = q
+                    .bind(u.update_id)
+                    .bind(u.chat_key)
+                    .bind(payload)
+                    .bind(handled_at)
+                    .bind(u.dropped)
+                    .bind(i64::from(u.urgent))
+                    .bind(u.not_before.map(|t| t.timestamp_millis()));
             }
             q.fetch_all(c).await?
         }))
@@ -112,7 +135,7 @@ impl Tx {
         let next: Option<PendingUpdate> = on!(self, c => sqlx::query_as(
             "UPDATE updates SET handled_at = $2 WHERE update_id = (
                  SELECT update_id FROM updates WHERE chat_key = $1 AND handled_at IS NULL
-                 ORDER BY update_id LIMIT 1)
+                 ORDER BY urgent DESC, update_id LIMIT 1)
              RETURNING update_id, payload, attempts, received_at, not_before",
         )
         .bind(chat_key)
@@ -208,12 +231,16 @@ impl Db {
     /// them; the intake runs it right after a burst of handling).
     pub async fn erase_handled(&self) -> DbResult<u64> {
         self.check_outage()?;
-        Ok(super::on_pool!(self, p => sqlx::query(
+        let erased = super::on_pool!(self, p => sqlx::query(
             "UPDATE updates SET payload = NULL WHERE payload IS NOT NULL AND handled_at IS NOT NULL"
         )
         .execute(p)
         .await?
-        .rows_affected()))
+        .rows_affected());
+        if erased > 0 {
+            self.note_erased();
+        }
+        Ok(erased)
     }
 
     /// Stores a batch in one transaction; for each update, whether it was new.

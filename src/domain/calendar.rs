@@ -75,27 +75,68 @@ pub fn weekday_name(lang: Lang, weekday: u8) -> String {
     t!(lang, &format!("weekday-{}", weekday.clamp(1, 7)))
 }
 
-/// «3 желтоқсан, сейсенбі» / «вторник, 3 декабря».
+/// Dates further than this from today, either way, are shown with their
+/// year. Within half a year a date is read unambiguously without it — the
+/// turn of the year included: on 30 December, «1 января» is the coming one
+/// — and most dates the bot shows (bookings, meetings, reminders: the next
+/// 14 days) are that near; a slot typed for a date a year ahead is not.
+pub const YEAR_SHOWN_BEYOND_DAYS: i64 = 183;
+
+/// Whether `date` is shown with its year, seen on local date `today`.
+pub fn shows_year(date: NaiveDate, today: NaiveDate) -> bool {
+    (date - today).num_days().abs() > YEAR_SHOWN_BEYOND_DAYS
+}
+
+/// «3 желтоқсан, сейсенбі» / «вторник, 3 декабря», without the year: for
+/// dates known to be near (the booking window). Dates that may be far use
+/// [`date_text_from`].
 pub fn date_text(lang: Lang, date: NaiveDate) -> String {
+    date_text_from(lang, date, date)
+}
+
+/// The date seen on local date `today`: with the year when it is further
+/// than [`YEAR_SHOWN_BEYOND_DAYS`] away («2099 жылғы 1 қаңтар, бейсенбі» /
+/// «четверг, 1 января 2099»).
+pub fn date_text_from(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
     let weekday = u8::try_from(date.weekday().number_from_monday()).unwrap_or(1);
-    t!(
-        lang,
-        "date-long",
-        day = date.day().to_string(),
-        month = t!(lang, &format!("month-{}", date.month())),
-        weekday = weekday_name(lang, weekday)
-    )
+    let day = date.day().to_string();
+    let month = t!(lang, &format!("month-{}", date.month()));
+    let weekday = weekday_name(lang, weekday);
+    if shows_year(date, today) {
+        let year = date.year().to_string();
+        t!(lang, "date-long-year", day = day, month = month, weekday = weekday, year = year)
+    } else {
+        t!(lang, "date-long", day = day, month = month, weekday = weekday)
+    }
 }
 
 /// «3 желтоқсан, сейсенбі, 15:00» / «вторник, 3 декабря, 15:00».
 pub fn when_text(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
-    t!(lang, "date-time", date = date_text(lang, local_date(tz, at)), time = time_of(tz, at))
+    when_text_from(lang, tz, at, at)
+}
+
+/// [`when_text`] seen at `now`: the year when the date is far.
+pub fn when_text_from(lang: Lang, tz: Tz, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let date = date_text_from(lang, local_date(tz, at), local_date(tz, now));
+    t!(lang, "date-time", date = date, time = time_of(tz, at))
 }
 
 /// «3 желтоқсан, сейсенбі, 15:00–15:30».
 pub fn span_text(lang: Lang, tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    span_text_from(lang, tz, start, end, start)
+}
+
+/// [`span_text`] seen at `now`: the year when the date is far.
+pub fn span_text_from(
+    lang: Lang,
+    tz: Tz,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
     let time = format!("{}–{}", time_of(tz, start), time_of(tz, end));
-    t!(lang, "date-time", date = date_text(lang, local_date(tz, start)), time = time)
+    let date = date_text_from(lang, local_date(tz, start), local_date(tz, now));
+    t!(lang, "date-time", date = date, time = time)
 }
 
 /// The coming `days` local dates, today first.
@@ -142,6 +183,37 @@ mod tests {
         assert_eq!(when_text(Lang::Ru, Almaty, at), "вторник, 1 декабря, 15:00");
         let end = at + Duration::minutes(30);
         assert_eq!(span_text(Lang::Ru, Almaty, at, end), "вторник, 1 декабря, 15:00–15:30");
+    }
+
+    #[test]
+    fn a_far_date_shows_its_year_in_both_languages() {
+        let now = utc(2026, 9, 1, 4, 0);
+        let far = utc(2099, 1, 1, 10, 0); // 15:00 in Almaty, a Thursday
+        assert_eq!(when_text_from(Lang::Kk, Almaty, far, now), "2099 жылғы 1 қаңтар, бейсенбі, 15:00");
+        assert_eq!(when_text_from(Lang::Ru, Almaty, far, now), "четверг, 1 января 2099, 15:00");
+        let end = far + Duration::minutes(30);
+        assert_eq!(span_text_from(Lang::Ru, Almaty, far, end, now), "четверг, 1 января 2099, 15:00–15:30");
+        assert_eq!(
+            span_text_from(Lang::Kk, Almaty, far, end, now),
+            "2099 жылғы 1 қаңтар, бейсенбі, 15:00–15:30"
+        );
+        // Near dates, the turn of the year included, go without it.
+        let today = NaiveDate::from_ymd_opt(2026, 12, 30).expect("date");
+        let new_year = NaiveDate::from_ymd_opt(2027, 1, 1).expect("date");
+        assert_eq!(date_text_from(Lang::Ru, new_year, today), "пятница, 1 января");
+        assert_eq!(date_text_from(Lang::Kk, new_year, today), "1 қаңтар, жұма");
+        // Half a year is the edge, either way.
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let today = day(2026, 9, 1);
+        assert!(!shows_year(today + Duration::days(183), today));
+        assert!(shows_year(today + Duration::days(184), today));
+        assert!(shows_year(today - Duration::days(184), today));
+        assert_eq!(date_text_from(Lang::Ru, day(2027, 3, 5), today), "пятница, 5 марта 2027");
+        assert_eq!(date_text_from(Lang::Kk, day(2027, 3, 5), today), "2027 жылғы 5 наурыз, жұма");
+        assert_eq!(date_text_from(Lang::Kk, day(2026, 2, 27), today), "2026 жылғы 27 ақпан, жұма");
+        assert_eq!(date_text_from(Lang::Ru, day(2027, 2, 28), today), "воскресенье, 28 февраля");
+        // The year-less forms are the near ones.
+        assert_eq!(when_text(Lang::Ru, Almaty, far), "четверг, 1 января, 15:00");
     }
 
     #[test]

@@ -1,28 +1,134 @@
-//! Crisis words in a student's message: the default list is a data file
-//! (`data/crisis-words.txt`), matched on word stems, whatever the letter
-//! case, and with Latin look-alikes read as the Cyrillic letters they
-//! imitate («cyицид», «CУИЦИД»).
+//! Crisis words in a message. The default list is a data file
+//! (`data/crisis-words.txt`); its header tells programme staff how a line
+//! is matched. Here is how it is done.
+//!
+//! A text and a stem are read alike: lower-cased; Latin look-alikes, Kazakh
+//! letters, «ё» and a few digits inside words folded to Russian letters;
+//! «ь», «ъ», combining accents and zero-width characters dropped; only the
+//! letters kept, each with the gap before it (none, punctuation, or a
+//! space). A stem is a list of words. It matches where
+//! - its first word begins a word of the text; a stem of several words may
+//!   also begin inside a word, when the text glued its words together
+//!   («яхочуумереть») and the stem is not too short;
+//! - each of its letters is the next letter of the text, a letter the text
+//!   repeats read once («сууууицид»), but a double letter of the stem must
+//!   be double in the text: «её» (read «ее») is not any «е…»;
+//! - inside a stem word, the text has no gap or one that only distorts the
+//!   spelling: punctuation without a space («с.у.и.ц.и.д», «само-убийство»)
+//!   or a space between lone letters («с у и ц и д»). A plain space inside
+//!   it does not do: «избил» is not in «из билета», «повешусь» (read
+//!   «повешус») not in «повешу с мамой»;
+//! - between two stem words, the text goes on at once, with or without a
+//!   gap («нехочужить», «не-хочу-жить»), or word by word: the text's word
+//!   may go on (stems are prefixes), and up to [`MAX_FILLERS`] fillers may
+//!   stand before the next one («не хочу больше жить»).
+//!
+//! All of it on letters precomputed once a message, against stems
+//! precomputed at parse time, indexed by their first letter.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const DEFAULT_LIST: &str = include_str!("../../data/crisis-words.txt");
 
-/// A list of stems, each one or more words (matched in a row).
+/// Words that may stand between two words of a stem («меня постоянно
+/// бьют», «мені күнде ұрады»): adverbs and particles that do not turn what
+/// is said around. Never a negation, a preposition or a place: «не хочу
+/// там жить» is not «не хочу жить».
+const FILLERS: &[&str] = &[
+    // Русский
+    "больше",
+    "уже",
+    "просто",
+    "так",
+    "вообще",
+    "очень",
+    "снова",
+    "опять",
+    "постоянно",
+    "всегда",
+    "часто",
+    "иногда",
+    "сильно",
+    "реально",
+    "правда",
+    "прям",
+    "прямо",
+    "тоже",
+    "же",
+    "ведь",
+    "ещё",
+    "вечно",
+    "каждый",
+    "день",
+    "сегодня",
+    "вчера",
+    "я",
+    // Қазақша
+    "енді",
+    "мүлде",
+    "тағы",
+    "күнде",
+    "үнемі",
+    "қатты",
+    "жиі",
+    "әрдайым",
+    "шынымен",
+    "кейде",
+    "бүгін",
+    "кеше",
+    "тіпті",
+    "әбден",
+    "қайтадан",
+    "да",
+    "де",
+    "та",
+    "те",
+    "ақ",
+];
+
+/// At most this many fillers between two words of a stem.
+const MAX_FILLERS: usize = 2;
+
+/// A stem of several words may begin inside a word of the text (glued to
+/// what comes before) only if it has this many letters: «бьёт её» would be
+/// found in «тюбетеек».
+const MIN_GLUED_LEN: usize = 8;
+
+/// A list of stems, each one or more words.
 pub struct CrisisWords {
-    stems: Vec<Vec<String>>,
+    /// Each stem: its words, read as a text is (see [`stem_words`]).
+    stems: Vec<Vec<Vec<char>>>,
+    /// The stems by their first letter.
+    by_first: HashMap<char, Vec<usize>>,
+    /// The fillers, repeated letters read once.
+    fillers: Vec<Vec<char>>,
 }
 
 impl CrisisWords {
-    /// Parses a list: one stem a line, `#` comments, blank lines ignored.
+    /// Parses a list: one stem a line, `#` comments, blank lines ignored;
+    /// lines that read the same are kept once.
     pub fn parse(list: &str) -> CrisisWords {
-        let stems = list
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(words)
-            .filter(|w| !w.is_empty())
+        let mut stems: Vec<Vec<Vec<char>>> = Vec::new();
+        for line in list.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+            let stem = stem_words(line);
+            if !stem.is_empty() && !stems.contains(&stem) {
+                stems.push(stem);
+            }
+        }
+        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, stem) in stems.iter().enumerate() {
+            by_first.entry(stem[0][0]).or_default().push(i);
+        }
+        let fillers = FILLERS
+            .iter()
+            .map(|f| {
+                let mut f = stem_words(f).concat();
+                f.dedup();
+                f
+            })
             .collect();
-        CrisisWords { stems }
+        CrisisWords { stems, by_first, fillers }
     }
 
     /// The list shipped with the bot.
@@ -39,55 +145,548 @@ impl CrisisWords {
         self.stems.is_empty()
     }
 
-    /// Whether `text` contains one of the stems: each of its words begins a
-    /// word of the text, in a row.
+    /// Whether `text` contains one of the stems (see the module's doc).
     pub fn matches(&self, text: &str) -> bool {
-        let text = words(text);
-        self.stems.iter().any(|stem| {
-            text.windows(stem.len())
-                .any(|window| window.iter().zip(stem).all(|(w, s)| w.starts_with(s.as_str())))
+        let t = Letters::new(text);
+        (0..t.len()).any(|j| {
+            let word_start = t.gaps[j] != Gap::None;
+            let Some(ids) = self.by_first.get(&t.letters[j]) else { return false };
+            ids.iter().map(|&i| &self.stems[i]).any(|stem| {
+                (word_start || (stem.len() > 1 && stem.iter().map(Vec::len).sum::<usize>() >= MIN_GLUED_LEN))
+                    && word_at(&t, j, &stem[0], 0).is_some_and(|end| self.rest(&t, stem, 1, end, !word_start))
+            })
         })
+    }
+
+    /// Whether the words of `stem` from `wi` on follow, in `t`, the word
+    /// before them, read up to `end`; `needs_glue` when the stem began
+    /// inside a word of the text, so that two of its words must be glued.
+    fn rest(&self, t: &Letters, stem: &[Vec<char>], wi: usize, end: usize, needs_glue: bool) -> bool {
+        let Some(word) = stem.get(wi) else { return !needs_glue };
+        let last = stem[wi - 1][stem[wi - 1].len() - 1];
+        // In a row: the text goes on at once, after a gap or none (a letter
+        // ending one word and beginning the next may be written once).
+        let mut j = end;
+        let mut gap = false;
+        while j < t.len() && t.letters[j] == last {
+            gap |= t.gaps[j] != Gap::None;
+            j += 1;
+        }
+        let from = usize::from(word[0] == last && word.get(1) != Some(&last));
+        gap |= from == 0 && j < t.len() && t.gaps[j] != Gap::None;
+        if let Some(e) = word_at(t, j, word, from)
+            && self.rest(t, stem, wi + 1, e, needs_glue && gap)
+        {
+            return true;
+        }
+        // Word by word: the rest of the text's word, then a few fillers.
+        let mut j = t.next_word(end);
+        for _ in 0..=MAX_FILLERS {
+            if j >= t.len() {
+                return false;
+            }
+            if let Some(e) = word_at(t, j, word, 0)
+                && self.rest(t, stem, wi + 1, e, needs_glue)
+            {
+                return true;
+            }
+            let next = t.next_word(j + 1);
+            if !self.fillers.iter().any(|f| collapsed_eq(&t.letters[j..next], f)) {
+                return false;
+            }
+            j = next;
+        }
+        false
     }
 }
 
-/// Lower-cased words with look-alikes folded; punctuation splits words,
-/// a hyphen inside a word is kept.
-fn words(text: &str) -> Vec<String> {
-    let folded: String = text.chars().flat_map(char::to_lowercase).map(fold).collect();
-    folded
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// Where `word`, from its letter `from` on, ends when read in `t` from
+/// letter `j`: each letter the next one of the text (the text may repeat
+/// it; a double letter of the word must be double in the text), across
+/// gaps that only distort the spelling.
+fn word_at(t: &Letters, mut j: usize, word: &[char], from: usize) -> Option<usize> {
+    for k in from..word.len() {
+        if k > 0 && word[k] == word[k - 1] {
+            if j < t.len() && !t.bridges(j) {
+                return None;
+            }
+        } else if k > 0 {
+            while j < t.len() && t.letters[j] == word[k - 1] && t.bridges(j) {
+                j += 1;
+            }
+            if j < t.len() && !t.bridges(j) {
+                return None;
+            }
+        }
+        if t.letters.get(j) != Some(&word[k]) {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
 }
 
-/// A Latin letter (or digit) that looks like a Cyrillic one, read as that
-/// letter; «ё» as «е». Lower case only (the text is lower-cased first).
-fn fold(c: char) -> char {
-    match c {
-        'a' => 'а',
+/// Whether `letters`, repeated letters collapsed, are `collapsed`.
+fn collapsed_eq(letters: &[char], collapsed: &[char]) -> bool {
+    letters.chunk_by(|a, b| a == b).map(|run| run[0]).eq(collapsed.iter().copied())
+}
+
+/// The words of a stem, read as a text is, a letter repeated more than
+/// twice read twice.
+fn stem_words(line: &str) -> Vec<Vec<char>> {
+    let t = Letters::new(line);
+    let mut words: Vec<Vec<char>> = Vec::new();
+    for (&c, &gap) in t.letters.iter().zip(&t.gaps) {
+        match words.last_mut() {
+            Some(word) if gap == Gap::None => {
+                if !word.ends_with(&[c, c]) {
+                    word.push(c);
+                }
+            }
+            _ => words.push(vec![c]),
+        }
+    }
+    words
+}
+
+/// What stands before a letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Gap {
+    /// Nothing: the same word goes on.
+    None,
+    /// Punctuation, symbols, digits, emoji, but no space.
+    Mark,
+    /// A space or a line break (the text's start too).
+    Space,
+}
+
+/// A text as it is matched: its letters, each with the gap before it and
+/// the length of its word.
+struct Letters {
+    letters: Vec<char>,
+    gaps: Vec<Gap>,
+    word_lens: Vec<usize>,
+}
+
+impl Letters {
+    fn new(text: &str) -> Letters {
+        let chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+        let alphabetic = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphabetic());
+        let (mut letters, mut gaps) = (Vec::new(), Vec::new());
+        let mut gap = Gap::Space;
+        for (i, &c) in chars.iter().enumerate() {
+            match read(c, || alphabetic(i.checked_sub(1)) || alphabetic(Some(i + 1))) {
+                Read::Letter(l) => {
+                    letters.push(l);
+                    gaps.push(gap);
+                    gap = Gap::None;
+                }
+                Read::Ignored => {}
+                Read::Gap(g) => gap = gap.max(g),
+            }
+        }
+        let mut word_lens = Vec::with_capacity(letters.len());
+        let mut start = 0;
+        for j in 1..=letters.len() {
+            if j == letters.len() || gaps[j] != Gap::None {
+                word_lens.extend(std::iter::repeat_n(j - start, j - start));
+                start = j;
+            }
+        }
+        Letters { letters, gaps, word_lens }
+    }
+
+    fn len(&self) -> usize {
+        self.letters.len()
+    }
+
+    /// Where the word after letter `from - 1` begins (or the end).
+    fn next_word(&self, from: usize) -> usize {
+        (from..self.len()).find(|&j| self.gaps[j] != Gap::None).unwrap_or(self.len())
+    }
+
+    /// Whether the gap before letter `j` may stand inside a word of a stem:
+    /// none, punctuation without a space, or a space between lone letters
+    /// (not next to one only: «повешу с…» is not «повешусь»).
+    fn bridges(&self, j: usize) -> bool {
+        match self.gaps[j] {
+            Gap::None | Gap::Mark => true,
+            Gap::Space => j > 0 && self.word_lens[j - 1] == 1 && self.word_lens[j] == 1,
+        }
+    }
+}
+
+/// A character of a text, as it is matched.
+enum Read {
+    Letter(char),
+    /// Not there at all: «ь», «ъ», combining accents, zero-width characters.
+    Ignored,
+    Gap(Gap),
+}
+
+/// Reads a lower-case character; `in_word` tells whether a letter stands
+/// next to it (a digit there reads as the letter it imitates).
+fn read(c: char, in_word: impl Fn() -> bool) -> Read {
+    Read::Letter(match c {
+        'a' | 'ә' => 'а',
         'b' => 'в',
         'c' => 'с',
         'e' | 'ё' => 'е',
         'h' => 'н',
-        'k' => 'к',
+        'k' | 'қ' => 'к',
         'm' => 'м',
-        'o' | '0' => 'о',
+        'o' | 'ө' => 'о',
         'p' => 'р',
         't' => 'т',
-        'x' => 'х',
-        'y' => 'у',
-        'i' => 'і',
-        'u' => 'и',
-        '3' => 'з',
-        other => other,
-    }
+        'x' | 'һ' => 'х',
+        'y' | 'ұ' | 'ү' => 'у',
+        'i' | 'u' | 'і' => 'и',
+        'ғ' => 'г',
+        'ң' => 'н',
+        'ь'
+        | 'ъ'
+        | '\u{300}'..='\u{36f}'
+        | '\u{ad}'
+        | '\u{200b}'..='\u{200d}'
+        | '\u{2060}'
+        | '\u{fe0f}'
+        | '\u{feff}' => return Read::Ignored,
+        '0' if in_word() => 'о',
+        '3' if in_word() => 'з',
+        '4' if in_word() => 'ч',
+        '6' if in_word() => 'б',
+        c if c.is_alphabetic() => c,
+        c if c.is_whitespace() => return Read::Gap(Gap::Space),
+        _ => return Read::Gap(Gap::Mark),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Messages that must be flagged: the stems as messages write them, in
+    /// both languages, other persons and tenses (a parent writing about a
+    /// child), and the distortions of spelling and spacing.
+    const MUST_MATCH: &[&str] = &[
+        // --- Русский: не хочу жить, умереть
+        "Я больше не хочу жить",
+        "НЕ ХОЧУ ЖИТЬ!!!",
+        "не хочу больше жить",
+        "не хочу уже жить",
+        "не хочу так жить",
+        "не хочу я больше жить",
+        "нехочу жить",
+        "нехочужить",
+        "н е   х о ч у   ж и т ь",
+        "н е х о ч у ж и т ь",
+        "не-хочу-жить",
+        "не.хочу.жить",
+        "не хочуууу жииить",
+        "не хо4у жить",
+        "не\u{200b}хочу жить",
+        "Сын говорит, что не хочет жить",
+        "дочка сказала, что больше не хочет жить",
+        "ему не хочется жить",
+        "жить не хочется совсем",
+        "жить больше не хочу",
+        "она писала подруге, что не хотела жить",
+        "нет смысла жить дальше",
+        "хочу умереть",
+        "хочуумереть",
+        "хочуууу умеретьььь",
+        "хочу у.м.е.р.е.т.ь",
+        "хочу просто умереть",
+        "яхочуумереть",
+        "мнехочетсяумереть",
+        "Он пишет друзьям, что хочет умереть",
+        "иногда так хочется умереть",
+        "хочу сдохнуть",
+        "хочется сдохнуть от всего этого",
+        "лучше бы я умерла",
+        // --- Русский: суицид, самоповреждение
+        "думаю про суицид",
+        "думаю про cуицид",
+        "CYИЦИД",
+        "сууууицид",
+        "с.у.и.ц.и.д",
+        "с-у-и-ц-и-д",
+        "с у и ц и д",
+        "суецид",
+        "мысли о самоубийстве",
+        "само-убийство",
+        "само убийство",
+        "думаю о самаубийстве",
+        "хочу покончить с собой",
+        "покончу с собой",
+        "он грозится, что покончит с собой",
+        "она пыталась покончить с собой",
+        "я убью себя",
+        "он сказал, что убьёт себя",
+        "повешусь",
+        "лучше повеситься",
+        "он говорит, что повесится",
+        "повесица хочу",
+        "хочу вскрыть вены",
+        "она вскрыла вены",
+        "режу себя",
+        "дочь режет себя",
+        "я порезала себя вчера",
+        "селфхарм",
+        "наглоталась таблеток",
+        "прыгну с крыши",
+        "хочу спрыгнуть с крыши",
+        "выпрыгну из окна",
+        "выброшусь из окна",
+        // --- Русский: насилие, травля
+        "отчим меня бьёт меня каждый день",
+        "отчим меня бьёт",
+        "меня бьют дома",
+        "меня дома бьют",
+        "меня постоянно бьют",
+        "меня каждый день бьют",
+        "папа бьёт меня",
+        "отец бьёт маму",
+        "он бьёт её",
+        "его бьют в школе",
+        "её бьют старшеклассники",
+        "меня избили",
+        "сына избили за гаражами",
+        "его избивает отец",
+        "ИЗБИВАЮТ",
+        "и з б и в а е т",
+        "её изнасиловали",
+        "он её насилует",
+        "меня домогается учитель",
+        "он трогает меня",
+        "отчим угрожает убить",
+        "меня травят в классе",
+        "его травят",
+        "меня вчера побили",
+        "он ударил меня",
+        // --- Русский: уход из дома
+        "я сбегу из дома завтра",
+        "дочь сбежала из дома",
+        "уйду из дома",
+        "меня выгнали из дома",
+        "убегу из дома",
+        // --- Қазақша: өлгім келеді, өмір сүргім келмейді
+        "Өлгім келеді",
+        "ӨЛГІМ КЕЛЕДІ",
+        "өлгімкеледі",
+        "ө л г і м  к е л е д і",
+        "өлгім-ақ келеді",
+        "өлгім де келеді",
+        "өлгім келіп жүр",
+        "өлгім кеп тұр",
+        "олгим келеди",
+        "өлгімммм келеді",
+        "ұлым өлгісі келетінін айтты",
+        "қызым өлгісі келеді дейді",
+        "Өмір сүргім келмейді",
+        "өмір сүргім енді келмейді",
+        "өмір сүргім мүлде келмейді",
+        "омир сургим келмейди",
+        "ұлым өмір сүргісі келмейтінін айтады",
+        // --- Қазақша: суицид, өзіне зиян
+        "өзімді өлтіргім келеді",
+        "өзімді-өзім өлтіремін",
+        "ол өзін өлтірмек болды",
+        "өзін-өзі өлтіргісі келеді",
+        "өзіңді өлтір",
+        "өзіме қол салам",
+        "өзіне қол салмақшы болды",
+        "өзіне қол жұмсамақ",
+        "асылып өлемін",
+        "асыламын",
+        "тамырымды кесемін",
+        "венамды кескім келеді",
+        "қызым өзін кесіп жүр",
+        "таблетка ішіп өлемін",
+        "таблетканы ішіп өлгім келеді",
+        "дәрі ішіп өлем",
+        "терезеден секіремін",
+        "суицид жасағым келеді",
+        // --- Қазақша: ұрып-соғу, зорлық
+        "әкем ұрады",
+        "әкем мені күнде ұрады",
+        "оны ұрады",
+        "ағасы оны ұрады",
+        "ол оны ұрды",
+        "мені тағы ұрды",
+        "ұ р а д ы",
+        "өгей әкем мені ұрып-соғады",
+        "ұрып соғады",
+        "ұрыпсоғады",
+        "оны соққыға жықты",
+        "мені зорлады",
+        "зорлық көрдім",
+        "мені қорқытады",
+        "өлтіремін деп қорқытады",
+        "мені қорлайды",
+        // --- Қазақша: үйден қашу
+        "үйден қашқым келеді",
+        "ҮЙДЕН ҚАШАМ",
+        "үйден қашамын",
+        "үйден қашып кеттім",
+        "қызым үйден қашып кетті",
+        "үйден кеткім келеді",
+        "мені үйден қуып жіберді",
+        "уйден кашам",
+    ];
+
+    /// Everyday messages, idioms and false friends that must not be
+    /// flagged: a false alarm a day teaches mentors to ignore the flag.
+    const MUST_NOT_MATCH: &[&str] = &[
+        // --- Русский: идиомы и похожие слова
+        "умер со смеху",
+        "я чуть не умер со смеху",
+        "я чуть не умер от скуки",
+        "ахахах я умерла",
+        "как убить время до урока?",
+        "мы побили рекорд школы",
+        "убийственно скучно",
+        "телефон сдох",
+        "зарядка умерла",
+        "мы разбили команду",
+        "ударили по мячу",
+        "он бьёт по мячу",
+        "у меня всё болит после тренировки",
+        "часы бьют полночь",
+        "сердце бьётся",
+        "играли в «Время убивать»",
+        "мы убили босса в игре",
+        "надо повесить полку",
+        "я повешу с мамой шторы",
+        "она повесила с подругой плакат",
+        "повесила объявление",
+        "вены на руках видны",
+        "я живу в Талдыкоргане",
+        "хочу жить в Алматы",
+        "хочу жить в другом городе",
+        "не хочу там жить",
+        "избирательный участок в нашей школе",
+        "все избиратели пришли",
+        "насилу успел на автобус",
+        "насилу дописала сочинение",
+        "из билета ничего не понятно",
+        "он всегда перебьёт её",
+        "само собой разумеется",
+        "сам убирал класс",
+        "я суп ела",
+        "я порезала палец",
+        "режу салат",
+        "будем резать бумагу на труде",
+        "вскрыть конверт",
+        "прыгнули с вышки в бассейн",
+        "я лучше умру, чем опять пойду на химию",
+        "лучше бы я не приходил",
+        "убей меня, я забыл тетрадь",
+        "умираю как хочу спать",
+        "смертельно устал",
+        "травяной чай",
+        "отравился в столовой",
+        "травматолог сказал носить гипс",
+        "сбежал с урока",
+        "мы сбежали с физры",
+        "кот сбежал",
+        "вышла из дома, скоро буду",
+        "выйду из дома в 8",
+        "меня бесит эта задача",
+        "меня вызвали к доске",
+        "меня выбрали старостой",
+        "его выбрали капитаном",
+        "нас отпустили пораньше",
+        "не хочу идти в школу",
+        "не хочу на физру",
+        "нехочуспать",
+        // --- Русский: будни
+        "Здравствуйте, когда встреча?",
+        "когдавстреча",
+        "я заболел, не приду",
+        "можно перенести встречу на пятницу?",
+        "я опоздаю на 10 минут",
+        "спасибо большое!",
+        "домашку сделал, отправил",
+        "не понял задачу по алгебре",
+        "можно я приду в 15:30?",
+        "у нас контрольная завтра",
+        "скиньте, пожалуйста, расписание",
+        "я в библиотеке",
+        "мама разрешила",
+        "папа отвезёт меня",
+        "я уйду с уроков пораньше",
+        "хочу спать",
+        "устала, сил нет",
+        "Можно созвониться в 19:00?",
+        "я в 9 Б классе",
+        "Мой номер 87011234567",
+        "спасибо за помощь с эссе",
+        "не смогу прийти, у меня тренировка",
+        "Напишите, пожалуйста, список литературы",
+        "а можно без презентации?",
+        "бабушка заболела, я с ней",
+        "мы выиграли олимпиаду!",
+        "у меня не получается решить задачу",
+        "подскажите, где кабинет 204",
+        "п р и в е т",
+        "с п а с и б о",
+        "УРААААА каникулы",
+        "нуууу не знаю",
+        "Ок 👍",
+        "",
+        // --- Қазақша: идиомалар, ұқсас сөздер
+        "күлгеннен өліп қала жаздадым",
+        "өлердей шаршадым",
+        "өлең жаттадым",
+        "өлеңді жатқа айттым",
+        "өлшемін айтыңызшы",
+        "біздің өлке",
+        "өлкетану сабағы",
+        "өлім туралы өлең оқыдық",
+        "қашан келесіз?",
+        "Қашан кездесеміз?",
+        "сабақ қашан басталады?",
+        "үйден қашан шығасыз?",
+        "үйден кеттім, 10 минутта жетемін",
+        "үйден шықтым",
+        "ұрық туралы биология сабағы",
+        "мектептің ұраны",
+        "ұран жаздық",
+        "ұрлық туралы фильм көрдік",
+        "мамам ұрсады",
+        "допты қақпаға ұрдық",
+        "зорға үлгердім",
+        "зор рахмет",
+        "қорқынышты фильм көрдік",
+        "Асыл апай келді",
+        "асыл тас",
+        "Асылан бүгін келмейді",
+        "кестені жіберіңізші",
+        "таблетка ішіп жатырмын, ауырып қалдым",
+        "дәрі ішіп жатыр",
+        "терезені жаптым",
+        "өмір сүру қауіпсіздігі негіздері",
+        "анам рұқсат берді",
+        "әкем мені мектепке апарады",
+        "оны мұғалім мақтады",
+        // --- Қазақша: күнделікті
+        "Сәлеметсіз бе, ертең келемін",
+        "Мен ертең келемін",
+        "үй тапсырмасын жібердім",
+        "мен ауырып қалдым, бармаймын",
+        "рахмет, апай!",
+        "ертең сынақ бар ма?",
+        "бүгін жиналыс бола ма?",
+        "Сабақтан кейін кездесейік",
+        "Кеше олимпиадаға қатыстым",
+        "Эссені тексеріп бересіз бе?",
+        "Мен кешігіп қалам",
+        "Бүгін келе алмаймын",
+        "Жақсы, түсіндім",
+        "Кітапханадамын",
+        "Рахмет, сау болыңыз",
+    ];
 
     #[test]
     fn the_default_list_loads() {
@@ -95,33 +694,143 @@ mod tests {
     }
 
     #[test]
-    fn stems_match_in_both_languages_any_case_and_with_look_alikes() {
+    fn the_phrases_that_must_match_do() {
         let list = CrisisWords::default_list();
-        for text in [
-            "Я больше не хочу жить",
-            "НЕ ХОЧУ ЖИТЬ!!!",
-            "думаю про суицид",
-            "думаю про cуицид", // Latin c
-            "CYИЦИД",           // Latin C and Y
-            "отчим меня бьёт меня каждый день",
-            "меня бьют дома",
-            "я сбегу из дома завтра",
-            "Өлгім келеді",
-            "өзімді өлтіргім келеді",
-            "әкем ұрады",
-            "үйден қашқым келеді",
-            "ҮЙДЕН ҚАШАМ",
+        let missed: Vec<_> = MUST_MATCH.iter().filter(|t| !list.matches(t)).collect();
+        assert!(missed.is_empty(), "not flagged, but must be: {missed:#?}");
+        assert!(MUST_MATCH.len() >= 100);
+    }
+
+    #[test]
+    fn everyday_phrases_do_not_match() {
+        let list = CrisisWords::default_list();
+        let flagged: Vec<_> = MUST_NOT_MATCH.iter().filter(|t| list.matches(t)).collect();
+        assert!(flagged.is_empty(), "flagged, but must not be: {flagged:#?}");
+        assert!(MUST_NOT_MATCH.len() >= 100);
+    }
+
+    /// Phrases decided one way on purpose.
+    #[test]
+    fn deliberate_decisions() {
+        let list = CrisisWords::default_list();
+        for (text, flagged, why) in [
+            (
+                "не хочу жить в общежитии",
+                true,
+                "«не хочу жить» is flagged whatever follows: «…в этом мире» reads the same",
+            ),
+            (
+                "он прыгнул с крыши гаража в сугроб",
+                true,
+                "a jump from a roof is flagged in any tense: an attempt reported afterwards must reach the \
+                 mentor; a stunt costs one false flag",
+            ),
+            ("не хочу умереть", true, "fear of dying is worth a look too"),
+            ("меня бьёт током", true, "«меня бьёт» is kept for «меня бьёт отчим»"),
+            (
+                "Ол допты қақпаға ұрады",
+                true,
+                "«ұрады» alone is kept: Kazakh drops the pronoun («күнде ұрады» — he beats me every day)",
+            ),
+            ("уйду из дома пораньше", true, "«уйду из дома» is how running away is said"),
+            (
+                "не хочу жить с отчимом",
+                true,
+                "what follows a stem does not matter (it may be about abuse at home, too); but only fillers \
+                 stand between a stem's words: «не хочу там жить» is not flagged",
+            ),
+            ("эссе про насилие в играх", false, "«насилие» is a school topic; «насилует» is the stem"),
+            ("Время убивать", false, "a game; no stem is «убива…» without «себя»"),
+            ("я лучше умру, чем пойду на химию", false, "hyperbole; «лучше бы я умер» is the stem"),
         ] {
-            assert!(list.matches(text), "{text:?}");
+            assert_eq!(list.matches(text), flagged, "{text:?}: {why}");
         }
-        for text in [
-            "Здравствуйте, когда встреча?",
-            "Мен ертең келемін",
-            "хочу жить в другом городе",
-            "я суп ела",
-            "",
-        ] {
-            assert!(!list.matches(text), "{text:?}");
+    }
+
+    #[test]
+    fn every_line_of_the_list_matches_itself_written_plainly_glued_and_spaced_out() {
+        let list = CrisisWords::default_list();
+        for line in DEFAULT_LIST.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let glued: String = line.split([' ', '-']).collect();
+            let spaced: String = line.chars().filter(|c| *c != ' ').flat_map(|c| [c, ' ']).collect();
+            let dotted: String = line.chars().filter(|c| *c != ' ').flat_map(|c| [c, '.']).collect();
+            for text in [
+                line.to_owned(),
+                line.to_uppercase(),
+                format!("Он говорит: «{line}»."),
+                glued,
+                spaced,
+                dotted,
+            ] {
+                assert!(list.matches(&text), "{line:?} as {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_of_its_own() {
+        let list = CrisisWords::parse("# a comment\n\n  красный  флаг \nкрасный флаг\nRED-flag\n");
+        assert_eq!(list.len(), 2, "the same line twice is one stem");
+        assert!(!list.is_empty());
+        assert!(list.matches("вижу красный флаг"));
+        assert!(list.matches("вижу красныйфлаг"));
+        assert!(list.matches("a red flag"));
+        assert!(list.matches("a red flag!"));
+        assert!(!list.matches("вижу красный цвет"));
+        assert!(!list.matches("a comment"));
+        assert!(CrisisWords::parse("# nothing\n\n").is_empty());
+        assert!(!CrisisWords::parse("").matches("anything"));
+    }
+
+    #[test]
+    fn folding_and_gaps() {
+        let t = Letters::new("Ё-ма, 3ло 10:30 сЪел ӨҢ\u{301}");
+        assert_eq!(t.letters.iter().collect::<String>(), "емазлоселон");
+        use Gap::{Mark, None as In, Space};
+        assert_eq!(t.gaps, [Space, Mark, In, Space, In, In, Space, In, In, Space, In]);
+        assert_eq!(t.word_lens, [1, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2]);
+        let words = |s: &str| s.split(' ').map(|w| w.chars().collect()).collect::<Vec<Vec<char>>>();
+        assert_eq!(stem_words("сууууицид  не-хочу её"), words("сууицид не хочу ее"));
+    }
+}
+#[cfg(test)]
+mod scratch_probe {
+    #[test]
+    fn probe() {
+        let list = super::CrisisWords::default_list();
+        let singles: Vec<(&str, super::CrisisWords)> = super::DEFAULT_LIST
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| (l, super::CrisisWords::parse(l)))
+            .collect();
+        let s = std::fs::read_to_string("/tmp/probe.txt").unwrap();
+        let mode = std::fs::read_to_string("/tmp/probe_mode").unwrap_or_default();
+        let words: Vec<&str> = s.lines().collect();
+        let mut seed: u64 = 12345;
+        let mut rnd = |n: usize| { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; (seed % n as u64) as usize };
+        let mut check = |l: &str| {
+            if list.matches(l) {
+                let by: Vec<&str> = singles.iter().filter(|(_, c)| c.matches(l)).map(|(s, _)| *s).collect();
+                println!("MATCH: {l}\t{by:?}");
+            }
+        };
+        match mode.trim() {
+            "single" => {
+                for w in &words {
+                    for x in ["в", "с", "к", "у", "и", "а", "я", "о", "ә"] {
+                        check(&format!("{x} {w}"));
+                        check(&format!("{w} {x}"));
+                    }
+                }
+            }
+            "pairs" => {
+                for _ in 0..3_000_000 {
+                    let (a, b) = (words[rnd(words.len())], words[rnd(words.len())]);
+                    let sep = ["-", ".", "", " ", ", "][rnd(5)];
+                    check(&format!("{a}{sep}{b}"));
+                }
+            }
+            _ => for l in &words { check(l) },
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod quiet;
 pub mod relay;
 pub mod reminders;
 pub mod role;
+pub mod safety;
 pub mod slots;
 pub mod time;
 pub mod user;

@@ -2,6 +2,7 @@
 //! rules they keep. No I/O.
 
 use super::calendar::{Minute, to_utc};
+use super::user::{PlaceNameError, check_place_text};
 use super::{RuleId, SlotId, UserId};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -55,6 +56,23 @@ pub struct Rule {
     pub end: Minute,
     pub length: u16,
     pub place: Option<String>,
+}
+
+/// An occurrence of a weekly rule that was not made: it overlaps `with`,
+/// a slot already there (free or booked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clash {
+    pub span: Span,
+    pub with: Slot,
+}
+
+/// What generating a rule's slots did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopUp {
+    /// Slots made.
+    pub made: usize,
+    /// Occurrences skipped, in time order.
+    pub clashes: Vec<Clash>,
 }
 
 /// Why slots could not be added.
@@ -138,7 +156,16 @@ pub struct TypedAdd {
     pub place: Option<String>,
 }
 
+/// The numbers of a typed `/slots add`, after the date and the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// How long one meeting is.
+    Minutes,
+    /// How many slots in a row.
+    Count,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypedError {
     /// Not the shape of the line at all.
     Malformed,
@@ -146,7 +173,30 @@ pub enum TypedError {
     BadTime,
     BadLength,
     BadCount,
-    BadPlace,
+    /// A word where a number is expected that looks like a number but is
+    /// not one we read (a sign, a fraction, digits of another script).
+    NotANumber {
+        word: String,
+        expected: Expected,
+    },
+    BadPlace(PlaceNameError),
+}
+
+/// A word that means to be a number and is not a plain one: it starts with
+/// a sign before a digit (`-30`, `+4`, `−5`), or it has a digit of any
+/// script and nothing but digits and number punctuation (`３０`, `٣٠`,
+/// `३०`, `1.5`, `16:00`, `2,5`, `1/2`). A word with a letter or another
+/// symbol in it (`12-кабинет`, `№5`, `каб.12`) is the start of a place.
+pub fn looks_like_number(word: &str) -> bool {
+    const SIGNS: &[char] = &['+', '-', '\u{2212}', '\u{2013}', '\u{2014}', '\u{FF0B}', '\u{FF0D}'];
+    const PUNCTUATION: &[char] =
+        &['.', ',', ':', '/', '\'', '_', '\u{066B}', '\u{066C}', '\u{FF0E}', '\u{FF0C}'];
+    let mut chars = word.chars();
+    let signed =
+        chars.next().is_some_and(|c| SIGNS.contains(&c)) && chars.next().is_some_and(char::is_numeric);
+    let numeric = word.chars().any(char::is_numeric)
+        && word.chars().all(|c| c.is_numeric() || SIGNS.contains(&c) || PUNCTUATION.contains(&c));
+    signed || numeric
 }
 
 pub fn parse_add(args: &str) -> Result<TypedAdd, TypedError> {
@@ -156,20 +206,36 @@ pub fn parse_add(args: &str) -> Result<TypedAdd, TypedError> {
     let date = super::calendar::parse_date(date).ok_or(TypedError::BadDate)?;
     let start = super::calendar::parse_time(time).ok_or(TypedError::BadTime)?;
     let rest: Vec<&str> = words.collect();
-    let number = |w: &str| w.bytes().all(|b| b.is_ascii_digit()).then(|| w.parse::<u16>().ok()).flatten();
+    let plain = |w: &&&str| w.bytes().all(|b| b.is_ascii_digit());
+    let not_a_number = |w: &str, expected| {
+        looks_like_number(w).then(|| TypedError::NotANumber { word: w.to_owned(), expected })
+    };
     let mut i = 0;
     let mut length = DEFAULT_LENGTH;
     let mut count = 1;
-    if let Some(w) = rest.first().filter(|w| w.bytes().all(|b| b.is_ascii_digit())) {
-        length = number(w).filter(|n| (MIN_LENGTH..=MAX_LENGTH).contains(n)).ok_or(TypedError::BadLength)?;
-        i = 1;
-        if let Some(w) = rest.get(1).filter(|w| w.bytes().all(|b| b.is_ascii_digit())) {
-            count = number(w).filter(|n| (1..=MAX_COUNT).contains(n)).ok_or(TypedError::BadCount)?;
-            i = 2;
+    if let Some(w) = rest.first() {
+        if plain(&w) {
+            length = w
+                .parse()
+                .ok()
+                .filter(|n| (MIN_LENGTH..=MAX_LENGTH).contains(n))
+                .ok_or(TypedError::BadLength)?;
+            i = 1;
+            if let Some(w) = rest.get(1) {
+                if plain(&w) {
+                    count =
+                        w.parse().ok().filter(|n| (1..=MAX_COUNT).contains(n)).ok_or(TypedError::BadCount)?;
+                    i = 2;
+                } else if let Some(e) = not_a_number(w, Expected::Count) {
+                    return Err(e);
+                }
+            }
+        } else if let Some(e) = not_a_number(w, Expected::Minutes) {
+            return Err(e);
         }
     }
     let place = match rest.get(i..).filter(|r| !r.is_empty()) {
-        Some(words) => Some(clean_place(&words.join(" ")).ok_or(TypedError::BadPlace)?),
+        Some(words) => Some(clean_place(&words.join(" ")).map_err(TypedError::BadPlace)?),
         None => None,
     };
     Ok(TypedAdd { date, start, length, count, place })
@@ -190,18 +256,12 @@ pub fn parse_weekly(args: &str) -> Option<(u8, Minute, Minute, u16)> {
     (start + length <= end).then_some((day, start, end, length))
 }
 
-/// A place as typed: trimmed, spaces collapsed, at most [`PLACE_MAX`]
-/// characters, no characters that reorder or hide text.
-pub fn clean_place(raw: &str) -> Option<String> {
-    let bad = |c: char| {
-        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}')
-            || (c.is_control() && !c.is_whitespace())
-    };
-    if raw.chars().any(bad) {
-        return None;
-    }
-    let clean = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!clean.is_empty() && clean.chars().count() <= PLACE_MAX).then_some(clean)
+/// A place as typed, cleaned as district and school names are
+/// ([`check_place_text`]): a character that reorders text is refused,
+/// zero-width characters go, spaces are collapsed; at most [`PLACE_MAX`]
+/// characters.
+pub fn clean_place(raw: &str) -> Result<String, PlaceNameError> {
+    check_place_text(raw, PLACE_MAX)
 }
 
 #[cfg(test)]
@@ -242,6 +302,41 @@ mod tests {
         assert_eq!(parse_add("2026-09-03 25:00"), Err(TypedError::BadTime));
         assert_eq!(parse_add("2026-09-03 15:00 1000"), Err(TypedError::BadLength));
         assert_eq!(parse_add("2026-09-03 15:00 30 99"), Err(TypedError::BadCount));
+        // A malformed number where a number is expected is named, not
+        // taken for the start of a place.
+        let not_a_number = |word: &str, expected| Err(TypedError::NotANumber { word: word.into(), expected });
+        for (line, word, expected) in [
+            ("2026-09-03 10:00 -30 4", "-30", Expected::Minutes),
+            ("2026-09-03 10:00 +30", "+30", Expected::Minutes),
+            ("2026-09-03 10:00 \u{2212}30", "\u{2212}30", Expected::Minutes),
+            ("2026-09-03 10:00 ३० 4", "३०", Expected::Minutes),
+            ("2026-09-03 10:00 ٣٠", "٣٠", Expected::Minutes),
+            ("2026-09-03 10:00 ３０ ４", "３０", Expected::Minutes),
+            ("2026-09-03 10:00 1.5 каб. 12", "1.5", Expected::Minutes),
+            ("2026-09-03 10:00 16:00", "16:00", Expected::Minutes),
+            ("2026-09-03 10:00 30 -4", "-4", Expected::Count),
+            ("2026-09-03 10:00 30 ４", "４", Expected::Count),
+            ("2026-09-03 10:00 30 2,5 каб. 12", "2,5", Expected::Count),
+        ] {
+            assert_eq!(parse_add(line), not_a_number(word, expected), "{line}");
+        }
+        // Places that start with a number-like word but are not numbers.
+        for (line, place) in [
+            ("2026-09-03 10:00 30 4 12-кабинет", "12-кабинет"),
+            ("2026-09-03 10:00 №5 мектеп", "№5 мектеп"),
+            ("2026-09-03 10:00 30 каб.12", "каб.12"),
+            ("2026-09-03 10:00 30 4 -1 этаж", "-1 этаж"),
+        ] {
+            assert_eq!(parse_add(line).expect(line).place.as_deref(), Some(place), "{line}");
+        }
+        assert_eq!(
+            parse_add("2026-09-03 10:00 каб.\u{202E}12"),
+            Err(TypedError::BadPlace(PlaceNameError::Bidi))
+        );
+        assert_eq!(
+            parse_add("2026-09-03 10:00 30 \u{200B}"),
+            Err(TypedError::BadPlace(PlaceNameError::Invisible))
+        );
         assert_eq!(parse_weekly("2 15:00 17:00 30"), Some((2, 900, 1020, 30)));
         assert_eq!(parse_weekly("2 15:00 17:00"), Some((2, 900, 1020, 30)));
         assert_eq!(parse_weekly("8 15:00 17:00"), None);
@@ -263,7 +358,10 @@ mod tests {
         // 1 September 2026 is a Tuesday; 10:00 local has passed, 15:00 not.
         assert_eq!(all.len(), 4 * 5);
         assert_eq!(all[0].0, Utc.with_ymd_and_hms(2026, 9, 1, 10, 0, 0).single().expect("t"));
-        assert!(clean_place(" каб.\u{202E} 12").is_none());
-        assert_eq!(clean_place("  каб.   12 ").as_deref(), Some("каб. 12"));
+        assert_eq!(clean_place(" каб.\u{202E} 12"), Err(PlaceNameError::Bidi));
+        assert_eq!(clean_place("\u{200B}\u{FEFF}"), Err(PlaceNameError::Invisible));
+        assert_eq!(clean_place("  каб.   12 ").as_deref(), Ok("каб. 12"));
+        assert_eq!(clean_place("каб.\u{200B} 12").as_deref(), Ok("каб. 12"));
+        assert_eq!(clean_place(&"ы".repeat(201)), Err(PlaceNameError::TooLong { max: PLACE_MAX }));
     }
 }

@@ -1,6 +1,7 @@
 //! A person the bot has met, and where they stand in the programme.
 
 use super::{DistrictId, Lang, Role, SchoolId, UserId};
+use crate::t;
 use unicode_normalization::UnicodeNormalization;
 
 /// What Telegram tells us about a user with every update.
@@ -41,31 +42,123 @@ pub fn clean_class(raw: &str) -> Option<String> {
 }
 
 impl User {
-    /// The name other people see: "First Last", or the Telegram id for a
-    /// coordinator who was named on the command line and has not written yet.
-    pub fn display_name(&self) -> String {
-        let name = match &self.last_name {
-            Some(last) if !last.trim().is_empty() => format!("{} {}", self.first_name.trim(), last.trim()),
-            _ => self.first_name.trim().to_owned(),
-        };
-        if name.is_empty() { format!("#{}", self.id) } else { name }
+    /// The user's own name as others see it: "First Last" cleaned by
+    /// [`clean_person_name`]; `None` when it shows nothing (only invisible
+    /// characters, or a coordinator named on the command line who has not
+    /// written yet). The stored name stays as Telegram sent it.
+    pub fn shown_name(&self) -> Option<String> {
+        clean_person_name(&format!("{} {}", self.first_name, self.last_name.as_deref().unwrap_or_default()))
     }
+
+    /// The number that stands in for a name that shows nothing: the last
+    /// four digits of the Telegram id, zero-padded («0042»). It stays the
+    /// same for the user, and tells a reader no more than those four
+    /// digits (two such users may share it; their roles and chats differ).
+    pub fn stand_in_number(&self) -> String {
+        format!("{:04}", self.id.0.rem_euclid(10_000))
+    }
+
+    /// The name shown to a reader of `lang`, never blank: [`Self::shown_name`],
+    /// or the role with [`Self::stand_in_number`] («Ученик 0042»,
+    /// «Оқушы №0042»).
+    pub fn display_name(&self, lang: Lang) -> String {
+        self.shown_name().unwrap_or_else(|| {
+            let id = match self.role {
+                Some(Role::Student) => "name-stand-in-student",
+                Some(Role::Parent) => "name-stand-in-parent",
+                Some(Role::Mentor) => "name-stand-in-mentor",
+                Some(Role::Coordinator) => "name-stand-in-coordinator",
+                None => "name-stand-in-user",
+            };
+            t!(lang, id, number = self.stand_in_number())
+        })
+    }
+}
+
+/// The longest name shown to others, in characters, the «…» of a cut
+/// included (Telegram allows 64 for the first name and 64 for the last).
+pub const PERSON_NAME_MAX: usize = 64;
+
+/// A person's name (their own text, from Telegram) as others are shown it,
+/// so that it cannot pass for someone else's or for the bot's words:
+/// text-direction controls, zero-width and other invisible characters go,
+/// NFC, whitespace (line breaks too) collapsed to one space and trimmed,
+/// cut to [`PERSON_NAME_MAX`] characters with «…». `None` when nothing
+/// visible is left. Unlike a place name, nothing is refused: the user did
+/// not type it to us.
+pub fn clean_person_name(raw: &str) -> Option<String> {
+    let visible: String =
+        raw.chars().filter(|c| !(is_bidi_control(*c) || is_invisible(*c) || is_blank_format(*c))).nfc().collect();
+    let name = collapse_whitespace(&visible);
+    if name.chars().all(|c| c == ' ' || is_variation_selector(c)) {
+        return None;
+    }
+    if name.chars().count() <= PERSON_NAME_MAX {
+        return Some(name);
+    }
+    let cut: String = name.chars().take(PERSON_NAME_MAX - 1).collect();
+    Some(format!("{}…", cut.trim_end()))
+}
+
+/// Characters [`is_invisible`] leaves to the place names' rules but a
+/// person's name cannot show: the other format characters (Unicode
+/// category Cf: Arabic and Syriac marks, interlinear annotation, shorthand
+/// and musical format controls, tags), the other default-ignorable code
+/// points (the combining grapheme joiner, Khmer inherent vowels, Mongolian
+/// variation selectors, deprecated format controls) and letters that draw
+/// as a blank (the Hangul fillers, the blank Braille pattern): a known way
+/// to a "nameless" Telegram account, or to text hidden in a name.
+/// Variation selectors U+FE00–FE0F stay: they pick an emoji's look (❤️).
+fn is_blank_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{2065}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Variation selectors change how the character before them is drawn and
+/// are kept; alone they show nothing.
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}')
 }
 
 /// The longest district or school name, in characters.
 pub const PLACE_NAME_MAX: usize = 100;
 
-/// Why a typed district or school name was refused.
+/// Why a typed district or school name (or a meeting place) was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PlaceNameError {
-    /// Nothing visible is left once spaces and zero-width characters go.
+    /// Nothing is left once spaces go.
     #[error("the name is empty")]
     Empty,
-    #[error("the name is longer than {PLACE_NAME_MAX} characters")]
-    TooLong,
+    /// Something was typed, but only characters that show nothing
+    /// (zero-width spaces and joiners, the byte-order mark, controls).
+    #[error("the name has only invisible characters (zero-width spaces or joiners)")]
+    Invisible,
+    #[error("the name is longer than {max} characters")]
+    TooLong { max: usize },
     /// It carries a character that reorders text (it could make a name
     /// display as another one).
-    #[error("the name contains a text-direction control character")]
+    #[error("the name contains an invisible character that changes the text direction")]
     Bidi,
 }
 
@@ -89,14 +182,21 @@ fn is_invisible(c: char) -> bool {
 /// normalised to Unicode NFC, trimmed, inner whitespace collapsed to one
 /// space; refused when nothing visible is left or it is too long.
 pub fn check_place_name(raw: &str) -> Result<String, PlaceNameError> {
+    check_place_text(raw, PLACE_NAME_MAX)
+}
+
+/// [`check_place_name`] with another length limit (a meeting place may be
+/// a long link).
+pub fn check_place_text(raw: &str, max: usize) -> Result<String, PlaceNameError> {
     if raw.chars().any(is_bidi_control) {
         return Err(PlaceNameError::Bidi);
     }
     let visible: String = raw.chars().filter(|c| !is_invisible(*c)).nfc().collect();
     let name = collapse_whitespace(&visible);
     match name.chars().count() {
+        0 if raw.chars().any(is_invisible) => Err(PlaceNameError::Invisible),
         0 => Err(PlaceNameError::Empty),
-        n if n > PLACE_NAME_MAX => Err(PlaceNameError::TooLong),
+        n if n > max => Err(PlaceNameError::TooLong { max }),
         _ => Ok(name),
     }
 }
@@ -135,12 +235,122 @@ mod tests {
         }
     }
 
+    fn person(id: i64, first: &str, last: Option<&str>, role: Option<Role>) -> User {
+        User {
+            id: UserId(id),
+            first_name: first.to_owned(),
+            last_name: last.map(str::to_owned),
+            username: None,
+            language: Some(Lang::Kk),
+            role,
+            district_id: None,
+            school_id: None,
+        }
+    }
+
+    #[test]
+    fn a_name_cannot_reorder_itself_into_another() {
+        // «Админ (ментор)» with a right-to-left override before the bracket
+        // would show as «Админ)ротнем(».
+        let student = person(7, "Админ\u{202E} (ментор)", None, Some(Role::Student));
+        assert_eq!(student.display_name(Lang::Ru), "Админ (ментор)");
+        let controls = concat!(
+            "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}",
+            "\u{2066}\u{2067}\u{2068}\u{2069}",
+            "\u{200E}\u{200F}\u{061C}"
+        );
+        for c in controls.chars() {
+            let name = clean_person_name(&format!("Ер{c}лан")).expect("visible");
+            assert_eq!(name, "Ерлан", "U+{:04X}", c as u32);
+        }
+        // Right-to-left letters on their own are a name like any other.
+        assert_eq!(clean_person_name("مريم"), Some("مريم".to_owned()));
+    }
+
+    #[test]
+    fn invisible_characters_go_and_an_invisible_name_gets_a_stand_in() {
+        assert_eq!(clean_person_name("Ер\u{200B}лан\u{FEFF}"), Some("Ерлан".to_owned()));
+        assert_eq!(clean_person_name("Ер\u{00AD}лан\u{0007}"), Some("Ерлан".to_owned()));
+        // Tags (hidden ASCII) go too.
+        assert_eq!(clean_person_name("Ерлан\u{E0041}\u{E0042}"), Some("Ерлан".to_owned()));
+        for blank in [
+            "",
+            "   ",
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}",
+            "\u{2060} \u{FEFF}",
+            "\u{00AD}",
+            "\u{202E}",
+            "\u{3164}",
+            "\u{115F}\u{1160}",
+            "\u{2800}",
+            "\u{FE0F}",
+            "\u{FE0F} \u{200B}",
+            "\u{180E}\u{034F}",
+            "\u{0000}\n\t",
+        ] {
+            assert_eq!(clean_person_name(blank), None, "{blank:?}");
+        }
+        // Never blank: the role and the last four digits of the Telegram id.
+        let student = person(1_234_560_042, "\u{200B}", None, Some(Role::Student));
+        assert_eq!(student.shown_name(), None);
+        assert_eq!(student.stand_in_number(), "0042");
+        assert_eq!(student.display_name(Lang::Ru), "Ученик 0042");
+        assert_eq!(student.display_name(Lang::Kk), "Оқушы №0042");
+        let parent = person(5_000_017_777, "\u{3164}", Some("\u{200B}"), Some(Role::Parent));
+        assert_eq!(parent.display_name(Lang::Ru), "Родитель 7777");
+        assert_eq!(parent.display_name(Lang::Kk), "Ата-ана №7777");
+        // A coordinator named on the command line, before they write.
+        let coordinator = person(900_001, "", None, Some(Role::Coordinator));
+        assert_eq!(coordinator.display_name(Lang::Ru), "Координатор 0001");
+        assert_eq!(person(31, "", None, Some(Role::Mentor)).display_name(Lang::Kk), "Тәлімгер №0031");
+        assert_eq!(person(31, " ", None, None).display_name(Lang::Ru), "Пользователь 0031");
+    }
+
+    #[test]
+    fn names_are_nfc_with_spaces_tidied() {
+        // й typed as и + combining breve, ё as е + combining diaeresis.
+        let decomposed = person(1, "  Кои\u{0306}шы ", Some("\tБере\u{0308}зина\n"), None);
+        let name = decomposed.display_name(Lang::Ru);
+        assert_eq!(name, "Койшы Берёзина");
+        assert_eq!(name.chars().count(), 14);
+        // Inner whitespace of any kind, line breaks too, is one space: a
+        // name cannot start a line of its own under a header.
+        assert_eq!(
+            clean_person_name("Ерлан\n\nСообщение ментора:\u{00A0}\u{3000}привет"),
+            Some("Ерлан Сообщение ментора: привет".to_owned())
+        );
+        assert_eq!(clean_person_name("Ер \u{200B} лан"), Some("Ер лан".to_owned()));
+        // Emoji keep their look.
+        assert_eq!(clean_person_name("Дана ❤\u{FE0F}"), Some("Дана ❤\u{FE0F}".to_owned()));
+        // A last name of spaces adds nothing.
+        assert_eq!(person(1, "Дана", Some("  "), None).shown_name(), Some("Дана".to_owned()));
+    }
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis() {
+        let exact = "ы".repeat(PERSON_NAME_MAX);
+        assert_eq!(clean_person_name(&exact), Some(exact.clone()));
+        let long = person(1, &"Ә".repeat(64), Some(&"Ө".repeat(64)), None).display_name(Lang::Kk);
+        assert_eq!(long.chars().count(), PERSON_NAME_MAX);
+        assert_eq!(long, format!("{}…", "Ә".repeat(63)));
+        // The cut is on a character, never inside one, and a space before
+        // the «…» goes.
+        let spaced = format!("{} {}", "ы".repeat(62), "қ".repeat(10));
+        assert_eq!(clean_person_name(&spaced), Some(format!("{}…", "ы".repeat(62))));
+        // Invisible characters do not count towards the length.
+        let padded = format!("{}{}", "ы".repeat(PERSON_NAME_MAX), "\u{200B}".repeat(100));
+        assert_eq!(clean_person_name(&padded), Some("ы".repeat(PERSON_NAME_MAX)));
+    }
+
     #[test]
     fn place_names_are_tidied() {
         assert_eq!(clean_place_name("  №5   мектеп "), Some("№5 мектеп".to_owned()));
         assert_eq!(clean_place_name("\t№5\u{00A0}\u{3000}мектеп\n"), Some("№5 мектеп".to_owned()));
         assert_eq!(clean_place_name("   "), None);
-        assert_eq!(check_place_name(&"ы".repeat(101)), Err(PlaceNameError::TooLong));
+        assert_eq!(check_place_name(&"ы".repeat(101)), Err(PlaceNameError::TooLong { max: 100 }));
+        assert_eq!(check_place_text(&"ы".repeat(201), 200), Err(PlaceNameError::TooLong { max: 200 }));
+        assert_eq!(check_place_text(&"ы".repeat(200), 200).map(|n| n.chars().count()), Ok(200));
         assert_eq!(check_place_name(&"ы".repeat(100)).map(|n| n.chars().count()), Ok(100));
     }
 
@@ -158,9 +368,11 @@ mod tests {
         for invisible in
             ["\u{200B}", "\u{200C}\u{200D}", " \u{2060} ", "\u{FEFF}", "\u{00AD}", "\u{200B} \u{180E}"]
         {
-            assert_eq!(check_place_name(invisible), Err(PlaceNameError::Empty), "{invisible:?}");
+            assert_eq!(check_place_name(invisible), Err(PlaceNameError::Invisible), "{invisible:?}");
         }
         assert_eq!(check_place_name(""), Err(PlaceNameError::Empty));
+        assert_eq!(check_place_name(" \t "), Err(PlaceNameError::Empty));
+        assert!(PlaceNameError::Invisible.to_string().contains("invisible"));
         assert_eq!(check_place_name("Талды\u{200B}қорған\u{FEFF}"), Ok("Талдықорған".to_owned()));
         assert_eq!(check_place_name("Sar\u{00AD}kand"), Ok("Sarkand".to_owned()));
         assert_eq!(check_place_name("№5\u{0000} мектеп\u{0007}"), Ok("№5 мектеп".to_owned()));

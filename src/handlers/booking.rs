@@ -72,7 +72,7 @@ pub async fn command(env: Env) -> HandlerResult {
                     env.work.set_state(State::Booking(BookingStep::Child));
                     let buttons = many
                         .iter()
-                        .map(|c| vec![button(c.display_name(), Callback::Booking(BookingCb::Child(c.id)))])
+                        .map(|c| vec![button(c.display_name(env.lang), Callback::Booking(BookingCb::Child(c.id)))])
                         .collect::<Vec<_>>();
                     env.work.say_with(
                         env.chat(),
@@ -145,7 +145,7 @@ async fn show_list(env: &Env, child: Option<UserId>, page: u32, head: Option<Str
     let slots = bookable(env, mentor.id).await?;
     let mut text = head.map(|h| format!("{h}\n\n")).unwrap_or_default();
     if slots.is_empty() {
-        text.push_str(&t!(lang, "sched-book-none", mentor = mentor.display_name()));
+        text.push_str(&t!(lang, "sched-book-none", mentor = mentor.display_name(lang)));
         env.work.say(env.chat(), text);
         return Ok(());
     }
@@ -155,7 +155,7 @@ async fn show_list(env: &Env, child: Option<UserId>, page: u32, head: Option<Str
     text.push_str(&t!(
         lang,
         "sched-book-pick",
-        mentor = mentor.display_name(),
+        mentor = mentor.display_name(lang),
         page = (page + 1) as i64,
         pages = pages as i64
     ));

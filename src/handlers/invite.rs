@@ -13,7 +13,7 @@ use crate::dialogue::{InviteStep, State};
 use crate::domain::invite::{
     CLASS_DAYS_CHOICES, CLASS_MAX_DAYS, CLASS_MAX_USES, CLASS_USES_CHOICES, InviteTarget, single_invite_ttl,
 };
-use crate::domain::user::clean_place_name;
+use crate::domain::user::{PlaceNameError, check_place_name};
 use crate::domain::{DistrictId, Role, SchoolId, User};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, InviteCb, button, grid};
@@ -240,28 +240,37 @@ async fn days_typed(env: Env, msg: Message, state: State) -> HandlerResult {
 }
 
 async fn district_typed(env: Env, msg: Message) -> HandlerResult {
-    match clean_place_name(msg.text().unwrap_or_default()) {
-        Some(name) => {
+    match check_place_name(msg.text().unwrap_or_default()) {
+        Ok(name) => {
             let district = env.work.db().await?.district_named(&name, env.clock.now()).await?;
             let stored = env.work.db().await?.district_name(district).await?.unwrap_or(name);
             ask_school(&env, district, &stored).await?;
         }
-        None => env.tell("invite-place-invalid"),
+        Err(e) => env.tell(place_refused(e)),
     }
     Ok(())
 }
 
 async fn school_typed(env: Env, msg: Message, state: State) -> HandlerResult {
     let State::Invite(InviteStep::MentorSchool { district }) = state else { return Ok(()) };
-    match clean_place_name(msg.text().unwrap_or_default()) {
-        Some(name) => {
+    match check_place_name(msg.text().unwrap_or_default()) {
+        Ok(name) => {
             let school = env.work.db().await?.school_named(district, &name, env.clock.now()).await?;
             env.work.exit();
             issue_mentor(&env, district, school).await?;
         }
-        None => env.tell("invite-place-invalid"),
+        Err(e) => env.tell(place_refused(e)),
     }
     Ok(())
+}
+
+/// What to say about a district or school name that was refused.
+fn place_refused(e: PlaceNameError) -> &'static str {
+    match e {
+        PlaceNameError::Bidi => "invite-place-bidi",
+        PlaceNameError::Invisible => "invite-place-invisible",
+        PlaceNameError::Empty | PlaceNameError::TooLong { .. } => "invite-place-invalid",
+    }
 }
 
 fn parse_in(raw: &str, max: u32) -> Option<u32> {
@@ -355,7 +364,7 @@ pub(crate) async fn issue_parent(env: &Env, student: &User) -> HandlerResult {
         let text = if own {
             t!(env.lang, "invite-parents-full", count = max)
         } else {
-            t!(env.lang, "invite-parents-full-mentee", count = max, student = student.display_name())
+            t!(env.lang, "invite-parents-full-mentee", count = max, student = student.display_name(env.lang))
         };
         env.work.say(env.chat(), text);
         return Ok(());
@@ -368,7 +377,7 @@ pub(crate) async fn issue_parent(env: &Env, student: &User) -> HandlerResult {
         t!(
             env.lang,
             "invite-link-parent-mentee",
-            student = student.display_name(),
+            student = student.display_name(env.lang),
             days = days,
             link = link_text
         )

@@ -118,15 +118,15 @@ pub async fn standing_of(env: &Env, m: &Meeting) -> Result<Standing, Error> {
 pub fn details(lang: Lang, tz: Tz, m: &Meeting, p: &People, standing: Standing) -> String {
     let mut lines = vec![t!(lang, "sched-line-when", when = span_text(lang, tz, m.starts_at, m.ends_at))];
     if standing != Standing::Mentor {
-        lines.push(t!(lang, "sched-line-mentor", name = p.mentor.display_name()));
+        lines.push(t!(lang, "sched-line-mentor", name = p.mentor.display_name(lang)));
     }
     if !matches!(standing, Standing::Student | Standing::Subject) {
-        lines.push(t!(lang, "sched-line-student", name = p.student.display_name()));
+        lines.push(t!(lang, "sched-line-student", name = p.student.display_name(lang)));
     }
     if let Some(parent) = &p.parent
         && standing != Standing::Booker
     {
-        lines.push(t!(lang, "sched-line-parent", name = parent.display_name()));
+        lines.push(t!(lang, "sched-line-parent", name = parent.display_name(lang)));
     }
     lines.push(match &m.place {
         Some(place) => t!(lang, "sched-line-place", place = place.as_str()),
@@ -152,9 +152,9 @@ pub fn ics_item(
     bot: &str,
 ) -> NewItem {
     let summary = if chat == m.mentor {
-        t!(lang, "sched-ics-summary-mentor", name = p.student.display_name())
+        t!(lang, "sched-ics-summary-mentor", name = p.student.display_name(lang))
     } else {
-        t!(lang, "sched-ics-summary", name = p.mentor.display_name())
+        t!(lang, "sched-ics-summary", name = p.mentor.display_name(lang))
     };
     let bytes = ics::render(
         &ics::Event {
@@ -165,7 +165,7 @@ pub fn ics_item(
             summary: &summary,
             location: m.place.as_deref(),
             cancelled,
-            organizer: Some((&p.mentor.display_name(), &format!("https://t.me/{bot}"))),
+            organizer: Some((&p.mentor.display_name(lang), &format!("https://t.me/{bot}"))),
         },
         now,
     );
@@ -216,7 +216,6 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
     let Some(p) = people(&env.work, m).await? else { return Ok(()) };
     let now = env.clock.now();
     let me = env.ctx.user.id;
-    let actor = env.ctx.user.display_name();
     let mut audience = super::reminders::audience(m, &p);
     if m.parent.is_some() {
         // The student is told of a meeting about them, without its topic.
@@ -241,9 +240,11 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
             (Change::Booked, false, _) if m.parent.is_some() => t!(lang, "sched-booked-parent-meeting"),
             (Change::Booked, false, _) => t!(lang, "sched-booked-parent"),
             (Change::Moved { .. }, true, _) => t!(lang, "sched-moved-self"),
-            (Change::Moved { .. }, false, _) => t!(lang, "sched-moved", name = actor.as_str()),
+            (Change::Moved { .. }, false, _) => t!(lang, "sched-moved", name = env.ctx.user.display_name(lang)),
             (Change::Cancelled { .. }, true, _) => t!(lang, "sched-cancelled-self"),
-            (Change::Cancelled { .. }, false, _) => t!(lang, "sched-cancelled", name = actor.as_str()),
+            (Change::Cancelled { .. }, false, _) => {
+                t!(lang, "sched-cancelled", name = env.ctx.user.display_name(lang))
+            }
         };
         let mut text = format!("{head}\n{}", details(lang, env.config.tz, m, &p, standing));
         match &change {
@@ -296,7 +297,7 @@ fn end_question(env: &Env, m: &Meeting, p: &People) {
         lang,
         "sched-end-question",
         when = span_text(lang, env.config.tz, m.starts_at, m.ends_at),
-        name = p.parent.as_ref().unwrap_or(&p.student).display_name()
+        name = p.parent.as_ref().unwrap_or(&p.student).display_name(lang)
     );
     let keyboard = InlineKeyboardMarkup::new([
         vec![

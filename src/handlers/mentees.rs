@@ -32,6 +32,8 @@ pub fn buttons() -> UpdateHandler<Error> {
         .branch(case![RelayCb::ParentInvite(student)].endpoint(invite_pressed))
         .branch(case![RelayCb::MenteeBlock(student, blocked)].endpoint(block_pressed))
         .branch(case![RelayCb::MenteeClass(student)].endpoint(class_pressed))
+        .branch(case![RelayCb::AnonymousBlocks].endpoint(anonymous_blocks_pressed))
+        .branch(case![RelayCb::AnonymousUnblock(q)].endpoint(anonymous_unblock_pressed))
 }
 
 /// `/mentees`.
@@ -61,7 +63,7 @@ async fn list(env: &Env, page: u32) -> Result<Option<(String, InlineKeyboardMark
     let students = env.work.db().await?.mentees(me, offset, i64::from(PAGE)).await?;
     let mut rows: Vec<Vec<_>> = students
         .iter()
-        .map(|s| vec![button(s.display_name(), Callback::Relay(RelayCb::Mentee(s.id)))])
+        .map(|s| vec![button(s.display_name(env.lang), Callback::Relay(RelayCb::Mentee(s.id)))])
         .collect();
     let mut nav = Vec::new();
     if page > 0 {
@@ -72,6 +74,11 @@ async fn list(env: &Env, page: u32) -> Result<Option<(String, InlineKeyboardMark
     }
     if !nav.is_empty() {
         rows.push(nav);
+    }
+    // Anonymous writers the mentor blocked: apart, never on a student's card.
+    if !env.work.db().await?.anonymous_blocks(me).await?.is_empty() {
+        let label = t!(env.lang, "mentees-btn-anonymous-blocks");
+        rows.push(vec![button(label, Callback::Relay(RelayCb::AnonymousBlocks))]);
     }
     let text = if pages > 1 {
         t!(env.lang, "mentees-title-paged", count = total, page = page + 1, pages = pages)
@@ -112,12 +119,12 @@ async fn page_pressed(env: Env, press: CallbackQuery, page: u32) -> HandlerResul
 async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup), Error> {
     let lang = env.lang;
     let parents = parents(env, student.id).await?;
-    let blocked = env.work.db().await?.is_blocked(env.ctx.user.id, student.id).await?;
-    let names = parents.iter().map(User::display_name).collect::<Vec<_>>().join(", ");
+    let blocked = env.work.db().await?.is_blocked_by_name(env.ctx.user.id, student.id).await?;
+    let names = parents.iter().map(|p| p.display_name(lang)).collect::<Vec<_>>().join(", ");
     let mut text = if parents.is_empty() {
-        t!(lang, "mentees-card-no-parents", student = student.display_name())
+        t!(lang, "mentees-card-no-parents", student = student.display_name(lang))
     } else {
-        t!(lang, "mentees-card", student = student.display_name(), names = names)
+        t!(lang, "mentees-card", student = student.display_name(lang), names = names)
     };
     if let Some(class) = env.work.db().await?.class_of(student.id).await? {
         text = format!("{text}\n{}", t!(lang, "mentees-card-class", class = class));
@@ -128,7 +135,7 @@ async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup
     let write = |to: UserId| Callback::Relay(RelayCb::Write { student: student.id, to });
     let mut rows = vec![vec![button(t!(lang, "mentees-btn-write-student"), write(student.id))]];
     for p in &parents {
-        rows.push(vec![button(t!(lang, "mentees-btn-write-parent", name = p.display_name()), write(p.id))]);
+        rows.push(vec![button(t!(lang, "mentees-btn-write-parent", name = p.display_name(lang)), write(p.id))]);
     }
     rows.push(vec![button(
         t!(lang, "mentees-btn-parent-invite"),
@@ -170,7 +177,7 @@ async fn write_pressed(env: Env, press: CallbackQuery, (student, to): (UserId, U
     let Some((_, person)) = recipient(&env, student, to).await? else { return stale(&env, &press) };
     env.work.answer(&press, None);
     env.work.set_state(State::Relay(RelayStep::Writing { student, to }));
-    env.work.say(env.chat(), t!(env.lang, "mentees-write-prompt", name = person.display_name()));
+    env.work.say(env.chat(), t!(env.lang, "mentees-write-prompt", name = person.display_name(env.lang)));
     Ok(())
 }
 
@@ -187,12 +194,12 @@ pub(crate) async fn write(env: &Env, msg: &Message, student: UserId, to: UserId)
         return Ok(());
     };
     let pl = person.language.unwrap_or(Lang::Ru);
-    let mentor = env.ctx.user.display_name();
+    let mentor = env.ctx.user.display_name(pl);
     let header = if person.id == student.id {
         t!(pl, "mentees-header", mentor = mentor)
     } else {
         // A parent may have several children: say which one.
-        t!(pl, "mentees-header-parent", mentor = mentor, student = student.display_name())
+        t!(pl, "mentees-header-parent", mentor = mentor, student = student.display_name(pl))
     };
     let copy = Copy::from_mentor(env, msg, &person, header, &content, false);
     queue_copy(env, copy);
@@ -222,7 +229,7 @@ async fn class_pressed(env: Env, press: CallbackQuery, student: UserId) -> Handl
     let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
     env.work.answer(&press, None);
     env.work.set_state(State::Relay(RelayStep::Class { student: student.id }));
-    env.work.say(env.chat(), t!(env.lang, "mentees-class-prompt", student = student.display_name()));
+    env.work.say(env.chat(), t!(env.lang, "mentees-class-prompt", student = student.display_name(env.lang)));
     Ok(())
 }
 
@@ -250,5 +257,47 @@ pub(crate) async fn class_typed(env: &Env, msg: &Message, student: UserId) -> Ha
     env.tell(if class.is_some() { "mentees-class-saved" } else { "mentees-class-cleared" });
     let (text, keyboard) = card(env, &student).await?;
     env.work.say_with(env.chat(), text, keyboard);
+    Ok(())
+}
+
+/// The anonymous writers the mentor blocked, by the question each was
+/// blocked from (its date, never a name), each with «Unblock».
+async fn anonymous_blocks_screen(env: &Env) -> Result<(String, InlineKeyboardMarkup), Error> {
+    let blocks = env.work.db().await?.anonymous_blocks(env.ctx.user.id).await?;
+    let mut rows: Vec<Vec<_>> = blocks
+        .iter()
+        .map(|(q, at)| {
+            let when = crate::domain::calendar::when_text(env.lang, env.config.tz, *at);
+            let label = t!(env.lang, "mentees-btn-anonymous-unblock", when = when);
+            vec![button(label, Callback::Relay(RelayCb::AnonymousUnblock(*q)))]
+        })
+        .collect();
+    rows.push(vec![button(t!(env.lang, "mentees-btn-list"), Callback::Relay(RelayCb::MenteesPage(0)))]);
+    let text = if blocks.is_empty() {
+        t!(env.lang, "mentees-anonymous-blocks-none")
+    } else {
+        t!(env.lang, "mentees-anonymous-blocks", count = blocks.len() as i64)
+    };
+    Ok((text, InlineKeyboardMarkup::new(rows)))
+}
+
+async fn anonymous_blocks_pressed(env: Env, press: CallbackQuery) -> HandlerResult {
+    env.work.answer(&press, None);
+    let (text, keyboard) = anonymous_blocks_screen(&env).await?;
+    env.work.redraw(&press, text, keyboard);
+    Ok(())
+}
+
+async fn anonymous_unblock_pressed(
+    env: Env,
+    press: CallbackQuery,
+    q: crate::domain::QuestionId,
+) -> HandlerResult {
+    if !env.work.db().await?.unblock_anonymous(env.ctx.user.id, q).await? {
+        return stale(&env, &press);
+    }
+    env.work.answer(&press, Some(t!(env.lang, "relay-unblock-done")));
+    let (text, keyboard) = anonymous_blocks_screen(&env).await?;
+    env.work.redraw(&press, text, keyboard);
     Ok(())
 }

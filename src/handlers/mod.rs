@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod booking;
+pub mod crisis;
 pub mod fallback;
 pub mod invite;
 pub mod meetings;

@@ -116,7 +116,7 @@ fn greet(env: &Env) -> HandlerResult {
         None => t!(lang, "start-guest"),
         Some(role) => format!(
             "{}\n\n{}",
-            t!(lang, "start-known", name = ctx.user.display_name(), role = role_name(role, lang)),
+            t!(lang, "start-known", name = ctx.user.display_name(lang), role = role_name(role, lang)),
             help_text(Some(role), lang)
         ),
     };
@@ -142,7 +142,7 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
                 RedeemError::AlreadyLinked => t!(lang, "invite-already-linked"),
                 RedeemError::HasOtherMentor => {
                     let mentor = work.db().await?.mentor_of(ctx.user.id).await?;
-                    match mentor.map(|m| m.display_name()).filter(|n| !n.starts_with('#')) {
+                    match mentor.and_then(|m| m.shown_name()) {
                         Some(name) => t!(lang, "invite-other-mentor", mentor = name),
                         None => t!(lang, "invite-other-mentor-unnamed"),
                     }
@@ -154,14 +154,14 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
             return Ok(());
         }
     };
-    let name = |u: &Option<crate::domain::User>| u.as_ref().map(|u| u.display_name()).unwrap_or_default();
+    let name = |u: &Option<crate::domain::User>| u.as_ref().map(|u| u.display_name(lang)).unwrap_or_default();
     let school = joined.school.clone().unwrap_or_default();
     let district = joined.district.clone().unwrap_or_default();
     let headline = match joined.role {
         Role::Coordinator if district.is_empty() => t!(lang, "joined-coordinator"),
         Role::Coordinator => t!(lang, "joined-coordinator-district", district = district),
         Role::Mentor => t!(lang, "joined-mentor", school = school, district = district),
-        Role::Student => match Some(name(&joined.mentor)).filter(|n| !n.is_empty() && !n.starts_with('#')) {
+        Role::Student => match joined.mentor.as_ref().and_then(|m| m.shown_name()) {
             Some(mentor) => t!(lang, "joined-student", mentor = mentor),
             None => t!(lang, "joined-student-unnamed"),
         },
@@ -185,13 +185,13 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
 /// A parent joined: the student and their mentor are told who, each in
 /// their own language.
 async fn parent_joined(env: &Env, student: &crate::domain::User) -> HandlerResult {
-    let parent = env.ctx.user.display_name();
+    let parent = |lang| env.ctx.user.display_name(lang);
     let mentor = env.work.db().await?.mentor_of(student.id).await?;
     let sl = student.language.unwrap_or(Lang::Ru);
-    let mut told = vec![(student.id, t!(sl, "parent-joined-student", parent = parent.as_str()))];
+    let mut told = vec![(student.id, t!(sl, "parent-joined-student", parent = parent(sl)))];
     if let Some(m) = mentor {
         let ml = m.language.unwrap_or(Lang::Ru);
-        let text = t!(ml, "parent-joined-mentor", parent = parent.as_str(), student = student.display_name());
+        let text = t!(ml, "parent-joined-mentor", parent = parent(ml), student = student.display_name(ml));
         told.push((m.id, text));
     }
     for (to, text) in told {

@@ -11,9 +11,9 @@
 use super::Env;
 use crate::db::{NewItem, NewQuestion, Priority, Question};
 use crate::dialogue::{RelayStep, State};
-use crate::domain::crisis::CrisisWords;
 use crate::domain::quiet::QuietHours;
 use crate::domain::relay::{QuestionKind, copy_key};
+use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, button};
@@ -33,19 +33,13 @@ pub(crate) fn role_is(role: Role) -> impl Fn(Env) -> bool + Send + Sync + Clone 
     move |env: Env| env.ctx.user.role == Some(role)
 }
 
-/// Plain messages (text or media) of people who have someone to write to,
-/// and crisis words from anyone.
+/// Plain messages (text or media) of people who have someone to write to.
+/// (Crisis words were answered before, by `handlers::crisis`.)
 pub fn incoming() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(dptree::filter(role_is(Role::Student)).endpoint(student_message))
         .branch(dptree::filter(role_is(Role::Parent)).endpoint(parent_message))
         .branch(dptree::filter(role_is(Role::Mentor)).endpoint(mentor_message))
-        .branch(
-            dptree::filter(|env: Env, msg: Message| {
-                env.ctx.user.role.is_none() && content_text(&msg).is_some_and(|t| crisis(&t))
-            })
-            .endpoint(guest_in_crisis),
-        )
 }
 
 /// The buttons of conversations, each checked against who presses it.
@@ -82,24 +76,31 @@ pub(crate) fn content_of(msg: &Message) -> Content {
         return Content::Text(text.to_owned());
     }
     let caption = msg.caption().map(str::to_owned);
-    if msg.photo().is_some() || msg.video().is_some() || msg.voice().is_some() || msg.animation().is_some() {
+    // A file name travels with a copy and can name its author
+    // («Даниял_Серикбаев.mp4»): such files are refused after `/anon`.
+    let named = |name: Option<&String>| name.is_some_and(|n| !n.trim().is_empty());
+    if let Some(video) = msg.video() {
+        return Content::Media { caption, captionable: true, named_file: named(video.file_name.as_ref()) };
+    }
+    if let Some(animation) = msg.animation() {
+        return Content::Media {
+            caption,
+            captionable: true,
+            named_file: named(animation.file_name.as_ref()),
+        };
+    }
+    if msg.photo().is_some() || msg.voice().is_some() {
         return Content::Media { caption, captionable: true, named_file: false };
     }
     if msg.document().is_some() || msg.audio().is_some() {
+        // Always refused after `/anon`: a document's or a song's name and
+        // tags are the sender's.
         return Content::Media { caption, captionable: true, named_file: true };
     }
     if msg.video_note().is_some() {
         return Content::Media { caption: None, captionable: false, named_file: false };
     }
     Content::Unsupported
-}
-
-fn content_text(msg: &Message) -> Option<String> {
-    msg.text().or_else(|| msg.caption()).map(str::to_owned)
-}
-
-pub(crate) fn crisis(text: &str) -> bool {
-    CrisisWords::default_list().matches(text)
 }
 
 /// A request of the relay for the outbox.
@@ -182,6 +183,8 @@ pub(crate) struct Copy<'a> {
     /// A line for the writer should Telegram say the recipient blocked
     /// the bot (`outbox::UNREACHABLE_NOTICE`; told once each time).
     pub unreachable: Option<String>,
+    /// `Notice`, or `Urgent` for an SOS (ahead of the chat's waiting copies).
+    pub priority: Priority,
 }
 
 impl<'a> Copy<'a> {
@@ -207,6 +210,7 @@ impl<'a> Copy<'a> {
             due_at: None,
             part: String::new(),
             unreachable: Some(unreachable_notice(env, to, anonymous)),
+            priority: Priority::Notice,
         }
     }
 }
@@ -216,7 +220,7 @@ pub(crate) fn unreachable_notice(env: &Env, to: &User, anonymous: bool) -> Strin
     if anonymous {
         t!(env.lang, "relay-recipient-unreachable-anonymous")
     } else {
-        t!(env.lang, "relay-recipient-unreachable", name = to.display_name())
+        t!(env.lang, "relay-recipient-unreachable", name = to.display_name(env.lang))
     }
 }
 
@@ -237,14 +241,14 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
     // The header as a message of its own, when it does not fit with the content.
     let header_apart = || {
         let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
-        item(c.to, Priority::Notice, "sendMessage", header, key(format!("{}h", c.part)))
+        item(c.to, c.priority, "sendMessage", header, key(format!("{}h", c.part)))
     };
     match c.content {
         Content::Text(body) => {
             let full = format!("{}\n\n{body}", c.header);
             if fits(&full, MAX_MESSAGE_LEN) {
                 let payload = with_extras(json!({ "chat_id": c.to, "text": full }), true, true);
-                items.push(item(c.to, Priority::Notice, "sendMessage", payload, main_key));
+                items.push(item(c.to, c.priority, "sendMessage", payload, main_key));
             } else {
                 items.push(header_apart());
                 let parts = split_for_telegram(body, MAX_MESSAGE_LEN);
@@ -253,7 +257,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
                     let last = i + 1 == n;
                     let payload = with_extras(json!({ "chat_id": c.to, "text": part }), last, false);
                     let key = if last { main_key.clone() } else { key(format!("{}{i}", c.part)) };
-                    items.push(item(c.to, Priority::Notice, "sendMessage", payload, key));
+                    items.push(item(c.to, c.priority, "sendMessage", payload, key));
                 }
             }
         }
@@ -267,13 +271,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
             let together = *captionable && fits(&full, MAX_CAPTION_LEN);
             if together {
                 copy["caption"] = json!(full);
-                items.push(item(
-                    c.to,
-                    Priority::Notice,
-                    "copyMessage",
-                    with_extras(copy, true, true),
-                    main_key,
-                ));
+                items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, true), main_key));
             } else {
                 items.push(header_apart());
                 if let Some(cap) = caption.as_ref().filter(|_| *captionable) {
@@ -282,13 +280,7 @@ pub(crate) fn queue_copy(env: &Env, c: Copy<'_>) {
                         split_for_telegram(cap, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
                     copy["caption"] = json!(first);
                 }
-                items.push(item(
-                    c.to,
-                    Priority::Notice,
-                    "copyMessage",
-                    with_extras(copy, true, false),
-                    main_key,
-                ));
+                items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, false), main_key));
             }
         }
         Content::Unsupported => {}
@@ -369,14 +361,8 @@ pub(crate) fn override_text(msg: &Message, text: &str) -> Content {
 
 async fn from_student(env: &Env, msg: &Message, content: Content, kind: QuestionKind) -> HandlerResult {
     let me = env.ctx.user.clone();
-    let flagged = match &content {
-        Content::Text(t) => crisis(t),
-        Content::Media { caption: Some(c), .. } => crisis(c),
-        _ => false,
-    };
-    if flagged {
-        env.work.say(env.chat(), t!(env.lang, "relay-crisis-helplines", helplines = helplines(env)));
-    }
+    // Crisis words were answered with the helplines (`handlers::crisis`).
+    let flagged = env.work.in_crisis();
     if matches!(content, Content::Unsupported) {
         env.tell_fallback("relay-kind-not-delivered");
         return Ok(());
@@ -464,6 +450,7 @@ async fn relay_to_mentor(
         due_at: held_until,
         part: "m".into(),
         unreachable: Some(mentor_unreachable(env)),
+        priority: Priority::Notice,
     };
     if album.is_some() {
         queue_album(env, copy);
@@ -471,6 +458,9 @@ async fn relay_to_mentor(
         queue_copy(env, copy);
     }
     mark_delivered(env, msg.id);
+    if flagged && held_until.is_some() {
+        night_button(env, q);
+    }
     if let Some(until) = held_until {
         digest_notice(env, mentor, until).await?;
         if !told_before {
@@ -485,6 +475,22 @@ async fn relay_to_mentor(
         "relayed to the mentor"
     );
     Ok(())
+}
+
+/// Crisis words held by quiet hours: the helplines' answer offers to send
+/// the message to the mentor at once, as an SOS (`sos::night_pressed`).
+fn night_button(env: &Env, q: QuestionId) {
+    let id = if env.ctx.user.role == Some(Role::Parent) {
+        "crisis-parent-night"
+    } else {
+        "crisis-helplines-night"
+    };
+    let keyboard = InlineKeyboardMarkup::new([[button(
+        t!(env.lang, "crisis-btn-send-now"),
+        Callback::Relay(RelayCb::SosNight(q)),
+    )]]);
+    env.work
+        .crisis_with_button(t!(env.lang, id, helplines = helplines(env), emergency = EMERGENCY), keyboard);
 }
 
 /// What the writer is told if their mentor turns out to have blocked the bot.
@@ -604,19 +610,23 @@ async fn from_parent(env: &Env, msg: &Message, content: Content, state: State) -
         return Ok(());
     };
     let Some(mentor) = env.work.db().await?.mentor_of(child.id).await? else {
-        env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-parent", student = child.display_name()));
+        env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-parent", student = child.display_name(env.lang)));
         return Ok(());
     };
     let ml = lang_of(&mentor);
-    let header = t!(ml, "relay-header-parent", name = me.display_name(), student = child.display_name());
-    relay_to_mentor(env, msg, &content, &mentor, child.id, QuestionKind::Ordinary, false, header).await
+    let header = t!(ml, "relay-header-parent", name = me.display_name(ml), student = child.display_name(ml));
+    // A parent's crisis words: a child may be in danger.
+    let flagged = env.work.in_crisis();
+    let flag = t!(ml, "relay-flag-crisis-parent", emergency = EMERGENCY);
+    let header = if flagged { format!("{flag}\n{header}") } else { header };
+    relay_to_mentor(env, msg, &content, &mentor, child.id, QuestionKind::Ordinary, flagged, header).await
 }
 
 fn ask_child(env: &Env, children: &[User]) {
     let rows = children
         .iter()
         .take(20)
-        .map(|c| vec![button(c.display_name(), Callback::Relay(RelayCb::Child(c.id)))])
+        .map(|c| vec![button(c.display_name(env.lang), Callback::Relay(RelayCb::Child(c.id)))])
         .collect::<Vec<_>>();
     env.work.say_with(env.chat(), t!(env.lang, "relay-parent-pick"), InlineKeyboardMarkup::new(rows));
 }
@@ -627,19 +637,14 @@ async fn child_picked(env: Env, q: CallbackQuery, student: UserId) -> HandlerRes
     env.work.answer(&q, None);
     env.work.clear_keyboard(&q);
     env.work.set_state(State::Relay(RelayStep::Child { student }));
-    env.work.say(env.chat(), t!(env.lang, "relay-parent-picked", student = child.display_name()));
+    env.work.say(env.chat(), t!(env.lang, "relay-parent-picked", student = child.display_name(env.lang)));
     Ok(())
 }
 
-/// Someone outside the programme wrote crisis words: the helplines, always.
-async fn guest_in_crisis(env: Env) -> HandlerResult {
-    env.work.say(env.chat(), t!(env.lang, "relay-crisis-guest", helplines = helplines(&env)));
-    Ok(())
-}
-
-/// «Message from <name>», with the class when the mentor has set it.
+/// «Сообщение ученика: <name>» (the role first, so that no name passes
+/// for a mentor or the bot), with the class when the mentor has set it.
 async fn student_header(env: &Env, ml: Lang, student: &User) -> Result<String, Error> {
-    let name = student.display_name();
+    let name = student.display_name(ml);
     Ok(match env.work.db().await?.class_of(student.id).await? {
         Some(class) => t!(ml, "relay-header-student-class", name = name, class = class),
         None => t!(ml, "relay-header-student", name = name),
@@ -699,7 +704,7 @@ async fn answer(env: &Env, msg: &Message, q: &Question) -> HandlerResult {
     }
     let Some(sender) = env.work.db().await?.user(q.sender).await? else { return Ok(()) };
     let sl = lang_of(&sender);
-    let header = t!(sl, "relay-answer-header", mentor = env.ctx.user.display_name());
+    let header = t!(sl, "relay-answer-header", mentor = env.ctx.user.display_name(sl));
     let anonymous = q.kind == QuestionKind::Anonymous;
     queue_copy(
         env,
@@ -735,7 +740,7 @@ async fn reply_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> Handle
         QuestionKind::Anonymous => t!(env.lang, "relay-reply-prompt-anonymous"),
         _ => {
             let name =
-                env.work.db().await?.user(q.sender).await?.map(|u| u.display_name()).unwrap_or_default();
+                env.work.db().await?.user(q.sender).await?.map(|u| u.display_name(env.lang)).unwrap_or_default();
             t!(env.lang, "relay-reply-prompt", name = name)
         }
     };
@@ -751,9 +756,16 @@ async fn answered_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> Han
     Ok(())
 }
 
+/// Blocks the question's sender. An anonymous writer's block is kept apart
+/// (by question), so that no student's card ever shows it.
 async fn block_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerResult {
     let Some(q) = own_question(&env, id).await? else { return stale(&env, &press) };
-    env.work.db().await?.set_blocked(env.ctx.user.id, q.sender, true, env.clock.now()).await?;
+    let (mentor, now) = (env.ctx.user.id, env.clock.now());
+    if q.kind == QuestionKind::Anonymous {
+        env.work.db().await?.block_anonymous(mentor, q.id, q.sender, now).await?;
+    } else {
+        env.work.db().await?.set_blocked(mentor, q.sender, true, now).await?;
+    }
     env.work.answer(&press, None);
     let keyboard = InlineKeyboardMarkup::new([[button(
         t!(env.lang, "relay-btn-unblock"),
@@ -765,7 +777,11 @@ async fn block_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> Handle
 
 async fn unblock_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerResult {
     let Some(q) = own_question(&env, id).await? else { return stale(&env, &press) };
-    env.work.db().await?.set_blocked(env.ctx.user.id, q.sender, false, env.clock.now()).await?;
+    if q.kind == QuestionKind::Anonymous {
+        env.work.db().await?.unblock_anonymous(env.ctx.user.id, q.id).await?;
+    } else {
+        env.work.db().await?.set_blocked(env.ctx.user.id, q.sender, false, env.clock.now()).await?;
+    }
     env.work.answer(&press, None);
     env.work.clear_keyboard(&press);
     env.tell("relay-unblock-done");
@@ -792,7 +808,7 @@ pub async fn questions(env: Env) -> HandlerResult {
         let n = i + 1;
         let who = match q.kind {
             QuestionKind::Anonymous => t!(env.lang, "relay-questions-anonymous"),
-            _ => env.work.db().await?.user(q.sender).await?.map(|u| u.display_name()).unwrap_or_default(),
+            _ => env.work.db().await?.user(q.sender).await?.map(|u| u.display_name(env.lang)).unwrap_or_default(),
         };
         let minutes = crate::domain::quiet::waited_minutes(q.created_at, now);
         let waited = if minutes < 60 {
@@ -840,28 +856,59 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
         env.tell_fallback("edited-message");
         return Ok(());
     };
-    let content = content_of(&msg);
     let Some(mentor) = env.work.db().await?.user(q.mentor).await? else { return Ok(()) };
     let ml = lang_of(&mentor);
-    let flagged = content_text(&msg).is_some_and(|t| crisis(&t));
-    if flagged && env.ctx.user.role == Some(Role::Student) {
-        env.work.say(env.chat(), t!(env.lang, "relay-crisis-helplines", helplines = helplines(&env)));
+    let flagged = env.work.in_crisis();
+    if flagged && !q.flagged {
+        env.work.db().await?.flag_question(q.id).await?;
+    }
+    if flagged && q.kind != QuestionKind::Urgent && q.held_until.is_some_and(|t| t > env.clock.now()) {
+        night_button(&env, q.id);
     }
     let header = match (q.kind, env.ctx.user.role) {
         (QuestionKind::Anonymous, _) => t!(ml, "relay-header-anonymous"),
         (_, Some(Role::Parent)) => {
             let child =
-                env.work.db().await?.user(q.student).await?.map(|u| u.display_name()).unwrap_or_default();
-            t!(ml, "relay-header-parent", name = env.ctx.user.display_name(), student = child)
+                env.work.db().await?.user(q.student).await?.map(|u| u.display_name(ml)).unwrap_or_default();
+            t!(ml, "relay-header-parent", name = env.ctx.user.display_name(ml), student = child)
         }
         _ => student_header(&env, ml, &env.ctx.user).await?,
     };
-    let header =
-        if q.flagged || flagged { format!("{}\n{header}", t!(ml, "relay-flag-crisis")) } else { header };
+    let flag = if env.ctx.user.role == Some(Role::Parent) {
+        "relay-flag-crisis-parent"
+    } else {
+        "relay-flag-crisis"
+    };
+    let header = if q.flagged || flagged {
+        format!("{}\n{header}", t!(ml, flag, emergency = EMERGENCY))
+    } else {
+        header
+    };
     let header = format!("{header}\n{}", t!(ml, "relay-edited-mark"));
-    let main = env.work.db().await?.copy_item(&copy_key(q.id, "m")).await?;
-    let split = env.work.db().await?.copy_item(&copy_key(q.id, "mh")).await?.is_some();
-    let keyboard = mentor_keyboard(ml, q.id);
+    edit_copy(&env, &msg, &q, &mentor, header, mentor_keyboard(ml, q.id), Priority::Notice).await
+}
+
+/// The mentor's copy of an edited message, edited in place (or, where it
+/// cannot be — split, or too long now — sent again marked as an edit).
+pub(crate) async fn edit_copy(
+    env: &Env,
+    msg: &Message,
+    q: &Question,
+    mentor: &User,
+    header: String,
+    keyboard: InlineKeyboardMarkup,
+    priority: Priority,
+) -> HandlerResult {
+    let content = content_of(msg);
+    let mut main = env.work.db().await?.copy_item(&copy_key(q.id, "m")).await?;
+    if main.is_none() {
+        // An SOS sent from a held message (the night button).
+        main = env.work.db().await?.copy_item(&copy_key(q.id, "s")).await?;
+    }
+    let mut split = false;
+    for header_apart in ["mh", "sh"] {
+        split |= env.work.db().await?.copy_item(&copy_key(q.id, header_apart)).await?.is_some();
+    }
     let edit = match (&content, main) {
         (Content::Text(body), Some(target)) if !split => {
             let full = format!("{header}\n\n{body}");
@@ -890,12 +937,12 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
     };
     match edit {
         Some((target, method, payload)) => {
-            let mut i = item(mentor.id.0, Priority::Notice, method, payload, None);
+            let mut i = item(mentor.id.0, priority, method, payload, None);
             i.edit_of = Some(target);
             env.work.push(i);
         }
         None => queue_copy(
-            &env,
+            env,
             Copy {
                 q: Some(q.id),
                 to: mentor.id.0,
@@ -908,9 +955,10 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
                 due_at: None,
                 part: format!("e{}", env.clock.now().timestamp_millis()),
                 unreachable: None,
+                priority,
             },
         ),
     }
-    mark_delivered(&env, msg.id);
+    mark_delivered(env, msg.id);
     Ok(())
 }

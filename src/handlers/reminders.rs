@@ -263,7 +263,7 @@ async fn unanswered(
     for (i, q) in old.iter().take(NUDGE_LISTED).enumerate() {
         let who = match q.kind {
             QuestionKind::Anonymous => t!(lang, "relay-questions-anonymous"),
-            _ => work.db().await?.user(q.sender).await?.map(|u| u.display_name()).unwrap_or_default(),
+            _ => work.db().await?.user(q.sender).await?.map(|u| u.display_name(lang)).unwrap_or_default(),
         };
         let minutes = crate::domain::quiet::waited_minutes(q.created_at, now);
         let waited = if minutes < 48 * 60 {
@@ -288,10 +288,10 @@ pub async fn agenda_lines(work: &Work, tz: Tz, lang: Lang, meetings: &[Meeting])
     for m in meetings {
         let Some(p) = people(work, m).await? else { continue };
         let span = format!("{}–{}", time_of(tz, m.starts_at), time_of(tz, m.ends_at));
-        text.push_str(&format!("\n\n{span} — {}", p.student.display_name()));
+        text.push_str(&format!("\n\n{span} — {}", p.student.display_name(lang)));
         if let Some(parent) = &p.parent {
             text.push('\n');
-            text.push_str(&t!(lang, "sched-line-parent", name = parent.display_name()));
+            text.push_str(&t!(lang, "sched-line-parent", name = parent.display_name(lang)));
         }
         if let Some(topic) = &m.topic {
             text.push('\n');
@@ -322,7 +322,7 @@ async fn reminder_lines(work: &Work, lang: Lang, m: &Meeting, p: &People) -> Res
             .iter()
             .chain(std::iter::once(&p.student))
             .filter(|u| ids.contains(&u.id))
-            .map(|u| u.display_name())
+            .map(|u| u.display_name(lang))
             .collect::<Vec<_>>()
     };
     let acked = named(&acks);
@@ -333,7 +333,7 @@ async fn reminder_lines(work: &Work, lang: Lang, m: &Meeting, p: &People) -> Res
     let mut unreachable = Vec::new();
     for (user, standing) in audience(m, p) {
         if standing != Standing::Mentor && work.db().await?.is_unreachable(user.id).await? {
-            unreachable.push(user.display_name());
+            unreachable.push(user.display_name(lang));
         }
     }
     if !unreachable.is_empty() {

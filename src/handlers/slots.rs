@@ -13,17 +13,19 @@ use super::Env;
 use super::meetings::{PAGE, accept, gone};
 use crate::dialogue::{SlotsStep, State};
 use crate::domain::calendar::{
-    Minute, coming_days, date_code, date_of_code, date_text, hm, local_date, span_text, time_of, weekday_name,
+    Minute, coming_days, date_code, date_of_code, date_text_from, hm, local_date, span_text_from, time_of,
+    weekday_name, when_text_from,
 };
 use crate::domain::slots::{
-    COUNTS, DAYS_AHEAD, LENGTHS, Rule, SlotError, TypedError, clean_place, parse_add, parse_weekly, plan,
-    start_choices,
+    COUNTS, Clash, DAYS_AHEAD, Expected, LENGTHS, Rule, SlotError, TopUp, TypedError, clean_place, parse_add,
+    parse_weekly, plan, start_choices,
 };
+use crate::domain::user::PlaceNameError;
 use crate::domain::{Role, RuleId, SlotId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, SlotsCb, button, grid};
 use crate::t;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -164,10 +166,20 @@ async fn menu(env: &Env) -> HandlerResult {
     Ok(())
 }
 
+/// A local date as the mentor reads it today: with its year when far.
+fn date_text(env: &Env, date: NaiveDate) -> String {
+    date_text_from(env.lang, date, local_date(env.config.tz, env.clock.now()))
+}
+
+/// A slot's day and times as the mentor reads them now.
+fn span_text(env: &Env, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    span_text_from(env.lang, env.config.tz, start, end, env.clock.now())
+}
+
 fn day_buttons(env: &Env, cb: fn(u32) -> SlotsCb) -> Vec<InlineKeyboardButton> {
     coming_days(env.config.tz, env.clock.now(), DAYS_AHEAD)
         .into_iter()
-        .map(|d| button(date_text(env.lang, d), Callback::Slots(cb(date_code(d)))))
+        .map(|d| button(date_text(env, d), Callback::Slots(cb(date_code(d)))))
         .collect()
 }
 
@@ -185,7 +197,7 @@ fn ask_start(env: &Env, day: NaiveDate) {
     env.work.set_state(State::Slots(SlotsStep::Start { day: date_code(day) }));
     env.work.say_with(
         env.chat(),
-        t!(env.lang, "sched-ask-start", date = date_text(env.lang, day)),
+        t!(env.lang, "sched-ask-start", date = date_text(env, day)),
         start_buttons(),
     );
 }
@@ -435,7 +447,7 @@ async fn add(
                 lang,
                 "sched-added",
                 count = ids.len() as i64,
-                span = span_text(lang, tz, first, last),
+                span = span_text(env, first, last),
                 len = i64::from(length)
             ))
         }
@@ -447,12 +459,12 @@ fn slot_error(env: &Env, e: &SlotError, date: NaiveDate) -> String {
     let lang = env.lang;
     match e {
         SlotError::InPast => t!(lang, "sched-add-past", example = example(env)),
-        SlotError::NoSuchTime => t!(lang, "sched-add-no-such-time", date = date_text(lang, date)),
+        SlotError::NoSuchTime => t!(lang, "sched-add-no-such-time", date = date_text(env, date)),
         SlotError::PastMidnight => t!(lang, "sched-add-past-midnight"),
         SlotError::BadLength => t!(lang, "sched-add-bad-length", example = example(env)),
         SlotError::BadCount => t!(lang, "sched-add-bad-count", example = example(env)),
         SlotError::Overlap { starts_at, ends_at } => {
-            t!(lang, "sched-add-overlap", span = span_text(lang, env.config.tz, *starts_at, *ends_at))
+            t!(lang, "sched-add-overlap", span = span_text(env, *starts_at, *ends_at))
         }
     }
 }
@@ -462,6 +474,9 @@ fn example(env: &Env) -> String {
     let tomorrow = local_date(env.config.tz, env.clock.now()) + chrono::Duration::days(1);
     format!("/slots add {} 15:00 30 4", tomorrow.format("%Y-%m-%d"))
 }
+
+/// The longest part of a word not understood that the answer repeats.
+const WORD_SHOWN: usize = 24;
 
 async fn typed_add(env: &Env, args: &str) -> HandlerResult {
     let lang = env.lang;
@@ -481,15 +496,31 @@ async fn typed_add(env: &Env, args: &str) -> HandlerResult {
             }
         }
         Err(e) => {
-            let id = match e {
+            let id = match &e {
                 TypedError::Malformed => "sched-add-malformed",
                 TypedError::BadDate => "sched-add-bad-date",
                 TypedError::BadTime => "sched-add-bad-time",
                 TypedError::BadLength => "sched-add-bad-length",
                 TypedError::BadCount => "sched-add-bad-count",
-                TypedError::BadPlace => "sched-add-bad-place",
+                TypedError::NotANumber { expected: Expected::Minutes, .. } => "sched-add-not-minutes",
+                TypedError::NotANumber { expected: Expected::Count, .. } => "sched-add-not-count",
+                TypedError::BadPlace(PlaceNameError::Bidi) => "sched-add-place-bidi",
+                TypedError::BadPlace(PlaceNameError::Invisible) => "sched-add-place-invisible",
+                TypedError::BadPlace(PlaceNameError::Empty | PlaceNameError::TooLong { .. }) => {
+                    "sched-add-bad-place"
+                }
             };
-            t!(lang, id, example = example(env))
+            match e {
+                TypedError::NotANumber { word, .. } => {
+                    // Shown as typed, cut short: it holds only digits and signs.
+                    let shown = match word.char_indices().nth(WORD_SHOWN) {
+                        Some((cut, _)) => format!("{}…", &word[..cut]),
+                        None => word,
+                    };
+                    t!(lang, id, word = shown, example = example(env))
+                }
+                _ => t!(lang, id, example = example(env)),
+            }
         }
     };
     env.work.say(env.chat(), text);
@@ -517,15 +548,15 @@ async fn typed_weekly(env: &Env, args: &str) -> HandlerResult {
                     let changed =
                         env.work.db().await?.change_rule(&rule, env.config.tz, env.clock.now()).await?;
                     match changed {
-                        Some(made) => env.work.say(
-                            env.chat(),
-                            t!(
+                        Some(done) => {
+                            let text = t!(
                                 env.lang,
                                 "sched-rule-changed",
                                 text = rule_text(env, &rule),
-                                count = made as i64
-                            ),
-                        ),
+                                count = done.made as i64
+                            );
+                            env.work.say(env.chat(), with_clashes(env, text, &done));
+                        }
                         None => env.tell("sched-gone"),
                     }
                     Ok(())
@@ -558,10 +589,40 @@ fn rule_text(env: &Env, rule: &Rule) -> String {
 
 async fn add_rule(env: &Env, weekday: u8, start: Minute, end: Minute, length: u16) -> HandlerResult {
     let rule = Rule { id: RuleId(0), mentor: env.ctx.user.id, weekday, start, end, length, place: None };
-    let (_, made) = env.work.db().await?.add_rule(&rule, env.config.tz, env.clock.now()).await?;
-    env.work
-        .say(env.chat(), t!(env.lang, "sched-rule-added", text = rule_text(env, &rule), count = made as i64));
+    let (_, done) = env.work.db().await?.add_rule(&rule, env.config.tz, env.clock.now()).await?;
+    let text = t!(env.lang, "sched-rule-added", text = rule_text(env, &rule), count = done.made as i64);
+    env.work.say(env.chat(), with_clashes(env, text, &done));
     Ok(())
+}
+
+/// At most this many skipped times are listed one by one.
+const CLASHES_LISTED: usize = 8;
+
+/// The answer about a rule, followed by the times it skipped and why: each
+/// overlaps a slot already there, free or with a meeting booked.
+fn with_clashes(env: &Env, mut text: String, done: &TopUp) -> String {
+    if done.clashes.is_empty() {
+        return text;
+    }
+    let (lang, tz) = (env.lang, env.config.tz);
+    text.push_str("\n\n");
+    text.push_str(&t!(lang, "sched-rule-skipped-head"));
+    for Clash { span, with } in done.clashes.iter().take(CLASHES_LISTED) {
+        let other = if local_date(tz, with.starts_at) == local_date(tz, span.0) {
+            format!("{}–{}", time_of(tz, with.starts_at), time_of(tz, with.ends_at))
+        } else {
+            span_text(env, with.starts_at, with.ends_at)
+        };
+        let id = if with.booked { "sched-rule-skipped-booked" } else { "sched-rule-skipped-free" };
+        text.push('\n');
+        text.push_str(&t!(lang, id, span = span_text(env, span.0, span.1), other = other));
+    }
+    let more = done.clashes.len().saturating_sub(CLASHES_LISTED);
+    if more > 0 {
+        text.push('\n');
+        text.push_str(&t!(lang, "sched-rule-skipped-more", count = more as i64));
+    }
+    text
 }
 
 async fn rules_pressed(env: Env, q: CallbackQuery) -> HandlerResult {
@@ -615,12 +676,14 @@ async fn place_typed(env: Env, msg: Message) -> HandlerResult {
 
 async fn save_place(env: &Env, raw: &str) -> HandlerResult {
     match clean_place(raw) {
-        Some(place) => {
+        Ok(place) => {
             env.work.db().await?.set_default_place(env.ctx.user.id, &place, env.clock.now()).await?;
             env.work.exit();
             env.work.say(env.chat(), t!(env.lang, "sched-place-saved", place = place));
         }
-        None => env.tell("sched-place-invalid"),
+        Err(PlaceNameError::Bidi) => env.tell("sched-place-bidi"),
+        Err(PlaceNameError::Invisible) => env.tell("sched-place-invisible"),
+        Err(PlaceNameError::Empty | PlaceNameError::TooLong { .. }) => env.tell("sched-place-invalid"),
     }
     Ok(())
 }
@@ -645,7 +708,7 @@ async fn show_list(env: &Env, page: u32) -> HandlerResult {
     for s in slots.iter().skip(page * PAGE).take(PAGE) {
         let d = local_date(tz, s.starts_at);
         if day != Some(d) {
-            text.push_str(&format!("\n\n{}", date_text(lang, d)));
+            text.push_str(&format!("\n\n{}", date_text(env, d)));
             day = Some(d);
         }
         let span = format!("{}–{}", time_of(tz, s.starts_at), time_of(tz, s.ends_at));
@@ -656,8 +719,7 @@ async fn show_list(env: &Env, page: u32) -> HandlerResult {
         };
         text.push('\n');
         text.push_str(&line);
-        let label =
-            t!(lang, "sched-btn-remove", when = crate::domain::calendar::when_text(lang, tz, s.starts_at));
+        let label = t!(lang, "sched-btn-remove", when = when_text_from(lang, tz, s.starts_at, now));
         rows.push(vec![button(label, Callback::Slots(SlotsCb::Remove(s.id)))]);
     }
     let mut nav = Vec::new();
@@ -679,8 +741,8 @@ async fn remove_pressed(env: Env, q: CallbackQuery, id: SlotId) -> HandlerResult
     if slot.mentor != env.ctx.user.id || slot.ends_at <= env.clock.now() {
         return gone(&env, &q);
     }
-    let (lang, tz) = (env.lang, env.config.tz);
-    let span = span_text(lang, tz, slot.starts_at, slot.ends_at);
+    let lang = env.lang;
+    let span = span_text(&env, slot.starts_at, slot.ends_at);
     if !slot.booked {
         if !env.work.db().await?.delete_free_slot(id, env.ctx.user.id).await? {
             return gone(&env, &q);
@@ -694,7 +756,7 @@ async fn remove_pressed(env: Env, q: CallbackQuery, id: SlotId) -> HandlerResult
     let who = match meeting {
         Some(m) => {
             let person = m.parent.unwrap_or(m.student);
-            env.work.db().await?.user(person).await?.map(|u| u.display_name()).unwrap_or_default()
+            env.work.db().await?.user(person).await?.map(|u| u.display_name(lang)).unwrap_or_default()
         }
         None => String::new(),
     };
@@ -717,7 +779,7 @@ async fn remove_booked_pressed(env: Env, q: CallbackQuery, id: SlotId) -> Handle
         super::meetings::cancel(&env, m, None).await?;
     }
     env.work.db().await?.delete_slot(id).await?;
-    let span = span_text(env.lang, env.config.tz, slot.starts_at, slot.ends_at);
+    let span = span_text(&env, slot.starts_at, slot.ends_at);
     env.work.say(env.chat(), t!(env.lang, "sched-removed", span = span));
     Ok(())
 }

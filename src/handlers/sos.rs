@@ -9,13 +9,15 @@
 
 use super::Env;
 use super::relay::{Content, Copy, content_of, item, override_text, queue_copy, role_is, stale};
-use crate::db::{NewQuestion, Priority};
-use crate::dialogue::{SosStep, State};
-use crate::domain::relay::{QuestionKind, escalation_prefix};
-use crate::domain::{Lang, QuestionId, Role};
+use crate::db::{NewItem, NewQuestion, Priority, Question};
+use crate::dialogue::{RelayStep, SosStep, State};
+use crate::domain::relay::{QuestionKind, copy_key, escalation_prefix};
+use crate::domain::safety::EMERGENCY;
+use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, button};
 use crate::t;
+use crate::work::{MAX_MESSAGE_LEN, split_for_telegram};
 use dptree::case;
 use serde_json::json;
 use teloxide::dispatching::UpdateHandler;
@@ -26,9 +28,17 @@ fn at_describe(state: State) -> bool {
     state == State::Sos(SosStep::Describe)
 }
 
-/// The description a student types after a bare `/sos`.
+/// The description typed after a bare `/sos` (a student's, or a parent's
+/// about one child).
 pub fn typed_answers() -> UpdateHandler<Error> {
-    dptree::filter(role_is(Role::Student)).filter(at_describe).endpoint(described)
+    dptree::entry()
+        .branch(dptree::filter(role_is(Role::Student)).filter(at_describe).endpoint(described))
+        .branch(
+            dptree::filter(role_is(Role::Parent)).branch(
+                case![State::Sos(step)]
+                    .branch(case![SosStep::DescribeFor { student }].endpoint(described_for_child)),
+            ),
+        )
 }
 
 pub fn buttons() -> UpdateHandler<Error> {
@@ -38,39 +48,114 @@ pub fn buttons() -> UpdateHandler<Error> {
                 .filter(at_describe)
                 .branch(case![RelayCb::SosNow].endpoint(send_now)),
         )
+        .branch(
+            dptree::filter(role_is(Role::Parent)).branch(
+                case![State::Sos(step)]
+                    .branch(
+                        case![SosStep::DescribeFor { student }]
+                            .branch(case![RelayCb::SosNow].endpoint(send_now_for_child)),
+                    )
+                    .branch(
+                        case![SosStep::PickChild { message }]
+                            .branch(case![RelayCb::SosChild(student)].endpoint(child_picked)),
+                    ),
+            ),
+        )
+        .branch(case![RelayCb::SosNight(q)].endpoint(night_pressed))
         .branch(case![RelayCb::Ack(q)].endpoint(acknowledge))
+}
+
+/// An edit of an SOS message stays an SOS: the alert keeps its header and
+/// «I'm on it», with the new text marked as edited.
+pub fn edits() -> UpdateHandler<Error> {
+    dptree::filter_map_async(urgent_question_of_edit).endpoint(sos_edited)
 }
 
 fn ack_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[button(t!(lang, "sos-btn-ack"), Callback::Relay(RelayCb::Ack(q)))]])
 }
 
-/// `/sos [text]`.
-pub async fn command(env: Env, msg: Message, text: String) -> HandlerResult {
-    if env.ctx.user.role != Some(Role::Student) {
-        env.work
-            .say(env.chat(), t!(env.lang, "sos-not-student", helplines = env.config.helplines.join(", ")));
-        return Ok(());
-    }
+fn helplines(env: &Env) -> String {
+    env.config.helplines.join(", ")
+}
+
+/// `/sos [text]`: students, and parents for their child.
+pub async fn command(env: Env, msg: Message, text: String, state: State) -> HandlerResult {
     let content = override_text(&msg, &text);
-    if matches!(content, Content::Text(ref t) if t.is_empty()) {
-        env.work.set_state(State::Sos(SosStep::Describe));
-        let keyboard = InlineKeyboardMarkup::new([[button(
-            t!(env.lang, "sos-btn-now"),
-            Callback::Relay(RelayCb::SosNow),
-        )]]);
-        let text = t!(env.lang, "sos-ask-what", helplines = env.config.helplines.join(", "));
-        env.work.say_with(env.chat(), text, keyboard);
-        return Ok(());
+    let words = !matches!(content, Content::Text(ref t) if t.is_empty());
+    match env.ctx.user.role {
+        Some(Role::Student) if words => {
+            let me = env.ctx.user.clone();
+            raise(&env, Alert { student: &me, message_id: msg.id, content: Some(content), held: None }).await
+        }
+        Some(Role::Student) => {
+            env.work.set_state(State::Sos(SosStep::Describe));
+            ask_what(&env, "sos-ask-what");
+            Ok(())
+        }
+        Some(Role::Parent) => {
+            let children = env.work.db().await?.children_of(env.ctx.user.id).await?;
+            let chosen = match state {
+                State::Relay(RelayStep::Child { student }) => children.iter().find(|c| c.id == student),
+                _ => None,
+            };
+            let child = chosen.or_else(|| (children.len() == 1).then(|| &children[0])).cloned();
+            match child {
+                Some(child) if words => {
+                    let alert =
+                        Alert { student: &child, message_id: msg.id, content: Some(content), held: None };
+                    raise(&env, alert).await
+                }
+                Some(child) => {
+                    env.work.set_state(State::Sos(SosStep::DescribeFor { student: child.id }));
+                    ask_what(&env, "sos-ask-what-parent");
+                    Ok(())
+                }
+                None if children.is_empty() => {
+                    env.work.say_urgent(
+                        env.chat(),
+                        t!(env.lang, "sos-no-children", helplines = helplines(&env), emergency = EMERGENCY),
+                    );
+                    Ok(())
+                }
+                None => {
+                    let message = words.then_some(msg.id.0);
+                    env.work.set_state(State::Sos(SosStep::PickChild { message }));
+                    let rows = children
+                        .iter()
+                        .take(20)
+                        .map(|c| vec![button(c.display_name(env.lang), Callback::Relay(RelayCb::SosChild(c.id)))])
+                        .collect::<Vec<_>>();
+                    let text =
+                        t!(env.lang, "sos-pick-child", helplines = helplines(&env), emergency = EMERGENCY);
+                    env.work.say_with(env.chat(), text, InlineKeyboardMarkup::new(rows));
+                    Ok(())
+                }
+            }
+        }
+        _ => {
+            env.work.say(env.chat(), t!(env.lang, "sos-not-available", helplines = helplines(&env)));
+            Ok(())
+        }
     }
-    raise(&env, msg.id, Some(content)).await
+}
+
+fn ask_what(env: &Env, id: &str) {
+    let keyboard =
+        InlineKeyboardMarkup::new([[button(t!(env.lang, "sos-btn-now"), Callback::Relay(RelayCb::SosNow))]]);
+    let text = t!(env.lang, id, helplines = helplines(env), emergency = EMERGENCY);
+    env.work.say_with(env.chat(), text, keyboard);
+}
+
+fn words_of(msg: &Message) -> Option<Content> {
+    let content = content_of(msg);
+    if matches!(content, Content::Unsupported) { None } else { Some(content) }
 }
 
 async fn described(env: Env, msg: Message) -> HandlerResult {
     env.work.exit();
-    let content = content_of(&msg);
-    let content = if matches!(content, Content::Unsupported) { None } else { Some(content) };
-    raise(&env, msg.id, content).await
+    let me = env.ctx.user.clone();
+    raise(&env, Alert { student: &me, message_id: msg.id, content: words_of(&msg), held: None }).await
 }
 
 async fn send_now(env: Env, q: CallbackQuery) -> HandlerResult {
@@ -78,40 +163,127 @@ async fn send_now(env: Env, q: CallbackQuery) -> HandlerResult {
     env.work.clear_keyboard(&q);
     env.work.exit();
     let Some(msg) = q.regular_message() else { return Ok(()) };
-    raise(&env, msg.id, None).await
+    let me = env.ctx.user.clone();
+    raise(&env, Alert { student: &me, message_id: msg.id, content: None, held: None }).await
 }
 
-/// Raises the alert; `content` `None`: without words.
-async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> HandlerResult {
+/// The parent's child, if it is still theirs.
+async fn own_child(env: &Env, student: UserId) -> Result<Option<User>, Error> {
+    let children = env.work.db().await?.children_of(env.ctx.user.id).await?;
+    Ok(children.into_iter().find(|c| c.id == student))
+}
+
+async fn described_for_child(env: Env, msg: Message, student: UserId) -> HandlerResult {
+    env.work.exit();
+    let Some(child) = own_child(&env, student).await? else {
+        env.work.say_urgent(
+            env.chat(),
+            t!(env.lang, "sos-no-children", helplines = helplines(&env), emergency = EMERGENCY),
+        );
+        return Ok(());
+    };
+    raise(&env, Alert { student: &child, message_id: msg.id, content: words_of(&msg), held: None }).await
+}
+
+async fn send_now_for_child(env: Env, q: CallbackQuery, student: UserId) -> HandlerResult {
+    let Some(child) = own_child(&env, student).await? else { return stale(&env, &q) };
+    env.work.answer(&q, None);
+    env.work.clear_keyboard(&q);
+    env.work.exit();
+    let Some(msg) = q.regular_message() else { return Ok(()) };
+    raise(&env, Alert { student: &child, message_id: msg.id, content: None, held: None }).await
+}
+
+/// A parent of several children picked the one the `/sos` is about: the
+/// alert goes now if they said what happened, or asks what happened.
+async fn child_picked(env: Env, q: CallbackQuery, student: UserId, message: Option<i32>) -> HandlerResult {
+    let Some(child) = own_child(&env, student).await? else { return stale(&env, &q) };
+    env.work.answer(&q, None);
+    env.work.clear_keyboard(&q);
+    match message {
+        Some(id) => {
+            env.work.exit();
+            let alert =
+                Alert { student: &child, message_id: MessageId(id), content: Some(ORIGINAL), held: None };
+            raise(&env, alert).await
+        }
+        None => {
+            env.work.set_state(State::Sos(SosStep::DescribeFor { student: child.id }));
+            ask_what(&env, "sos-ask-what-parent");
+            Ok(())
+        }
+    }
+}
+
+/// The message itself, copied as it is (its words are not at hand).
+const ORIGINAL: Content = Content::Media { caption: None, captionable: false, named_file: false };
+
+/// At night, the crisis answer's button: the held message goes to the
+/// mentor at once, as an SOS, and is no longer held.
+async fn night_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerResult {
+    let me = env.ctx.user.id;
+    let Some(question) = env.work.db().await?.question(id).await? else { return stale(&env, &press) };
+    if question.sender != me || !env.work.db().await?.make_urgent(id, me).await? {
+        return stale(&env, &press);
+    }
+    env.work.answer(&press, None);
+    env.work.clear_keyboard(&press);
+    env.work.db().await?.cancel_outbox_prefix(&copy_key(id, ""), env.clock.now()).await?;
+    let Some(student) = env.work.db().await?.user(question.student).await? else { return Ok(()) };
+    let message_id = MessageId(i32::try_from(question.chat_message_id).unwrap_or_default());
+    raise(&env, Alert { student: &student, message_id, content: Some(ORIGINAL), held: Some(id) }).await
+}
+
+/// An SOS to raise: about `student` (the sender, or a parent's child).
+struct Alert<'a> {
+    student: &'a User,
+    message_id: MessageId,
+    /// `None`: without words.
+    content: Option<Content>,
+    /// A held question turned urgent (the night button), instead of a new one.
+    held: Option<QuestionId>,
+}
+
+/// Raises the alert.
+async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
     let me = env.ctx.user.clone();
+    let student = alert.student;
+    let by_parent = me.id != student.id;
     let now = env.clock.now();
-    let helplines = env.config.helplines.join(", ");
-    let mentor = env.work.db().await?.mentor_of(me.id).await?;
-    let school = match me.school_id {
+    let helplines = helplines(env);
+    // The answer below gives the helplines: no second crisis answer.
+    env.work.drop_crisis_answer();
+    let mentor = env.work.db().await?.mentor_of(student.id).await?;
+    let school = match student.school_id {
         Some(s) => env.work.db().await?.school(s).await?.map(|(name, _)| name).unwrap_or_default(),
         None => String::new(),
     };
-    let coordinators = env.work.db().await?.escalation_coordinators(me.district_id).await?;
+    let coordinators = env.work.db().await?.escalation_coordinators(student.district_id).await?;
     // A question belongs to a mentor; without one, the alert goes to the
-    // coordinators at once and the question is the student's own record.
+    // coordinators at once and the question is the sender's own record.
     let owner = mentor.as_ref().map_or(me.id, |m| m.id);
-    let question = NewQuestion {
-        mentor: owner,
-        sender: me.id,
-        student: me.id,
-        kind: QuestionKind::Urgent,
-        chat_message_id: i64::from(message_id.0),
-        flagged: true,
-        held_until: None,
-        media_group: None,
+    let q = match alert.held {
+        Some(q) => q,
+        None => {
+            let question = NewQuestion {
+                mentor: owner,
+                sender: me.id,
+                student: student.id,
+                kind: QuestionKind::Urgent,
+                chat_message_id: i64::from(alert.message_id.0),
+                flagged: true,
+                held_until: None,
+                media_group: None,
+            };
+            env.work.db().await?.insert_question(&question, now).await?
+        }
     };
-    let q = env.work.db().await?.insert_question(&question, now).await?;
     env.work.db().await?.add_sos_step(q, "raised", Some(me.id), now).await?;
     let blocked = match &mentor {
         Some(m) => env.work.db().await?.is_blocked(m.id, me.id).await?,
         None => true,
     };
-    let text = content.as_ref().and_then(|c| match c {
+    let text = alert.content.as_ref().and_then(|c| match c {
         Content::Text(t) => Some(t.clone()),
         Content::Media { caption, .. } => caption.clone(),
         Content::Unsupported => None,
@@ -124,69 +296,130 @@ async fn raise(env: &Env, message_id: MessageId, content: Option<Content>) -> Ha
         Some(m) if !blocked => env.work.db().await?.is_unreachable(m.id).await?,
         _ => false,
     };
-    if let (Some(m), false) = (&mentor, blocked) {
+    let answer = if let (Some(m), false) = (&mentor, blocked) {
         let ml = m.language.unwrap_or(Lang::Ru);
-        let header = t!(ml, "sos-header", name = me.display_name());
-        let words = t!(ml, "sos-no-words");
-        let content = content.clone().unwrap_or(Content::Text(words));
+        let (header, words) = if by_parent {
+            let header =
+                t!(ml, "sos-header-parent", name = me.display_name(ml), student = student.display_name(ml));
+            (header, t!(ml, "sos-no-words-parent"))
+        } else {
+            (t!(ml, "sos-header", name = me.display_name(ml)), t!(ml, "sos-no-words"))
+        };
+        let content = alert.content.clone().unwrap_or(Content::Text(words));
         queue_copy(
             env,
             Copy {
                 q: Some(q),
                 to: m.id.0,
                 from_chat: env.chat().0,
-                message_id,
+                message_id: alert.message_id,
                 header,
                 content: &content,
                 keyboard: Some(ack_keyboard(ml, q)),
                 reply_to: None,
                 due_at: None,
-                part: "m".into(),
+                part: if alert.held.is_some() { "s".into() } else { "m".into() },
                 unreachable: None,
+                priority: Priority::Urgent,
             },
         );
         env.work.db().await?.add_sos_step(q, "mentor_alerted", Some(m.id), now).await?;
         if unreachable {
             escalate_at = now;
-            env.work.say(env.chat(), t!(env.lang, "sos-sent-coordinators", helplines = helplines.as_str()));
+            "sos-sent-coordinators"
         } else {
-            env.work.say(env.chat(), t!(env.lang, "sos-sent", helplines = helplines.as_str()));
+            "sos-sent"
         }
     } else {
         escalate_at = now;
-        env.work.say(env.chat(), t!(env.lang, "sos-sent-coordinators", helplines = helplines.as_str()));
-    }
+        "sos-sent-coordinators"
+    };
+    env.work.say_urgent(env.chat(), t!(env.lang, answer, helplines = helplines.as_str()));
     for c in &coordinators {
         let cl = c.language.unwrap_or(Lang::Ru);
-        let body = match &text {
-            Some(t) if !t.trim().is_empty() => t!(
+        let (name, who) = (me.display_name(cl), student.display_name(cl));
+        let body = match (&text, by_parent) {
+            (Some(t), false) if !t.trim().is_empty() => {
+                t!(cl, "sos-escalation", name = name, school = school.as_str(), text = t.as_str())
+            }
+            (_, false) => t!(cl, "sos-escalation-no-words", name = name, school = school.as_str()),
+            (Some(t), true) if !t.trim().is_empty() => t!(
                 cl,
-                "sos-escalation",
-                name = me.display_name(),
+                "sos-escalation-parent",
+                name = name,
+                student = who,
                 school = school.as_str(),
                 text = t.as_str()
             ),
-            _ => t!(cl, "sos-escalation-no-words", name = me.display_name(), school = school.as_str()),
+            (_, true) => {
+                t!(cl, "sos-escalation-parent-no-words", name = name, student = who, school = school.as_str())
+            }
         };
-        let body = crate::work::split_for_telegram(&body, crate::work::MAX_MESSAGE_LEN)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        let mut i = item(
-            c.id.0,
-            Priority::Notice,
-            "sendMessage",
-            json!({ "chat_id": c.id.0, "text": body, "reply_markup": ack_keyboard(cl, q) }),
-            Some(format!("{}{}", escalation_prefix(q), c.id)),
-        );
-        i.due_at = Some(escalate_at);
-        env.work.push(i);
+        let keyboard = ack_keyboard(cl, q);
+        let key = format!("{}{}", escalation_prefix(q), c.id);
+        for mut i in urgent_texts(c.id.0, &body, keyboard, &key) {
+            i.due_at = Some(escalate_at);
+            env.work.push(i);
+        }
     }
     if !coordinators.is_empty() {
         env.work.db().await?.add_sos_step(q, "escalation_due", None, escalate_at).await?;
     }
-    tracing::warn!(question = q.0, coordinators = coordinators.len(), "SOS raised");
+    tracing::warn!(question = q.0, coordinators = coordinators.len(), by_parent, "SOS raised");
     Ok(())
+}
+
+/// A long text in as many messages as it takes (none cut), the buttons on
+/// the last; keyed `key`, `key` + `:1`…, so that an acknowledgement
+/// cancels them all by prefix.
+fn urgent_texts(chat: i64, body: &str, keyboard: InlineKeyboardMarkup, key: &str) -> Vec<NewItem> {
+    let parts = split_for_telegram(body, MAX_MESSAGE_LEN);
+    let n = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let mut payload = json!({ "chat_id": chat, "text": text });
+            if i + 1 == n {
+                payload["reply_markup"] = json!(keyboard);
+            }
+            let key = if i == 0 { key.to_owned() } else { format!("{key}:{i}") };
+            item(chat, Priority::Urgent, "sendMessage", payload, Some(key))
+        })
+        .collect()
+}
+
+/// The urgent question a student's or parent's edited message belongs to.
+async fn urgent_question_of_edit(env: Env, msg: Message) -> Option<Question> {
+    if !matches!(env.ctx.user.role, Some(Role::Student | Role::Parent)) {
+        return None;
+    }
+    let mut db = env.work.db().await.ok()?;
+    let q = db.question_from_message(env.ctx.user.id, i64::from(msg.id.0)).await.ok()??;
+    (q.kind == QuestionKind::Urgent).then_some(q)
+}
+
+/// The SOS alert's copy edited in place (or, where it cannot be, sent
+/// again), keeping its header and «I'm on it».
+async fn sos_edited(env: Env, msg: Message, q: Question) -> HandlerResult {
+    env.work.drop_crisis_answer();
+    let Some(mentor) = env.work.db().await?.user(q.mentor).await? else { return Ok(()) };
+    if mentor.role != Some(Role::Mentor) {
+        // The alert went to the coordinators only: nothing to edit.
+        env.tell_fallback("edited-message");
+        return Ok(());
+    }
+    let ml = mentor.language.unwrap_or(Lang::Ru);
+    let me = env.ctx.user.clone();
+    let header = if q.student != me.id {
+        let student =
+            env.work.db().await?.user(q.student).await?.map(|u| u.display_name(ml)).unwrap_or_default();
+        t!(ml, "sos-header-parent", name = me.display_name(ml), student = student)
+    } else {
+        t!(ml, "sos-header", name = me.display_name(ml))
+    };
+    let header = format!("{header}\n{}", t!(ml, "relay-edited-mark"));
+    super::relay::edit_copy(&env, &msg, &q, &mentor, header, ack_keyboard(ml, q.id), Priority::Urgent).await
 }
 
 /// «I'm on it»: from the student's mentor or a coordinator the alert went
@@ -208,7 +441,7 @@ async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerR
     let now = env.clock.now();
     if !env.work.db().await?.acknowledge_sos(q.id, me.id, now).await? {
         let by = match q.acknowledged_by {
-            Some(by) => env.work.db().await?.user(by).await?.map(|u| u.display_name()).unwrap_or_default(),
+            Some(by) => env.work.db().await?.user(by).await?.map(|u| u.display_name(env.lang)).unwrap_or_default(),
             None => String::new(),
         };
         env.work.answer(&press, Some(t!(env.lang, "sos-already-acknowledged", name = by)));
@@ -220,16 +453,27 @@ async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerR
     env.work.answer(&press, None);
     env.work.clear_keyboard(&press);
     env.tell("sos-ack-done");
-    let sl = student.language.unwrap_or(Lang::Ru);
-    let to_student =
-        if is_mentor { t!(sl, "sos-student-mentor-on-it") } else { t!(sl, "sos-student-coordinator-on-it") };
-    env.work.push(item(
-        student.id.0,
-        Priority::Notice,
-        "sendMessage",
-        json!({ "chat_id": student.id.0, "text": to_student }),
-        None,
-    ));
+    // The one who raised it (the student, or the parent) learns who is on it.
+    let raiser = if q.sender == student.id {
+        Some(student.clone())
+    } else {
+        env.work.db().await?.user(q.sender).await?
+    };
+    if let Some(raiser) = raiser {
+        let rl = raiser.language.unwrap_or(Lang::Ru);
+        let text = if is_mentor {
+            t!(rl, "sos-student-mentor-on-it")
+        } else {
+            t!(rl, "sos-student-coordinator-on-it")
+        };
+        env.work.push(item(
+            raiser.id.0,
+            Priority::Urgent,
+            "sendMessage",
+            json!({ "chat_id": raiser.id.0, "text": text }),
+            None,
+        ));
+    }
     // The others who were alerted learn who took it.
     let sent = env.work.db().await?.sent_with_prefix(&escalation_prefix(q.id)).await?;
     let mut others: Vec<crate::domain::User> =
@@ -242,7 +486,7 @@ async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerR
     }
     for o in others {
         let ol = o.language.unwrap_or(Lang::Ru);
-        let text = t!(ol, "sos-taken", name = me.display_name(), student = student.display_name());
+        let text = t!(ol, "sos-taken", name = me.display_name(ol), student = student.display_name(ol));
         env.work.push(item(
             o.id.0,
             Priority::Notice,

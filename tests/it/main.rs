@@ -16,5 +16,6 @@ mod mentor_tools;
 mod process;
 mod relay;
 mod reminders;
+mod safeguarding;
 mod scheduling;
 mod storage;

@@ -165,7 +165,7 @@ async fn a_mentor_writes_first_to_a_student_and_a_parent(backend: Backend) {
     );
     // The student answers as usual; the mentor's next message is not sent anywhere.
     let answer = app.send(&student, "Жарайды").await;
-    assert!(to(&answer, 10)[0].text().starts_with("Сообщение от Ерлан"), "{answer:?}");
+    assert!(to(&answer, 10)[0].text().starts_with("Сообщение ученика: Ерлан"), "{answer:?}");
     let stray = app.send(&mentor, "Сәлем").await;
     assert!(to(&stray, 20).is_empty() && texts(&stray).contains("никому не доставлено"));
 
@@ -379,7 +379,7 @@ async fn an_album_arrives_as_one_group_under_one_header(backend: Backend) {
     assert_eq!(reactions(&sent).iter().filter(|r| r.chat_id == 20).count(), 3, "each part delivered");
     let header = to(&sent, 10);
     assert_eq!(header.len(), 1, "the header first, the parts wait for each other: {sent:?}");
-    assert_eq!(header[0].text(), "Сообщение от Ерлан");
+    assert_eq!(header[0].text(), "Сообщение ученика: Ерлан");
     assert!(header[0].button_texts().contains(&"Ответить".to_owned()));
     // The parts go together once the album is complete.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -432,7 +432,7 @@ async fn an_album_in_quiet_hours_waits_as_one_group(backend: Backend) {
     let morning = to(&app.fake.sent_since(since), 10);
     let methods: Vec<&str> = morning.iter().map(|s| s.method.as_str()).collect();
     assert_eq!(methods, ["sendMessage", "copyMessages", "copyMessages", "sendMessage"], "{morning:?}");
-    assert_eq!(morning[0].text(), "Сообщение от Ерлан");
+    assert_eq!(morning[0].text(), "Сообщение ученика: Ерлан");
     assert!(morning[3].text().contains("тихие часы, пришло 1 сообщение"), "{}", morning[3].text());
     app.stop().await;
 }
@@ -470,7 +470,7 @@ async fn a_mentor_sets_a_students_class_and_it_heads_their_messages(backend: Bac
         texts(&saved)
     );
     let copy = to(&app.send(&student, "Сәлеметсіз бе").await, 10);
-    assert!(texts(&copy).contains("Сообщение от Ерлан, 9 А класс"), "{}", texts(&copy));
+    assert!(texts(&copy).contains("Сообщение ученика: Ерлан, 9 А класс"), "{}", texts(&copy));
     app.send(&student, "/anon").await;
     let anonymous = to(&app.send(&student, "Жасырын сұрақ").await, 10);
     assert!(
@@ -488,7 +488,7 @@ async fn a_mentor_sets_a_students_class_and_it_heads_their_messages(backend: Bac
     );
     let copy = to(&app.send(&student, "Тағы сұрақ").await, 10);
     assert!(
-        texts(&copy).contains("Сообщение от Ерлан\n") || texts(&copy).ends_with("Сообщение от Ерлан"),
+        texts(&copy).contains("Сообщение ученика: Ерлан\n") || texts(&copy).ends_with("Сообщение ученика: Ерлан"),
         "{}",
         texts(&copy)
     );

@@ -70,6 +70,8 @@ async fn a_malformed_setting_stops_with_one_line() {
 async fn a_setting_that_loses_data_or_cannot_work_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     for (var, value) in [
+        ("DATABASE_URL", ""),
+        ("DATABASE_URL", "  "),
         ("DATABASE_URL", "sqlite://"),
         ("DATABASE_URL", "sqlite:"),
         ("DATABASE_URL", "sqlite::memory:"),
@@ -101,11 +103,20 @@ async fn a_setting_that_loses_data_or_cannot_work_is_refused() {
         }
     }
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no database file was created");
+    // An empty DATABASE_URL is a mistake, not the default.
+    let mut cmd = talimger(dir.path());
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env("DATABASE_URL", "");
+    let stderr = String::from_utf8_lossy(&output(cmd).await.stderr).into_owned();
+    assert!(stderr.starts_with("error: DATABASE_URL is empty: set it to sqlite://FILE"), "{stderr}");
 
     // The flags are checked the same way.
-    for args in
-        [["--flood", "0"], ["--chat-rate", "-1"], ["--log", "info,[{"], ["--database-url", "sqlite://"]]
-    {
+    for args in [
+        ["--flood", "0"],
+        ["--chat-rate", "-1"],
+        ["--log", "info,[{"],
+        ["--database-url", "sqlite://"],
+        ["--database-url", ""],
+    ] {
         let mut cmd = talimger(dir.path());
         cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).args(args);
         let out = output(cmd).await;
@@ -144,6 +155,13 @@ async fn an_unreachable_postgres_fails_within_10_s_with_one_line() {
         assert_eq!(out.status.code(), Some(1), "port {port}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "port {port}: {stderr}");
         assert!(stderr.contains("DATABASE_URL") && !stderr.contains("secret"), "port {port}: {stderr}");
+        // Where it was tried, and why it failed.
+        assert!(
+            stderr.contains(&format!("could not connect to PostgreSQL at 127.0.0.1:{port}: ")),
+            "port {port}: {stderr}"
+        );
+        let why = if port == refused_port { "refused" } else { "no answer within 10 s" };
+        assert!(stderr.contains(why), "port {port}: {stderr}");
         let parts: Vec<&str> = stderr.trim().split(": ").collect();
         for (i, part) in parts.iter().enumerate() {
             assert!(!parts[i + 1..].contains(part), "port {port}: {part:?} said twice: {stderr}");
@@ -396,7 +414,116 @@ async fn a_dot_env_file_is_read() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("token (bot @talimger_test_bot)"), "{stdout}");
-    assert!(dir.path().join("from-env.db").exists());
+    // The database of the `.env` file is the one checked (and not created).
+    assert!(stdout.contains("from-env.db does not exist yet"), "{stdout}");
+    assert!(!dir.path().join("from-env.db").exists());
+}
+
+/// `talimger check` creates nothing: with no database yet it says so, and
+/// checks the rest; an existing database is checked as before.
+#[tokio::test]
+async fn check_creates_no_database_file() {
+    let fake = FakeApi::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = talimger(dir.path());
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env("TELEGRAM_API_URL", fake.url()).arg("check");
+    let out = output(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains(
+            "ok    database SQLite: talimger.db does not exist yet; it is created at the first start (or by talimger migrate)"
+        ),
+        "{stdout}"
+    );
+    for part in ["locales kk and ru", "token (bot @talimger_test_bot)"] {
+        assert!(stdout.contains(part), "{part}: {stdout}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no file was created");
+
+    // A directory that is not there: the file could not be made either.
+    let mut cmd = talimger(dir.path());
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env("TELEGRAM_API_URL", fake.url());
+    cmd.env("DATABASE_URL", "sqlite://no-such-dir/talimger.db").arg("check");
+    let out = output(cmd).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL  database: no-such-dir/talimger.db cannot be created"), "{stdout}");
+    assert!(stdout.contains("token (bot @talimger_test_bot)"), "the rest is checked: {stdout}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no file was created");
+
+    // Once migrated, the same check reads it.
+    let mut cmd = talimger(dir.path());
+    cmd.arg("migrate");
+    assert!(output(cmd).await.status.success());
+    let mut cmd = talimger(dir.path());
+    cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).env("TELEGRAM_API_URL", fake.url()).arg("check");
+    let stdout = String::from_utf8_lossy(&output(cmd).await.stdout).into_owned();
+    assert!(stdout.contains("ok    database SQLite ("), "{stdout}");
+}
+
+/// `talimger invite` without a role, or with a wrong one, names `<ROLE>`
+/// (and the roles) on its one line.
+#[tokio::test]
+async fn invite_without_a_role_names_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (args, expected) in [
+        (
+            &["invite"][..],
+            "error: the following required arguments were not provided: <ROLE> (see talimger invite --help)",
+        ),
+        (
+            &["invite", "student"][..],
+            "error: invalid value 'student' for '<ROLE>' [possible values: coordinator, mentor]",
+        ),
+    ] {
+        let mut cmd = talimger(dir.path());
+        cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN).args(args);
+        let out = output(cmd).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+    }
+}
+
+/// A school or district name given on the command line that carries a
+/// character reordering text, or nothing but invisible characters, is
+/// refused for that, not for its length.
+#[tokio::test]
+async fn cli_place_names_with_invisible_characters_are_refused_for_that() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (flag, value, expected) in [
+        (
+            "--school",
+            "№5\u{202E} мектеп",
+            "--school contains an invisible character that changes the text direction",
+        ),
+        (
+            "--district",
+            "Талдықорған\u{2067}",
+            "--district contains an invisible character that changes the text direction",
+        ),
+        (
+            "--school",
+            "\u{200B}\u{FEFF}",
+            "--school has only invisible characters (zero-width spaces or joiners)",
+        ),
+        ("--district", "\u{2060}", "--district has only invisible characters"),
+    ] {
+        let mut cmd = talimger(dir.path());
+        let (school, district) =
+            if flag == "--school" { (value, "Талдықорған") } else { ("№5 мектеп", value) };
+        cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN);
+        cmd.args(["invite", "mentor", "--school", school, "--district", district]);
+        let out = output(cmd).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{flag} {value:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{flag} {value:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("error: {expected}")), "{flag} {value:?}: {stderr}");
+        assert!(!stderr.contains("100 characters"), "{flag} {value:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing was created");
 }
 
 /// A crash (an abort, as `kill -9` would) between any two steps of an

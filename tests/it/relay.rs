@@ -24,6 +24,7 @@ on_both_backends!(
     an_edit_reaches_the_mentor_as_an_edit,
     quiet_hours_hold_ordinary_messages_until_morning,
     menus_differ_per_role,
+    names_cannot_pass_for_a_mentor_or_vanish,
 );
 
 /// Mentor 10 (Айгүл, ru) with student 20 (Ерлан Сағатов, kk).
@@ -59,7 +60,7 @@ async fn a_student_message_reaches_their_mentor_only(backend: Backend) {
     assert_eq!(copies.len(), 1, "{sent:?}");
     let copy = &copies[0];
     assert_eq!(copy.method, "sendMessage");
-    assert!(copy.text().starts_with("Сообщение от Ерлан"), "{}", copy.text());
+    assert!(copy.text().starts_with("Сообщение ученика: Ерлан"), "{}", copy.text());
     assert!(copy.text().ends_with("Сәлеметсіз бе, ертең кездесе аламыз ба?"));
     assert!(copy.button_texts().contains(&"Ответить".to_owned()), "{:?}", copy.button_texts());
     assert!(to(&sent, 11).is_empty(), "another mentor gets nothing");
@@ -162,7 +163,7 @@ async fn media_is_copied_with_the_header_as_caption(backend: Backend) {
     let id = app.fake.push_photo(&student, Some("Мынаны қараңызшы"));
     let sent = app.handled(id, since).await;
     let copy = to(&sent, 10).into_iter().find(|s| s.method == "copyMessage").expect("a copy");
-    assert!(copy.text().starts_with("Сообщение от Ерлан"), "{}", copy.text());
+    assert!(copy.text().starts_with("Сообщение ученика: Ерлан"), "{}", copy.text());
     assert!(copy.text().ends_with("Мынаны қараңызшы"));
     assert!(!sent.iter().any(|s| s.method == "forwardMessage"), "never forwarded");
 
@@ -170,7 +171,7 @@ async fn media_is_copied_with_the_header_as_caption(backend: Backend) {
     let id = app.fake.push_voice(&student, None);
     let sent = app.handled(id, since).await;
     let copy = to(&sent, 10).into_iter().find(|s| s.method == "copyMessage").expect("a copy");
-    assert_eq!(copy.text(), "Сообщение от Ерлан");
+    assert_eq!(copy.text(), "Сообщение ученика: Ерлан");
 
     // The mentor answers a voice note by reply, with a voice note.
     let since = app.fake.last_seq();
@@ -208,7 +209,7 @@ async fn video_video_notes_and_audio_reach_the_mentor_too(backend: Backend) {
             .find(|s| s.method == "copyMessage")
             .unwrap_or_else(|| panic!("{field}: a copy: {everything:?} {:?}", app.fake.rejected()));
         let all = texts(&sent);
-        assert!(all.contains("Сообщение от Ерлан"), "{field}: {all}");
+        assert!(all.contains("Сообщение ученика: Ерлан"), "{field}: {all}");
         if let Some(caption) = caption {
             assert!(copy.text().ends_with(caption), "{field}: {}", copy.text());
         }
@@ -335,13 +336,14 @@ async fn sos_acknowledged_in_time_never_escalates(backend: Backend) {
     let app = TestApp::start(backend).await;
     let (mentor, student, _coordinator, _regional) = sos_setup(&app).await;
     let asked = app.send(&student, "/sos").await;
-    assert!(texts(&asked).contains("Не болды?"), "{}", texts(&asked));
+    // Nothing has gone yet, and the student is told so.
+    assert!(texts(&asked).contains("әлі жіберілген жоқ"), "{}", texts(&asked));
     let button = with_buttons(&asked);
-    let sent = app.press_button(&student, &button, "қазір").await;
+    let sent = app.press_button(&student, &button, "Сөзсіз").await;
     let alert = to(&sent, 10).remove(0);
     app.clock.advance(chrono::Duration::minutes(5));
     let acked = app.press_button(&mentor, &alert, "Вижу").await;
-    assert!(texts(&to(&acked, 20)).contains("Тәлімгер белгіңізді көрді"), "{acked:?}");
+    assert!(texts(&to(&acked, 20)).contains("Тәлімгер шұғыл хабарламаңызды көрді"), "{acked:?}");
     let since = app.fake.last_seq();
     app.clock.advance(chrono::Duration::minutes(30));
     app.outbox_drained().await;
@@ -467,5 +469,40 @@ async fn menus_differ_per_role(backend: Backend) {
         assert!(!mentor.contains(&c.to_owned()), "{mentor:?}");
     }
     assert!(mentor.contains(&"questions".to_owned()), "{mentor:?}");
+    app.stop().await;
+}
+
+/// A student's Telegram name is their own text: one made only of a
+/// zero-width space, and one with a right-to-left override that would
+/// turn «Админ (ментор)» around, reach the mentor cleaned, under a header
+/// that names the role first; a name that shows nothing gets the role and
+/// the last four digits of the Telegram id.
+async fn names_cannot_pass_for_a_mentor_or_vanish(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mentor, _erlan) = mentor_and_student(&app).await;
+    let nameless = student_of(&app, 10, 1_234_567_021, "\u{200B}").await;
+    let admin = student_of(&app, 10, 31, "Админ\u{202E} (ментор)").await;
+
+    let sent = app.send(&nameless, "Сәлеметсіз бе").await;
+    let copy = to(&sent, 10).into_iter().next().expect("a copy to the mentor");
+    assert_eq!(copy.text(), "Сообщение ученика: Ученик 7021\n\nСәлеметсіз бе");
+    let sent = app.send(&admin, "Маған жазыңыз").await;
+    let copy = to(&sent, 10).into_iter().next().expect("a copy to the mentor");
+    assert_eq!(copy.text(), "Сообщение ученика: Админ (ментор)\n\nМаған жазыңыз");
+
+    let invisible = |s: &str| s.chars().any(|c| matches!(c, '\u{200B}' | '\u{202A}'..='\u{202E}'));
+    let questions = texts(&app.send(&mentor, "/questions").await);
+    assert!(questions.contains("Ученик 7021 — ") && questions.contains("Админ (ментор) — "), "{questions}");
+    assert!(!invisible(&questions), "{questions:?}");
+
+    let list = with_buttons(&app.send(&mentor, "/mentees").await);
+    let mut labels = list.button_texts();
+    labels.sort();
+    assert_eq!(labels, ["Админ (ментор)", "Ерлан", "Ученик 7021"]);
+    let card = app.press_button(&mentor, &list, "Ученик 7021").await;
+    let card = card.iter().find(|s| s.method == "editMessageText").expect("a card").clone();
+    assert!(card.text().starts_with("Ученик: Ученик 7021\n"), "{}", card.text());
+    let everything = texts(&app.fake.sent_to(10));
+    assert!(!invisible(&everything), "nothing invisible reaches the mentor: {everything:?}");
     app.stop().await;
 }

@@ -29,6 +29,10 @@ on_both_backends!(
     fifty_people_press_one_slot_and_one_books_it,
     bookings_for_one_student_at_one_instant_stay_within_the_limit,
     a_reschedule_that_loses_its_race_keeps_the_old_meeting,
+    a_malformed_number_is_named_not_taken_for_a_place,
+    a_slot_far_ahead_shows_its_year,
+    places_with_invisible_or_direction_characters_are_refused_for_that,
+    a_weekly_rule_names_the_times_it_skips_and_why,
 );
 
 struct People {
@@ -964,4 +968,184 @@ async fn a_reschedule_that_loses_its_race_keeps_the_old_meeting(backend: Backend
             assert!(db.slot(*slot).await.expect("q").expect("slot").booked);
         }
     }
+}
+
+/// `-30`, `३०`, `٣٠`, `３０` where the minutes or the count go are named as
+/// not understood, with what was expected, in both languages; nothing is
+/// added, and no place «-30 4» is made.
+async fn a_malformed_number_is_named_not_taken_for_a_place(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
+    let minutes_ru =
+        "После времени начала пишется длительность одной встречи: число минут от 5 до 240, цифрами 0–9.";
+    let count_ru =
+        "После длительности пишется, сколько промежутков добавить подряд: число от 1 до 16, цифрами 0–9.";
+    for (line, word, expected) in [
+        ("/slots add 2026-09-03 10:00 -30 4", "-30", minutes_ru),
+        ("/slots add 2026-09-03 10:00 \u{2212}30", "\u{2212}30", minutes_ru),
+        ("/slots add 2026-09-03 10:00 ३० 4", "३०", minutes_ru),
+        ("/slots add 2026-09-03 10:00 ٣٠ 4", "٣٠", minutes_ru),
+        ("/slots add 2026-09-03 10:00 ３０ 4", "３０", minutes_ru),
+        ("/slots add 2026-09-03 10:00 11:00", "11:00", minutes_ru),
+        ("/slots add 2026-09-03 10:00 30 -4 каб. 12", "-4", count_ru),
+        ("/slots add 2026-09-03 10:00 30 ٤", "٤", count_ru),
+    ] {
+        let reply = texts(&app.send(&p.mentor, line).await);
+        assert!(reply.contains(&format!("Не могу разобрать «{word}». {expected}")), "{line}: {reply}");
+        assert!(reply.contains("Например: /slots add 2026-09-02 15:00 30 4"), "{line}: {reply}");
+    }
+    let minutes_kk = "Басталу уақытынан кейін бір кездесудің ұзақтығы жазылады: 5 пен 240 аралығындағы минут саны, 0–9 цифрларымен.";
+    let reply = texts(&app.send(&kk, "/slots add 2026-09-03 10:00 -30 4").await);
+    assert!(reply.contains(&format!("«-30» деген сөзді түсінбедім. {minutes_kk}")), "{reply}");
+    let reply = texts(&app.send(&kk, "/slots add 2026-09-03 10:00 30 ４").await);
+    assert!(reply.contains("«４» деген сөзді түсінбедім. Ұзақтығынан кейін қатарынан неше"), "{reply}");
+    assert!(reply.contains("Мысалы: /slots add 2026-09-02 15:00 30 4"), "{reply}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 0, "nothing was added");
+    // Words with letters or other signs are places.
+    let ok = texts(&app.send(&p.mentor, "/slots add 2026-09-03 10:00 30 2 12-кабинет").await);
+    assert!(ok.contains("Свободное время добавлено"), "{ok}");
+    let ok = texts(&app.send(&kk, "/slots add 2026-09-03 10:00 №5 мектеп").await);
+    assert!(ok.contains("Бос уақыт қосылды"), "{ok}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE place = '12-кабинет'").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE place = '№5 мектеп'").await, 1);
+    app.stop().await;
+}
+
+/// A date more than half a year away is shown with its year, in both
+/// languages; a near one (the turn of the year included) without it.
+async fn a_slot_far_ahead_shows_its_year(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
+    let ru = texts(&app.send(&p.mentor, "/slots add 2099-01-01 15:00 30").await);
+    assert!(
+        ru.contains(
+            "Свободное время добавлено: четверг, 1 января 2099, 15:00–15:30, на 1 встречу по 30 мин."
+        ),
+        "{ru}"
+    );
+    let clash = texts(&app.send(&p.mentor, "/slots add 2099-01-01 15:15 30").await);
+    assert!(clash.contains("(четверг, 1 января 2099, 15:00–15:30)"), "{clash}");
+    let kk_added = texts(&app.send(&kk, "/slots add 2099-01-01 15:00 30 2").await);
+    assert!(
+        kk_added.contains(
+            "Бос уақыт қосылды: 2099 жылғы 1 қаңтар, бейсенбі, 15:00–16:00, 30 минуттан 2 кездесуге орын."
+        ),
+        "{kk_added}"
+    );
+    // From 1 September 2026, 28 February 2027 is 180 days ahead, 5 March 185.
+    let near = texts(&app.send(&p.mentor, "/slots add 2027-02-28 15:00 30").await);
+    assert!(near.contains("воскресенье, 28 февраля, 15:00–15:30"), "{near}");
+    let far = texts(&app.send(&kk, "/slots add 2027-03-05 15:00 30").await);
+    assert!(far.contains("2027 жылғы 5 наурыз, жұма, 15:00–15:30"), "{far}");
+    app.stop().await;
+}
+
+/// A place, a district or a school refused for a character that reorders
+/// text, or for having nothing but invisible characters, is refused for
+/// that — not for its length.
+async fn places_with_invisible_or_direction_characters_are_refused_for_that(backend: Backend) {
+    let app = TestApp::start_with_admins(backend, &[5]).await;
+    let p = programme(&app, "ru", "kk").await;
+    let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
+    let bidi_ru = "названии места есть невидимые символы, которые меняют направление текста.";
+    let invisible_ru = "есто состоит только из невидимых символов.";
+    for (line, expected) in [
+        ("/slots place каб.\u{202E}12", bidi_ru),
+        ("/slots place \u{200B}\u{200D}", invisible_ru),
+        ("/slots add 2026-09-03 15:00 30 каб.\u{2067}12", bidi_ru),
+        ("/slots add 2026-09-03 15:00 30 2 \u{FEFF}", invisible_ru),
+    ] {
+        let reply = texts(&app.send(&p.mentor, line).await);
+        assert!(reply.contains(expected), "{line:?}: {reply}");
+        assert!(!reply.contains("200 знаков"), "{line:?}: not about the length: {reply}");
+    }
+    // Typed in the dialogue.
+    app.send(&kk, "/slots place").await;
+    let reply = texts(&app.send(&kk, "12\u{200F} кабинет").await);
+    assert!(reply.contains("Орынның атауында мәтін бағытын өзгертетін көрінбейтін таңбалар бар."), "{reply}");
+    let reply = texts(&app.send(&kk, "\u{2060}").await);
+    assert!(reply.contains("Орынның атауы тек көрінбейтін таңбалардан тұрады."), "{reply}");
+    let reply = texts(&app.send(&kk, "12 кабинет").await);
+    assert!(reply.contains("Әдепкі орын сақталды: 12 кабинет"), "{reply}");
+    let reply = texts(&app.send(&kk, "/slots add 2026-09-03 15:00 \u{202B}").await);
+    assert!(reply.contains("Ештеңе қосылмады: орынның атауында мәтін бағытын"), "{reply}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM mentor_places").await, 1);
+    // A district and a school typed for a mentor's invite (handlers::invite).
+    let coordinator = app.user(5, "Гүлнар", Some("kk"));
+    app.send(&coordinator, "/start").await;
+    let menu = with_buttons(&app.send(&coordinator, "/invite").await);
+    app.press_button(&coordinator, &menu, "Тәлімгерді").await;
+    let reply = texts(&app.send(&coordinator, "Талдықорған\u{202E}").await);
+    assert!(reply.contains("Атауда мәтін бағытын өзгертетін көрінбейтін таңбалар бар."), "{reply}");
+    let reply = texts(&app.send(&coordinator, "\u{200B}\u{200C}").await);
+    assert!(reply.contains("Атау тек көрінбейтін таңбалардан тұрады."), "{reply}");
+    let reply = texts(&app.send(&coordinator, "Талдықорған").await);
+    assert!(reply.contains("Талдықорған: мектептің атауын жазыңыз"), "{reply}");
+    let reply = texts(&app.send(&coordinator, "\u{2066}№5 мектеп").await);
+    assert!(reply.contains("Атауда мәтін бағытын өзгертетін"), "{reply}");
+    assert!(!reply.contains("100"), "not about the length: {reply}");
+    let coordinator_ru = app.user(6, "Ольга", Some("ru"));
+    let link = app.invite_link(talimger::domain::invite::InviteTarget::Coordinator, None, None, 1).await;
+    app.open_link(&coordinator_ru, &link).await;
+    let menu = with_buttons(&app.send(&coordinator_ru, "/invite").await);
+    app.press_button(&coordinator_ru, &menu, "Ментора").await;
+    let reply = texts(&app.send(&coordinator_ru, "Алматы\u{200E}").await);
+    assert!(
+        reply.contains("В названии есть невидимые символы, которые меняют направление текста."),
+        "{reply}"
+    );
+    let reply = texts(&app.send(&coordinator_ru, "\u{FEFF}").await);
+    assert!(reply.contains("Название состоит только из невидимых символов."), "{reply}");
+    app.stop().await;
+}
+
+/// A weekly rule skips the times that overlap slots already there, and
+/// its answer names each (free time or a booking), then counts the rest.
+async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme(&app, "ru", "kk").await;
+    app.send(&p.mentor, "/slots add 2026-09-10 15:00 30").await;
+    book_first(&app, &p).await;
+    app.send(&p.mentor, "/slots add 2026-09-03 15:20 30").await;
+    // Thursdays 15:00–16:00: 3, 10, 17 and 24 September, two slots each.
+    let added = texts(&app.send(&p.mentor, "/slots weekly 4 15:00 16:00 30").await);
+    assert!(added.contains("создано свободного времени: 5 промежутков."), "{added}");
+    assert!(
+        added.contains(concat!(
+            "Пропущено время, которое пересекается с уже добавленным:\n",
+            "четверг, 3 сентября, 15:00–15:30 — уже есть свободное время 15:20–15:50\n",
+            "четверг, 3 сентября, 15:30–16:00 — уже есть свободное время 15:20–15:50\n",
+            "четверг, 10 сентября, 15:00–15:30 — уже есть запись на встречу 15:00–15:30"
+        )),
+        "{added}"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 5);
+    // Changed, the rule names what it skips again.
+    let rule: i64 = count(&app, "SELECT MAX(id) FROM availability_rules").await;
+    let changed = texts(&app.send(&p.mentor, &format!("/slots weekly change {rule} 4 15:30 16:00 30")).await);
+    assert!(changed.contains("заново создано: 3 промежутка."), "{changed}");
+    assert!(
+        changed.contains("четверг, 3 сентября, 15:30–16:00 — уже есть свободное время 15:20–15:50"),
+        "{changed}"
+    );
+    // Many: eight named, the rest counted (Kazakh).
+    let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
+    for day in ["03", "10", "17"] {
+        app.send(&kk, &format!("/slots add 2026-09-{day} 15:00 30 4")).await;
+    }
+    let added = texts(&app.send(&kk, "/slots weekly 4 15:00 17:00 30").await);
+    assert!(added.contains("Алдағы төрт аптаға 4 бос уақыт жасалды."), "{added}");
+    assert!(
+        added.contains(concat!(
+            "Мына уақыт бұрыннан бар уақытпен қабаттасатындықтан жасалмады:\n",
+            "3 қыркүйек, бейсенбі, 15:00–15:30 — бұрыннан бар бос уақытпен қабаттасады: 15:00–15:30\n"
+        )),
+        "{added}"
+    );
+    assert!(added.ends_with("Тағы 4 кездесуге арналған уақыт осы себеппен жасалмады."), "{added}");
+    assert_eq!(added.matches("қабаттасады:").count(), 8, "{added}");
+    app.stop().await;
 }

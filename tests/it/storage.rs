@@ -159,7 +159,14 @@ async fn dialogue_state_survives_and_bad_state_resets(backend: Backend) {
 }
 
 fn incoming(update_id: i64, chat_key: i64, payload: &str) -> StoredUpdate {
-    StoredUpdate { update_id, chat_key, payload: payload.to_owned(), dropped: None }
+    StoredUpdate {
+        update_id,
+        chat_key,
+        payload: payload.to_owned(),
+        dropped: None,
+        urgent: false,
+        not_before: None,
+    }
 }
 
 async fn the_update_inbox_drops_repeats_and_forgets_contents(backend: Backend) {

@@ -18,7 +18,9 @@
 //!   with the apology.
 
 use crate::context;
-use crate::db::{Db, DbError, NewItem, Next, PendingUpdate, PollLock, Priority, Signal, StoredUpdate, Tx};
+use crate::db::{
+    Db, DbError, NewItem, Next, PendingUpdate, PollLock, Priority, Signal, Standing, StoredUpdate, Tx,
+};
 use crate::dialogue::State;
 use crate::domain::time::SharedClock;
 use crate::domain::{Lang, UserId};
@@ -27,6 +29,7 @@ use crate::outbox::{Outbox, lease};
 use crate::t;
 use crate::telegram::{Api, CallError};
 use crate::work::Work;
+use flood::{Admit, Flood};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
@@ -40,6 +43,8 @@ use teloxide::types::{Me, UpdateKind};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+mod flood;
 
 /// Seconds a `getUpdates` long poll waits for news.
 pub const POLL_TIMEOUT: u32 = 25;
@@ -61,6 +66,8 @@ pub struct Stats {
     pub retried: AtomicU64,
     pub set_aside: AtomicU64,
     pub dropped_flood: AtomicU64,
+    /// Kept over the flood limit (members), handled at the limit's pace.
+    pub slowed_flood: AtomicU64,
     /// Scheduled wake-ups of the processor (retries, rescans).
     pub timers: AtomicU64,
 }
@@ -204,12 +211,17 @@ impl Intake {
         tracing::info!("polling stopped");
     }
 
-    /// Stores a batch in one transaction; returns the next offset.
+    /// Stores a batch in one transaction; returns the next offset. The
+    /// flood limit is applied here (`flood`): urgent updates always pass,
+    /// members over the limit are slowed, others' excess is dropped.
     async fn store(self: &Arc<Self>, raws: &[Box<RawValue>], flood: &mut Flood) -> Result<i64, DbError> {
         let now = self.clock.now();
+        let instant = Instant::now();
+        let mut tx = self.db.begin().await?;
         let mut batch = Vec::with_capacity(raws.len());
         let mut next = 0;
         let mut warn = Vec::new();
+        let mut standing: HashMap<i64, Option<Standing>> = HashMap::new();
         for raw in raws {
             let Ok(peek) = serde_json::from_str::<Peek>(raw.get()) else {
                 tracing::error!("an update without an update_id; skipped");
@@ -217,22 +229,40 @@ impl Intake {
             };
             next = next.max(peek.update_id + 1);
             let (chat_key, language) = sender_of(&peek.rest);
-            let dropped = match flood.admit(chat_key, Instant::now()) {
-                Admit::Yes => None,
-                Admit::NoWarn => {
-                    warn.push((chat_key, language));
-                    Some("flood")
+            let urgent = peek.rest.values().any(flood::is_urgent);
+            let (dropped, not_before) = match flood.admit(chat_key, instant) {
+                _ if urgent => (None, None),
+                Admit::Yes => (None, None),
+                Admit::Over { first } => {
+                    let known = match standing.get(&chat_key) {
+                        Some(s) => *s,
+                        None => {
+                            let s = tx.flood_standing(UserId(chat_key)).await?;
+                            standing.insert(chat_key, s);
+                            s
+                        }
+                    };
+                    if first {
+                        warn.push((chat_key, language, known));
+                    }
+                    match known {
+                        Some(_) => {
+                            let wait = flood.slot(chat_key, instant);
+                            (None, Some(now + chrono::Duration::from_std(wait).unwrap_or_default()))
+                        }
+                        None => (Some("flood"), None),
+                    }
                 }
-                Admit::No => Some("flood"),
             };
             batch.push(StoredUpdate {
                 update_id: peek.update_id,
                 chat_key,
                 payload: raw.get().to_owned(),
                 dropped,
+                urgent,
+                not_before,
             });
         }
-        let mut tx = self.db.begin().await?;
         let new: std::collections::HashSet<i64> = tx.store_batch(&batch, now).await?.into_iter().collect();
         let mut fresh = Vec::new();
         for u in &batch {
@@ -241,14 +271,19 @@ impl Intake {
             } else if u.dropped.is_some() {
                 self.stats.dropped_flood.fetch_add(1, Ordering::Relaxed);
             } else {
+                if u.not_before.is_some() {
+                    self.stats.slowed_flood.fetch_add(1, Ordering::Relaxed);
+                }
                 fresh.push(u.chat_key);
             }
         }
         let mut items = Vec::new();
-        for (chat, language) in warn {
+        for (chat, language, standing) in warn {
             let stored = tx.user(UserId(chat)).await?.and_then(|u| u.language);
-            let text = two_languages(stored.or(language), |l| {
-                t!(l, "flood-slow-down", helplines = self.helplines.as_str())
+            let text = two_languages(stored.or(language), |l| match standing {
+                Some(Standing::Writer) => t!(l, "flood-slowed"),
+                Some(Standing::Staff) => t!(l, "flood-slowed-staff"),
+                None => t!(l, "flood-slow-down", helplines = self.helplines.as_str()),
             });
             items.push(text_item(chat, text));
         }
@@ -681,70 +716,9 @@ fn language_of(raw: &str) -> Option<Lang> {
     sender_of(&peek.rest).1
 }
 
-// ------------------------------------------------------------ flood limit
-
-enum Admit {
-    Yes,
-    /// Over the limit, and the first time in a row: tell the user.
-    NoWarn,
-    No,
-}
-
-/// A token bucket per sender: `per_minute` updates a minute, as a burst too.
-struct Flood {
-    per_minute: f64,
-    senders: HashMap<i64, (f64, Instant, bool)>,
-}
-
-impl Flood {
-    fn new(per_minute: u32) -> Flood {
-        Flood { per_minute: f64::from(per_minute.max(1)), senders: HashMap::new() }
-    }
-
-    fn admit(&mut self, sender: i64, now: Instant) -> Admit {
-        if sender == 0 {
-            return Admit::Yes;
-        }
-        if self.senders.len() > 100_000 {
-            let full = self.per_minute;
-            self.senders.retain(|_, (tokens, at, _)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * full / 60.0 < full
-            });
-        }
-        let (tokens, at, warned) = self.senders.entry(sender).or_insert((self.per_minute, now, false));
-        *tokens =
-            (*tokens + now.duration_since(*at).as_secs_f64() * self.per_minute / 60.0).min(self.per_minute);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            *warned = false;
-            Admit::Yes
-        } else if !*warned {
-            *warned = true;
-            Admit::NoWarn
-        } else {
-            Admit::No
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_flooder_is_warned_once_and_recovers() {
-        let mut flood = Flood::new(3);
-        let t0 = Instant::now();
-        assert!(matches!(flood.admit(7, t0), Admit::Yes));
-        assert!(matches!(flood.admit(7, t0), Admit::Yes));
-        assert!(matches!(flood.admit(7, t0), Admit::Yes));
-        assert!(matches!(flood.admit(7, t0), Admit::NoWarn));
-        assert!(matches!(flood.admit(7, t0), Admit::No));
-        assert!(matches!(flood.admit(8, t0), Admit::Yes), "others are not affected");
-        assert!(matches!(flood.admit(7, t0 + Duration::from_secs(20)), Admit::Yes), "a token a 20 s");
-        assert!(matches!(flood.admit(7, t0 + Duration::from_secs(20)), Admit::NoWarn));
-    }
 
     #[test]
     fn raw_updates_tell_their_sender() {

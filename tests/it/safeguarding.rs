@@ -1,0 +1,261 @@
+//! The safety net: nothing a child in danger sends is dropped, delayed or
+//! missed, and nothing anonymous can be traced.
+
+use crate::fake_api::{Sent, TgUser};
+use crate::helpers::{Backend, TestApp, texts, wait_until, with_buttons};
+use crate::on_both_backends;
+use crate::relay::{mentor_and_student, sos_setup, student_of, to};
+use serde_json::json;
+use talimger::domain::UserId;
+
+on_both_backends!(
+    a_burst_then_sos_loses_nothing_and_the_sos_goes_first,
+    crisis_words_reach_strangers_in_any_language,
+    start_with_crisis_words_is_not_an_invite,
+    a_parent_quoting_the_child_gets_helplines_and_the_mentor_a_flag,
+    a_parent_raises_an_sos_for_their_child,
+    anonymous_media_never_carries_a_file_name,
+    blocking_an_anonymous_writer_marks_no_card,
+    at_night_crisis_words_offer_to_send_at_once,
+    an_edited_sos_stays_an_sos,
+    a_blocked_flooder_is_dropped_but_crisis_words_still_answered,
+);
+
+fn has_helplines(sent: &[Sent], chat: i64) -> bool {
+    texts(&to(sent, chat)).contains("111, 112")
+}
+
+/// A student writes 25 short messages in a row, then `/sos`: the SOS
+/// reaches the mentor ahead of the waiting copies, every line arrives (the
+/// excess slowed, never dropped), and the student is told they will.
+async fn a_burst_then_sos_loses_nothing_and_the_sos_goes_first(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let since = app.fake.last_seq();
+    for i in 0..25 {
+        app.fake.push_text(&student, &format!("жол {i}"));
+    }
+    app.fake.push_text(&student, "/sos маған қорқынышты");
+    wait_until("the SOS reaches the mentor", || {
+        to(&app.fake.sent_since(since), 10).iter().any(|s| s.text().contains("СРОЧНО"))
+    })
+    .await;
+    let before_sos: Vec<Sent> =
+        to(&app.fake.sent_since(since), 10).into_iter().take_while(|s| !s.text().contains("СРОЧНО")).collect();
+    assert!(before_sos.len() < 20, "the SOS went ahead of the waiting copies: {} before it", before_sos.len());
+    let student_sees = texts(&to(&app.fake.sent_since(since), 20));
+    assert!(student_sees.contains("ретімен жетеді"), "told the lines will arrive: {student_sees}");
+    assert!(!student_sees.contains("жеткізілген жоқ"), "never told they were lost: {student_sees}");
+    // The slowed lines are handled at the limit's pace (20 a minute).
+    app.clock.advance(chrono::Duration::minutes(1));
+    let all_lines = || {
+        let sent = to(&app.fake.sent_since(since), 10);
+        (0..25).all(|i| sent.iter().any(|s| s.text().ends_with(&format!("жол {i}"))))
+    };
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !all_lines() {
+        assert!(tokio::time::Instant::now() < deadline, "every line reaches the mentor");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM updates WHERE failure = 'flood'").await, 0, "nothing dropped");
+    let order: Vec<usize> = to(&app.fake.sent_since(since), 10)
+        .iter()
+        .filter_map(|s| s.text().rsplit("жол ").next().and_then(|n| n.parse().ok()))
+        .collect();
+    assert_eq!(order, (0..25).collect::<Vec<_>>(), "in order");
+    app.stop().await;
+}
+
+/// A stranger whose Telegram speaks neither Kazakh nor Russian gets the
+/// helplines in both, then the language question.
+async fn crisis_words_reach_strangers_in_any_language(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    for (id, lang) in [(51, Some("en")), (52, Some("de")), (53, None)] {
+        let stranger = app.user(id, "Guest", lang);
+        let sent = app.send(&stranger, "я не хочу жить").await;
+        let mine = to(&sent, id);
+        assert!(mine.len() >= 2, "{lang:?}: {mine:?}");
+        assert!(mine[0].text().contains("111, 112"), "{lang:?}: helplines first: {}", mine[0].text());
+        assert!(
+            mine[0].text().contains("жалғыз емессіз") && mine[0].text().contains("Вы не одни"),
+            "both languages: {}",
+            mine[0].text()
+        );
+        assert!(mine.last().expect("one").text().contains("Выберите язык"), "then the question");
+    }
+    // A stranger whose language is known gets the answer alone.
+    let guest = app.user(54, "Гость", Some("ru"));
+    let out = to(&app.send(&guest, "меня бьют дома").await, 54);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert!(out[0].text().contains("111, 112") && out[0].text().contains("никому не доставлено"));
+    app.stop().await;
+}
+
+async fn start_with_crisis_words_is_not_an_invite(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let stranger = app.user(55, "Аян", Some("kk"));
+    let out = to(&app.send(&stranger, "/start не хочу жить").await, 55);
+    assert_eq!(out.len(), 1, "the helplines, and nothing about an invite: {out:?}");
+    assert!(out[0].text().contains("111, 112"), "{}", out[0].text());
+    assert!(!out[0].text().contains("шақыру"), "{}", out[0].text());
+    app.stop().await;
+}
+
+/// Mentor 10 and student 20, and the student's parent 40 (ru).
+async fn with_parent(app: &TestApp) -> (TgUser, TgUser, TgUser) {
+    let (mentor, student) = mentor_and_student(app).await;
+    let parent = app.user(40, "Сәуле", Some("ru"));
+    let issued = app.send(&student, "/invite").await;
+    app.open_link(&parent, &crate::helpers::link_in(&issued)).await;
+    (mentor, student, parent)
+}
+
+async fn a_parent_quoting_the_child_gets_helplines_and_the_mentor_a_flag(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, _student, parent) = with_parent(&app).await;
+    let sent = app.send(&parent, "Сын говорит, что не хочет жить").await;
+    let answer = texts(&to(&sent, 40));
+    assert!(answer.contains("111, 112") && answer.contains("звоните 112"), "{answer}");
+    let copy = to(&sent, 10).remove(0);
+    assert!(copy.text().starts_with("⚠️ СРОЧНО"), "flagged as urgent: {}", copy.text());
+    assert!(copy.text().contains("Родителю уже отправлены"), "{}", copy.text());
+    assert!(copy.text().ends_with("Сын говорит, что не хочет жить"), "still relayed");
+    app.stop().await;
+}
+
+async fn a_parent_raises_an_sos_for_their_child(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student, _coordinator, _regional) = sos_setup(&app).await;
+    let parent = app.user(40, "Сәуле", Some("ru"));
+    let issued = app.send(&student, "/invite").await;
+    app.open_link(&parent, &crate::helpers::link_in(&issued)).await;
+    // At night too: an SOS is never held.
+    app.clock.advance(chrono::Duration::hours(14));
+    let sent = app.send(&parent, "/sos Сын не пришёл домой").await;
+    assert!(has_helplines(&sent, 40), "{}", texts(&sent));
+    let alert = to(&sent, 10).remove(0);
+    assert!(alert.text().contains("Сигнал родителя: Сәуле"), "{}", alert.text());
+    assert!(alert.text().contains("Сын не пришёл домой"));
+    assert!(alert.button_texts().contains(&"Вижу, занимаюсь".to_owned()));
+    // Nobody acknowledges: the district's coordinators are alerted.
+    let since = app.fake.last_seq();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::minutes(16));
+    wait_until("the escalation", || app.fake.sent_since(since).iter().any(|s| s.chat_id == 30)).await;
+    let escalation = to(&app.fake.sent_since(since), 30).remove(0);
+    assert!(escalation.text().contains("Сәуле") && escalation.text().contains("Сын не пришёл домой"));
+    app.stop().await;
+}
+
+async fn anonymous_media_never_carries_a_file_name(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let named = |kind: &str| {
+        json!({"file_id": format!("fake-{kind}"), "file_unique_id": format!("u-{kind}"), "duration": 5,
+            "width": 640, "height": 360, "file_size": 4000, "mime_type": "video/mp4",
+            "file_name": "Даниял_Серикбаев.mp4"})
+    };
+    for field in ["video", "animation", "audio", "document"] {
+        app.send(&student, "/anon").await;
+        let since = app.fake.last_seq();
+        let id = app.fake.push_media(&student, field, named(field), None);
+        let sent = app.handled(id, since).await;
+        assert!(to(&sent, 10).is_empty(), "{field}: nothing reaches the mentor: {sent:?}");
+        assert!(texts(&to(&sent, 20)).contains("атауын"), "{field}: explained: {}", texts(&sent));
+    }
+    // A video without a name goes, under the anonymous header only.
+    app.send(&student, "/anon").await;
+    let mut unnamed = named("video");
+    unnamed.as_object_mut().expect("object").remove("file_name");
+    let since = app.fake.last_seq();
+    let id = app.fake.push_media(&student, "video", unnamed, Some("сұрақ"));
+    let copy = to(&app.handled(id, since).await, 10).remove(0);
+    assert!(copy.text().starts_with("Анонимный вопрос"), "{}", copy.text());
+    assert!(!copy.text().contains("Ерлан"));
+    app.stop().await;
+}
+
+async fn blocking_an_anonymous_writer_marks_no_card(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mentor, student) = mentor_and_student(&app).await;
+    let _other = student_of(&app, 10, 21, "Дана").await;
+    let copy = to(&app.send(&student, "/anon Сұрақ бар").await, 10).remove(0);
+    app.press_button(&mentor, &copy, "Заблокировать").await;
+    // The writer is stopped…
+    let blocked = app.send(&student, "тағы").await;
+    assert!(to(&blocked, 10).is_empty(), "{blocked:?}");
+    // …but no student's card says so; the anonymous blocks stand apart.
+    let list = with_buttons(&app.send(&mentor, "/mentees").await);
+    let card = app.press_button(&mentor, &list, "Ерлан").await;
+    assert!(!texts(&card).contains("заблокирован"), "{}", texts(&card));
+    let list = with_buttons(&app.send(&mentor, "/mentees").await);
+    let apart = app.press_button(&mentor, &list, "анонимные").await;
+    let screen = app.fake.sent_to(10).into_iter().rev().find(|s| s.text().contains("анонимного автора"));
+    let screen = screen.unwrap_or_else(|| panic!("the anonymous blocks: {apart:?}"));
+    assert!(!screen.text().contains("Ерлан"));
+    app.press_button(&mentor, &screen, "Разблокировать").await;
+    let again = app.send(&student, "енді жетеді ме?").await;
+    assert_eq!(to(&again, 10).len(), 1, "unblocked: {again:?}");
+    app.stop().await;
+}
+
+async fn at_night_crisis_words_offer_to_send_at_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mentor, student) = mentor_and_student(&app).await;
+    app.clock.advance(chrono::Duration::hours(14));
+    let sent = app.send(&student, "Өлгім келеді").await;
+    assert!(to(&sent, 10).is_empty(), "held: {sent:?}");
+    let answer = with_buttons(&to(&sent, 20));
+    assert!(answer.text().contains("111, 112"), "{}", answer.text());
+    assert!(!answer.text().contains("жеткізілді"), "no delivery claimed: {}", answer.text());
+    let pressed = app.press_button(&student, &answer, "қазір").await;
+    let alert = texts(&to(&pressed, 10));
+    assert!(alert.contains("ШҰҒЫЛ") || alert.contains("СРОЧНО"), "{alert}");
+    assert!(alert.contains("Өлгім келеді"), "the message itself: {alert}");
+    let q = app.db.open_questions(UserId(10), 10).await.expect("query")[0].clone();
+    assert_eq!(q.kind, talimger::domain::relay::QuestionKind::Urgent);
+    // A second press changes nothing; the morning brings no second copy.
+    let again = app.press(&student, &answer, &format!("rsn:{}", q.id)).await;
+    assert!(to(&again, 10).is_empty(), "{again:?}");
+    let since = app.fake.last_seq();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::hours(9));
+    app.outbox_drained().await;
+    assert!(
+        !to(&app.fake.sent_since(since), 10).iter().any(|s| s.text().contains("Өлгім келеді")),
+        "not again in the morning"
+    );
+    let _ = mentor;
+    app.stop().await;
+}
+
+async fn an_edited_sos_stays_an_sos(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let message = app.fake.next_message_id(20);
+    app.send(&student, "/sos көмек керек").await;
+    let since = app.fake.last_seq();
+    let id = app.fake.push_edited_text(&student, message, "/sos үйде ұрып жатыр");
+    let sent = app.handled(id, since).await;
+    let edit = to(&sent, 10).into_iter().find(|s| s.text().contains("үйде ұрып жатыр")).expect("the alert edited");
+    assert!(edit.text().starts_with("🆘"), "{}", edit.text());
+    assert!(edit.button_texts().contains(&"Вижу, занимаюсь".to_owned()), "{:?}", edit.button_texts());
+    assert!(edit.text().contains("(исправлено)"));
+    app.stop().await;
+}
+
+/// Someone a mentor blocked who floods has the excess dropped, but crisis
+/// words still get the helplines.
+async fn a_blocked_flooder_is_dropped_but_crisis_words_still_answered(backend: Backend) {
+    let app = TestApp::start_with(backend, &[], |c| c.flood_per_minute = 3).await;
+    let stranger = app.user(56, "Оля", Some("ru"));
+    let since = app.fake.last_seq();
+    for _ in 0..8 {
+        app.fake.push_text(&stranger, "привет");
+    }
+    let last = app.fake.push_text(&stranger, "не хочу жить");
+    app.handled(last, since).await;
+    assert!(app.count("SELECT COUNT(*) FROM updates WHERE failure = 'flood'").await >= 4, "the excess dropped");
+    assert!(has_helplines(&app.fake.sent_since(since), 56), "{}", texts(&app.fake.sent_since(since)));
+    app.stop().await;
+}
