@@ -87,8 +87,11 @@ pub const PERSON_NAME_MAX: usize = 64;
 /// visible is left. Unlike a place name, nothing is refused: the user did
 /// not type it to us.
 pub fn clean_person_name(raw: &str) -> Option<String> {
-    let visible: String =
-        raw.chars().filter(|c| !(is_bidi_control(*c) || is_invisible(*c) || is_blank_format(*c))).nfc().collect();
+    let visible: String = raw
+        .chars()
+        .filter(|c| !(is_bidi_control(*c) || is_invisible(*c) || is_blank_format(*c)))
+        .nfc()
+        .collect();
     let name = collapse_whitespace(&visible);
     if name.chars().all(|c| c == ' ' || is_variation_selector(c)) {
         return None;

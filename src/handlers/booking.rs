@@ -72,7 +72,9 @@ pub async fn command(env: Env) -> HandlerResult {
                     env.work.set_state(State::Booking(BookingStep::Child));
                     let buttons = many
                         .iter()
-                        .map(|c| vec![button(c.display_name(env.lang), Callback::Booking(BookingCb::Child(c.id)))])
+                        .map(|c| {
+                            vec![button(c.display_name(env.lang), Callback::Booking(BookingCb::Child(c.id)))]
+                        })
                         .collect::<Vec<_>>();
                     env.work.say_with(
                         env.chat(),

@@ -240,7 +240,9 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
             (Change::Booked, false, _) if m.parent.is_some() => t!(lang, "sched-booked-parent-meeting"),
             (Change::Booked, false, _) => t!(lang, "sched-booked-parent"),
             (Change::Moved { .. }, true, _) => t!(lang, "sched-moved-self"),
-            (Change::Moved { .. }, false, _) => t!(lang, "sched-moved", name = env.ctx.user.display_name(lang)),
+            (Change::Moved { .. }, false, _) => {
+                t!(lang, "sched-moved", name = env.ctx.user.display_name(lang))
+            }
             (Change::Cancelled { .. }, true, _) => t!(lang, "sched-cancelled-self"),
             (Change::Cancelled { .. }, false, _) => {
                 t!(lang, "sched-cancelled", name = env.ctx.user.display_name(lang))

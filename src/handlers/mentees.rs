@@ -135,7 +135,10 @@ async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup
     let write = |to: UserId| Callback::Relay(RelayCb::Write { student: student.id, to });
     let mut rows = vec![vec![button(t!(lang, "mentees-btn-write-student"), write(student.id))]];
     for p in &parents {
-        rows.push(vec![button(t!(lang, "mentees-btn-write-parent", name = p.display_name(lang)), write(p.id))]);
+        rows.push(vec![button(
+            t!(lang, "mentees-btn-write-parent", name = p.display_name(lang)),
+            write(p.id),
+        )]);
     }
     rows.push(vec![button(
         t!(lang, "mentees-btn-parent-invite"),

@@ -610,7 +610,8 @@ async fn from_parent(env: &Env, msg: &Message, content: Content, state: State) -
         return Ok(());
     };
     let Some(mentor) = env.work.db().await?.mentor_of(child.id).await? else {
-        env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-parent", student = child.display_name(env.lang)));
+        env.work
+            .say(env.chat(), t!(env.lang, "relay-no-mentor-parent", student = child.display_name(env.lang)));
         return Ok(());
     };
     let ml = lang_of(&mentor);
@@ -739,8 +740,14 @@ async fn reply_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> Handle
     let text = match q.kind {
         QuestionKind::Anonymous => t!(env.lang, "relay-reply-prompt-anonymous"),
         _ => {
-            let name =
-                env.work.db().await?.user(q.sender).await?.map(|u| u.display_name(env.lang)).unwrap_or_default();
+            let name = env
+                .work
+                .db()
+                .await?
+                .user(q.sender)
+                .await?
+                .map(|u| u.display_name(env.lang))
+                .unwrap_or_default();
             t!(env.lang, "relay-reply-prompt", name = name)
         }
     };
@@ -808,7 +815,14 @@ pub async fn questions(env: Env) -> HandlerResult {
         let n = i + 1;
         let who = match q.kind {
             QuestionKind::Anonymous => t!(env.lang, "relay-questions-anonymous"),
-            _ => env.work.db().await?.user(q.sender).await?.map(|u| u.display_name(env.lang)).unwrap_or_default(),
+            _ => env
+                .work
+                .db()
+                .await?
+                .user(q.sender)
+                .await?
+                .map(|u| u.display_name(env.lang))
+                .unwrap_or_default(),
         };
         let minutes = crate::domain::quiet::waited_minutes(q.created_at, now);
         let waited = if minutes < 60 {

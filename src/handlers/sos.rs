@@ -124,7 +124,9 @@ pub async fn command(env: Env, msg: Message, text: String, state: State) -> Hand
                     let rows = children
                         .iter()
                         .take(20)
-                        .map(|c| vec![button(c.display_name(env.lang), Callback::Relay(RelayCb::SosChild(c.id)))])
+                        .map(|c| {
+                            vec![button(c.display_name(env.lang), Callback::Relay(RelayCb::SosChild(c.id)))]
+                        })
                         .collect::<Vec<_>>();
                     let text =
                         t!(env.lang, "sos-pick-child", helplines = helplines(&env), emergency = EMERGENCY);
@@ -441,7 +443,9 @@ async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerR
     let now = env.clock.now();
     if !env.work.db().await?.acknowledge_sos(q.id, me.id, now).await? {
         let by = match q.acknowledged_by {
-            Some(by) => env.work.db().await?.user(by).await?.map(|u| u.display_name(env.lang)).unwrap_or_default(),
+            Some(by) => {
+                env.work.db().await?.user(by).await?.map(|u| u.display_name(env.lang)).unwrap_or_default()
+            }
             None => String::new(),
         };
         env.work.answer(&press, Some(t!(env.lang, "sos-already-acknowledged", name = by)));

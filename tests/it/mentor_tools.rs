@@ -488,7 +488,8 @@ async fn a_mentor_sets_a_students_class_and_it_heads_their_messages(backend: Bac
     );
     let copy = to(&app.send(&student, "Тағы сұрақ").await, 10);
     assert!(
-        texts(&copy).contains("Сообщение ученика: Ерлан\n") || texts(&copy).ends_with("Сообщение ученика: Ерлан"),
+        texts(&copy).contains("Сообщение ученика: Ерлан\n")
+            || texts(&copy).ends_with("Сообщение ученика: Ерлан"),
         "{}",
         texts(&copy)
     );

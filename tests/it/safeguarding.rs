@@ -40,11 +40,20 @@ async fn a_burst_then_sos_loses_nothing_and_the_sos_goes_first(backend: Backend)
         to(&app.fake.sent_since(since), 10).iter().any(|s| s.text().contains("СРОЧНО"))
     })
     .await;
-    let before_sos: Vec<Sent> =
-        to(&app.fake.sent_since(since), 10).into_iter().take_while(|s| !s.text().contains("СРОЧНО")).collect();
-    assert!(before_sos.len() < 20, "the SOS went ahead of the waiting copies: {} before it", before_sos.len());
+    let before_sos: Vec<Sent> = to(&app.fake.sent_since(since), 10)
+        .into_iter()
+        .take_while(|s| !s.text().contains("СРОЧНО"))
+        .collect();
+    assert!(
+        before_sos.len() < 20,
+        "the SOS went ahead of the waiting copies: {} before it",
+        before_sos.len()
+    );
+    wait_until("the student is told the lines will arrive", || {
+        texts(&to(&app.fake.sent_since(since), 20)).contains("ретімен жетеді")
+    })
+    .await;
     let student_sees = texts(&to(&app.fake.sent_since(since), 20));
-    assert!(student_sees.contains("ретімен жетеді"), "told the lines will arrive: {student_sees}");
     assert!(!student_sees.contains("жеткізілген жоқ"), "never told they were lost: {student_sees}");
     // The slowed lines are handled at the limit's pace (20 a minute).
     app.clock.advance(chrono::Duration::minutes(1));
@@ -237,7 +246,8 @@ async fn an_edited_sos_stays_an_sos(backend: Backend) {
     let since = app.fake.last_seq();
     let id = app.fake.push_edited_text(&student, message, "/sos үйде ұрып жатыр");
     let sent = app.handled(id, since).await;
-    let edit = to(&sent, 10).into_iter().find(|s| s.text().contains("үйде ұрып жатыр")).expect("the alert edited");
+    let edit =
+        to(&sent, 10).into_iter().find(|s| s.text().contains("үйде ұрып жатыр")).expect("the alert edited");
     assert!(edit.text().starts_with("🆘"), "{}", edit.text());
     assert!(edit.button_texts().contains(&"Вижу, занимаюсь".to_owned()), "{:?}", edit.button_texts());
     assert!(edit.text().contains("(исправлено)"));
@@ -255,7 +265,34 @@ async fn a_blocked_flooder_is_dropped_but_crisis_words_still_answered(backend: B
     }
     let last = app.fake.push_text(&stranger, "не хочу жить");
     app.handled(last, since).await;
-    assert!(app.count("SELECT COUNT(*) FROM updates WHERE failure = 'flood'").await >= 4, "the excess dropped");
+    assert!(
+        app.count("SELECT COUNT(*) FROM updates WHERE failure = 'flood'").await >= 4,
+        "the excess dropped"
+    );
     assert!(has_helplines(&app.fake.sent_since(since), 56), "{}", texts(&app.fake.sent_since(since)));
+    app.stop().await;
+}
+
+/// A relayed message's text is gone from the SQLite files — the database
+/// and its `-wal` log — within a minute of its delivery, while the bot
+/// keeps running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivered_text_leaves_the_log_within_a_minute() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let marker = "маркер-7f3a9c-сообщение";
+    let sent = app.send(&student, marker).await;
+    assert!(to(&sent, 10).iter().any(|s| s.text().ends_with(marker)), "delivered");
+    let path = app.test_db.url.trim_start_matches("sqlite://").to_owned();
+    let lingers = || {
+        [path.clone(), format!("{path}-wal")].iter().any(|file| {
+            std::fs::read(file).is_ok_and(|bytes| bytes.windows(marker.len()).any(|w| w == marker.as_bytes()))
+        })
+    };
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while lingers() {
+        assert!(tokio::time::Instant::now() < deadline, "the text still lingers in {path} or its log");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     app.stop().await;
 }
