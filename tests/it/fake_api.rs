@@ -528,6 +528,11 @@ impl FakeApi {
         self.push_message(from, "message", None, extra, None)
     }
 
+    /// The user sends one part of an album: `field` media in `group`.
+    pub fn push_media_in_group(&self, from: &TgUser, field: &str, media: Value, group: &str) -> i64 {
+        self.push_message(from, "message", None, json!({ field: media, "media_group_id": group }), None)
+    }
+
     /// The user sends a document with this file name.
     pub fn push_document(&self, from: &TgUser, file_name: &str) -> i64 {
         let document = json!({"file_id": "BQACAgIAAxk-fake-user-doc", "file_unique_id": "AgADfakedoc",

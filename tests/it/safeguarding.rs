@@ -17,6 +17,7 @@ on_both_backends!(
     anonymous_media_never_carries_a_file_name,
     blocking_an_anonymous_writer_marks_no_card,
     at_night_crisis_words_offer_to_send_at_once,
+    held_crisis_words_reach_the_mentor_flagged_in_the_morning,
     an_edited_sos_stays_an_sos,
     a_blocked_flooder_is_dropped_but_crisis_words_still_answered,
 );
@@ -172,6 +173,20 @@ async fn anonymous_media_never_carries_a_file_name(backend: Backend) {
         assert!(to(&sent, 10).is_empty(), "{field}: nothing reaches the mentor: {sent:?}");
         assert!(texts(&to(&sent, 20)).contains("атауын"), "{field}: explained: {}", texts(&sent));
     }
+    // An album of named videos: every part refused, nothing reaches the mentor.
+    app.send(&student, "/anon").await;
+    let group = app.fake.new_album_group();
+    let since = app.fake.last_seq();
+    let ids: Vec<i64> =
+        (0..2).map(|_| app.fake.push_media_in_group(&student, "video", named("video"), &group)).collect();
+    for id in ids {
+        app.handled(id, since).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::seconds(5));
+    app.outbox_drained().await;
+    assert!(to(&app.fake.sent_since(since), 10).is_empty(), "{:?}", app.fake.sent_since(since));
+    assert!(texts(&to(&app.fake.sent_since(since), 20)).contains("атауын"));
     // A video without a name goes, under the anonymous header only.
     app.send(&student, "/anon").await;
     let mut unnamed = named("video");
@@ -235,6 +250,37 @@ async fn at_night_crisis_words_offer_to_send_at_once(backend: Backend) {
         "not again in the morning"
     );
     let _ = mentor;
+    app.stop().await;
+}
+
+/// Crisis words held by quiet hours (nobody pressed the button), and a
+/// held message edited into them, reach the mentor flagged in the morning.
+async fn held_crisis_words_reach_the_mentor_flagged_in_the_morning(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    app.clock.advance(chrono::Duration::hours(14));
+    let held = app.send(&student, "Өлгім келеді").await;
+    assert!(to(&held, 10).is_empty(), "held: {held:?}");
+    let message = app.fake.next_message_id(20);
+    app.send(&student, "Сәлеметсіз бе").await;
+    let since = app.fake.last_seq();
+    // (The edit of a held copy waits for it: the outbox keeps it until morning.)
+    app.fake.push_edited_text(&student, message, "мені үйде ұрады");
+    wait_until("the edit gets the helplines", || has_helplines(&app.fake.sent_since(since), 20)).await;
+    let since = app.fake.last_seq();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.clock.advance(chrono::Duration::hours(9));
+    wait_until("the morning's copies and the edit", || {
+        let sent = to(&app.fake.sent_since(since), 10);
+        sent.iter().any(|s| s.text().contains("Өлгім келеді"))
+            && sent.iter().any(|s| s.text().contains("мені үйде ұрады"))
+    })
+    .await;
+    let sent = to(&app.fake.sent_since(since), 10);
+    let first = sent.iter().find(|s| s.text().contains("Өлгім келеді")).expect("copy");
+    assert!(first.text().starts_with("⚠️"), "flagged: {}", first.text());
+    let edit = sent.iter().find(|s| s.text().contains("мені үйде ұрады")).expect("edit");
+    assert!(edit.text().starts_with("⚠️"), "the edit flagged: {}", edit.text());
     app.stop().await;
 }
 
