@@ -28,7 +28,9 @@ mod users;
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
-pub use outbox::{Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, SentRecord, Upload};
+pub use outbox::{
+    Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, RetryReason, SentRecord, Upload,
+};
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;
 pub use signals::{Listener, PollLock, Signal};

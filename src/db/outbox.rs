@@ -122,8 +122,36 @@ pub enum Outcome {
     Failed(String),
     /// The user blocked the bot (403): recorded, not retried.
     Unreachable,
-    /// A passing failure: try again at `at`.
-    Retry { at: DateTime<Utc>, error: String },
+    /// Not now: try again at `at`.
+    Retry { at: DateTime<Utc>, reason: RetryReason },
+}
+
+/// Why an item is tried again later. The sender decides by the reason; its
+/// text (`Display`) is only logged and stored (`outbox.error`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryReason {
+    /// An edit whose message is not sent yet: the item waits, its chat
+    /// goes on.
+    WaitingForTarget,
+    /// An earlier message to the chat is still on its way (held by another
+    /// instance): the chat waits.
+    EarlierMessage,
+    /// Telegram's flood control (429): the chat waits `retry_after`
+    /// seconds; several chats at once, the whole bot.
+    FloodControl { retry_after: u32 },
+    /// A failure that may pass (the database, the network, a 5xx): its text.
+    Passing(String),
+}
+
+impl std::fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryReason::WaitingForTarget => f.write_str("waiting for the message to edit"),
+            RetryReason::EarlierMessage => f.write_str("waiting for an earlier message to this chat"),
+            RetryReason::FloodControl { retry_after } => write!(f, "429 retry after {retry_after}"),
+            RetryReason::Passing(error) => f.write_str(error),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -389,8 +417,8 @@ impl Db {
             Outcome::Sent { message_id, .. } => (ItemState::Sent, *message_id, None),
             Outcome::Failed(error) => (ItemState::Failed, None, Some(error.as_str())),
             Outcome::Unreachable => (ItemState::Unreachable, None, None),
-            Outcome::Retry { at, error } => {
-                return self.delay_item(id, *at, error, chrono::Duration::zero()).await;
+            Outcome::Retry { at, reason } => {
+                return self.delay_item(id, *at, &reason.to_string(), chrono::Duration::zero()).await;
             }
         };
         // One statement, no transaction around it: the sender's cost per message.
