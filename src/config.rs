@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::time::Duration;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::ParseError;
 use url::Url;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://talimger.db";
@@ -302,7 +304,7 @@ impl Config {
         };
         // An empty RUST_LOG is the usual way to say "the default".
         let log = s.log.as_deref().map(str::trim).filter(|l| !l.is_empty()).unwrap_or(DEFAULT_LOG);
-        crate::telemetry::parse_filter(log)
+        parse_log_filter(log)
             .map_err(|e| ConfigError::BadLog { value: log.to_owned(), reason: e.to_string() })?;
         let flood_per_minute =
             whole(s.flood.as_deref(), DEFAULT_FLOOD_PER_MINUTE, 1..=10_000).map_err(ConfigError::BadFlood)?;
@@ -357,10 +359,20 @@ impl Config {
         })
     }
 
+    /// The log filter to install (`telemetry::init`).
+    pub fn log_filter(&self) -> EnvFilter {
+        parse_log_filter(&self.log).unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG))
+    }
+
     /// The token, for the commands that talk to Telegram.
     pub fn require_token(&self) -> Result<&Token, ConfigError> {
         self.token.as_ref().ok_or(ConfigError::MissingToken)
     }
+}
+
+/// Reads a log filter (`RUST_LOG`'s syntax); every directive must parse.
+fn parse_log_filter(filter: &str) -> Result<EnvFilter, ParseError> {
+    EnvFilter::builder().parse(filter)
 }
 
 /// A database URL the bot can keep its data in: a SQLite file (not an
