@@ -17,6 +17,7 @@ pub mod ics;
 pub mod intake;
 pub mod jobs;
 pub mod keyboards;
+pub mod kit;
 pub mod outbox;
 pub mod qr;
 pub mod schema;

@@ -10,11 +10,12 @@
 //! and changes nothing.
 
 use super::Env;
-use super::relay::{Content, Copy, content_of, mark_delivered, queue_copy, role_is, stale};
 use crate::dialogue::{RelayStep, State};
 use crate::domain::{Lang, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, button};
+use crate::kit::copy::{Content, Copy, content_of, mark_delivered, queue_copy};
+use crate::kit::env::{role_is, stale};
 use crate::t;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
@@ -34,6 +35,26 @@ pub fn buttons() -> UpdateHandler<Error> {
         .branch(case![RelayCb::MenteeClass(student)].endpoint(class_pressed))
         .branch(case![RelayCb::AnonymousBlocks].endpoint(anonymous_blocks_pressed))
         .branch(case![RelayCb::AnonymousUnblock(q)].endpoint(anonymous_unblock_pressed))
+}
+
+/// The mentor's next message in a step of `/mentees` (a Telegram reply to
+/// a copy is an answer instead: the relay takes it).
+pub fn typed_answers() -> UpdateHandler<Error> {
+    dptree::filter(role_is(Role::Mentor)).filter(|msg: Message| msg.reply_to_message().is_none()).branch(
+        case![State::Relay(step)]
+            .branch(case![RelayStep::Writing { student, to }].endpoint(write_typed))
+            .branch(case![RelayStep::Class { student }].endpoint(class_step)),
+    )
+}
+
+async fn write_typed(env: Env, msg: Message, (student, to): (UserId, UserId)) -> HandlerResult {
+    env.work.exit();
+    write(&env, &msg, student, to).await
+}
+
+async fn class_step(env: Env, msg: Message, student: UserId) -> HandlerResult {
+    env.work.exit();
+    class_typed(&env, &msg, student).await
 }
 
 /// `/mentees`.
@@ -186,7 +207,7 @@ async fn write_pressed(env: Env, press: CallbackQuery, (student, to): (UserId, U
 
 /// The mentor's message after «Write to…»: copied to the person, headed
 /// with the mentor's name (checked again: the link may have gone meanwhile).
-pub(crate) async fn write(env: &Env, msg: &Message, student: UserId, to: UserId) -> HandlerResult {
+async fn write(env: &Env, msg: &Message, student: UserId, to: UserId) -> HandlerResult {
     let content = content_of(msg);
     if matches!(content, Content::Unsupported) {
         env.tell("relay-kind-not-delivered");
@@ -237,7 +258,7 @@ async fn class_pressed(env: Env, press: CallbackQuery, student: UserId) -> Handl
 }
 
 /// The mentor's typed class («-» forgets it); the card follows.
-pub(crate) async fn class_typed(env: &Env, msg: &Message, student: UserId) -> HandlerResult {
+async fn class_typed(env: &Env, msg: &Message, student: UserId) -> HandlerResult {
     let raw = msg.text().unwrap_or_default().trim();
     let class = if raw == "-" {
         None

@@ -195,7 +195,7 @@ async fn parent_joined(env: &Env, student: &crate::domain::User) -> HandlerResul
         told.push((m.id, text));
     }
     for (to, text) in told {
-        env.work.push(crate::handlers::relay::item(
+        env.work.push(crate::kit::copy::item(
             to.0,
             crate::db::Priority::Notice,
             "sendMessage",

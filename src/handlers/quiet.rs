@@ -4,11 +4,11 @@
 //! ordinary message: held until the end, with one morning digest line.
 
 use super::Env;
-use super::relay::{role_is, stale};
 use crate::domain::Role;
 use crate::domain::quiet::{END_CHOICES, QuietHours, START_CHOICES};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, button};
+use crate::kit::env::{role_is, stale};
 use crate::t;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;

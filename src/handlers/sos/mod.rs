@@ -7,15 +7,19 @@
 //! blocked the student, or the bot (a 403 marked them) — the coordinators
 //! are alerted at once. Every step is recorded in `sos_steps`.
 
-use super::Env;
-use super::relay::{Content, Copy, content_of, item, override_text, queue_copy, role_is, stale};
-use crate::db::{NewItem, NewQuestion, Priority, Question};
+mod ack;
+mod edits;
+
+use crate::db::{NewItem, NewQuestion, Priority};
 use crate::dialogue::{RelayStep, SosStep, State};
 use crate::domain::relay::{QuestionKind, copy_key, escalation_prefix};
 use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, button};
+use crate::kit::copy::{Content, Copy, content_of, item, override_text, queue_copy};
+use crate::kit::env::Env;
+use crate::kit::env::{role_is, stale};
 use crate::t;
 use crate::work::{MAX_MESSAGE_LEN, split_for_telegram};
 use dptree::case;
@@ -62,16 +66,16 @@ pub fn buttons() -> UpdateHandler<Error> {
             ),
         )
         .branch(case![RelayCb::SosNight(q)].endpoint(night_pressed))
-        .branch(case![RelayCb::Ack(q)].endpoint(acknowledge))
+        .branch(case![RelayCb::Ack(q)].endpoint(ack::acknowledge))
 }
 
 /// An edit of an SOS message stays an SOS: the alert keeps its header and
 /// «I'm on it», with the new text marked as edited.
 pub fn edits() -> UpdateHandler<Error> {
-    dptree::filter_map_async(urgent_question_of_edit).endpoint(sos_edited)
+    dptree::filter_map_async(edits::urgent_question_of_edit).endpoint(edits::sos_edited)
 }
 
-fn ack_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {
+pub(super) fn ack_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[button(t!(lang, "sos-btn-ack"), Callback::Relay(RelayCb::Ack(q)))]])
 }
 
@@ -389,115 +393,4 @@ fn urgent_texts(chat: i64, body: &str, keyboard: InlineKeyboardMarkup, key: &str
             item(chat, Priority::Urgent, "sendMessage", payload, Some(key))
         })
         .collect()
-}
-
-/// The urgent question a student's or parent's edited message belongs to.
-async fn urgent_question_of_edit(env: Env, msg: Message) -> Option<Question> {
-    if !matches!(env.ctx.user.role, Some(Role::Student | Role::Parent)) {
-        return None;
-    }
-    let mut db = env.work.db().await.ok()?;
-    let q = db.question_from_message(env.ctx.user.id, i64::from(msg.id.0)).await.ok()??;
-    (q.kind == QuestionKind::Urgent).then_some(q)
-}
-
-/// The SOS alert's copy edited in place (or, where it cannot be, sent
-/// again), keeping its header and «I'm on it».
-async fn sos_edited(env: Env, msg: Message, q: Question) -> HandlerResult {
-    env.work.drop_crisis_answer();
-    let Some(mentor) = env.work.db().await?.user(q.mentor).await? else { return Ok(()) };
-    if mentor.role != Some(Role::Mentor) {
-        // The alert went to the coordinators only: nothing to edit.
-        env.tell_fallback("edited-message");
-        return Ok(());
-    }
-    let ml = mentor.language.unwrap_or(Lang::Ru);
-    let me = env.ctx.user.clone();
-    let header = if q.student != me.id {
-        let student =
-            env.work.db().await?.user(q.student).await?.map(|u| u.display_name(ml)).unwrap_or_default();
-        t!(ml, "sos-header-parent", name = me.display_name(ml), student = student)
-    } else {
-        t!(ml, "sos-header", name = me.display_name(ml))
-    };
-    let header = format!("{header}\n{}", t!(ml, "relay-edited-mark"));
-    super::relay::edit_copy(&env, &msg, &q, &mentor, header, ack_keyboard(ml, q.id), Priority::Urgent).await
-}
-
-/// «I'm on it»: from the student's mentor or a coordinator the alert went
-/// (or would go) to. The first one wins; the escalation is cancelled; the
-/// student and the others are told who is on it.
-async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerResult {
-    let me = env.ctx.user.clone();
-    let Some(q) = env.work.db().await?.question(id).await? else { return stale(&env, &press) };
-    if q.kind != QuestionKind::Urgent {
-        return stale(&env, &press);
-    }
-    let Some(student) = env.work.db().await?.user(q.student).await? else { return stale(&env, &press) };
-    let coordinators = env.work.db().await?.escalation_coordinators(student.district_id).await?;
-    let is_mentor = q.mentor == me.id && me.role == Some(Role::Mentor);
-    let is_coordinator = me.role == Some(Role::Coordinator) && coordinators.iter().any(|c| c.id == me.id);
-    if !is_mentor && !is_coordinator {
-        return stale(&env, &press);
-    }
-    let now = env.clock.now();
-    if !env.work.db().await?.acknowledge_sos(q.id, me.id, now).await? {
-        let by = match q.acknowledged_by {
-            Some(by) => {
-                env.work.db().await?.user(by).await?.map(|u| u.display_name(env.lang)).unwrap_or_default()
-            }
-            None => String::new(),
-        };
-        env.work.answer(&press, Some(t!(env.lang, "sos-already-acknowledged", name = by)));
-        env.work.clear_keyboard(&press);
-        return Ok(());
-    }
-    env.work.db().await?.cancel_outbox_prefix(&escalation_prefix(q.id), now).await?;
-    env.work.db().await?.add_sos_step(q.id, "acknowledged", Some(me.id), now).await?;
-    env.work.answer(&press, None);
-    env.work.clear_keyboard(&press);
-    env.tell("sos-ack-done");
-    // The one who raised it (the student, or the parent) learns who is on it.
-    let raiser = if q.sender == student.id {
-        Some(student.clone())
-    } else {
-        env.work.db().await?.user(q.sender).await?
-    };
-    if let Some(raiser) = raiser {
-        let rl = raiser.language.unwrap_or(Lang::Ru);
-        let text = if is_mentor {
-            t!(rl, "sos-student-mentor-on-it")
-        } else {
-            t!(rl, "sos-student-coordinator-on-it")
-        };
-        env.work.push(item(
-            raiser.id.0,
-            Priority::Urgent,
-            "sendMessage",
-            json!({ "chat_id": raiser.id.0, "text": text }),
-            None,
-        ));
-    }
-    // The others who were alerted learn who took it.
-    let sent = env.work.db().await?.sent_with_prefix(&escalation_prefix(q.id)).await?;
-    let mut others: Vec<crate::domain::User> =
-        coordinators.into_iter().filter(|c| c.id != me.id && sent.contains(&c.id.0)).collect();
-    if !is_mentor
-        && let Some(m) = env.work.db().await?.user(q.mentor).await?
-        && m.role == Some(Role::Mentor)
-    {
-        others.push(m);
-    }
-    for o in others {
-        let ol = o.language.unwrap_or(Lang::Ru);
-        let text = t!(ol, "sos-taken", name = me.display_name(ol), student = student.display_name(ol));
-        env.work.push(item(
-            o.id.0,
-            Priority::Notice,
-            "sendMessage",
-            json!({ "chat_id": o.id.0, "text": text }),
-            None,
-        ));
-    }
-    Ok(())
 }

@@ -1,0 +1,90 @@
+//! «I'm on it»: the first acknowledgement wins and stops the escalation.
+
+use crate::db::Priority;
+use crate::domain::relay::{QuestionKind, escalation_prefix};
+use crate::domain::{Lang, QuestionId, Role};
+use crate::error::HandlerResult;
+use crate::kit::copy::item;
+use crate::kit::env::Env;
+use crate::kit::env::stale;
+use crate::t;
+use serde_json::json;
+use teloxide::prelude::*;
+
+/// «I'm on it»: from the student's mentor or a coordinator the alert went
+/// (or would go) to. The first one wins; the escalation is cancelled; the
+/// student and the others are told who is on it.
+pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerResult {
+    let me = env.ctx.user.clone();
+    let Some(q) = env.work.db().await?.question(id).await? else { return stale(&env, &press) };
+    if q.kind != QuestionKind::Urgent {
+        return stale(&env, &press);
+    }
+    let Some(student) = env.work.db().await?.user(q.student).await? else { return stale(&env, &press) };
+    let coordinators = env.work.db().await?.escalation_coordinators(student.district_id).await?;
+    let is_mentor = q.mentor == me.id && me.role == Some(Role::Mentor);
+    let is_coordinator = me.role == Some(Role::Coordinator) && coordinators.iter().any(|c| c.id == me.id);
+    if !is_mentor && !is_coordinator {
+        return stale(&env, &press);
+    }
+    let now = env.clock.now();
+    if !env.work.db().await?.acknowledge_sos(q.id, me.id, now).await? {
+        let by = match q.acknowledged_by {
+            Some(by) => {
+                env.work.db().await?.user(by).await?.map(|u| u.display_name(env.lang)).unwrap_or_default()
+            }
+            None => String::new(),
+        };
+        env.work.answer(&press, Some(t!(env.lang, "sos-already-acknowledged", name = by)));
+        env.work.clear_keyboard(&press);
+        return Ok(());
+    }
+    env.work.db().await?.cancel_outbox_prefix(&escalation_prefix(q.id), now).await?;
+    env.work.db().await?.add_sos_step(q.id, "acknowledged", Some(me.id), now).await?;
+    env.work.answer(&press, None);
+    env.work.clear_keyboard(&press);
+    env.tell("sos-ack-done");
+    // The one who raised it (the student, or the parent) learns who is on it.
+    let raiser = if q.sender == student.id {
+        Some(student.clone())
+    } else {
+        env.work.db().await?.user(q.sender).await?
+    };
+    if let Some(raiser) = raiser {
+        let rl = raiser.language.unwrap_or(Lang::Ru);
+        let text = if is_mentor {
+            t!(rl, "sos-student-mentor-on-it")
+        } else {
+            t!(rl, "sos-student-coordinator-on-it")
+        };
+        env.work.push(item(
+            raiser.id.0,
+            Priority::Urgent,
+            "sendMessage",
+            json!({ "chat_id": raiser.id.0, "text": text }),
+            None,
+        ));
+    }
+    // The others who were alerted learn who took it.
+    let sent = env.work.db().await?.sent_with_prefix(&escalation_prefix(q.id)).await?;
+    let mut others: Vec<crate::domain::User> =
+        coordinators.into_iter().filter(|c| c.id != me.id && sent.contains(&c.id.0)).collect();
+    if !is_mentor
+        && let Some(m) = env.work.db().await?.user(q.mentor).await?
+        && m.role == Some(Role::Mentor)
+    {
+        others.push(m);
+    }
+    for o in others {
+        let ol = o.language.unwrap_or(Lang::Ru);
+        let text = t!(ol, "sos-taken", name = me.display_name(ol), student = student.display_name(ol));
+        env.work.push(item(
+            o.id.0,
+            Priority::Notice,
+            "sendMessage",
+            json!({ "chat_id": o.id.0, "text": text }),
+            None,
+        ));
+    }
+    Ok(())
+}

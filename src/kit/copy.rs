@@ -1,0 +1,319 @@
+//! Copying a message to someone else (never forwarding: no forward
+//! header, no trace of the sender's account): the relay's copies to the
+//! mentor, a mentor's answers and messages from `/mentees`, an SOS. Text
+//! goes with its header in one message when it fits Telegram's limits,
+//! otherwise the header apart and the text in pieces; media by
+//! `copyMessage`, the header as caption or apart. Each copy of a question
+//! is an outbox item keyed `q:<question>:<part>` (`domain::relay`), which
+//! is how replies find their question and edits their copy.
+
+use crate::db::{NewItem, Priority, Question};
+use crate::domain::relay::copy_key;
+use crate::domain::{QuestionId, User};
+use crate::error::HandlerResult;
+use crate::kit::env::Env;
+use crate::t;
+use crate::work::{MAX_CAPTION_LEN, MAX_MESSAGE_LEN, split_for_telegram};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, MessageId};
+
+/// The reaction that tells a sender their message was delivered.
+pub const DELIVERED: &str = "👌";
+
+/// What a message carries, as the relay sees it.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// Text (the message's, or a command's argument).
+    Text(String),
+    /// Media Telegram can copy. `caption`: the text to show with it.
+    Media { caption: Option<String>, captionable: bool, named_file: bool },
+    /// Stickers, locations, contacts, polls…: not relayed.
+    Unsupported,
+}
+
+pub fn content_of(msg: &Message) -> Content {
+    if let Some(text) = msg.text() {
+        return Content::Text(text.to_owned());
+    }
+    let caption = msg.caption().map(str::to_owned);
+    // A file name travels with a copy and can name its author
+    // («Даниял_Серикбаев.mp4»): such files are refused after `/anon`.
+    let named = |name: Option<&String>| name.is_some_and(|n| !n.trim().is_empty());
+    if let Some(video) = msg.video() {
+        return Content::Media { caption, captionable: true, named_file: named(video.file_name.as_ref()) };
+    }
+    if let Some(animation) = msg.animation() {
+        return Content::Media {
+            caption,
+            captionable: true,
+            named_file: named(animation.file_name.as_ref()),
+        };
+    }
+    if msg.photo().is_some() || msg.voice().is_some() {
+        return Content::Media { caption, captionable: true, named_file: false };
+    }
+    if msg.document().is_some() || msg.audio().is_some() {
+        // Always refused after `/anon`: a document's or a song's name and
+        // tags are the sender's.
+        return Content::Media { caption, captionable: true, named_file: true };
+    }
+    if msg.video_note().is_some() {
+        return Content::Media { caption: None, captionable: false, named_file: false };
+    }
+    Content::Unsupported
+}
+
+/// A command's words replace the text (or the caption) of its message.
+pub fn override_text(msg: &Message, text: &str) -> Content {
+    match content_of(msg) {
+        Content::Media { captionable, named_file, .. } => {
+            let caption = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+            Content::Media { caption, captionable, named_file }
+        }
+        _ => Content::Text(text.trim().to_owned()),
+    }
+}
+
+/// A request of the relay for the outbox.
+pub fn item(chat: i64, priority: Priority, method: &str, payload: Value, key: Option<String>) -> NewItem {
+    NewItem {
+        chat_id: chat,
+        priority,
+        method: method.to_owned(),
+        payload,
+        file: None,
+        edit_of: None,
+        key,
+        due_at: None,
+    }
+}
+
+/// 👌 on the sender's message; if Telegram refuses the reaction, one short
+/// line says the message was delivered instead.
+pub fn mark_delivered(env: &Env, message_id: MessageId) {
+    let chat = env.chat().0;
+    let fallback = json!({ "chat_id": chat, "text": t!(env.lang, "relay-delivered"),
+        "reply_parameters": { "message_id": message_id.0, "allow_sending_without_reply": true } });
+    env.work.push(item(
+        chat,
+        Priority::Answer,
+        "setMessageReaction",
+        json!({ "chat_id": chat, "message_id": message_id.0,
+            "reaction": [{ "type": "emoji", "emoji": DELIVERED }],
+            crate::outbox::FALLBACK: { "method": "sendMessage", "params": fallback } }),
+        None,
+    ));
+}
+
+fn fits(text: &str, limit: usize) -> bool {
+    text.encode_utf16().count() <= limit
+}
+
+/// Queues the copy of a sender's message for the mentor (or a reply's copy
+/// for the sender): text in one message with its header when it fits,
+/// otherwise the header first and the text in pieces; media copied with
+/// the header as caption, or after a header of its own.
+pub struct Copy<'a> {
+    /// The question it belongs to (its items are keyed for threading);
+    /// `None` for a mentor's own message from `/mentees`.
+    pub q: Option<QuestionId>,
+    pub to: i64,
+    pub from_chat: i64,
+    pub message_id: MessageId,
+    pub header: String,
+    pub content: &'a Content,
+    pub keyboard: Option<InlineKeyboardMarkup>,
+    pub reply_to: Option<i64>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// The part names of the keys (`m`, or `a<id>` for an answer).
+    pub part: String,
+    /// A line for the writer should Telegram say the recipient blocked
+    /// the bot (`outbox::UNREACHABLE_NOTICE`; told once each time).
+    pub unreachable: Option<String>,
+    /// `Notice`, or `Urgent` for an SOS (ahead of the chat's waiting copies).
+    pub priority: Priority,
+}
+
+impl<'a> Copy<'a> {
+    /// A mentor's message (an answer, or one from `/mentees`) to `to`, in
+    /// reply to nothing yet; the mentor is told once if `to` blocked the bot.
+    pub fn from_mentor(
+        env: &Env,
+        msg: &Message,
+        to: &User,
+        header: String,
+        content: &'a Content,
+        anonymous: bool,
+    ) -> Copy<'a> {
+        Copy {
+            q: None,
+            to: to.id.0,
+            from_chat: env.chat().0,
+            message_id: msg.id,
+            header,
+            content,
+            keyboard: None,
+            reply_to: None,
+            due_at: None,
+            part: String::new(),
+            unreachable: Some(unreachable_notice(env, to, anonymous)),
+            priority: Priority::Notice,
+        }
+    }
+}
+
+/// The line a mentor gets when the person they wrote to has blocked the bot.
+pub fn unreachable_notice(env: &Env, to: &User, anonymous: bool) -> String {
+    if anonymous {
+        t!(env.lang, "relay-recipient-unreachable-anonymous")
+    } else {
+        t!(env.lang, "relay-recipient-unreachable", name = to.display_name(env.lang))
+    }
+}
+
+pub fn queue_copy(env: &Env, c: Copy<'_>) {
+    let mut items = Vec::new();
+    let reply = c.reply_to.map(|id| json!({ "message_id": id, "allow_sending_without_reply": true }));
+    let with_extras = |mut payload: Value, last: bool, first: bool| {
+        if first && let Some(r) = &reply {
+            payload["reply_parameters"] = r.clone();
+        }
+        if last && let Some(k) = &c.keyboard {
+            payload["reply_markup"] = json!(k);
+        }
+        payload
+    };
+    let key = |part: String| c.q.map(|q| copy_key(q, part));
+    let main_key = key(c.part.clone());
+    // The header as a message of its own, when it does not fit with the content.
+    let header_apart = || {
+        let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
+        item(c.to, c.priority, "sendMessage", header, key(format!("{}h", c.part)))
+    };
+    match c.content {
+        Content::Text(body) => {
+            let full = format!("{}\n\n{body}", c.header);
+            if fits(&full, MAX_MESSAGE_LEN) {
+                let payload = with_extras(json!({ "chat_id": c.to, "text": full }), true, true);
+                items.push(item(c.to, c.priority, "sendMessage", payload, main_key));
+            } else {
+                items.push(header_apart());
+                let parts = split_for_telegram(body, MAX_MESSAGE_LEN);
+                let n = parts.len();
+                for (i, part) in parts.into_iter().enumerate() {
+                    let last = i + 1 == n;
+                    let payload = with_extras(json!({ "chat_id": c.to, "text": part }), last, false);
+                    let key = if last { main_key.clone() } else { key(format!("{}{i}", c.part)) };
+                    items.push(item(c.to, c.priority, "sendMessage", payload, key));
+                }
+            }
+        }
+        Content::Media { caption, captionable, .. } => {
+            let full = match caption {
+                Some(cap) if !cap.is_empty() => format!("{}\n\n{cap}", c.header),
+                _ => c.header.clone(),
+            };
+            let mut copy =
+                json!({ "chat_id": c.to, "from_chat_id": c.from_chat, "message_id": c.message_id.0 });
+            let together = *captionable && fits(&full, MAX_CAPTION_LEN);
+            if together {
+                copy["caption"] = json!(full);
+                items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, true), main_key));
+            } else {
+                items.push(header_apart());
+                if let Some(cap) = caption.as_ref().filter(|_| *captionable) {
+                    // The caption as the sender wrote it, within Telegram's limit.
+                    let first =
+                        split_for_telegram(cap, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
+                    copy["caption"] = json!(first);
+                }
+                items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, false), main_key));
+            }
+        }
+        Content::Unsupported => {}
+    }
+    for mut i in items {
+        i.due_at = c.due_at;
+        if let Some(text) = &c.unreachable {
+            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
+        }
+        env.work.push(i);
+    }
+}
+
+/// The mentor's copy of an edited message, edited in place (or, where it
+/// cannot be — split, or too long now — sent again marked as an edit).
+pub async fn edit_copy(
+    env: &Env,
+    msg: &Message,
+    q: &Question,
+    mentor: &User,
+    header: String,
+    keyboard: InlineKeyboardMarkup,
+    priority: Priority,
+) -> HandlerResult {
+    let content = content_of(msg);
+    let mut main = env.work.db().await?.copy_item(&copy_key(q.id, "m")).await?;
+    if main.is_none() {
+        // An SOS sent from a held message (the night button).
+        main = env.work.db().await?.copy_item(&copy_key(q.id, "s")).await?;
+    }
+    let mut split = false;
+    for header_apart in ["mh", "sh"] {
+        split |= env.work.db().await?.copy_item(&copy_key(q.id, header_apart)).await?.is_some();
+    }
+    let edit = match (&content, main) {
+        (Content::Text(body), Some(target)) if !split => {
+            let full = format!("{header}\n\n{body}");
+            fits(&full, MAX_MESSAGE_LEN).then(|| {
+                (
+                    target,
+                    "editMessageText",
+                    json!({ "chat_id": mentor.id.0, "text": full, "reply_markup": keyboard }),
+                )
+            })
+        }
+        (Content::Media { caption, captionable: true, .. }, Some(target)) if !split => {
+            let full = match caption {
+                Some(c) if !c.is_empty() => format!("{header}\n\n{c}"),
+                _ => header.clone(),
+            };
+            fits(&full, MAX_CAPTION_LEN).then(|| {
+                (
+                    target,
+                    "editMessageCaption",
+                    json!({ "chat_id": mentor.id.0, "caption": full, "reply_markup": keyboard }),
+                )
+            })
+        }
+        _ => None,
+    };
+    match edit {
+        Some((target, method, payload)) => {
+            let mut i = item(mentor.id.0, priority, method, payload, None);
+            i.edit_of = Some(target);
+            env.work.push(i);
+        }
+        None => queue_copy(
+            env,
+            Copy {
+                q: Some(q.id),
+                to: mentor.id.0,
+                from_chat: env.chat().0,
+                message_id: msg.id,
+                header,
+                content: &content,
+                keyboard: Some(keyboard),
+                reply_to: None,
+                due_at: None,
+                part: format!("e{}", env.clock.now().timestamp_millis()),
+                unreachable: None,
+                priority,
+            },
+        ),
+    }
+    mark_delivered(env, msg.id);
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! What every change of a meeting sends: a notice to each participant in
+//! their own language, with an `.ics` file (a cancellation is the same UID
+//! with `METHOD:CANCEL`); the reminders planned anew or dropped; and the
+//! mentor's held/no-show question at the meeting's end (a keyed outbox
+//! item a cancellation cancels).
+
+use super::{People, audience, details, lang_of, people, plan, planned_line, unplan};
+use crate::db::{NewItem, Priority, Upload};
+use crate::domain::calendar::{span_text, when_text};
+use crate::domain::meetings::{Meeting, Standing};
+use crate::domain::{Lang, MeetingId, UserId};
+use crate::error::HandlerResult;
+use crate::keyboards::{Callback, MeetingCb, button};
+use crate::kit::env::Env;
+use crate::{ics, t};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use teloxide::types::InlineKeyboardMarkup;
+
+/// What happened to a meeting.
+pub enum Change<'a> {
+    Booked,
+    Moved { was: DateTime<Utc> },
+    Cancelled { reason: Option<&'a str> },
+}
+
+/// The `.ics` of a meeting for one person, as an outbox item.
+pub fn ics_item(
+    chat: UserId,
+    lang: Lang,
+    m: &Meeting,
+    p: &People,
+    cancelled: bool,
+    now: DateTime<Utc>,
+    priority: Priority,
+    bot: &str,
+) -> NewItem {
+    let summary = if chat == m.mentor {
+        t!(lang, "sched-ics-summary-mentor", name = p.student.display_name(lang))
+    } else {
+        t!(lang, "sched-ics-summary", name = p.mentor.display_name(lang))
+    };
+    let bytes = ics::render(
+        &ics::Event {
+            uid: &m.uid,
+            sequence: m.sequence,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            summary: &summary,
+            location: m.place.as_deref(),
+            cancelled,
+            organizer: Some((&p.mentor.display_name(lang), &format!("https://t.me/{bot}"))),
+        },
+        now,
+    );
+    NewItem {
+        chat_id: chat.0,
+        priority,
+        method: "sendDocument".into(),
+        payload: json!({ "chat_id": chat.0 }),
+        file: Some(Upload { field: "document".into(), name: t!(lang, "sched-ics-file"), bytes }),
+        edit_of: None,
+        key: None,
+        due_at: None,
+    }
+}
+
+fn message_item(
+    chat: UserId,
+    text: String,
+    priority: Priority,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> NewItem {
+    let mut payload = json!({ "chat_id": chat.0, "text": text });
+    if let Some(k) = keyboard {
+        payload["reply_markup"] = json!(k);
+    }
+    NewItem {
+        chat_id: chat.0,
+        priority,
+        method: "sendMessage".into(),
+        payload,
+        file: None,
+        edit_of: None,
+        key: None,
+        due_at: None,
+    }
+}
+
+/// Tells everyone concerned, each in their own language: the sender gets
+/// the answer, the others a notice; each an `.ics` too.
+pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResult {
+    let Some(p) = people(&env.work, m).await? else { return Ok(()) };
+    let now = env.clock.now();
+    let me = env.ctx.user.id;
+    let mut audience = audience(m, &p);
+    if m.parent.is_some() {
+        // The student is told of a meeting about them, without its topic.
+        audience.push((p.student.clone(), Standing::Subject));
+    }
+    // The reminders follow the meeting: planned anew, or dropped.
+    let planned = match change {
+        Change::Cancelled { .. } => {
+            unplan(&env.work, m.id, now).await?;
+            None
+        }
+        Change::Booked | Change::Moved { .. } => Some(plan(&env.work, &env.config, m, now).await?),
+    };
+    for (user, standing) in audience {
+        let lang = if user.id == me { env.lang } else { lang_of(&user) };
+        let own = user.id == me;
+        let head = match (&change, own, standing) {
+            (Change::Booked, true, _) => t!(lang, "sched-booked-self"),
+            (Change::Booked, false, Standing::Mentor) => t!(lang, "sched-booked-mentor"),
+            (Change::Booked, false, _) if m.parent.is_some() => t!(lang, "sched-booked-parent-meeting"),
+            (Change::Booked, false, _) => t!(lang, "sched-booked-parent"),
+            (Change::Moved { .. }, true, _) => t!(lang, "sched-moved-self"),
+            (Change::Moved { .. }, false, _) => {
+                t!(lang, "sched-moved", name = env.ctx.user.display_name(lang))
+            }
+            (Change::Cancelled { .. }, true, _) => t!(lang, "sched-cancelled-self"),
+            (Change::Cancelled { .. }, false, _) => {
+                t!(lang, "sched-cancelled", name = env.ctx.user.display_name(lang))
+            }
+        };
+        let mut text = format!("{head}\n{}", details(lang, env.config.tz, m, &p, standing));
+        match &change {
+            Change::Moved { was } => {
+                text.push('\n');
+                text.push_str(&t!(lang, "sched-line-was", when = when_text(lang, env.config.tz, *was)));
+            }
+            Change::Cancelled { reason: Some(reason) } => {
+                text.push('\n');
+                text.push_str(&t!(lang, "sched-line-reason", reason = *reason));
+            }
+            _ => {}
+        }
+        if own && let Some(planned) = &planned {
+            text.push('\n');
+            text.push_str(&planned_line(lang, planned));
+        }
+        let priority = if own { Priority::Answer } else { Priority::Notice };
+        if own {
+            env.work.say(env.chat(), text);
+        } else {
+            env.work.push(message_item(user.id, text, priority, None));
+        }
+        if standing == Standing::Subject {
+            // Not theirs to attend: no calendar file.
+            continue;
+        }
+        let cancelled = matches!(change, Change::Cancelled { .. });
+        env.work.push(ics_item(user.id, lang, m, &p, cancelled, now, priority, env.me.username()));
+    }
+    match change {
+        Change::Cancelled { .. } => {
+            env.work.db().await?.cancel_outbox(&end_key(m.id), now).await?;
+        }
+        Change::Booked | Change::Moved { .. } => end_question(env, m, &p),
+    }
+    Ok(())
+}
+
+/// The outbox key of a meeting's held/no-show question.
+pub fn end_key(id: MeetingId) -> String {
+    format!("meeting-end:{id}")
+}
+
+/// Queues the mentor's "held or no-show?" for the meeting's end (replacing
+/// an earlier one of the same meeting).
+fn end_question(env: &Env, m: &Meeting, p: &People) {
+    let lang = lang_of(&p.mentor);
+    let text = t!(
+        lang,
+        "sched-end-question",
+        when = span_text(lang, env.config.tz, m.starts_at, m.ends_at),
+        name = p.parent.as_ref().unwrap_or(&p.student).display_name(lang)
+    );
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![
+            button(t!(lang, "sched-btn-held"), Callback::Meeting(MeetingCb::Held(m.id))),
+            button(t!(lang, "sched-btn-no-show"), Callback::Meeting(MeetingCb::NoShow(m.id))),
+        ],
+        vec![button(t!(lang, "sched-btn-note"), Callback::Meeting(MeetingCb::Note(m.id)))],
+    ]);
+    let mut item = message_item(m.mentor, text, Priority::Notice, Some(keyboard));
+    item.key = Some(end_key(m.id));
+    item.due_at = Some(m.ends_at);
+    env.work.push(item);
+}
+
+/// Cancels a meeting (the slot becomes free again) and tells everyone.
+pub async fn cancel(env: &Env, m: Meeting, reason: Option<&str>) -> HandlerResult {
+    let now = env.clock.now();
+    let done = env.work.db().await?.cancel_meeting(m.id, env.ctx.user.id, reason, now).await?;
+    if !done {
+        env.tell("sched-gone");
+        return Ok(());
+    }
+    let Some(m) = env.work.db().await?.meeting(m.id).await? else { return Ok(()) };
+    announce(env, &m, Change::Cancelled { reason }).await
+}

@@ -1,0 +1,5 @@
+//! Machinery shared by features, using none of them.
+
+pub mod copy;
+pub mod env;
+pub mod meeting;
