@@ -89,6 +89,7 @@ fn messages() -> UpdateHandler<Error> {
         .branch(meetings::typed_answers())
         .branch(agenda::typed_answers())
         // Plain text and media of people with someone to write to.
+        .branch(mentees::typed_answers())
         .branch(relay::incoming())
         .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
         .endpoint(fallback::unsupported)
