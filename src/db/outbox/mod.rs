@@ -1,0 +1,323 @@
+//! The outbox's table: everything the bot sends, written in the
+//! transaction of the update that caused it, then claimed, sent and
+//! finished by `crate::outbox`.
+//!
+//! This file: what an item is (its priority, state, outcome and why it
+//! waits), and the queue as the rest of the bot sees it — queueing in an
+//! update's transaction, cancelling by key, reading back, pruning. The
+//! sender's side (claiming, leases, recording outcomes) is `claims`.
+
+mod claims;
+
+use super::{DbResult, Tx, autocommit, on, strict};
+use chrono::{DateTime, Utc};
+use std::str::FromStr;
+
+/// Who waits for a message decides its place in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// A child may be in danger: an SOS, the helplines of a crisis answer.
+    /// Goes ahead of everything, within a chat too.
+    Urgent = -1,
+    /// An answer to the user's own action.
+    Answer = 0,
+    /// A relayed message, a notice of someone else's action.
+    Notice = 1,
+    Reminder = 2,
+    /// A broadcast.
+    Bulk = 3,
+}
+
+impl Priority {
+    fn from_i64(n: i64) -> DbResult<Priority> {
+        Ok(match n {
+            -1 => Priority::Urgent,
+            0 => Priority::Answer,
+            1 => Priority::Notice,
+            2 => Priority::Reminder,
+            3 => Priority::Bulk,
+            _ => return Err(super::DbError::Corrupt(format!("outbox priority {n}"))),
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemState {
+    Pending,
+    Sent,
+    Failed,
+    Cancelled,
+    Unreachable,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Pending => "pending",
+            ItemState::Sent => "sent",
+            ItemState::Failed => "failed",
+            ItemState::Cancelled => "cancelled",
+            ItemState::Unreachable => "unreachable",
+        }
+    }
+}
+
+impl FromStr for ItemState {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        [ItemState::Pending, ItemState::Sent, ItemState::Failed, ItemState::Cancelled, ItemState::Unreachable]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// A file sent with a request (multipart upload).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The request's field: `photo`, `document`.
+    pub field: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A Bot API request to make later.
+#[derive(Clone, Debug)]
+pub struct NewItem {
+    pub chat_id: i64,
+    pub priority: Priority,
+    pub method: String,
+    /// The method's parameters (JSON object), `chat_id` included.
+    pub payload: serde_json::Value,
+    pub file: Option<Upload>,
+    /// An edit of the message another outbox item sends: that item's id.
+    pub edit_of: Option<i64>,
+    /// Cancels or replaces a pending item by name (a reminder).
+    pub key: Option<String>,
+    /// `None`: now.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// An item a sender holds (leased to it) and will send.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: i64,
+    pub chat_id: i64,
+    pub priority: Priority,
+    pub method: String,
+    pub payload: String,
+    pub file: Option<Upload>,
+    pub edit_of: Option<i64>,
+    pub keyed: bool,
+    pub attempts: i64,
+    pub due_at: i64,
+}
+
+/// A sent item: its id, the message id, and the last message id of
+/// several sent at once (an album's copies).
+pub type SentRecord = (i64, Option<i64>, Option<i64>);
+
+/// How a send ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Sent {
+        message_id: Option<i64>,
+        /// The last id of several messages sent at once (an album's copies).
+        last_message_id: Option<i64>,
+    },
+    /// Telegram refused it (400): recorded, not retried.
+    Failed(String),
+    /// The user blocked the bot (403): recorded, not retried.
+    Unreachable,
+    /// Not now: try again at `at`.
+    Retry { at: DateTime<Utc>, reason: RetryReason },
+}
+
+/// Why an item is tried again later. The sender decides by the reason; its
+/// text (`Display`) is only logged and stored (`outbox.error`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryReason {
+    /// An edit whose message is not sent yet: the item waits, its chat
+    /// goes on.
+    WaitingForTarget,
+    /// An earlier message to the chat is still on its way (held by another
+    /// instance): the chat waits.
+    EarlierMessage,
+    /// Telegram's flood control (429): the chat waits `retry_after`
+    /// seconds; several chats at once, the whole bot.
+    FloodControl { retry_after: u32 },
+    /// A failure that may pass (the database, the network, a 5xx): its text.
+    Passing(String),
+}
+
+impl std::fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryReason::WaitingForTarget => f.write_str("waiting for the message to edit"),
+            RetryReason::EarlierMessage => f.write_str("waiting for an earlier message to this chat"),
+            RetryReason::FloodControl { retry_after } => write!(f, "429 retry after {retry_after}"),
+            RetryReason::Passing(error) => f.write_str(error),
+        }
+    }
+}
+
+/// What tests and the sender read back about an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemStatus {
+    pub state: ItemState,
+    pub attempts: i64,
+    pub message_id: Option<i64>,
+    pub error: Option<String>,
+}
+
+impl Tx {
+    /// Queues items. Those due now are leased to `owner` at once and
+    /// returned, so that this instance's sender can take them from memory
+    /// after the commit; the rest wait in the table for their time.
+    pub async fn enqueue(
+        &mut self,
+        items: &[NewItem],
+        owner: &str,
+        lease: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> DbResult<Vec<Claimed>> {
+        let now_ms = now.timestamp_millis();
+        let mut claimed = Vec::new();
+        for item in items {
+            if let Some(key) = &item.key {
+                self.cancel_outbox(key, now).await?;
+            }
+            let due = item.due_at.map_or(now_ms, |d| d.timestamp_millis());
+            let leased = due <= now_ms;
+            let payload = item.payload.to_string();
+            let (file, field, name) = match &item.file {
+                Some(f) => (Some(f.bytes.as_slice()), Some(f.field.as_str()), Some(f.name.as_str())),
+                None => (None, None, None),
+            };
+            let id: i64 = on!(self, c => sqlx::query_scalar(
+                "INSERT INTO outbox (chat_id, priority, urgent, method, payload, file, file_field, file_name,
+                     edit_of, key, due_at, lease_owner, lease_until, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            )
+            .bind(item.chat_id)
+            .bind((item.priority as i64).max(0))
+            .bind(i64::from(item.priority == Priority::Urgent))
+            .bind(&item.method)
+            .bind(&payload)
+            .bind(file)
+            .bind(field)
+            .bind(name)
+            .bind(item.edit_of)
+            .bind(&item.key)
+            .bind(due)
+            .bind(leased.then_some(owner))
+            .bind(leased.then_some(now_ms + lease.num_milliseconds()))
+            .bind(now_ms)
+            .fetch_one(c)
+            .await?);
+            if leased {
+                claimed.push(Claimed {
+                    id,
+                    chat_id: item.chat_id,
+                    priority: item.priority,
+                    method: item.method.clone(),
+                    payload,
+                    file: item.file.clone(),
+                    edit_of: item.edit_of,
+                    keyed: item.key.is_some(),
+                    attempts: 0,
+                    due_at: due,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Cancels the pending item with this key (if any); `true` if there was one.
+    pub async fn cancel_outbox(&mut self, key: &str, now: DateTime<Utc>) -> DbResult<bool> {
+        let done = on!(self, c => sqlx::query(
+            "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
+                 lease_owner = NULL, lease_until = NULL
+             WHERE key = $1 AND state = 'pending'",
+        )
+        .bind(key)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+            .rows_affected());
+        Ok(done > 0)
+    }
+
+    pub async fn outbox_status(&mut self, id: i64) -> DbResult<Option<ItemStatus>> {
+        let row: Option<(String, i64, Option<i64>, Option<String>)> = on!(self, c => sqlx::query_as(
+            "SELECT state, attempts, message_id, error FROM outbox WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await?);
+        row.map(|(state, attempts, message_id, error)| {
+            Ok(ItemStatus { state: strict("outbox state", &state)?, attempts, message_id, error })
+        })
+        .transpose()
+    }
+
+    /// Items of one state, for tests and operators: (id, chat, method).
+    pub async fn outbox_items(&mut self, state: ItemState) -> DbResult<Vec<(i64, i64, String)>> {
+        Ok(on!(self, c => sqlx::query_as(
+            "SELECT id, chat_id, method FROM outbox WHERE state = $1 ORDER BY id"
+        )
+        .bind(state.as_str())
+        .fetch_all(c)
+        .await?))
+    }
+
+    /// Items due by `now`, or in a sender's hands, and not finished: what
+    /// the senders still have to do.
+    pub async fn outbox_backlog(&mut self, now: DateTime<Utc>) -> DbResult<i64> {
+        Ok(on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND (due_at <= $1 OR lease_owner IS NOT NULL)"
+        )
+        .bind(now.timestamp_millis())
+        .fetch_one(c)
+        .await?))
+    }
+
+    /// Cancels every pending item whose key starts with `prefix` (the
+    /// escalations of one SOS); how many there were.
+    pub async fn cancel_outbox_prefix(&mut self, prefix: &str, now: DateTime<Utc>) -> DbResult<u64> {
+        let like = super::starts_with(prefix);
+        Ok(on!(self, c => sqlx::query(
+            "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
+                 lease_owner = NULL, lease_until = NULL
+             WHERE key LIKE $1 AND state = 'pending'",
+        )
+        .bind(like)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected()))
+    }
+
+    /// Forgets finished items older than `before`, except the relay's sent
+    /// copies (keyed `q:…`): a mentor's reply to a copy months later is
+    /// still mapped back through their message ids (their contents are
+    /// erased already).
+    pub async fn prune_outbox(&mut self, before: DateTime<Utc>) -> DbResult<u64> {
+        Ok(on!(self, c => sqlx::query(
+            "DELETE FROM outbox WHERE state <> 'pending' AND finished_at < $1
+                 AND NOT (state = 'sent' AND key IS NOT NULL AND key LIKE 'q:%')"
+        )
+        .bind(before.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected()))
+    }
+}
+
+autocommit! {
+    fn cancel_outbox(&self, key: &str, now: DateTime<Utc>) -> bool;
+    fn outbox_status(&self, id: i64) -> Option<ItemStatus>;
+    fn outbox_items(&self, state: ItemState) -> Vec<(i64, i64, String)>;
+    fn prune_outbox(&self, before: DateTime<Utc>) -> u64;
+    fn outbox_backlog(&self, now: DateTime<Utc>) -> i64;
+}
