@@ -21,6 +21,8 @@ pub enum State {
     Invite(InviteStep),
     /// Conversations with the mentor (`handlers::relay`).
     Relay(RelayStep),
+    /// A mentor's steps in `/mentees`.
+    Mentees(MenteesStep),
     /// `/sos` without words: what happened?
     Sos(SosStep),
     /// `/slots`: a mentor adding free time.
@@ -37,10 +39,14 @@ pub enum RelayStep {
     Child { student: UserId },
     /// `/anon`: the next message goes without the student's name.
     Anonymous,
-    /// A mentor writes from `/mentees`: their next message goes to `to`
-    /// (the student, or one of the student's parents).
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MenteesStep {
+    /// The mentor's next message goes to `to` (the student, or one of the
+    /// student's parents).
     Writing { student: UserId, to: UserId },
-    /// A mentor sets a student's class from `/mentees`: their next text.
+    /// The mentor's next text is the student's class.
     Class { student: UserId },
 }
 
@@ -170,8 +176,8 @@ mod tests {
             State::Relay(RelayStep::Replying { question: QuestionId(9) }),
             State::Relay(RelayStep::Child { student: UserId(7) }),
             State::Relay(RelayStep::Anonymous),
-            State::Relay(RelayStep::Writing { student: UserId(7), to: UserId(8) }),
-            State::Relay(RelayStep::Class { student: UserId(7) }),
+            State::Mentees(MenteesStep::Writing { student: UserId(7), to: UserId(8) }),
+            State::Mentees(MenteesStep::Class { student: UserId(7) }),
             State::Sos(SosStep::Describe),
             State::Sos(SosStep::DescribeFor { student: UserId(7) }),
             State::Sos(SosStep::PickChild { message: Some(12) }),
@@ -192,5 +198,9 @@ mod tests {
         assert_eq!(State::from_stored(Some(r#"{"ClassDays":{"uses":3}}"#), 1), State::Idle);
         assert_eq!(State::from_stored(Some(r#"{"AwaitLanguage":{"start_code":"abc"}}"#), 1), State::Idle);
         assert_eq!(State::from_stored(Some("garbage"), 1), State::Idle);
+        // Steps that moved to their own feature (`/mentees`): an old one
+        // loads as idle.
+        assert_eq!(State::from_stored(Some(r#"{"Relay":{"Writing":{"student":7,"to":8}}}"#), 1), State::Idle);
+        assert_eq!(State::from_stored(Some(r#"{"Relay":{"Class":{"student":7}}}"#), 1), State::Idle);
     }
 }

@@ -12,13 +12,16 @@ pub enum Callback {
     Lang(Lang),
     Invite(InviteCb),
     Relay(RelayCb),
+    Sos(SosCb),
+    Quiet(QuietCb),
+    Mentees(MenteesCb),
     Slots(SlotsCb),
     Booking(BookingCb),
     Meeting(MeetingCb),
 }
 
-/// The buttons of conversations (`handlers::relay`, `sos`, `quiet`,
-/// `mentees`). Questions are named by their id only, never the sender's.
+/// The buttons of conversations (`handlers::relay`). Questions are named
+/// by their id only, never the sender's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelayCb {
     /// On a relayed message: answer it.
@@ -30,25 +33,34 @@ pub enum RelayCb {
     Unblock(QuestionId),
     /// A parent picks the child to write about.
     Child(UserId),
+}
+
+/// The buttons of `/sos` (`handlers::sos`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SosCb {
     /// «I'm on it» on an SOS.
     Ack(QuestionId),
     /// `/sos` without words: send the alert now.
-    SosNow,
+    Now,
     /// On the crisis answer in quiet hours: send this held message to the
     /// mentor at once, as an SOS.
-    SosNight(QuestionId),
+    Night(QuestionId),
     /// A parent's `/sos`: the child it is about.
-    SosChild(UserId),
-    /// `/mentees`: the anonymous writers the mentor blocked, and unblocking
-    /// one (named by the question they were blocked from).
-    AnonymousBlocks,
-    AnonymousUnblock(QuestionId),
-    /// `/quiet`: on or off, the start and the end (minutes after midnight).
-    QuietOn(bool),
-    QuietStart(u32),
-    QuietEnd(u32),
-    /// `/mentees`: a page, a mentee, a mentee's parent invite.
-    MenteesPage(u32),
+    Child(UserId),
+}
+
+/// `/quiet`: on or off, the start and the end (minutes after midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuietCb {
+    On(bool),
+    Start(u32),
+    End(u32),
+}
+
+/// `/mentees`: a page, a mentee, a mentee's parent invite…
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenteesCb {
+    Page(u32),
     Mentee(UserId),
     ParentInvite(UserId),
     /// …write to this mentee, or to one of their parents (`to`).
@@ -57,9 +69,13 @@ pub enum RelayCb {
         to: UserId,
     },
     /// …block or unblock this mentee.
-    MenteeBlock(UserId, bool),
+    Block(UserId, bool),
     /// …set the student's class.
-    MenteeClass(UserId),
+    Class(UserId),
+    /// The anonymous writers the mentor blocked, and unblocking one (named
+    /// by the question they were blocked from).
+    AnonymousBlocks,
+    AnonymousUnblock(QuestionId),
 }
 
 /// The buttons of the `/invite` flow.
@@ -149,22 +165,30 @@ impl Callback {
                 RelayCb::Block(q) => format!("rb:{q}"),
                 RelayCb::Unblock(q) => format!("ru:{q}"),
                 RelayCb::Child(u) => format!("rc:{u}"),
-                RelayCb::Ack(q) => format!("rk:{q}"),
-                RelayCb::SosNow => "rs:now".into(),
-                RelayCb::SosNight(q) => format!("rsn:{q}"),
-                RelayCb::SosChild(u) => format!("rsc:{u}"),
-                RelayCb::AnonymousBlocks => "rab:all".into(),
-                RelayCb::AnonymousUnblock(q) => format!("rau:{q}"),
-                RelayCb::QuietOn(on) => format!("rq:{}", u32::from(on)),
-                RelayCb::QuietStart(m) => format!("rqs:{m}"),
-                RelayCb::QuietEnd(m) => format!("rqe:{m}"),
-                RelayCb::MenteesPage(p) => format!("rm:{p}"),
-                RelayCb::ParentInvite(u) => format!("rp:{u}"),
-                RelayCb::Mentee(u) => format!("rn:{u}"),
-                RelayCb::Write { student, to } => format!("rw:{student}:{to}"),
-                RelayCb::MenteeBlock(u, true) => format!("rB:{u}"),
-                RelayCb::MenteeBlock(u, false) => format!("rU:{u}"),
-                RelayCb::MenteeClass(u) => format!("rl:{u}"),
+            },
+            // The wire tags of SOS, quiet hours and mentees keep the `r`
+            // they had when these were the relay's.
+            Callback::Sos(cb) => match cb {
+                SosCb::Ack(q) => format!("rk:{q}"),
+                SosCb::Now => "rs:now".into(),
+                SosCb::Night(q) => format!("rsn:{q}"),
+                SosCb::Child(u) => format!("rsc:{u}"),
+            },
+            Callback::Quiet(cb) => match cb {
+                QuietCb::On(on) => format!("rq:{}", u32::from(on)),
+                QuietCb::Start(m) => format!("rqs:{m}"),
+                QuietCb::End(m) => format!("rqe:{m}"),
+            },
+            Callback::Mentees(cb) => match cb {
+                MenteesCb::Page(p) => format!("rm:{p}"),
+                MenteesCb::ParentInvite(u) => format!("rp:{u}"),
+                MenteesCb::Mentee(u) => format!("rn:{u}"),
+                MenteesCb::Write { student, to } => format!("rw:{student}:{to}"),
+                MenteesCb::Block(u, true) => format!("rB:{u}"),
+                MenteesCb::Block(u, false) => format!("rU:{u}"),
+                MenteesCb::Class(u) => format!("rl:{u}"),
+                MenteesCb::AnonymousBlocks => "rab:all".into(),
+                MenteesCb::AnonymousUnblock(q) => format!("rau:{q}"),
             },
             Callback::Slots(cb) => match cb {
                 SlotsCb::Add => "s:a".into(),
@@ -215,6 +239,8 @@ impl Callback {
         let id = || value.parse::<i64>().ok().filter(|n| *n > 0 && value == n.to_string());
         let invite = |cb| Some(Callback::Invite(cb));
         let relay = |cb| Some(Callback::Relay(cb));
+        let quiet = |cb| Some(Callback::Quiet(cb));
+        let mentees = |cb| Some(Callback::Mentees(cb));
         let question = || id().map(QuestionId);
         let user = || id().map(UserId);
         let slots = |cb| Some(Callback::Slots(cb));
@@ -253,26 +279,26 @@ impl Callback {
             ("rb", _) => relay(RelayCb::Block(question()?)),
             ("ru", _) => relay(RelayCb::Unblock(question()?)),
             ("rc", _) => relay(RelayCb::Child(user()?)),
-            ("rk", _) => relay(RelayCb::Ack(question()?)),
-            ("rs", "now") => relay(RelayCb::SosNow),
-            ("rsn", _) => relay(RelayCb::SosNight(question()?)),
-            ("rsc", _) => relay(RelayCb::SosChild(user()?)),
-            ("rab", "all") => relay(RelayCb::AnonymousBlocks),
-            ("rau", _) => relay(RelayCb::AnonymousUnblock(question()?)),
-            ("rq", "1") => relay(RelayCb::QuietOn(true)),
-            ("rq", "0") => relay(RelayCb::QuietOn(false)),
-            ("rqs", _) => relay(RelayCb::QuietStart(number()?)),
-            ("rqe", _) => relay(RelayCb::QuietEnd(number()?)),
-            ("rm", _) => relay(RelayCb::MenteesPage(number()?)),
-            ("rp", _) => relay(RelayCb::ParentInvite(user()?)),
-            ("rn", _) => relay(RelayCb::Mentee(user()?)),
+            ("rk", _) => Some(Callback::Sos(SosCb::Ack(question()?))),
+            ("rs", "now") => Some(Callback::Sos(SosCb::Now)),
+            ("rsn", _) => Some(Callback::Sos(SosCb::Night(question()?))),
+            ("rsc", _) => Some(Callback::Sos(SosCb::Child(user()?))),
+            ("rab", "all") => mentees(MenteesCb::AnonymousBlocks),
+            ("rau", _) => mentees(MenteesCb::AnonymousUnblock(question()?)),
+            ("rq", "1") => quiet(QuietCb::On(true)),
+            ("rq", "0") => quiet(QuietCb::On(false)),
+            ("rqs", _) => quiet(QuietCb::Start(number()?)),
+            ("rqe", _) => quiet(QuietCb::End(number()?)),
+            ("rm", _) => mentees(MenteesCb::Page(number()?)),
+            ("rp", _) => mentees(MenteesCb::ParentInvite(user()?)),
+            ("rn", _) => mentees(MenteesCb::Mentee(user()?)),
             ("rw", _) => {
                 let (student, to) = pair()?;
-                relay(RelayCb::Write { student: UserId(student), to: UserId(to) })
+                mentees(MenteesCb::Write { student: UserId(student), to: UserId(to) })
             }
-            ("rB", _) => relay(RelayCb::MenteeBlock(user()?, true)),
-            ("rU", _) => relay(RelayCb::MenteeBlock(user()?, false)),
-            ("rl", _) => relay(RelayCb::MenteeClass(user()?)),
+            ("rB", _) => mentees(MenteesCb::Block(user()?, true)),
+            ("rU", _) => mentees(MenteesCb::Block(user()?, false)),
+            ("rl", _) => mentees(MenteesCb::Class(user()?)),
             ("s", "a") => slots(SlotsCb::Add),
             ("s", "w") => slots(SlotsCb::Weekly),
             ("s", "l") => slots(SlotsCb::List),
@@ -363,23 +389,23 @@ mod tests {
             Callback::Relay(RelayCb::Block(QuestionId(2))),
             Callback::Relay(RelayCb::Unblock(QuestionId(3))),
             Callback::Relay(RelayCb::Child(UserId(i64::MAX))),
-            Callback::Relay(RelayCb::Ack(QuestionId(4))),
-            Callback::Relay(RelayCb::SosNow),
-            Callback::Relay(RelayCb::SosNight(QuestionId(i64::MAX))),
-            Callback::Relay(RelayCb::SosChild(UserId(8))),
-            Callback::Relay(RelayCb::AnonymousBlocks),
-            Callback::Relay(RelayCb::AnonymousUnblock(QuestionId(9))),
-            Callback::Relay(RelayCb::QuietOn(true)),
-            Callback::Relay(RelayCb::QuietOn(false)),
-            Callback::Relay(RelayCb::QuietStart(1320)),
-            Callback::Relay(RelayCb::QuietEnd(420)),
-            Callback::Relay(RelayCb::MenteesPage(0)),
-            Callback::Relay(RelayCb::ParentInvite(UserId(5))),
-            Callback::Relay(RelayCb::Mentee(UserId(i64::MAX))),
-            Callback::Relay(RelayCb::Write { student: UserId(i64::MAX), to: UserId(i64::MAX) }),
-            Callback::Relay(RelayCb::MenteeBlock(UserId(7), true)),
-            Callback::Relay(RelayCb::MenteeBlock(UserId(7), false)),
-            Callback::Relay(RelayCb::MenteeClass(UserId(7))),
+            Callback::Sos(SosCb::Ack(QuestionId(4))),
+            Callback::Sos(SosCb::Now),
+            Callback::Sos(SosCb::Night(QuestionId(i64::MAX))),
+            Callback::Sos(SosCb::Child(UserId(8))),
+            Callback::Mentees(MenteesCb::AnonymousBlocks),
+            Callback::Mentees(MenteesCb::AnonymousUnblock(QuestionId(9))),
+            Callback::Quiet(QuietCb::On(true)),
+            Callback::Quiet(QuietCb::On(false)),
+            Callback::Quiet(QuietCb::Start(1320)),
+            Callback::Quiet(QuietCb::End(420)),
+            Callback::Mentees(MenteesCb::Page(0)),
+            Callback::Mentees(MenteesCb::ParentInvite(UserId(5))),
+            Callback::Mentees(MenteesCb::Mentee(UserId(i64::MAX))),
+            Callback::Mentees(MenteesCb::Write { student: UserId(i64::MAX), to: UserId(i64::MAX) }),
+            Callback::Mentees(MenteesCb::Block(UserId(7), true)),
+            Callback::Mentees(MenteesCb::Block(UserId(7), false)),
+            Callback::Mentees(MenteesCb::Class(UserId(7))),
             Callback::Slots(SlotsCb::Add),
             Callback::Slots(SlotsCb::Weekly),
             Callback::Slots(SlotsCb::List),

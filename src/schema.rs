@@ -109,16 +109,18 @@ fn buttons() -> UpdateHandler<Error> {
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
                 .branch(case![Callback::Invite(cb)].branch(invite::buttons()))
-                .branch(
-                    case![Callback::Relay(cb)]
-                        .branch(relay::buttons())
-                        .branch(sos::buttons())
-                        .branch(quiet::buttons())
-                        .branch(mentees::buttons()),
-                )
+                .branch(case![Callback::Relay(cb)].branch(relay::buttons()))
+                .branch(case![Callback::Sos(cb)].branch(sos::buttons()))
+                .branch(case![Callback::Quiet(cb)].branch(quiet::buttons()))
+                .branch(case![Callback::Mentees(cb)].branch(mentees::buttons()))
                 .branch(case![Callback::Slots(cb)].branch(slots::buttons()))
                 .branch(case![Callback::Booking(cb)].branch(booking::buttons()))
-                .branch(case![Callback::Meeting(cb)].branch(meetings::buttons())),
+                .branch(
+                    case![Callback::Meeting(cb)]
+                        .branch(meetings::buttons())
+                        .branch(agenda::buttons())
+                        .branch(reminders::buttons()),
+                ),
         )
         .endpoint(fallback::stale_button)
 }

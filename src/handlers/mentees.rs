@@ -10,10 +10,10 @@
 //! and changes nothing.
 
 use super::Env;
-use crate::dialogue::{RelayStep, State};
+use crate::dialogue::{MenteesStep, State};
 use crate::domain::{Lang, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
-use crate::keyboards::{Callback, RelayCb, button};
+use crate::keyboards::{Callback, MenteesCb, button};
 use crate::kit::copy::{Content, Copy, content_of, mark_delivered, queue_copy};
 use crate::kit::env::{role_is, stale};
 use crate::t;
@@ -27,23 +27,23 @@ pub const PAGE: u32 = 8;
 
 pub fn buttons() -> UpdateHandler<Error> {
     dptree::filter(role_is(Role::Mentor))
-        .branch(case![RelayCb::MenteesPage(page)].endpoint(page_pressed))
-        .branch(case![RelayCb::Mentee(student)].endpoint(mentee_pressed))
-        .branch(case![RelayCb::Write { student, to }].endpoint(write_pressed))
-        .branch(case![RelayCb::ParentInvite(student)].endpoint(invite_pressed))
-        .branch(case![RelayCb::MenteeBlock(student, blocked)].endpoint(block_pressed))
-        .branch(case![RelayCb::MenteeClass(student)].endpoint(class_pressed))
-        .branch(case![RelayCb::AnonymousBlocks].endpoint(anonymous_blocks_pressed))
-        .branch(case![RelayCb::AnonymousUnblock(q)].endpoint(anonymous_unblock_pressed))
+        .branch(case![MenteesCb::Page(page)].endpoint(page_pressed))
+        .branch(case![MenteesCb::Mentee(student)].endpoint(mentee_pressed))
+        .branch(case![MenteesCb::Write { student, to }].endpoint(write_pressed))
+        .branch(case![MenteesCb::ParentInvite(student)].endpoint(invite_pressed))
+        .branch(case![MenteesCb::Block(student, blocked)].endpoint(block_pressed))
+        .branch(case![MenteesCb::Class(student)].endpoint(class_pressed))
+        .branch(case![MenteesCb::AnonymousBlocks].endpoint(anonymous_blocks_pressed))
+        .branch(case![MenteesCb::AnonymousUnblock(q)].endpoint(anonymous_unblock_pressed))
 }
 
 /// The mentor's next message in a step of `/mentees` (a Telegram reply to
 /// a copy is an answer instead: the relay takes it).
 pub fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(role_is(Role::Mentor)).filter(|msg: Message| msg.reply_to_message().is_none()).branch(
-        case![State::Relay(step)]
-            .branch(case![RelayStep::Writing { student, to }].endpoint(write_typed))
-            .branch(case![RelayStep::Class { student }].endpoint(class_step)),
+        case![State::Mentees(step)]
+            .branch(case![MenteesStep::Writing { student, to }].endpoint(write_typed))
+            .branch(case![MenteesStep::Class { student }].endpoint(class_step)),
     )
 }
 
@@ -84,14 +84,14 @@ async fn list(env: &Env, page: u32) -> Result<Option<(String, InlineKeyboardMark
     let students = env.work.db().await?.mentees(me, offset, i64::from(PAGE)).await?;
     let mut rows: Vec<Vec<_>> = students
         .iter()
-        .map(|s| vec![button(s.display_name(env.lang), Callback::Relay(RelayCb::Mentee(s.id)))])
+        .map(|s| vec![button(s.display_name(env.lang), Callback::Mentees(MenteesCb::Mentee(s.id)))])
         .collect();
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(button(t!(env.lang, "mentees-btn-back"), Callback::Relay(RelayCb::MenteesPage(page - 1))));
+        nav.push(button(t!(env.lang, "mentees-btn-back"), Callback::Mentees(MenteesCb::Page(page - 1))));
     }
     if page + 1 < pages {
-        nav.push(button(t!(env.lang, "mentees-btn-next"), Callback::Relay(RelayCb::MenteesPage(page + 1))));
+        nav.push(button(t!(env.lang, "mentees-btn-next"), Callback::Mentees(MenteesCb::Page(page + 1))));
     }
     if !nav.is_empty() {
         rows.push(nav);
@@ -99,7 +99,7 @@ async fn list(env: &Env, page: u32) -> Result<Option<(String, InlineKeyboardMark
     // Anonymous writers the mentor blocked: apart, never on a student's card.
     if !env.work.db().await?.anonymous_blocks(me).await?.is_empty() {
         let label = t!(env.lang, "mentees-btn-anonymous-blocks");
-        rows.push(vec![button(label, Callback::Relay(RelayCb::AnonymousBlocks))]);
+        rows.push(vec![button(label, Callback::Mentees(MenteesCb::AnonymousBlocks))]);
     }
     let text = if pages > 1 {
         t!(env.lang, "mentees-title-paged", count = total, page = page + 1, pages = pages)
@@ -153,7 +153,7 @@ async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup
     if blocked {
         text = format!("{text}\n{}", t!(lang, "mentees-card-blocked"));
     }
-    let write = |to: UserId| Callback::Relay(RelayCb::Write { student: student.id, to });
+    let write = |to: UserId| Callback::Mentees(MenteesCb::Write { student: student.id, to });
     let mut rows = vec![vec![button(t!(lang, "mentees-btn-write-student"), write(student.id))]];
     for p in &parents {
         rows.push(vec![button(
@@ -163,16 +163,16 @@ async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup
     }
     rows.push(vec![button(
         t!(lang, "mentees-btn-parent-invite"),
-        Callback::Relay(RelayCb::ParentInvite(student.id)),
+        Callback::Mentees(MenteesCb::ParentInvite(student.id)),
     )]);
-    rows.push(vec![button(t!(lang, "mentees-btn-class"), Callback::Relay(RelayCb::MenteeClass(student.id)))]);
+    rows.push(vec![button(t!(lang, "mentees-btn-class"), Callback::Mentees(MenteesCb::Class(student.id)))]);
     let (label, cb) = if blocked {
-        ("relay-btn-unblock", RelayCb::MenteeBlock(student.id, false))
+        ("relay-btn-unblock", MenteesCb::Block(student.id, false))
     } else {
-        ("relay-btn-block", RelayCb::MenteeBlock(student.id, true))
+        ("relay-btn-block", MenteesCb::Block(student.id, true))
     };
-    rows.push(vec![button(t!(lang, label), Callback::Relay(cb))]);
-    rows.push(vec![button(t!(lang, "mentees-btn-list"), Callback::Relay(RelayCb::MenteesPage(0)))]);
+    rows.push(vec![button(t!(lang, label), Callback::Mentees(cb))]);
+    rows.push(vec![button(t!(lang, "mentees-btn-list"), Callback::Mentees(MenteesCb::Page(0)))]);
     Ok((text, InlineKeyboardMarkup::new(rows)))
 }
 
@@ -200,7 +200,7 @@ async fn recipient(env: &Env, student: UserId, to: UserId) -> Result<Option<(Use
 async fn write_pressed(env: Env, press: CallbackQuery, (student, to): (UserId, UserId)) -> HandlerResult {
     let Some((_, person)) = recipient(&env, student, to).await? else { return stale(&env, &press) };
     env.work.answer(&press, None);
-    env.work.set_state(State::Relay(RelayStep::Writing { student, to }));
+    env.work.set_state(State::Mentees(MenteesStep::Writing { student, to }));
     env.work.say(env.chat(), t!(env.lang, "mentees-write-prompt", name = person.display_name(env.lang)));
     Ok(())
 }
@@ -252,7 +252,7 @@ async fn block_pressed(env: Env, press: CallbackQuery, (student, blocked): (User
 async fn class_pressed(env: Env, press: CallbackQuery, student: UserId) -> HandlerResult {
     let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
     env.work.answer(&press, None);
-    env.work.set_state(State::Relay(RelayStep::Class { student: student.id }));
+    env.work.set_state(State::Mentees(MenteesStep::Class { student: student.id }));
     env.work.say(env.chat(), t!(env.lang, "mentees-class-prompt", student = student.display_name(env.lang)));
     Ok(())
 }
@@ -267,7 +267,7 @@ async fn class_typed(env: &Env, msg: &Message, student: UserId) -> HandlerResult
             Some(class) => Some(class),
             None => {
                 // Stay in the step: the next text is another try.
-                env.work.set_state(State::Relay(RelayStep::Class { student }));
+                env.work.set_state(State::Mentees(MenteesStep::Class { student }));
                 env.tell("mentees-class-invalid");
                 return Ok(());
             }
@@ -293,10 +293,10 @@ async fn anonymous_blocks_screen(env: &Env) -> Result<(String, InlineKeyboardMar
         .map(|(q, at)| {
             let when = crate::domain::calendar::when_text(env.lang, env.config.tz, *at);
             let label = t!(env.lang, "mentees-btn-anonymous-unblock", when = when);
-            vec![button(label, Callback::Relay(RelayCb::AnonymousUnblock(*q)))]
+            vec![button(label, Callback::Mentees(MenteesCb::AnonymousUnblock(*q)))]
         })
         .collect();
-    rows.push(vec![button(t!(env.lang, "mentees-btn-list"), Callback::Relay(RelayCb::MenteesPage(0)))]);
+    rows.push(vec![button(t!(env.lang, "mentees-btn-list"), Callback::Mentees(MenteesCb::Page(0)))]);
     let text = if blocks.is_empty() {
         t!(env.lang, "mentees-anonymous-blocks-none")
     } else {

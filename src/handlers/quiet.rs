@@ -7,7 +7,7 @@ use super::Env;
 use crate::domain::Role;
 use crate::domain::quiet::{END_CHOICES, QuietHours, START_CHOICES};
 use crate::error::{Error, HandlerResult};
-use crate::keyboards::{Callback, RelayCb, button};
+use crate::keyboards::{Callback, QuietCb, button};
 use crate::kit::env::{role_is, stale};
 use crate::t;
 use dptree::case;
@@ -19,9 +19,9 @@ use teloxide::types::InlineKeyboardMarkup;
 /// screen stands on its own).
 pub fn buttons() -> UpdateHandler<Error> {
     dptree::filter(role_is(Role::Mentor))
-        .branch(case![RelayCb::QuietOn(on)].endpoint(switched))
-        .branch(case![RelayCb::QuietStart(minute)].endpoint(start_picked))
-        .branch(case![RelayCb::QuietEnd(minute)].endpoint(end_picked))
+        .branch(case![QuietCb::On(on)].endpoint(switched))
+        .branch(case![QuietCb::Start(minute)].endpoint(start_picked))
+        .branch(case![QuietCb::End(minute)].endpoint(end_picked))
 }
 
 /// `/quiet`.
@@ -46,17 +46,17 @@ fn screen(env: &Env, q: QuietHours) -> (String, InlineKeyboardMarkup) {
         t!(lang, "quiet-status-off", start = start.as_str(), end = end.as_str(), zone = zone)
     };
     let switch = if q.enabled {
-        button(t!(lang, "quiet-btn-off"), Callback::Relay(RelayCb::QuietOn(false)))
+        button(t!(lang, "quiet-btn-off"), Callback::Quiet(QuietCb::On(false)))
     } else {
-        button(t!(lang, "quiet-btn-on"), Callback::Relay(RelayCb::QuietOn(true)))
+        button(t!(lang, "quiet-btn-on"), Callback::Quiet(QuietCb::On(true)))
     };
-    let row = |choices: &[u32], current: u32, cb: fn(u32) -> RelayCb| {
-        choices.iter().map(|&m| button(mark(m, m == current), Callback::Relay(cb(m)))).collect::<Vec<_>>()
+    let row = |choices: &[u32], current: u32, cb: fn(u32) -> QuietCb| {
+        choices.iter().map(|&m| button(mark(m, m == current), Callback::Quiet(cb(m)))).collect::<Vec<_>>()
     };
     let keyboard = InlineKeyboardMarkup::new([
         vec![switch],
-        row(START_CHOICES, q.start_min, RelayCb::QuietStart),
-        row(END_CHOICES, q.end_min, RelayCb::QuietEnd),
+        row(START_CHOICES, q.start_min, QuietCb::Start),
+        row(END_CHOICES, q.end_min, QuietCb::End),
     ]);
     (format!("{text}\n{}", t!(lang, "quiet-how")), keyboard)
 }

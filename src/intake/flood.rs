@@ -14,7 +14,7 @@
 //!   mentor blocked is dropped.
 
 use crate::domain::safety::{has_crisis_words, is_sos_command};
-use crate::keyboards::{Callback, RelayCb};
+use crate::keyboards::{Callback, SosCb};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -100,9 +100,7 @@ pub(super) fn is_urgent(body: &serde_json::Value) -> bool {
     if let Some(data) = body.get("data").and_then(serde_json::Value::as_str) {
         return matches!(
             Callback::parse(data),
-            Some(Callback::Relay(
-                RelayCb::SosNow | RelayCb::SosNight(_) | RelayCb::SosChild(_) | RelayCb::Ack(_)
-            ))
+            Some(Callback::Sos(SosCb::Now | SosCb::Night(_) | SosCb::Child(_) | SosCb::Ack(_)))
         );
     }
     let text = body.get("text").or_else(|| body.get("caption")).and_then(serde_json::Value::as_str);
@@ -154,8 +152,8 @@ mod tests {
             json!({ "caption": "/sos" }),
             json!({ "text": "не хочу жить" }),
             json!({ "caption": "меня бьют дома" }),
-            json!({ "data": Callback::Relay(RelayCb::SosNow).encode() }),
-            json!({ "data": Callback::Relay(RelayCb::Ack(crate::domain::QuestionId(5))).encode() }),
+            json!({ "data": Callback::Sos(SosCb::Now).encode() }),
+            json!({ "data": Callback::Sos(SosCb::Ack(crate::domain::QuestionId(5))).encode() }),
         ] {
             assert!(is_urgent(&body), "{body}");
         }

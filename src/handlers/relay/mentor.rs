@@ -3,7 +3,7 @@
 
 use super::lang_of;
 use crate::db::Question;
-use crate::dialogue::{RelayStep, State};
+use crate::dialogue::{MenteesStep, RelayStep, State};
 use crate::domain::QuestionId;
 use crate::domain::relay::QuestionKind;
 use crate::error::{Error, HandlerResult};
@@ -26,7 +26,10 @@ pub(super) async fn mentor_message(env: Env, msg: Message, state: State) -> Hand
         };
         match question {
             Some(q) if q.mentor == me => {
-                if matches!(state, State::Relay(RelayStep::Replying { .. } | RelayStep::Writing { .. })) {
+                if matches!(
+                    state,
+                    State::Relay(RelayStep::Replying { .. }) | State::Mentees(MenteesStep::Writing { .. })
+                ) {
                     env.work.exit();
                 }
                 return answer(&env, &msg, &q).await;

@@ -9,7 +9,7 @@ use crate::domain::relay::{QuestionKind, copy_key};
 use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
-use crate::keyboards::{Callback, RelayCb, button};
+use crate::keyboards::{Callback, RelayCb, SosCb, button};
 use crate::kit::copy::{Content, Copy, content_of, item, mark_delivered, override_text, queue_copy};
 use crate::kit::env::{Env, stale};
 use crate::t;
@@ -204,7 +204,7 @@ pub(super) fn night_button(env: &Env, q: QuestionId) {
     };
     let keyboard = InlineKeyboardMarkup::new([[button(
         t!(env.lang, "crisis-btn-send-now"),
-        Callback::Relay(RelayCb::SosNight(q)),
+        Callback::Sos(SosCb::Night(q)),
     )]]);
     env.work
         .crisis_with_button(t!(env.lang, id, helplines = helplines(env), emergency = EMERGENCY), keyboard);

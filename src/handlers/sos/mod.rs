@@ -16,7 +16,7 @@ use crate::domain::relay::{QuestionKind, copy_key, escalation_prefix};
 use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
-use crate::keyboards::{Callback, RelayCb, button};
+use crate::keyboards::{Callback, SosCb, button};
 use crate::kit::copy::{Content, Copy, content_of, item, override_text, queue_copy};
 use crate::kit::env::Env;
 use crate::kit::env::{role_is, stale};
@@ -50,23 +50,23 @@ pub fn buttons() -> UpdateHandler<Error> {
         .branch(
             dptree::filter(role_is(Role::Student))
                 .filter(at_describe)
-                .branch(case![RelayCb::SosNow].endpoint(send_now)),
+                .branch(case![SosCb::Now].endpoint(send_now)),
         )
         .branch(
             dptree::filter(role_is(Role::Parent)).branch(
                 case![State::Sos(step)]
                     .branch(
                         case![SosStep::DescribeFor { student }]
-                            .branch(case![RelayCb::SosNow].endpoint(send_now_for_child)),
+                            .branch(case![SosCb::Now].endpoint(send_now_for_child)),
                     )
                     .branch(
                         case![SosStep::PickChild { message }]
-                            .branch(case![RelayCb::SosChild(student)].endpoint(child_picked)),
+                            .branch(case![SosCb::Child(student)].endpoint(child_picked)),
                     ),
             ),
         )
-        .branch(case![RelayCb::SosNight(q)].endpoint(night_pressed))
-        .branch(case![RelayCb::Ack(q)].endpoint(ack::acknowledge))
+        .branch(case![SosCb::Night(q)].endpoint(night_pressed))
+        .branch(case![SosCb::Ack(q)].endpoint(ack::acknowledge))
 }
 
 /// An edit of an SOS message stays an SOS: the alert keeps its header and
@@ -76,7 +76,7 @@ pub fn edits() -> UpdateHandler<Error> {
 }
 
 pub(super) fn ack_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new([[button(t!(lang, "sos-btn-ack"), Callback::Relay(RelayCb::Ack(q)))]])
+    InlineKeyboardMarkup::new([[button(t!(lang, "sos-btn-ack"), Callback::Sos(SosCb::Ack(q)))]])
 }
 
 fn helplines(env: &Env) -> String {
@@ -128,9 +128,7 @@ pub async fn command(env: Env, msg: Message, text: String, state: State) -> Hand
                     let rows = children
                         .iter()
                         .take(20)
-                        .map(|c| {
-                            vec![button(c.display_name(env.lang), Callback::Relay(RelayCb::SosChild(c.id)))]
-                        })
+                        .map(|c| vec![button(c.display_name(env.lang), Callback::Sos(SosCb::Child(c.id)))])
                         .collect::<Vec<_>>();
                     let text =
                         t!(env.lang, "sos-pick-child", helplines = helplines(&env), emergency = EMERGENCY);
@@ -148,7 +146,7 @@ pub async fn command(env: Env, msg: Message, text: String, state: State) -> Hand
 
 fn ask_what(env: &Env, id: &str) {
     let keyboard =
-        InlineKeyboardMarkup::new([[button(t!(env.lang, "sos-btn-now"), Callback::Relay(RelayCb::SosNow))]]);
+        InlineKeyboardMarkup::new([[button(t!(env.lang, "sos-btn-now"), Callback::Sos(SosCb::Now))]]);
     let text = t!(env.lang, id, helplines = helplines(env), emergency = EMERGENCY);
     env.work.say_with(env.chat(), text, keyboard);
 }
