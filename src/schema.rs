@@ -108,7 +108,7 @@ fn buttons() -> UpdateHandler<Error> {
         .branch(
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
-                .branch(case![Callback::Invite(cb)].branch(invite::buttons()))
+                .branch(invite::buttons())
                 .branch(case![Callback::Relay(cb)].branch(relay::buttons()))
                 .branch(case![Callback::Sos(cb)].branch(sos::buttons()))
                 .branch(case![Callback::Quiet(cb)].branch(quiet::buttons()))

@@ -3,9 +3,11 @@
 //! invite is sent as a deep link and as a QR code.
 //!
 //! The flow's steps are `State::Invite(InviteStep)` and its buttons
-//! `Callback::Invite(InviteCb)`. The schema routes a press here only when
-//! the sender's role and the dialogue's step allow it (`buttons()`); any
-//! other press falls through to the stale-button answer and changes nothing.
+//! `Callback::Invite(InviteCb)`, both routed here: a press reaches a handler
+//! only when the sender's role and the dialogue's step allow it
+//! (`buttons()`), and the step's data comes in as the handler's arguments;
+//! any other press falls through to the stale-button answer and changes
+//! nothing.
 
 use super::Env;
 use crate::db::NewInvite;
@@ -27,68 +29,67 @@ fn role_is(role: Role) -> impl Fn(Env) -> bool + Send + Sync + Clone + 'static {
     move |env: Env| env.ctx.user.role == Some(role)
 }
 
-fn at_step(pred: fn(&InviteStep) -> bool) -> impl Fn(State) -> bool + Send + Sync + Clone + 'static {
-    move |state: State| matches!(&state, State::Invite(step) if pred(step))
-}
+/// The class link's number of uses, as the step holds it: apart from the
+/// days a press or an answer brings, which are a `u32` too.
+#[derive(Clone, Copy)]
+struct ClassUses(u32);
 
-/// The flow's buttons, each valid for one role in one step.
+/// The flow's buttons (`Callback::Invite`), each valid for one role in one
+/// step; the step's data is handed to the handler.
 pub fn buttons() -> UpdateHandler<Error> {
-    dptree::entry()
-        .branch(
-            dptree::filter(role_is(Role::Mentor))
-                .branch(
-                    dptree::filter(at_step(|s| *s == InviteStep::Menu))
-                        .branch(case![InviteCb::Student].endpoint(student_chosen))
-                        .branch(case![InviteCb::Class].endpoint(class_chosen)),
-                )
-                .branch(
-                    dptree::filter(at_step(|s| *s == InviteStep::ClassUses))
-                        .branch(case![InviteCb::Uses(uses)].endpoint(uses_chosen)),
-                )
-                .branch(
-                    dptree::filter(at_step(|s| matches!(s, InviteStep::ClassDays { .. })))
-                        .branch(case![InviteCb::Days(days)].endpoint(days_chosen)),
-                ),
-        )
-        .branch(
-            dptree::filter(role_is(Role::Coordinator))
-                .branch(
-                    dptree::filter(at_step(|s| *s == InviteStep::Menu))
-                        .branch(case![InviteCb::Mentor].endpoint(mentor_chosen))
-                        .branch(case![InviteCb::Coordinator].endpoint(coordinator_chosen)),
-                )
-                .branch(
-                    dptree::filter(at_step(|s| *s == InviteStep::MentorDistrict))
-                        .branch(case![InviteCb::District(district)].endpoint(district_chosen)),
-                )
-                .branch(
-                    dptree::filter(at_step(|s| matches!(s, InviteStep::MentorSchool { .. })))
-                        .branch(case![InviteCb::School(school)].endpoint(school_chosen)),
-                ),
-        )
+    case![Callback::Invite(cb)].branch(
+        case![State::Invite(step)]
+            .branch(
+                dptree::filter(role_is(Role::Mentor))
+                    .branch(
+                        case![InviteStep::Menu]
+                            .branch(case![InviteCb::Student].endpoint(student_chosen))
+                            .branch(case![InviteCb::Class].endpoint(class_chosen)),
+                    )
+                    .branch(
+                        case![InviteStep::ClassUses]
+                            .branch(case![InviteCb::Uses(uses)].endpoint(uses_chosen)),
+                    )
+                    .branch(
+                        case![InviteStep::ClassDays { uses }]
+                            .map(ClassUses)
+                            .branch(case![InviteCb::Days(days)].endpoint(days_chosen)),
+                    ),
+            )
+            .branch(
+                dptree::filter(role_is(Role::Coordinator))
+                    .branch(
+                        case![InviteStep::Menu]
+                            .branch(case![InviteCb::Mentor].endpoint(mentor_chosen))
+                            .branch(case![InviteCb::Coordinator].endpoint(coordinator_chosen)),
+                    )
+                    .branch(
+                        case![InviteStep::MentorDistrict]
+                            .branch(case![InviteCb::District(district)].endpoint(district_chosen)),
+                    )
+                    .branch(
+                        case![InviteStep::MentorSchool { district }]
+                            .branch(case![InviteCb::School(school)].endpoint(school_chosen)),
+                    ),
+            ),
+    )
 }
 
 /// The flow's typed answers (numbers, district and school names).
 pub fn typed_answers() -> UpdateHandler<Error> {
-    dptree::filter(|msg: Message| msg.text().is_some())
-        .branch(
-            dptree::filter(role_is(Role::Mentor))
-                .branch(dptree::filter(at_step(|s| *s == InviteStep::ClassUses)).endpoint(uses_typed))
-                .branch(
-                    dptree::filter(at_step(|s| matches!(s, InviteStep::ClassDays { .. })))
-                        .endpoint(days_typed),
-                ),
-        )
-        .branch(
-            dptree::filter(role_is(Role::Coordinator))
-                .branch(
-                    dptree::filter(at_step(|s| *s == InviteStep::MentorDistrict)).endpoint(district_typed),
-                )
-                .branch(
-                    dptree::filter(at_step(|s| matches!(s, InviteStep::MentorSchool { .. })))
-                        .endpoint(school_typed),
-                ),
-        )
+    dptree::filter(|msg: Message| msg.text().is_some()).branch(
+        case![State::Invite(step)]
+            .branch(
+                dptree::filter(role_is(Role::Mentor))
+                    .branch(case![InviteStep::ClassUses].endpoint(uses_typed))
+                    .branch(case![InviteStep::ClassDays { uses }].map(ClassUses).endpoint(days_typed)),
+            )
+            .branch(
+                dptree::filter(role_is(Role::Coordinator))
+                    .branch(case![InviteStep::MentorDistrict].endpoint(district_typed))
+                    .branch(case![InviteStep::MentorSchool { district }].endpoint(school_typed)),
+            ),
+    )
 }
 
 /// `/invite [student | class USES DAYS | mentor | coordinator]`.
@@ -171,8 +172,7 @@ async fn uses_chosen(env: Env, q: CallbackQuery, uses: u32) -> HandlerResult {
     Ok(())
 }
 
-async fn days_chosen(env: Env, q: CallbackQuery, days: u32, state: State) -> HandlerResult {
-    let State::Invite(InviteStep::ClassDays { uses }) = state else { return stale(&env, &q) };
+async fn days_chosen(env: Env, q: CallbackQuery, ClassUses(uses): ClassUses, days: u32) -> HandlerResult {
     if !(1..=CLASS_MAX_DAYS).contains(&days) {
         return stale(&env, &q);
     }
@@ -199,8 +199,7 @@ async fn district_chosen(env: Env, q: CallbackQuery, district: DistrictId) -> Ha
     ask_school(&env, district, &name).await
 }
 
-async fn school_chosen(env: Env, q: CallbackQuery, school: SchoolId, state: State) -> HandlerResult {
-    let State::Invite(InviteStep::MentorSchool { district }) = state else { return stale(&env, &q) };
+async fn school_chosen(env: Env, q: CallbackQuery, district: DistrictId, school: SchoolId) -> HandlerResult {
     let found = env.work.db().await?.school(school).await?;
     match found {
         Some((_, in_district)) if in_district == district => {
@@ -227,8 +226,7 @@ async fn uses_typed(env: Env, msg: Message) -> HandlerResult {
     Ok(())
 }
 
-async fn days_typed(env: Env, msg: Message, state: State) -> HandlerResult {
-    let State::Invite(InviteStep::ClassDays { uses }) = state else { return Ok(()) };
+async fn days_typed(env: Env, msg: Message, ClassUses(uses): ClassUses) -> HandlerResult {
     match parse_in(msg.text().unwrap_or_default(), CLASS_MAX_DAYS) {
         Some(days) => {
             env.work.exit();
@@ -251,8 +249,7 @@ async fn district_typed(env: Env, msg: Message) -> HandlerResult {
     Ok(())
 }
 
-async fn school_typed(env: Env, msg: Message, state: State) -> HandlerResult {
-    let State::Invite(InviteStep::MentorSchool { district }) = state else { return Ok(()) };
+async fn school_typed(env: Env, msg: Message, district: DistrictId) -> HandlerResult {
     match check_place_name(msg.text().unwrap_or_default()) {
         Ok(name) => {
             let school = env.work.db().await?.school_named(district, &name, env.clock.now()).await?;
