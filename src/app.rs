@@ -126,9 +126,16 @@ pub async fn run_observed(
     };
     let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
     let extra = teloxide::dptree::deps![config.clone()];
-    let bell = crate::jobs::Bell::default();
-    let runner =
-        crate::jobs::Runner::new(db.clone(), clock.clone(), config.clone(), outbox.clone(), bell.clone());
+    let bell = crate::work::Bell::default();
+    // The runner is handed its job bodies, as the intake its `schema()`.
+    let runner = crate::jobs::Runner::new(
+        db.clone(),
+        clock.clone(),
+        config.clone(),
+        outbox.clone(),
+        bell.clone(),
+        crate::handlers::reminders::jobs(),
+    );
     let job_stats = runner.stats.clone();
     let intake = Intake::new(
         api,

@@ -1,45 +1,54 @@
-//! The job runner: runs what is due at a time (a meeting's reminders, the
-//! day's digests; `handlers::reminders` says what each does), one job per
-//! transaction: the claim (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so two
-//! instances never run one job), the job's reads and outbox rows, and
-//! "done" commit together or not at all. A job therefore runs once, also
-//! across a `kill -9` and several instances; what it queued is then the
-//! outbox's to send once.
+//! The job runner: runs what is due at a time, one job per transaction:
+//! the claim (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so two instances
+//! never run one job), the job's reads and outbox rows, and "done" commit
+//! together or not at all. A job therefore runs once, also across a
+//! `kill -9` and several instances; what it queued is then the outbox's to
+//! send once.
 //!
-//! It sleeps until the next job is due, a job is planned (the bell, rung
-//! after the commit that planned it; `NOTIFY` from another instance on
-//! PostgreSQL), or the test clock jumps. A job that fails is tried again
-//! with backoff; one that keeps failing is set aside, logged.
+//! The runner knows when and how, not what: `app` hands it the job bodies
+//! ([`Bodies`]: a meeting's reminders and the day's digests, from
+//! `handlers::reminders`), the way the intake is handed its `schema()`.
+//!
+//! It sleeps until the next job is due, a job is planned (the unit of
+//! work's [`Bell`], rung after the commit that planned it; `NOTIFY` from
+//! another instance on PostgreSQL), or the test clock jumps. A job that
+//! fails is tried again with backoff; one that keeps failing is set aside,
+//! logged.
 
 use crate::config::Config;
 use crate::db::{Db, DbError, DueJob};
 use crate::domain::reminders::Job;
 use crate::domain::time::SharedClock;
 use crate::error::Error;
-use crate::handlers::reminders;
 use crate::outbox::Outbox;
 use crate::work::Work;
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+
+pub use crate::work::Bell;
+
+/// A job's body at work: says what became of the job (kept with it).
+pub type Running = BoxFuture<'static, Result<String, Error>>;
+
+/// What the jobs do, handed to the runner.
+#[derive(Clone, Copy)]
+pub struct Bodies {
+    /// The job planned at start (the day's job) and when it is due; one
+    /// planned before stays as it is.
+    pub first: fn(&Config, DateTime<Utc>) -> (Job, DateTime<Utc>),
+    /// Runs one job in its unit of work; says what became of it (kept
+    /// with the job).
+    pub run: fn(Work, Config, DateTime<Utc>, Job) -> Running,
+}
 
 /// Attempts before a failing job is set aside.
 const MAX_ATTEMPTS: i64 = 10;
 /// How soon to look again when a due job is held by another instance.
 const HELD_ELSEWHERE: Duration = Duration::from_secs(1);
-
-/// Wakes the runner: jobs were planned.
-#[derive(Clone, Default)]
-pub struct Bell(Arc<Notify>);
-
-impl Bell {
-    pub fn ring(&self) {
-        self.0.notify_one();
-    }
-}
 
 /// The runner's counters, for tests and metrics.
 #[derive(Debug, Default)]
@@ -55,12 +64,20 @@ pub struct Runner {
     config: Config,
     outbox: Outbox,
     bell: Bell,
+    bodies: Bodies,
     pub stats: Arc<Stats>,
 }
 
 impl Runner {
-    pub fn new(db: Db, clock: SharedClock, config: Config, outbox: Outbox, bell: Bell) -> Runner {
-        Runner { db, clock, config, outbox, bell, stats: Arc::new(Stats::default()) }
+    pub fn new(
+        db: Db,
+        clock: SharedClock,
+        config: Config,
+        outbox: Outbox,
+        bell: Bell,
+        bodies: Bodies,
+    ) -> Runner {
+        Runner { db, clock, config, outbox, bell, bodies, stats: Arc::new(Stats::default()) }
     }
 
     /// Runs jobs until `stop`.
@@ -104,7 +121,7 @@ impl Runner {
                         None => std::future::pending().await,
                     }
                 } => {}
-                _ = self.bell.0.notified() => {}
+                _ = self.bell.rung() => {}
                 _ = sleep(wake) => {}
             }
         }
@@ -113,7 +130,7 @@ impl Runner {
     /// The day's job of today, if its hour is to come, else of tomorrow;
     /// one planned before stays as it is.
     async fn plan_first_day(&self) -> Result<(), DbError> {
-        let (job, due) = reminders::first_daily(&self.config, self.clock.now());
+        let (job, due) = (self.bodies.first)(&self.config, self.clock.now());
         self.db.plan_job(&job.key(), due).await?;
         Ok(())
     }
@@ -149,9 +166,16 @@ impl Runner {
         crate::faults::crash_point("job-claimed");
         let work = Work::new(tx);
         let result = {
-            let (work, config, key) = (work.clone(), self.config.clone(), job.key.clone());
+            let (work, config, run) = (work.clone(), self.config.clone(), self.bodies.run);
+            let parsed = Job::parse(&job.key);
             // A task of its own, so that a panic is contained.
-            tokio::spawn(async move { execute(&work, &config, &key, now).await }).await
+            tokio::spawn(async move {
+                match parsed {
+                    Some(job) => run(work, config, now, job).await,
+                    None => Ok("skipped: not a job this version knows".into()),
+                }
+            })
+            .await
         };
         let (tx, out) = work.finish().await;
         let outcome = match result {
@@ -197,16 +221,6 @@ impl Runner {
             tx.delay_job(job.id, now + backoff).await?;
         }
         tx.commit().await
-    }
-}
-
-async fn execute(work: &Work, config: &Config, key: &str, now: DateTime<Utc>) -> Result<String, Error> {
-    match Job::parse(key) {
-        Some(Job::Remind { meeting, lead_minutes }) => {
-            reminders::remind(work, config, now, meeting, lead_minutes).await
-        }
-        Some(Job::Daily { day }) => reminders::daily(work, config, now, day).await,
-        None => Ok("skipped: not a job this version knows".into()),
     }
 }
 

@@ -5,7 +5,8 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, slots, sos,
+    Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, reminders,
+    slots, sos,
 };
 use crate::keyboards::Callback;
 use dptree::case;

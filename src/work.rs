@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use teloxide::types::{BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardMarkup, Recipient};
-use tokio::sync::MappedMutexGuard;
+use tokio::sync::{MappedMutexGuard, Notify};
 
 /// Telegram's limit on a message's text, in UTF-16 code units.
 pub const MAX_MESSAGE_LEN: usize = 4096;
@@ -19,6 +19,22 @@ pub const MAX_CAPTION_LEN: usize = 1024;
 
 #[derive(Clone)]
 pub struct Work(Arc<Inner>);
+
+/// The bell a unit of work rings after its commit when it planned jobs
+/// (`Work::planned_jobs`); the job runner waits on it.
+#[derive(Clone, Default)]
+pub struct Bell(Arc<Notify>);
+
+impl Bell {
+    pub fn ring(&self) {
+        self.0.notify_one();
+    }
+
+    /// Resolves once the bell rings (or has rung since the last wait).
+    pub async fn rung(&self) {
+        self.0.notified().await;
+    }
+}
 
 struct Inner {
     tx: tokio::sync::Mutex<Option<Tx>>,
@@ -283,7 +299,7 @@ impl Out {
 impl Queued {
     /// After the commit: the items due now to this instance's sender, and
     /// a wake-up for whoever has something new to look at.
-    pub(crate) fn hand_over(self, outbox: &crate::outbox::Outbox, jobs: &crate::jobs::Bell) {
+    pub(crate) fn hand_over(self, outbox: &crate::outbox::Outbox, jobs: &Bell) {
         outbox.hand_over(self.claimed);
         if self.later {
             outbox.poke();

@@ -1,30 +1,35 @@
 //! The mentor's day: `/today` and `/week` (time, who, topic, place, and
 //! the parent of a parent meeting); after a meeting, held or no-show and
-//! a private note (only the mentor sees it).
+//! a private note (only the mentor sees it). It routes its own buttons
+//! (held, no-show, note: `Callback::Meeting`, valid in any step).
 
-use super::Env;
-use super::meetings::{accept, gone};
-use super::reminders::agenda_lines;
 use crate::dialogue::{BookingStep, State};
 use crate::domain::calendar::{date_text, day_start, local_date};
 use crate::domain::meetings::{NOTE_MAX, Status, clean_text};
 use crate::domain::{MeetingId, Role};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, MeetingCb, button};
+use crate::kit::env::Env;
+use crate::kit::meeting::{accept, agenda_lines, gone};
 use crate::t;
 use chrono::Duration;
+use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
+/// Held, no-show and the note's button of a meeting (valid in any step).
+pub fn buttons() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(case![MeetingCb::Held(id)].endpoint(held_pressed))
+        .branch(case![MeetingCb::NoShow(id)].endpoint(no_show_pressed))
+        .branch(case![MeetingCb::Note(id)].endpoint(note_pressed))
+}
+
 /// The mentor's typed note.
 pub fn typed_answers() -> UpdateHandler<Error> {
-    dptree::filter(|msg: Message, env: Env, state: State| {
-        msg.text().is_some()
-            && env.ctx.user.role == Some(Role::Mentor)
-            && matches!(state, State::Booking(BookingStep::Note { .. }))
-    })
-    .endpoint(note_typed)
+    dptree::filter(|msg: Message, env: Env| msg.text().is_some() && env.ctx.user.role == Some(Role::Mentor))
+        .branch(case![State::Booking(step)].branch(case![BookingStep::Note { meeting }].endpoint(note_typed)))
 }
 
 pub async fn today(env: Env) -> HandlerResult {
@@ -85,11 +90,11 @@ async fn own_started(env: &Env, id: MeetingId) -> Result<Option<crate::domain::m
     Ok(ok.then_some(m))
 }
 
-pub async fn held_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+async fn held_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
     outcome(env, q, id, Status::Held).await
 }
 
-pub async fn no_show_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+async fn no_show_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
     outcome(env, q, id, Status::NoShow).await
 }
 
@@ -108,7 +113,7 @@ async fn outcome(env: Env, q: CallbackQuery, id: MeetingId, status: Status) -> H
     Ok(())
 }
 
-pub async fn note_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+async fn note_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
     let Some(m) = own_started(&env, id).await? else { return gone(&env, &q) };
     if m.status == Status::Cancelled {
         return gone(&env, &q);
@@ -119,8 +124,7 @@ pub async fn note_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerR
     Ok(())
 }
 
-async fn note_typed(env: Env, msg: Message, state: State) -> HandlerResult {
-    let State::Booking(BookingStep::Note { meeting }) = state else { return Ok(()) };
+async fn note_typed(env: Env, msg: Message, meeting: MeetingId) -> HandlerResult {
     let Some(note) = clean_text(msg.text().unwrap_or_default(), NOTE_MAX) else {
         env.tell("sched-note-empty");
         return Ok(());

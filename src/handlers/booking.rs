@@ -8,8 +8,6 @@
 //! valid in any step; the topic and confirm steps are
 //! `State::Booking(BookingStep::…)`.
 
-use super::Env;
-use super::meetings::{Change, PAGE, accept, announce, gone, refusal_text, window};
 use crate::db::NewMeeting;
 use crate::dialogue::{BookingStep, State};
 use crate::domain::calendar::{date_text, local_date, span_text, time_of, when_text};
@@ -18,6 +16,8 @@ use crate::domain::slots::Slot;
 use crate::domain::{Role, SlotId, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{BookingCb, Callback, button};
+use crate::kit::env::Env;
+use crate::kit::meeting::{Change, PAGE, accept, announce, bookable, gone, refusal_text};
 use crate::t;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
@@ -28,29 +28,28 @@ fn books(env: Env) -> bool {
     matches!(env.ctx.user.role, Some(Role::Student | Role::Parent))
 }
 
-fn at_step(pred: fn(&BookingStep) -> bool) -> impl Fn(State) -> bool + Send + Sync + Clone + 'static {
-    move |state: State| matches!(&state, State::Booking(step) if pred(step))
-}
-
 pub fn buttons() -> UpdateHandler<Error> {
     dptree::filter(books)
         .branch(case![BookingCb::Child(child)].endpoint(child_chosen))
         .branch(case![BookingCb::Page { page, child }].endpoint(page_pressed))
         .branch(case![BookingCb::Slot { slot, child }].endpoint(slot_chosen))
         .branch(
-            dptree::filter(at_step(|s| matches!(s, BookingStep::Topic { .. })))
-                .branch(case![BookingCb::SkipTopic].endpoint(topic_skipped)),
-        )
-        .branch(
-            dptree::filter(at_step(|s| matches!(s, BookingStep::Confirm { .. })))
-                .branch(case![BookingCb::Confirm].endpoint(confirmed)),
+            case![State::Booking(step)]
+                .branch(
+                    case![BookingStep::Topic { slot, child }]
+                        .branch(case![BookingCb::SkipTopic].endpoint(topic_skipped)),
+                )
+                .branch(
+                    case![BookingStep::Confirm { slot, child, topic }]
+                        .branch(case![BookingCb::Confirm].endpoint(confirmed)),
+                ),
         )
 }
 
 pub fn typed_answers() -> UpdateHandler<Error> {
-    dptree::filter(|msg: Message| msg.text().is_some())
-        .filter(books)
-        .branch(dptree::filter(at_step(|s| matches!(s, BookingStep::Topic { .. }))).endpoint(topic_typed))
+    dptree::filter(|msg: Message| msg.text().is_some()).filter(books).branch(
+        case![State::Booking(step)].branch(case![BookingStep::Topic { slot, child }].endpoint(topic_typed)),
+    )
 }
 
 /// `/book`.
@@ -106,15 +105,6 @@ async fn subject(env: &Env, child: Option<UserId>) -> Result<Option<UserId>, Err
 
 async fn mentor_of(env: &Env, student: UserId) -> Result<Option<User>, Error> {
     Ok(env.work.db().await?.mentor_of(student).await?)
-}
-
-/// The mentor's slots that may be booked now: free, in the two weeks'
-/// window, at least the lead time ahead (weekly rules topped up first).
-pub async fn bookable(env: &Env, mentor: UserId) -> Result<Vec<Slot>, Error> {
-    let (now, to) = window(env);
-    env.work.db().await?.top_up_rules(mentor, env.config.tz, now).await?;
-    let from = now + env.config.booking_lead;
-    Ok(env.work.db().await?.free_slots(mentor, from, to).await?)
 }
 
 async fn start_for(env: &Env, child: Option<UserId>) -> HandlerResult {
@@ -267,14 +257,12 @@ async fn refused(env: &Env, q: &CallbackQuery, child: Option<UserId>, refusal: R
     show_list(env, child, 0, Some(text)).await
 }
 
-async fn topic_skipped(env: Env, q: CallbackQuery, state: State) -> HandlerResult {
-    let State::Booking(BookingStep::Topic { slot, child }) = state else { return gone(&env, &q) };
+async fn topic_skipped(env: Env, q: CallbackQuery, (slot, child): (SlotId, Option<UserId>)) -> HandlerResult {
     accept(&env, &q);
     ask_confirm(&env, slot, child, None).await
 }
 
-async fn topic_typed(env: Env, msg: Message, state: State) -> HandlerResult {
-    let State::Booking(BookingStep::Topic { slot, child }) = state else { return Ok(()) };
+async fn topic_typed(env: Env, msg: Message, (slot, child): (SlotId, Option<UserId>)) -> HandlerResult {
     match clean_text(msg.text().unwrap_or_default(), TOPIC_MAX) {
         Some(topic) => ask_confirm(&env, slot, child, Some(topic)).await,
         None => {
@@ -315,8 +303,11 @@ async fn ask_confirm(env: &Env, slot: SlotId, child: Option<UserId>, topic: Opti
     Ok(())
 }
 
-async fn confirmed(env: Env, q: CallbackQuery, state: State) -> HandlerResult {
-    let State::Booking(BookingStep::Confirm { slot, child, topic }) = state else { return gone(&env, &q) };
+async fn confirmed(
+    env: Env,
+    q: CallbackQuery,
+    (slot, child, topic): (SlotId, Option<UserId>, Option<String>),
+) -> HandlerResult {
     if let Err(refusal) = check_slot(&env, slot, child).await? {
         return match refusal {
             Refusal::Gone => gone(&env, &q),

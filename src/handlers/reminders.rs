@@ -1,112 +1,61 @@
-//! Reminders and digests. A meeting's reminders are jobs planned in the
-//! transaction that books or moves it (one per lead not already past) and
-//! dropped in the one that cancels or moves it, together with any reminder
-//! already queued in the outbox. Each job runs once, in a transaction of
-//! its own (`crate::jobs`): it reads the meeting as it is then — a meeting
-//! that has begun or is gone gets nothing, a late one says how soon it
-//! really is — and queues one message per recipient, skipping and
-//! recording those who cannot be reached. The day's job sends each mentor
-//! the morning agenda and the questions waiting for over a day (held until
+//! Reminders and digests: the bodies of the jobs the runner is handed
+//! (`jobs()`, given to `jobs::Runner` by `app`), and the parents' «Got
+//! it». A meeting's reminders are planned and dropped with its changes
+//! (`kit::meeting::plan`). Each job runs once, in a transaction of its own
+//! (`crate::jobs`): it reads the meeting as it is then — a meeting that
+//! has begun or is gone gets nothing, a late one says how soon it really
+//! is — and queues one message per recipient, skipping and recording
+//! those who cannot be reached. The day's job sends each mentor the
+//! morning agenda and the questions waiting for over a day (held until
 //! the mentor's quiet hours end), keeps weekly slots generated, and plans
 //! the next day.
 
-use super::Env;
-use super::meetings::{People, details, gone, lang_of, people, standing_of};
 use crate::config::Config;
 use crate::db::{Delivery, NewItem, Priority};
-use crate::domain::calendar::{date_text, day_start, local_date, time_of, to_utc};
+use crate::domain::calendar::{date_text, day_start, local_date, to_utc};
 use crate::domain::meetings::{Meeting, Standing, Status};
 use crate::domain::relay::QuestionKind;
-use crate::domain::reminders::{Job, Left, outbox_key, outbox_prefix};
+use crate::domain::reminders::{Job, Left, outbox_key};
 use crate::domain::{Lang, MeetingId, Role, UserId};
 use crate::error::{Error, HandlerResult};
+use crate::jobs::Bodies;
 use crate::keyboards::{Callback, MeetingCb, button};
+use crate::kit::env::Env;
+use crate::kit::meeting::{agenda_lines, audience, details, gone, lang_of, left_text, people, standing_of};
 use crate::t;
 use crate::work::Work;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
+use dptree::case;
 use serde_json::json;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
+
+/// What the job runner runs: a meeting's reminder, the day's job.
+pub fn jobs() -> Bodies {
+    Bodies { first: first_daily, run: |work, config, now, job| Box::pin(run(work, config, now, job)) }
+}
+
+async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result<String, Error> {
+    match job {
+        Job::Remind { meeting, lead_minutes } => remind(&work, &config, now, meeting, lead_minutes).await,
+        Job::Daily { day } => daily(&work, &config, now, day).await,
+    }
+}
+
+/// «Got it» on a reminder (valid in any step).
+pub fn buttons() -> UpdateHandler<Error> {
+    dptree::entry().branch(case![MeetingCb::GotIt(id)].endpoint(got_it))
+}
 
 /// How long a question waits before the daily nudge names it.
 pub const UNANSWERED_AFTER: Duration = Duration::hours(24);
 /// Questions the nudge lists by name (the rest are counted).
 const NUDGE_LISTED: usize = 10;
 
-/// How long is left (or a lead), as people say it.
-pub fn left_text(lang: Lang, left: Left) -> String {
-    match left {
-        Left::Minutes(n) => t!(lang, "remind-minutes", count = n),
-        Left::Hours(n) => t!(lang, "remind-hours", count = n),
-        Left::Days(n) => t!(lang, "remind-days", count = n),
-    }
-}
-
-/// Plans a booked or moved meeting's reminders, replacing any earlier
-/// ones (also those already queued); returns the leads planned.
-pub async fn plan(
-    work: &Work,
-    config: &Config,
-    m: &Meeting,
-    now: DateTime<Utc>,
-) -> Result<Vec<Duration>, Error> {
-    unplan(work, m.id, now).await?;
-    let mut planned = Vec::new();
-    for (lead, due) in config.reminders.plan(m.starts_at, now) {
-        let job = Job::Remind { meeting: m.id, lead_minutes: lead.num_minutes() };
-        work.db().await?.plan_job(&job.key(), due).await?;
-        planned.push(lead);
-    }
-    work.planned_jobs();
-    Ok(planned)
-}
-
-/// Drops a meeting's reminders: the jobs not yet run, and what they
-/// queued but the outbox has not sent.
-pub async fn unplan(work: &Work, meeting: MeetingId, now: DateTime<Utc>) -> Result<(), Error> {
-    work.db().await?.drop_jobs(&Job::reminders_of(meeting)).await?;
-    work.db().await?.cancel_outbox_prefix(&outbox_prefix(meeting), now).await?;
-    Ok(())
-}
-
-/// The line of a booking confirmation that says when the reminders come.
-pub fn planned_line(lang: Lang, planned: &[Duration]) -> String {
-    if planned.is_empty() {
-        return t!(lang, "remind-planned-none");
-    }
-    let mut leads: Vec<String> = planned.iter().map(|&l| left_text(lang, Left::of_lead(l))).collect();
-    let last = leads.pop().unwrap_or_default();
-    let leads = match leads.is_empty() {
-        true => last,
-        false => format!("{} {} {last}", leads.join(", "), t!(lang, "remind-and")),
-    };
-    t!(lang, "remind-planned", leads = leads)
-}
-
-/// Who is reminded of a meeting, and how each stands to it: the mentor;
-/// the student of a student meeting; the student's parents (the booking
-/// parent of a parent meeting among them).
-pub fn audience(m: &Meeting, p: &People) -> Vec<(crate::domain::User, Standing)> {
-    let mut all = vec![(p.mentor.clone(), Standing::Mentor)];
-    if m.parent.is_none() {
-        all.push((p.student.clone(), Standing::Student));
-    }
-    for parent in &p.parents {
-        let standing = if m.parent == Some(parent.id) { Standing::Booker } else { Standing::Parent };
-        all.push((parent.clone(), standing));
-    }
-    if let Some(parent) = &p.parent
-        && !all.iter().any(|(u, _)| u.id == parent.id)
-    {
-        all.push((parent.clone(), Standing::Booker));
-    }
-    all
-}
-
 /// The reminder job: one message to each recipient who can be reached.
 /// Says what became of it (kept with the job).
-pub async fn remind(
+async fn remind(
     work: &Work,
     config: &Config,
     now: DateTime<Utc>,
@@ -159,13 +108,13 @@ pub async fn remind(
 }
 
 /// When the day's job for `day` is due: the agenda hour, local time.
-pub fn daily_due(config: &Config, day: NaiveDate) -> DateTime<Utc> {
+fn daily_due(config: &Config, day: NaiveDate) -> DateTime<Utc> {
     to_utc(config.tz, day, config.agenda_at).unwrap_or_else(|| day_start(config.tz, day))
 }
 
 /// The day's job to plan at start: today's if its hour is still to come,
 /// else tomorrow's.
-pub fn first_daily(config: &Config, now: DateTime<Utc>) -> (Job, DateTime<Utc>) {
+fn first_daily(config: &Config, now: DateTime<Utc>) -> (Job, DateTime<Utc>) {
     let today = local_date(config.tz, now);
     let day = if daily_due(config, today) >= now { today } else { today + Duration::days(1) };
     (Job::Daily { day }, daily_due(config, day))
@@ -173,12 +122,7 @@ pub fn first_daily(config: &Config, now: DateTime<Utc>) -> (Job, DateTime<Utc>) 
 
 /// The day's job: each mentor's morning agenda and unanswered questions,
 /// the weekly slots kept ahead; then the next day's job.
-pub async fn daily(
-    work: &Work,
-    config: &Config,
-    now: DateTime<Utc>,
-    day: NaiveDate,
-) -> Result<String, Error> {
+async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate) -> Result<String, Error> {
     let tz = config.tz;
     // After a long downtime the chain goes on from today, not day by day.
     let next = (day + Duration::days(1)).max(local_date(tz, now));
@@ -280,72 +224,9 @@ async fn unanswered(
     Ok(Some(lines.join("\n")))
 }
 
-/// The agenda's lines of some meetings (as `/today` shows them): time,
-/// who, the parent of a parent meeting, topic, place, outcome, and of the
-/// reminders: who said «Got it», who cannot be reached.
-pub async fn agenda_lines(work: &Work, tz: Tz, lang: Lang, meetings: &[Meeting]) -> Result<String, Error> {
-    let mut text = String::new();
-    for m in meetings {
-        let Some(p) = people(work, m).await? else { continue };
-        let span = format!("{}–{}", time_of(tz, m.starts_at), time_of(tz, m.ends_at));
-        text.push_str(&format!("\n\n{span} — {}", p.student.display_name(lang)));
-        if let Some(parent) = &p.parent {
-            text.push('\n');
-            text.push_str(&t!(lang, "sched-line-parent", name = parent.display_name(lang)));
-        }
-        if let Some(topic) = &m.topic {
-            text.push('\n');
-            text.push_str(&t!(lang, "sched-line-topic", topic = topic.as_str()));
-        }
-        text.push('\n');
-        text.push_str(&match &m.place {
-            Some(place) => t!(lang, "sched-line-place", place = place.as_str()),
-            None => t!(lang, "sched-line-place-none"),
-        });
-        match m.status {
-            Status::Held => text.push_str(&format!("\n{}", t!(lang, "sched-status-held"))),
-            Status::NoShow => text.push_str(&format!("\n{}", t!(lang, "sched-status-no-show"))),
-            Status::Booked => text.push_str(&reminder_lines(work, lang, m, &p).await?),
-            Status::Cancelled => {}
-        }
-    }
-    Ok(text)
-}
-
-/// Of an upcoming meeting: the parents who said «Got it», and who will
-/// not get its reminders (they blocked the bot).
-async fn reminder_lines(work: &Work, lang: Lang, m: &Meeting, p: &People) -> Result<String, Error> {
-    let acks = work.db().await?.reminder_acks(m.id).await?;
-    let mut text = String::new();
-    let named = |ids: &[UserId]| {
-        p.parents
-            .iter()
-            .chain(std::iter::once(&p.student))
-            .filter(|u| ids.contains(&u.id))
-            .map(|u| u.display_name(lang))
-            .collect::<Vec<_>>()
-    };
-    let acked = named(&acks);
-    if !acked.is_empty() {
-        text.push('\n');
-        text.push_str(&t!(lang, "remind-acked", names = acked.join(", ")));
-    }
-    let mut unreachable = Vec::new();
-    for (user, standing) in audience(m, p) {
-        if standing != Standing::Mentor && work.db().await?.is_unreachable(user.id).await? {
-            unreachable.push(user.display_name(lang));
-        }
-    }
-    if !unreachable.is_empty() {
-        text.push('\n');
-        text.push_str(&t!(lang, "remind-unreachable", names = unreachable.join(", ")));
-    }
-    Ok(text)
-}
-
 /// A parent's «Got it» on a reminder: recorded once, for the mentor's
 /// `/today`; the button goes, the others stay.
-pub async fn got_it(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
+async fn got_it(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
     let Some(m) = env.work.db().await?.meeting(id).await? else { return gone(&env, &q) };
     let standing = standing_of(&env, &m).await?;
     if env.ctx.user.role != Some(Role::Parent)

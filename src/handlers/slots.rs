@@ -9,8 +9,6 @@
 //! accepted only in their step, list and removal buttons in any (each is
 //! checked against the database: the slot must be the sender's).
 
-use super::Env;
-use super::meetings::{PAGE, accept, gone};
 use crate::dialogue::{SlotsStep, State};
 use crate::domain::calendar::{
     Minute, coming_days, date_code, date_of_code, date_text_from, hm, local_date, span_text_from, time_of,
@@ -24,6 +22,8 @@ use crate::domain::user::PlaceNameError;
 use crate::domain::{Role, RuleId, SlotId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, SlotsCb, button, grid};
+use crate::kit::env::Env;
+use crate::kit::meeting::{PAGE, accept, gone, window};
 use crate::t;
 use chrono::{DateTime, NaiveDate, Utc};
 use dptree::case;
@@ -139,7 +139,7 @@ async fn menu(env: &Env) -> HandlerResult {
     env.work.set_state(State::Slots(SlotsStep::Menu));
     let now = env.clock.now();
     env.work.db().await?.top_up_rules(env.ctx.user.id, env.config.tz, now).await?;
-    let (from, to) = super::meetings::window(env);
+    let (from, to) = window(env);
     let slots = env.work.db().await?.slots_between(env.ctx.user.id, from, to).await?;
     let free = slots.iter().filter(|s| !s.booked).count() as i64;
     let booked = slots.len() as i64 - free;
@@ -693,7 +693,7 @@ async fn save_place(env: &Env, raw: &str) -> HandlerResult {
 async fn show_list(env: &Env, page: u32) -> HandlerResult {
     let (lang, tz) = (env.lang, env.config.tz);
     let me = env.ctx.user.id;
-    let (now, to) = super::meetings::window(env);
+    let (now, to) = window(env);
     env.work.db().await?.top_up_rules(me, tz, now).await?;
     let slots = env.work.db().await?.slots_between(me, now, to).await?;
     if slots.is_empty() {
@@ -776,7 +776,7 @@ async fn remove_booked_pressed(env: Env, q: CallbackQuery, id: SlotId) -> Handle
     accept(&env, &q);
     let meeting = env.work.db().await?.meeting_in_slot(id).await?;
     if let Some(m) = meeting {
-        super::meetings::cancel(&env, m, None).await?;
+        crate::kit::meeting::cancel(&env, m, None).await?;
     }
     env.work.db().await?.delete_slot(id).await?;
     let span = span_text(&env, slot.starts_at, slot.ends_at);
