@@ -70,8 +70,16 @@ pub enum DbError {
 impl DbError {
     /// A failure that may pass by itself (a lost connection, a busy or
     /// restarting server), as opposed to a bug. The intake retries the
-    /// first kind and sets the second aside at once.
+    /// first kind and sets the second aside at once. A unique or
+    /// foreign-key violation counts as passing: someone was faster (two
+    /// students' messages to one mentor at night writing the same keyed
+    /// line, two people joining at once), and the retry, reading what they
+    /// committed, takes the path the user expects ("taken", "already
+    /// joined", the line replaced) instead of an apology.
     pub fn is_transient(&self) -> bool {
+        if self.is_constraint_violation() {
+            return true;
+        }
         match self {
             DbError::Outage => true,
             DbError::Connect { transient, .. } => *transient,
@@ -100,8 +108,8 @@ impl DbError {
         }
     }
 
-    /// A unique or foreign-key violation: a domain outcome for the caller
-    /// to map (someone was faster), never an apology.
+    /// A unique or foreign-key violation (someone was faster): retried as
+    /// passing (see `is_transient`), never an apology.
     pub fn is_constraint_violation(&self) -> bool {
         match self {
             DbError::Sql(sqlx::Error::Database(db)) => {
