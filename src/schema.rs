@@ -39,9 +39,7 @@ fn callback_data(q: CallbackQuery) -> Option<Callback> {
 /// «Қазақша» / «Русский»: valid whatever else is going on. The chosen
 /// language is injected as `Lang` (the user's own is not known here yet).
 fn language_buttons() -> UpdateHandler<Error> {
-    Update::filter_callback_query()
-        .filter_map(callback_data)
-        .branch(case![Callback::Lang(chosen)].endpoint(onboarding::language_chosen))
+    Update::filter_callback_query().filter_map(callback_data).branch(onboarding::language_buttons())
 }
 
 /// Before the language is known, everything leads to the language question.

@@ -19,15 +19,12 @@ use crate::domain::user::{PlaceNameError, check_place_name};
 use crate::domain::{DistrictId, Role, SchoolId, User};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, InviteCb, button, grid};
+use crate::kit::env::{role_is, stale};
 use crate::{qr, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
-
-fn role_is(role: Role) -> impl Fn(Env) -> bool + Send + Sync + Clone + 'static {
-    move |env: Env| env.ctx.user.role == Some(role)
-}
 
 /// The class link's number of uses, as the step holds it: apart from the
 /// days a press or an answer brings, which are a `u32` too.
@@ -209,13 +206,6 @@ async fn school_chosen(env: Env, q: CallbackQuery, district: DistrictId, school:
         }
         _ => stale(&env, &q),
     }
-}
-
-/// A press that the step allows but whose data no longer holds (a school
-/// that is gone, a number out of range): a toast, nothing changes.
-fn stale(env: &Env, q: &CallbackQuery) -> HandlerResult {
-    env.work.answer(q, Some(t!(env.lang, "button-stale")));
-    Ok(())
 }
 
 async fn uses_typed(env: Env, msg: Message) -> HandlerResult {

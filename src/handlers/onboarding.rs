@@ -9,10 +9,12 @@ use crate::dialogue::{PendingInvite, State};
 use crate::domain::invite::{CodeHash, InviteCode, RedeemError};
 use crate::domain::time::SharedClock;
 use crate::domain::{Lang, Role};
-use crate::error::HandlerResult;
-use crate::keyboards;
+use crate::error::{Error, HandlerResult};
+use crate::keyboards::{self, Callback};
 use crate::t;
 use crate::work::Work;
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::Me;
 
@@ -46,35 +48,31 @@ pub async fn language_menu(env: Env) -> HandlerResult {
     Ok(())
 }
 
-/// A language button. Valid at any time; a repeated press changes nothing.
-pub async fn language_chosen(
+/// The language buttons, valid whatever else is going on. While the
+/// language is asked (`State::AwaitLanguage`), the invite kept meanwhile
+/// comes in with the press.
+pub fn language_buttons() -> UpdateHandler<Error> {
+    case![Callback::Lang(chosen)]
+        .branch(case![State::AwaitLanguage { invite }].endpoint(first_language_chosen))
+        .endpoint(language_chosen)
+}
+
+/// The answer to the language question: the language is set, and the
+/// invite opened before it (if any) is redeemed.
+#[allow(clippy::too_many_arguments)]
+async fn first_language_chosen(
     work: Work,
     q: CallbackQuery,
     chosen: Lang,
     ctx: Ctx,
-    state: State,
+    invite: Option<PendingInvite>,
     clock: SharedClock,
     me: Me,
     config: crate::config::Config,
 ) -> HandlerResult {
-    let pending = match state {
-        State::AwaitLanguage { invite } => Some(invite),
-        _ => None,
-    };
-    if pending.is_none() && ctx.lang == Some(chosen) {
-        work.answer(&q, Some(t!(chosen, "language-set")));
-        return Ok(());
-    }
-    work.db().await?.set_language(ctx.user.id, chosen, clock.now()).await?;
-    work.answer(&q, None);
-    work.clear_keyboard(&q);
-    let chat = chat_of(&ctx);
-    work.say(chat, t!(chosen, "language-set"));
-    if pending.is_some() {
-        work.exit();
-    }
-    let env = Env::new(work, Ctx { lang: Some(chosen), ..ctx }, chosen, clock, me, config);
-    match pending.flatten() {
+    let env = set_language(work, &q, chosen, ctx, clock, me, config).await?;
+    env.work.exit();
+    match invite {
         Some(PendingInvite::Code(hash)) => redeem(&env, &hash).await,
         Some(PendingInvite::Malformed) => {
             env.tell("invite-malformed");
@@ -82,6 +80,42 @@ pub async fn language_chosen(
         }
         None => greet(&env),
     }
+}
+
+/// A language button at any other time; a repeated press changes nothing.
+async fn language_chosen(
+    work: Work,
+    q: CallbackQuery,
+    chosen: Lang,
+    ctx: Ctx,
+    clock: SharedClock,
+    me: Me,
+    config: crate::config::Config,
+) -> HandlerResult {
+    if ctx.lang == Some(chosen) {
+        work.answer(&q, Some(t!(chosen, "language-set")));
+        return Ok(());
+    }
+    let env = set_language(work, &q, chosen, ctx, clock, me, config).await?;
+    greet(&env)
+}
+
+/// Stores the chosen language, takes the buttons away and says so; the
+/// rest of the press is handled in that language.
+async fn set_language(
+    work: Work,
+    q: &CallbackQuery,
+    chosen: Lang,
+    ctx: Ctx,
+    clock: SharedClock,
+    me: Me,
+    config: crate::config::Config,
+) -> Result<Env, Error> {
+    work.db().await?.set_language(ctx.user.id, chosen, clock.now()).await?;
+    work.answer(q, None);
+    work.clear_keyboard(q);
+    work.say(chat_of(&ctx), t!(chosen, "language-set"));
+    Ok(Env::new(work, Ctx { lang: Some(chosen), ..ctx }, chosen, clock, me, config))
 }
 
 /// `/start` and `/start <code>`.
