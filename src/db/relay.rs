@@ -4,7 +4,7 @@
 use super::users::{USER_COLUMNS, UserRow};
 use super::{DbResult, Tx, autocommit, on, strict};
 use crate::domain::quiet::QuietHours;
-use crate::domain::relay::{COPY_PREFIX, QuestionKind, question_of_key};
+use crate::domain::relay::{COPY_PREFIX, QuestionKind, SosEvent, question_of_key};
 use crate::domain::time::from_millis;
 use crate::domain::{DistrictId, QuestionId, User, UserId};
 use chrono::{DateTime, Utc};
@@ -231,13 +231,13 @@ impl Tx {
     pub async fn add_sos_step(
         &mut self,
         id: QuestionId,
-        step: &str,
+        step: SosEvent,
         actor: Option<UserId>,
         at: DateTime<Utc>,
     ) -> DbResult<()> {
         on!(self, c => sqlx::query("INSERT INTO sos_steps (question_id, step, actor_id, at) VALUES ($1, $2, $3, $4)")
             .bind(id.0)
-            .bind(step)
+            .bind(step.as_str())
             .bind(actor.map(|a| a.0))
             .bind(at.timestamp_millis())
             .execute(c)
@@ -247,13 +247,16 @@ impl Tx {
     }
 
     /// The steps of an SOS, in order: (step, actor, at).
-    pub async fn sos_steps(&mut self, id: QuestionId) -> DbResult<Vec<(String, Option<i64>, i64)>> {
-        Ok(on!(self, c => sqlx::query_as(
+    pub async fn sos_steps(&mut self, id: QuestionId) -> DbResult<Vec<(SosEvent, Option<i64>, i64)>> {
+        let rows: Vec<(String, Option<i64>, i64)> = on!(self, c => sqlx::query_as(
             "SELECT step, actor_id, at FROM sos_steps WHERE question_id = $1 ORDER BY at, step",
         )
         .bind(id.0)
         .fetch_all(c)
-        .await?))
+        .await?);
+        rows.into_iter()
+            .map(|(step, actor, at)| Ok((strict::<SosEvent>("SOS step", &step)?, actor, at)))
+            .collect()
     }
 
     /// Who is alerted when an SOS in `district` is not acknowledged: the
@@ -454,7 +457,7 @@ impl Tx {
 autocommit! {
     fn question(&self, id: QuestionId) -> Option<Question>;
     fn open_questions(&self, mentor: UserId, limit: i64) -> Vec<Question>;
-    fn sos_steps(&self, id: QuestionId) -> Vec<(String, Option<i64>, i64)>;
+    fn sos_steps(&self, id: QuestionId) -> Vec<(SosEvent, Option<i64>, i64)>;
     fn is_blocked(&self, mentor: UserId, user: UserId) -> bool;
     fn quiet_hours(&self, mentor: UserId) -> QuietHours;
 }

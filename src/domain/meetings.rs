@@ -5,10 +5,6 @@ use super::{MeetingId, Role, SlotId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use std::str::FromStr;
 
-/// The default minimum time between booking and the meeting.
-pub const DEFAULT_LEAD: Duration = Duration::hours(1);
-/// The default number of upcoming meetings a student may have.
-pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// The longest topic, in characters.
 pub const TOPIC_MAX: usize = 200;
 /// The longest private note or cancellation reason, in characters.

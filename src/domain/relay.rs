@@ -41,6 +41,40 @@ impl FromStr for QuestionKind {
     }
 }
 
+/// A step of an SOS, as `sos_steps` records it (with who and when).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SosEvent {
+    /// The student or parent raised it.
+    Raised,
+    /// Its copy was queued for the mentor.
+    MentorAlerted,
+    /// The coordinators' alert is due then (cancelled by an acknowledgement).
+    EscalationDue,
+    /// «I'm on it», by whom.
+    Acknowledged,
+}
+
+impl SosEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SosEvent::Raised => "raised",
+            SosEvent::MentorAlerted => "mentor_alerted",
+            SosEvent::EscalationDue => "escalation_due",
+            SosEvent::Acknowledged => "acknowledged",
+        }
+    }
+}
+
+impl FromStr for SosEvent {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        [SosEvent::Raised, SosEvent::MentorAlerted, SosEvent::EscalationDue, SosEvent::Acknowledged]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
 /// The prefix of every relayed copy's key.
 pub const COPY_PREFIX: &str = "q:";
 

@@ -42,6 +42,13 @@ pub fn clean_class(raw: &str) -> Option<String> {
 }
 
 impl User {
+    /// The language to write to them in: their own, Russian until they
+    /// have chosen (the programme's common language). The one place this
+    /// default is decided.
+    pub fn lang(&self) -> super::Lang {
+        self.language.unwrap_or(super::Lang::Ru)
+    }
+
     /// The user's own name as others see it: "First Last" cleaned by
     /// [`clean_person_name`]; `None` when it shows nothing (only invisible
     /// characters, or a coordinator named on the command line who has not

@@ -38,12 +38,6 @@ pub async fn text_not_understood(env: Env) -> HandlerResult {
     Ok(())
 }
 
-/// An edit of an earlier message: nothing is re-done, the user is told.
-pub async fn edited(env: Env) -> HandlerResult {
-    env.tell_fallback("edited-message");
-    Ok(())
-}
-
 /// A button whose data we do not recognise, that is no longer valid, or
 /// that sits on a message that is gone: a toast, never a chat message.
 pub async fn stale_button(work: Work, q: CallbackQuery, ctx: Ctx) -> HandlerResult {

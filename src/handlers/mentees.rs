@@ -11,7 +11,7 @@
 
 use super::Env;
 use crate::dialogue::{MenteesStep, State};
-use crate::domain::{Lang, Role, User, UserId};
+use crate::domain::{Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, MenteesCb, button};
 use crate::kit::copy::{Content, Copy, content_of, mark_delivered, queue_copy};
@@ -217,7 +217,7 @@ async fn write(env: &Env, msg: &Message, student: UserId, to: UserId) -> Handler
         env.tell("mentees-write-gone");
         return Ok(());
     };
-    let pl = person.language.unwrap_or(Lang::Ru);
+    let pl = person.lang();
     let mentor = env.ctx.user.display_name(pl);
     let header = if person.id == student.id {
         t!(pl, "mentees-header", mentor = mentor)

@@ -328,7 +328,8 @@ async fn sos_escalates_to_the_district_coordinators_in_time(backend: Backend) {
     let mut names: Vec<&str> = steps.iter().map(|s| s.0.as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["acknowledged", "escalation_due", "mentor_alerted", "raised"]);
-    let ack = steps.iter().find(|s| s.0 == "acknowledged").expect("recorded");
+    let ack =
+        steps.iter().find(|s| s.0 == talimger::domain::relay::SosEvent::Acknowledged).expect("recorded");
     assert_eq!(ack.1, Some(30), "who acknowledged");
     app.stop().await;
 }

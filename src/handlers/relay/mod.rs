@@ -62,7 +62,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 }
 
 pub(super) fn lang_of(user: &User) -> Lang {
-    user.language.unwrap_or(Lang::Ru)
+    user.lang()
 }
 
 pub(super) fn helplines(env: &Env) -> String {

@@ -1,8 +1,8 @@
 //! «I'm on it»: the first acknowledgement wins and stops the escalation.
 
 use crate::db::Priority;
-use crate::domain::relay::{QuestionKind, escalation_prefix};
-use crate::domain::{Lang, QuestionId, Role};
+use crate::domain::relay::{QuestionKind, SosEvent, escalation_prefix};
+use crate::domain::{QuestionId, Role};
 use crate::error::HandlerResult;
 use crate::kit::copy::item;
 use crate::kit::env::Env;
@@ -40,7 +40,7 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
         return Ok(());
     }
     env.work.db().await?.cancel_outbox_prefix(&escalation_prefix(q.id), now).await?;
-    env.work.db().await?.add_sos_step(q.id, "acknowledged", Some(me.id), now).await?;
+    env.work.db().await?.add_sos_step(q.id, SosEvent::Acknowledged, Some(me.id), now).await?;
     env.work.answer(&press, None);
     env.work.clear_keyboard(&press);
     env.tell("sos-ack-done");
@@ -51,7 +51,7 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
         env.work.db().await?.user(q.sender).await?
     };
     if let Some(raiser) = raiser {
-        let rl = raiser.language.unwrap_or(Lang::Ru);
+        let rl = raiser.lang();
         let text = if is_mentor {
             t!(rl, "sos-student-mentor-on-it")
         } else {
@@ -76,7 +76,7 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
         others.push(m);
     }
     for o in others {
-        let ol = o.language.unwrap_or(Lang::Ru);
+        let ol = o.lang();
         let text = t!(ol, "sos-taken", name = me.display_name(ol), student = student.display_name(ol));
         env.work.push(item(
             o.id.0,

@@ -2,8 +2,8 @@
 
 use super::ack_keyboard;
 use crate::db::{Priority, Question};
+use crate::domain::Role;
 use crate::domain::relay::QuestionKind;
-use crate::domain::{Lang, Role};
 use crate::error::HandlerResult;
 use crate::kit::copy::edit_copy;
 use crate::kit::env::Env;
@@ -30,7 +30,7 @@ pub(super) async fn sos_edited(env: Env, msg: Message, q: Question) -> HandlerRe
         env.tell_fallback("edited-message");
         return Ok(());
     }
-    let ml = mentor.language.unwrap_or(Lang::Ru);
+    let ml = mentor.lang();
     let me = env.ctx.user.clone();
     let header = if q.student != me.id {
         let student =

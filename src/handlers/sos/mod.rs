@@ -12,7 +12,7 @@ mod edits;
 
 use crate::db::{NewItem, NewQuestion, Priority};
 use crate::dialogue::{RelayStep, SosStep, State};
-use crate::domain::relay::{QuestionKind, copy_key, escalation_prefix};
+use crate::domain::relay::{QuestionKind, SosEvent, copy_key, escalation_prefix};
 use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
@@ -282,7 +282,7 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
             env.work.db().await?.insert_question(&question, now).await?
         }
     };
-    env.work.db().await?.add_sos_step(q, "raised", Some(me.id), now).await?;
+    env.work.db().await?.add_sos_step(q, SosEvent::Raised, Some(me.id), now).await?;
     let blocked = match &mentor {
         Some(m) => env.work.db().await?.is_blocked(m.id, me.id).await?,
         None => true,
@@ -301,7 +301,7 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         _ => false,
     };
     let answer = if let (Some(m), false) = (&mentor, blocked) {
-        let ml = m.language.unwrap_or(Lang::Ru);
+        let ml = m.lang();
         let (header, words) = if by_parent {
             let header =
                 t!(ml, "sos-header-parent", name = me.display_name(ml), student = student.display_name(ml));
@@ -327,7 +327,7 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
                 priority: Priority::Urgent,
             },
         );
-        env.work.db().await?.add_sos_step(q, "mentor_alerted", Some(m.id), now).await?;
+        env.work.db().await?.add_sos_step(q, SosEvent::MentorAlerted, Some(m.id), now).await?;
         if unreachable {
             escalate_at = now;
             "sos-sent-coordinators"
@@ -340,7 +340,7 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
     };
     env.work.say_urgent(env.chat(), t!(env.lang, answer, helplines = helplines.as_str()));
     for c in &coordinators {
-        let cl = c.language.unwrap_or(Lang::Ru);
+        let cl = c.lang();
         let (name, who) = (me.display_name(cl), student.display_name(cl));
         let body = match (&text, by_parent) {
             (Some(t), false) if !t.trim().is_empty() => {
@@ -367,7 +367,7 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         }
     }
     if !coordinators.is_empty() {
-        env.work.db().await?.add_sos_step(q, "escalation_due", None, escalate_at).await?;
+        env.work.db().await?.add_sos_step(q, SosEvent::EscalationDue, None, escalate_at).await?;
     }
     tracing::warn!(question = q.0, coordinators = coordinators.len(), by_parent, "SOS raised");
     Ok(())
