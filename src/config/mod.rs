@@ -1,19 +1,25 @@
 //! Typed configuration from flags, the environment and a `.env` file.
-//! Every setting has a flag and an environment variable; a bad value stops
-//! the program with one line that says what to set.
+//! Every setting has a flag and an environment variable (`settings`); a bad
+//! value stops the program with one line that says what to set. Here: the
+//! defaults, the typed `Config` and its errors, and reading the settings
+//! into it (each value's own reading in `values`).
 
 use crate::domain::UserId;
 use crate::domain::calendar::{Minute, parse_time};
 use crate::domain::reminders::Leads;
 use crate::domain::time::parse_duration as duration;
 use chrono_tz::Tz;
-use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::filter::ParseError;
 use url::Url;
+use values::{check_database_url, helplines, is_token_shaped, parse_log_filter, rate, whole};
+
+mod settings;
+mod values;
+
+pub use settings::{Cli, Command, InviteArgs, InviteRole, Settings};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://talimger.db";
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
@@ -40,104 +46,6 @@ pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 pub const DEFAULT_AGENDA_AT: &str = "08:00";
 /// How long opening the database may take before the bot gives up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-#[derive(Debug, Parser)]
-#[command(name = "talimger", version, about = "Tälimger: a Telegram bot for school mentoring programmes")]
-pub struct Cli {
-    #[command(flatten)]
-    pub settings: Settings,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-/// The settings every subcommand shares.
-#[derive(Debug, Clone, Default, Args)]
-pub struct Settings {
-    /// The bot's token from @BotFather (a secret: never printed or logged)
-    #[arg(long, env = "TELOXIDE_TOKEN", global = true, hide_env_values = true, value_name = "TOKEN")]
-    pub token: Option<String>,
-    /// The Bot API server [default: https://api.telegram.org]
-    #[arg(long, env = "TELEGRAM_API_URL", global = true, value_name = "URL")]
-    pub api_url: Option<String>,
-    /// sqlite://FILE (created on first run) or postgres://… [default: sqlite://talimger.db]
-    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true, value_name = "URL")]
-    pub database_url: Option<String>,
-    /// The programme's time zone [default: Asia/Almaty]
-    #[arg(long, env = "TALIMGER_TZ", global = true, value_name = "ZONE")]
-    pub tz: Option<String>,
-    /// Telegram user ids made coordinators at start, separated by commas
-    #[arg(long, env = "TALIMGER_ADMINS", global = true, value_name = "IDS")]
-    pub admins: Option<String>,
-    /// Log filter, e.g. info or talimger=debug [default: info]
-    #[arg(long = "log", env = "RUST_LOG", global = true, value_name = "FILTER")]
-    pub log: Option<String>,
-    /// Updates a minute one user may send; the excess is dropped, 1 to 10000 [default: 20]
-    #[arg(long, env = "TALIMGER_FLOOD", global = true, value_name = "N")]
-    pub flood: Option<String>,
-    /// Messages a second the bot sends overall, 1 to 100000 (above 30 only with a local Bot API server) [default: 30]
-    #[arg(long, env = "TALIMGER_SEND_RATE", global = true, value_name = "N")]
-    pub send_rate: Option<String>,
-    /// Messages a second the bot sends to one chat, e.g. 0.5; 0.01 to 1000 [default: 1]
-    #[arg(long, env = "TALIMGER_CHAT_RATE", global = true, value_name = "RATE")]
-    pub chat_rate: Option<String>,
-    /// Messages the bot may send to one chat at once before the chat rate applies, 1 to 100 [default: 3]
-    #[arg(long, env = "TALIMGER_CHAT_BURST", global = true, value_name = "N")]
-    pub chat_burst: Option<String>,
-    /// Helpline phone numbers shown to people in need, separated by commas [default: 111,112]
-    #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "NUMBERS")]
-    pub helplines: Option<String>,
-    /// How long an SOS waits for the mentor before coordinators are alerted, e.g. 15m, 1h, 90s; 1s to 24h [default: 15m]
-    #[arg(long, env = "TALIMGER_SOS_ESCALATE", global = true, value_name = "DURATION")]
-    pub sos_escalate: Option<String>,
-    /// Parents one student may have, 1 to 20 [default: 4]
-    #[arg(long, env = "TALIMGER_MAX_PARENTS", global = true, value_name = "N")]
-    pub max_parents: Option<String>,
-    /// The shortest time between booking and the meeting, e.g. 1h or 30m; 0m to 7d [default: 1h]
-    #[arg(long, env = "TALIMGER_BOOKING_LEAD", global = true, value_name = "DURATION")]
-    pub booking_lead: Option<String>,
-    /// Upcoming meetings a student may have at once, 1 to 20 [default: 2]
-    #[arg(long, env = "TALIMGER_MAX_UPCOMING", global = true, value_name = "N")]
-    pub max_upcoming: Option<String>,
-    /// When reminders go before a meeting: minutes, hours or days separated by commas, e.g. 24h,1h or 2d,3h,30m; 1m to 30d, at most 10 [default: 24h,1h]
-    #[arg(long, env = "TALIMGER_REMINDERS", global = true, value_name = "LEADS")]
-    pub reminders: Option<String>,
-    /// When mentors get the morning agenda, local time HH:MM [default: 08:00]
-    #[arg(long, env = "TALIMGER_AGENDA_AT", global = true, value_name = "HH:MM")]
-    pub agenda_at: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the bot (the default): long polling
-    Run,
-    /// Apply database migrations and exit
-    Migrate,
-    /// Print an invite deep link for a coordinator or a mentor
-    Invite(InviteArgs),
-    /// Validate the configuration, the database, the locales and the token
-    Check,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InviteRole {
-    Coordinator,
-    Mentor,
-}
-
-#[derive(Debug, Args)]
-pub struct InviteArgs {
-    /// Who the invite is for
-    pub role: InviteRole,
-    /// The mentor's school (required for a mentor)
-    #[arg(long)]
-    pub school: Option<String>,
-    /// The district (required for a mentor; optional for a coordinator)
-    #[arg(long)]
-    pub district: Option<String>,
-    /// Print JSON instead of the bare link
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// A bot token that never shows up in `Debug` output or logs.
 #[derive(Clone)]
@@ -367,122 +275,6 @@ impl Config {
     /// The token, for the commands that talk to Telegram.
     pub fn require_token(&self) -> Result<&Token, ConfigError> {
         self.token.as_ref().ok_or(ConfigError::MissingToken)
-    }
-}
-
-/// Reads a log filter (`RUST_LOG`'s syntax); every directive must parse.
-fn parse_log_filter(filter: &str) -> Result<EnvFilter, ParseError> {
-    EnvFilter::builder().parse(filter)
-}
-
-/// A database URL the bot can keep its data in: a SQLite file (not an
-/// in-memory database, which loses every update), or a PostgreSQL URL that
-/// names both the host and the database (without them the client would fall
-/// back to its defaults and migrate whatever database that is).
-fn check_database_url(url: &str) -> Result<(), ConfigError> {
-    let redacted = || crate::db::redact_url(url);
-    let backend = crate::db::Backend::of_url(url).map_err(|_| ConfigError::BadDatabaseUrl(redacted()))?;
-    match backend {
-        crate::db::Backend::Sqlite => {
-            // The driver's own reading: the scheme goes, the query follows `?`.
-            let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-            let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
-            let file = percent_decoded(file);
-            let file = file.strip_prefix("file:").unwrap_or(&file);
-            let memory_mode =
-                url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "mode" && v == "memory");
-            if file.trim().is_empty() || file == ":memory:" || memory_mode {
-                return Err(ConfigError::SqliteNotAFile(url.to_owned()));
-            }
-        }
-        crate::db::Backend::Postgres => {
-            let parsed = Url::parse(url).map_err(|_| ConfigError::MalformedDatabaseUrl(redacted()))?;
-            let param = |names: &[&str]| {
-                parsed.query_pairs().any(|(k, v)| names.contains(&k.as_ref()) && !v.trim().is_empty())
-            };
-            let host = parsed.host_str().is_some_and(|h| !h.is_empty()) || param(&["host", "hostaddr"]);
-            let database = !parsed.path().trim_start_matches('/').is_empty() || param(&["dbname"]);
-            let missing = match (host, database) {
-                (true, true) => return Ok(()),
-                (false, false) => "host and database",
-                (false, true) => "host",
-                (true, false) => "database",
-            };
-            return Err(ConfigError::PostgresIncomplete { url: redacted(), missing });
-        }
-    }
-    Ok(())
-}
-
-/// `%XX` escapes decoded (the SQLite driver decodes file names so).
-fn percent_decoded(s: &str) -> String {
-    let (b, mut out, mut i) = (s.as_bytes(), Vec::new(), 0);
-    while i < b.len() {
-        let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b[i], hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A whole number in `range`, or `default` when not set; the raw text on error.
-fn whole(raw: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32, String> {
-    let Some(raw) = raw else { return Ok(default) };
-    let t = raw.trim();
-    let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    digits
-        .then(|| t.parse::<u32>().ok())
-        .flatten()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| raw.to_owned())
-}
-
-/// Messages a second per chat: digits with at most one decimal point,
-/// 0.01 to 1000 ([`DEFAULT_CHAT_RATE`] when not set).
-fn rate(raw: Option<&str>) -> Result<f64, String> {
-    let Some(raw) = raw else { return Ok(DEFAULT_CHAT_RATE) };
-    let t = raw.trim();
-    let shaped = t.bytes().any(|b| b.is_ascii_digit())
-        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && t.bytes().filter(|b| *b == b'.').count() <= 1;
-    let value = shaped.then(|| t.parse::<f64>().ok()).flatten();
-    value.filter(|r| (0.01..=1000.0).contains(r)).ok_or_else(|| raw.to_owned())
-}
-
-/// Phone numbers separated by commas: each digits and spaces, perhaps after
-/// a `+`, with 2 to 15 digits. Kept as written, spaces tidied.
-fn helplines(raw: &str) -> Option<Vec<String>> {
-    let list: Vec<String> = raw
-        .split(',')
-        .map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" "))
-        .map(|n| {
-            let digits = n.strip_prefix('+').unwrap_or(&n);
-            let count = digits.bytes().filter(u8::is_ascii_digit).count();
-            let shaped = digits.bytes().all(|b| b.is_ascii_digit() || b == b' ')
-                && digits.starts_with(|c: char| c.is_ascii_digit());
-            (shaped && (2..=15).contains(&count)).then_some(n)
-        })
-        .collect::<Option<_>>()?;
-    Some(list)
-}
-
-fn is_token_shaped(t: &str) -> bool {
-    match t.split_once(':') {
-        Some((id, secret)) => {
-            !id.is_empty()
-                && id.bytes().all(|b| b.is_ascii_digit())
-                && !secret.is_empty()
-                && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        }
-        None => false,
     }
 }
 

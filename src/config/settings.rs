@@ -1,0 +1,102 @@
+//! What an operator can set: every setting a flag and an environment
+//! variable (clap), kept as raw text until `Config::from_settings` reads it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "talimger", version, about = "Tälimger: a Telegram bot for school mentoring programmes")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The settings every subcommand shares.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Settings {
+    /// The bot's token from @BotFather (a secret: never printed or logged)
+    #[arg(long, env = "TELOXIDE_TOKEN", global = true, hide_env_values = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The Bot API server [default: https://api.telegram.org]
+    #[arg(long, env = "TELEGRAM_API_URL", global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// sqlite://FILE (created on first run) or postgres://… [default: sqlite://talimger.db]
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The programme's time zone [default: Asia/Almaty]
+    #[arg(long, env = "TALIMGER_TZ", global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Telegram user ids made coordinators at start, separated by commas
+    #[arg(long, env = "TALIMGER_ADMINS", global = true, value_name = "IDS")]
+    pub admins: Option<String>,
+    /// Log filter, e.g. info or talimger=debug [default: info]
+    #[arg(long = "log", env = "RUST_LOG", global = true, value_name = "FILTER")]
+    pub log: Option<String>,
+    /// Updates a minute one user may send; the excess is dropped, 1 to 10000 [default: 20]
+    #[arg(long, env = "TALIMGER_FLOOD", global = true, value_name = "N")]
+    pub flood: Option<String>,
+    /// Messages a second the bot sends overall, 1 to 100000 (above 30 only with a local Bot API server) [default: 30]
+    #[arg(long, env = "TALIMGER_SEND_RATE", global = true, value_name = "N")]
+    pub send_rate: Option<String>,
+    /// Messages a second the bot sends to one chat, e.g. 0.5; 0.01 to 1000 [default: 1]
+    #[arg(long, env = "TALIMGER_CHAT_RATE", global = true, value_name = "RATE")]
+    pub chat_rate: Option<String>,
+    /// Messages the bot may send to one chat at once before the chat rate applies, 1 to 100 [default: 3]
+    #[arg(long, env = "TALIMGER_CHAT_BURST", global = true, value_name = "N")]
+    pub chat_burst: Option<String>,
+    /// Helpline phone numbers shown to people in need, separated by commas [default: 111,112]
+    #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "NUMBERS")]
+    pub helplines: Option<String>,
+    /// How long an SOS waits for the mentor before coordinators are alerted, e.g. 15m, 1h, 90s; 1s to 24h [default: 15m]
+    #[arg(long, env = "TALIMGER_SOS_ESCALATE", global = true, value_name = "DURATION")]
+    pub sos_escalate: Option<String>,
+    /// Parents one student may have, 1 to 20 [default: 4]
+    #[arg(long, env = "TALIMGER_MAX_PARENTS", global = true, value_name = "N")]
+    pub max_parents: Option<String>,
+    /// The shortest time between booking and the meeting, e.g. 1h or 30m; 0m to 7d [default: 1h]
+    #[arg(long, env = "TALIMGER_BOOKING_LEAD", global = true, value_name = "DURATION")]
+    pub booking_lead: Option<String>,
+    /// Upcoming meetings a student may have at once, 1 to 20 [default: 2]
+    #[arg(long, env = "TALIMGER_MAX_UPCOMING", global = true, value_name = "N")]
+    pub max_upcoming: Option<String>,
+    /// When reminders go before a meeting: minutes, hours or days separated by commas, e.g. 24h,1h or 2d,3h,30m; 1m to 30d, at most 10 [default: 24h,1h]
+    #[arg(long, env = "TALIMGER_REMINDERS", global = true, value_name = "LEADS")]
+    pub reminders: Option<String>,
+    /// When mentors get the morning agenda, local time HH:MM [default: 08:00]
+    #[arg(long, env = "TALIMGER_AGENDA_AT", global = true, value_name = "HH:MM")]
+    pub agenda_at: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot (the default): long polling
+    Run,
+    /// Apply database migrations and exit
+    Migrate,
+    /// Print an invite deep link for a coordinator or a mentor
+    Invite(InviteArgs),
+    /// Validate the configuration, the database, the locales and the token
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InviteRole {
+    Coordinator,
+    Mentor,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// Who the invite is for
+    pub role: InviteRole,
+    /// The mentor's school (required for a mentor)
+    #[arg(long)]
+    pub school: Option<String>,
+    /// The district (required for a mentor; optional for a coordinator)
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Print JSON instead of the bare link
+    #[arg(long)]
+    pub json: bool,
+}
