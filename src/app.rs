@@ -154,11 +154,30 @@ pub async fn run_observed(
     let mut poller = tokio::spawn(intake.clone().poll());
     let jobs_stop = CancellationToken::new();
     let mut jobs_task = tokio::spawn(runner.run(jobs_stop.clone()));
-    let keeper = tokio::spawn(keep_house(db.clone(), clock.clone(), shutdown.clone()));
-    let wal_keeper = tokio::spawn(db.clone().wal_keeper(shutdown.clone()));
-    let mut eraser = tokio::spawn(intake.clone().eraser());
-    let listener =
-        tokio::spawn(listen(db.clone(), intake.clone(), outbox.clone(), bell.clone(), shutdown.clone()));
+    // The lesser workers: one that dies (a panic, or a bug that returns)
+    // is logged and started again; the poller, the sender and the job
+    // runner below stop the process instead.
+    let keeper = {
+        let (db, clock, stop) = (db.clone(), clock.clone(), shutdown.clone());
+        supervised("housekeeping", shutdown.clone(), move || {
+            keep_house(db.clone(), clock.clone(), stop.clone())
+        })
+    };
+    let wal_keeper = {
+        let (db, stop) = (db.clone(), shutdown.clone());
+        supervised("the log keeper", shutdown.clone(), move || db.clone().wal_keeper(stop.clone()))
+    };
+    let mut eraser = {
+        let intake = intake.clone();
+        supervised("the eraser", shutdown.clone(), move || intake.clone().eraser())
+    };
+    let listener = {
+        let (db, intake, outbox, bell, stop) =
+            (db.clone(), intake.clone(), outbox.clone(), bell.clone(), shutdown.clone());
+        supervised("the listener", shutdown.clone(), move || {
+            listen(db.clone(), intake.clone(), outbox.clone(), bell.clone(), stop.clone())
+        })
+    };
     intake.scan().await;
     if let Some(observe) = observe {
         let _ = observe.send(Running {
@@ -229,6 +248,49 @@ async fn housekeeping(db: &Db, clock: &SharedClock) {
         }
         (u, i, j, c) => tracing::warn!(?u, ?i, ?j, ?c, "housekeeping failed; trying again later"),
     }
+}
+
+/// Runs a background task made by `make`; when it ends before `stop` (it
+/// panicked, or returned by a bug), says so in the log and starts another
+/// a second later. Ends when the task ends after `stop`.
+fn supervised<F, Fut>(name: &'static str, stop: CancellationToken, make: F) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    supervised_with_pause(name, stop, Duration::from_secs(1), make)
+}
+
+fn supervised_with_pause<F, Fut>(
+    name: &'static str,
+    stop: CancellationToken,
+    pause: Duration,
+    make: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            let ended = tokio::spawn(make()).await;
+            if stop.is_cancelled() {
+                return;
+            }
+            match ended {
+                Ok(()) => {
+                    tracing::error!(task = name, "a background task returned unexpectedly; starting it again")
+                }
+                Err(e) => {
+                    tracing::error!(task = name, error = %e, "a background task died; starting it again")
+                }
+            }
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(pause) => {}
+            }
+        }
+    })
 }
 
 async fn keep_house(db: Db, clock: SharedClock, stop: CancellationToken) {
@@ -307,4 +369,37 @@ pub fn cancel_on_signal(token: CancellationToken) {
         tracing::info!("stop signal received");
         token.cancel();
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn a_background_task_that_dies_is_started_again_until_stop() {
+        let runs = Arc::new(AtomicU32::new(0));
+        let stop = CancellationToken::new();
+        let counted = runs.clone();
+        let task = supervised_with_pause("test", stop.clone(), Duration::from_millis(1), move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    panic!("dies");
+                }
+                std::future::pending::<()>().await;
+            }
+        });
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while runs.load(Ordering::SeqCst) < 3 {
+            assert!(tokio::time::Instant::now() < deadline, "restarted after each death");
+            tokio::task::yield_now().await;
+        }
+        tokio::task::yield_now().await;
+        assert_eq!(runs.load(Ordering::SeqCst), 3, "the third run lives: no more starts");
+        stop.cancel();
+        // The third run waits for ever: the app aborts it at the end.
+        task.abort();
+    }
 }
