@@ -153,12 +153,17 @@ impl Work {
     }
 
     /// A picture (PNG bytes) with a caption.
+    /// A caption too long for a photo goes on in messages after it: never cut.
     pub fn photo(&self, chat: ChatId, png: Vec<u8>, file_name: String, caption: String) {
-        let caption: String =
-            split_for_telegram(&caption, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
-        let mut item = answer_item(chat, "sendPhoto", json!({ "chat_id": chat.0, "caption": caption }));
+        let mut pieces = split_for_telegram(&caption, MAX_CAPTION_LEN).into_iter();
+        let first = pieces.next().unwrap_or_default();
+        let rest: String = pieces.collect();
+        let mut item = answer_item(chat, "sendPhoto", json!({ "chat_id": chat.0, "caption": first }));
         item.file = Some(Upload { field: "photo".into(), name: file_name, bytes: png });
         self.push(item);
+        if !rest.is_empty() {
+            self.say(chat, rest);
+        }
     }
 
     /// Removes the buttons of the message whose button was pressed, so that
@@ -211,7 +216,7 @@ impl Work {
     /// we cannot see any more never reach a handler (see `schema`).
     pub fn redraw(&self, q: &CallbackQuery, text: String, keyboard: InlineKeyboardMarkup) {
         let Some(msg) = q.regular_message() else { return };
-        let text = split_for_telegram(&text, MAX_MESSAGE_LEN).into_iter().next().unwrap_or_default();
+        let text = fit_with_ellipsis(&text, MAX_MESSAGE_LEN);
         self.push(answer_item(
             msg.chat.id,
             "editMessageText",
@@ -323,6 +328,18 @@ fn answer_item(chat: ChatId, method: &str, payload: serde_json::Value) -> NewIte
     }
 }
 
+/// One message's worth of `text` where it cannot be split (an edit in
+/// place): cut at `limit`, ending with a visible «…» so that nothing is
+/// cut silently.
+pub fn fit_with_ellipsis(text: &str, limit: usize) -> String {
+    if text.encode_utf16().count() <= limit {
+        return text.to_owned();
+    }
+    let mut kept = split_for_telegram(text, limit - 1).into_iter().next().unwrap_or_default();
+    kept.push('…');
+    kept
+}
+
 /// Splits text into pieces of at most `limit` UTF-16 units, at line ends
 /// where possible.
 pub fn split_for_telegram(text: &str, limit: usize) -> Vec<String> {
@@ -369,5 +386,14 @@ mod tests {
         assert_eq!(parts.concat(), no_newlines);
         assert_eq!(split_for_telegram("hi", MAX_MESSAGE_LEN), vec!["hi".to_owned()]);
         assert!(split_for_telegram(&"a".repeat(2000), MAX_CAPTION_LEN)[0].len() <= MAX_CAPTION_LEN);
+    }
+
+    #[test]
+    fn an_edit_too_long_ends_with_a_visible_ellipsis() {
+        assert_eq!(fit_with_ellipsis("short", MAX_MESSAGE_LEN), "short");
+        let long = "ы".repeat(5000);
+        let fitted = fit_with_ellipsis(&long, MAX_MESSAGE_LEN);
+        assert_eq!(fitted.encode_utf16().count(), MAX_MESSAGE_LEN);
+        assert!(fitted.ends_with('…'), "never cut silently");
     }
 }
