@@ -21,7 +21,7 @@ use crate::error::{Error, HandlerResult};
 use crate::jobs::Bodies;
 use crate::keyboards::{Callback, MeetingCb, button};
 use crate::kit::env::Env;
-use crate::kit::meeting::{agenda_lines, audience, details, gone, lang_of, left_text, people, standing_of};
+use crate::kit::meeting::{agenda_lines, audience, details, gone, left_text, people, standing_of};
 use crate::t;
 use crate::work::Work;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -78,7 +78,7 @@ async fn remind(
             work.db().await?.record_reminder(m.id, lead_minutes, user.id, Delivery::Unreachable, now).await?;
             continue;
         }
-        let lang = lang_of(&user);
+        let lang = user.lang();
         let text = format!(
             "{}\n{}",
             t!(lang, "remind-head", soon = left_text(lang, left)),
@@ -142,7 +142,7 @@ async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate)
         if work.db().await?.is_unreachable(mentor).await? {
             continue;
         }
-        let lang = lang_of(&user);
+        let lang = user.lang();
         let quiet = work.db().await?.quiet_hours(mentor).await?;
         // Never in the mentor's quiet hours: held until they end (if that
         // is still today).

@@ -40,10 +40,6 @@ pub fn accept(env: &Env, q: &CallbackQuery) {
     env.work.clear_keyboard(q);
 }
 
-pub fn lang_of(user: &User) -> Lang {
-    user.language.unwrap_or(Lang::Ru)
-}
-
 /// The people of a meeting, as stored.
 pub struct People {
     pub mentor: User,

@@ -4,7 +4,7 @@
 //! mentor's held/no-show question at the meeting's end (a keyed outbox
 //! item a cancellation cancels).
 
-use super::{People, audience, details, lang_of, people, plan, planned_line, unplan};
+use super::{People, audience, details, people, plan, planned_line, unplan};
 use crate::db::{NewItem, Priority, Upload};
 use crate::domain::calendar::{span_text, when_text};
 use crate::domain::meetings::{Meeting, Standing};
@@ -107,7 +107,7 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
         Change::Booked | Change::Moved { .. } => Some(plan(&env.work, &env.config, m, now).await?),
     };
     for (user, standing) in audience {
-        let lang = if user.id == me { env.lang } else { lang_of(&user) };
+        let lang = if user.id == me { env.lang } else { user.lang() };
         let own = user.id == me;
         let head = match (&change, own, standing) {
             (Change::Booked, true, _) => t!(lang, "sched-booked-self"),
@@ -169,7 +169,7 @@ pub fn end_key(id: MeetingId) -> String {
 /// Queues the mentor's "held or no-show?" for the meeting's end (replacing
 /// an earlier one of the same meeting).
 fn end_question(env: &Env, m: &Meeting, p: &People) {
-    let lang = lang_of(&p.mentor);
+    let lang = p.mentor.lang();
     let text = t!(
         lang,
         "sched-end-question",
