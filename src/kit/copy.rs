@@ -223,13 +223,29 @@ pub fn queue_copy(env: &Env, c: Copy<'_>) {
                 items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, true), main_key));
             } else {
                 items.push(header_apart());
+                // The caption as the sender wrote it, within Telegram's limit;
+                // what is over it (a long caption of a Premium account) follows
+                // as text, never cut.
+                let mut rest = Vec::new();
                 if let Some(cap) = caption.as_ref().filter(|_| *captionable) {
-                    // The caption as the sender wrote it, within Telegram's limit.
-                    let first =
-                        split_for_telegram(cap, MAX_CAPTION_LEN).into_iter().next().unwrap_or_default();
-                    copy["caption"] = json!(first);
+                    let mut pieces = split_for_telegram(cap, MAX_CAPTION_LEN).into_iter();
+                    copy["caption"] = json!(pieces.next().unwrap_or_default());
+                    let more: String = pieces.collect();
+                    if !more.is_empty() {
+                        rest = split_for_telegram(&more, MAX_MESSAGE_LEN);
+                    }
                 }
                 items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, false), main_key));
+                for (i, text) in rest.into_iter().enumerate() {
+                    let payload = json!({ "chat_id": c.to, "text": text });
+                    items.push(item(
+                        c.to,
+                        c.priority,
+                        "sendMessage",
+                        payload,
+                        key(format!("{}c{i}", c.part)),
+                    ));
+                }
             }
         }
         Content::Unsupported => {}

@@ -26,6 +26,7 @@ on_both_backends!(
     menus_differ_per_role,
     names_cannot_pass_for_a_mentor_or_vanish,
     students_writing_at_once_at_night_all_arrive,
+    a_long_caption_reaches_the_mentor_whole,
 );
 
 /// Mentor 10 (Айгүл, ru) with student 20 (Ерлан Сағатов, kk).
@@ -559,5 +560,26 @@ async fn students_writing_at_once_at_night_all_arrive(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         app.clock.advance(chrono::Duration::seconds(1));
     }
+    app.stop().await;
+}
+
+/// A caption longer than a copy may carry (a Premium account's) is never
+/// cut: what does not fit follows the copy as text.
+async fn a_long_caption_reaches_the_mentor_whole(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let caption: String = (0..300).map(|i| format!("сөз{i} ")).collect();
+    assert!(caption.encode_utf16().count() > 1024);
+    let since = app.fake.last_seq();
+    let id = app.fake.push_photo(&student, Some(&caption));
+    let sent = to(&app.handled(id, since).await, 10);
+    let copy = sent.iter().find(|s| s.method == "copyMessage").expect("the photo");
+    assert!(copy.text().encode_utf16().count() <= 1024, "{}", copy.text().len());
+    let all: String = sent
+        .iter()
+        .filter(|s| s.method != "sendMessage" || !s.text().starts_with("Сообщение ученика"))
+        .map(|s| s.text().to_owned())
+        .collect();
+    assert_eq!(all, caption, "every word arrives, in order");
     app.stop().await;
 }
