@@ -44,8 +44,6 @@ pub const DEFAULT_BOOKING_LEAD: &str = "1h";
 pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// The mentors' morning agenda, local time.
 pub const DEFAULT_AGENDA_AT: &str = "08:00";
-/// How long opening the database may take before the bot gives up.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A bot token that never shows up in `Debug` output or logs.
 #[derive(Clone)]
@@ -68,8 +66,6 @@ pub struct Config {
     pub token: Option<Token>,
     pub api_url: Url,
     pub database_url: String,
-    /// How long opening the database may take ([`CONNECT_TIMEOUT`]).
-    pub connect_timeout: Duration,
     pub tz: Tz,
     pub admins: Vec<UserId>,
     /// The log filter (`RUST_LOG`), known to parse.
@@ -249,7 +245,6 @@ impl Config {
             token,
             api_url,
             database_url: database_url.to_owned(),
-            connect_timeout: CONNECT_TIMEOUT,
             tz,
             admins,
             log: log.to_owned(),
@@ -294,7 +289,6 @@ mod tests {
         assert_eq!(c.api_url.as_str(), "https://api.telegram.org/");
         assert!(c.admins.is_empty());
         assert!(!format!("{c:?}").contains("abc-DEF_1"), "the token never shows in Debug");
-        assert_eq!(c.connect_timeout, Duration::from_secs(10));
         assert_eq!(c.log, "info");
         assert_eq!((c.flood_per_minute, c.send_rate, c.chat_rate, c.chat_burst), (20, 30, 1.0, 3));
         assert_eq!(c.helplines, ["111", "112"]);

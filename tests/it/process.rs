@@ -127,7 +127,7 @@ async fn a_setting_that_loses_data_or_cannot_work_is_refused() {
 }
 
 /// A PostgreSQL that refuses connections, or accepts them and never answers,
-/// stops `migrate` within `Config::connect_timeout` (10 s) with one line that
+/// stops `migrate` within `db::CONNECT_TIMEOUT` (10 s) with one line that
 /// gives the cause once.
 #[tokio::test]
 async fn an_unreachable_postgres_fails_within_10_s_with_one_line() {
