@@ -112,14 +112,11 @@ fn buttons() -> UpdateHandler<Error> {
                 .branch(case![Callback::Sos(cb)].branch(sos::buttons()))
                 .branch(case![Callback::Quiet(cb)].branch(quiet::buttons()))
                 .branch(case![Callback::Mentees(cb)].branch(mentees::buttons()))
-                .branch(case![Callback::Slots(cb)].branch(slots::buttons()))
-                .branch(case![Callback::Booking(cb)].branch(booking::buttons()))
-                .branch(
-                    case![Callback::Meeting(cb)]
-                        .branch(meetings::buttons())
-                        .branch(agenda::buttons())
-                        .branch(reminders::buttons()),
-                ),
+                .branch(slots::buttons())
+                .branch(booking::buttons())
+                .branch(meetings::buttons())
+                .branch(agenda::buttons())
+                .branch(reminders::buttons()),
         )
         .endpoint(fallback::stale_button)
 }

@@ -18,9 +18,10 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
-/// Held, no-show and the note's button of a meeting (valid in any step).
+/// Held, no-show and the note's button of a meeting (`Callback::Meeting`,
+/// valid in any step).
 pub fn buttons() -> UpdateHandler<Error> {
-    dptree::entry()
+    case![Callback::Meeting(cb)]
         .branch(case![MeetingCb::Held(id)].endpoint(held_pressed))
         .branch(case![MeetingCb::NoShow(id)].endpoint(no_show_pressed))
         .branch(case![MeetingCb::Note(id)].endpoint(note_pressed))

@@ -28,8 +28,10 @@ fn books(env: Env) -> bool {
     matches!(env.ctx.user.role, Some(Role::Student | Role::Parent))
 }
 
+/// The feature's buttons (`Callback::Booking`), a student's or a parent's.
 pub fn buttons() -> UpdateHandler<Error> {
-    dptree::filter(books)
+    case![Callback::Booking(cb)]
+        .filter(books)
         .branch(case![BookingCb::Child(child)].endpoint(child_chosen))
         .branch(case![BookingCb::Page { page, child }].endpoint(page_pressed))
         .branch(case![BookingCb::Slot { slot, child }].endpoint(slot_chosen))

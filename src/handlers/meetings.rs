@@ -28,8 +28,9 @@ use teloxide::types::InlineKeyboardMarkup;
 /// Meetings shown by `/meetings`.
 const SHOWN: usize = 10;
 
+/// Cancel and reschedule (`Callback::Meeting`).
 pub fn buttons() -> UpdateHandler<Error> {
-    dptree::entry()
+    case![Callback::Meeting(cb)]
         .branch(case![MeetingCb::Cancel(id)].endpoint(cancel_pressed))
         .branch(case![MeetingCb::ConfirmCancel(id)].endpoint(cancel_confirmed))
         .branch(case![MeetingCb::Keep(id)].endpoint(keep_pressed))

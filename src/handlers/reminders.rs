@@ -43,9 +43,9 @@ async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result
     }
 }
 
-/// «Got it» on a reminder (valid in any step).
+/// «Got it» on a reminder (`Callback::Meeting`, valid in any step).
 pub fn buttons() -> UpdateHandler<Error> {
-    dptree::entry().branch(case![MeetingCb::GotIt(id)].endpoint(got_it))
+    case![Callback::Meeting(cb)].branch(case![MeetingCb::GotIt(id)].endpoint(got_it))
 }
 
 /// How long a question waits before the daily nudge names it.

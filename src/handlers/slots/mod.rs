@@ -35,8 +35,10 @@ fn mentor(env: Env) -> bool {
     env.ctx.user.role == Some(Role::Mentor)
 }
 
+/// The feature's buttons (`Callback::Slots`), a mentor's only.
 pub fn buttons() -> UpdateHandler<Error> {
-    dptree::filter(mentor)
+    case![Callback::Slots(cb)]
+        .filter(mentor)
         .branch(case![SlotsCb::Add].endpoint(add::add_pressed))
         .branch(case![SlotsCb::Weekly].endpoint(weekly::weekly_pressed))
         .branch(case![SlotsCb::List].endpoint(list::list_pressed))
