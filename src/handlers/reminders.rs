@@ -163,32 +163,36 @@ async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate)
             let head =
                 t!(lang, "digest-agenda-head", date = date_text(lang, day), count = meetings.len() as i64);
             let body = agenda_lines(work, tz, lang, &meetings).await?;
-            work.push(digest_item(mentor, format!("{head}{body}"), due));
+            for item in digest_items(mentor, format!("{head}{body}"), due) {
+                work.push(item);
+            }
             agendas += 1;
         }
         if let Some(text) = unanswered(work, lang, mentor, now).await? {
-            work.push(digest_item(mentor, text, due));
+            for item in digest_items(mentor, text, due) {
+                work.push(item);
+            }
             nudges += 1;
         }
     }
     Ok(format!("ran: {agendas} agendas, {nudges} nudges"))
 }
 
-fn digest_item(mentor: UserId, text: String, due: Option<DateTime<Utc>>) -> NewItem {
-    let text: String = crate::work::split_for_telegram(&text, crate::work::MAX_MESSAGE_LEN)
+/// A digest in as many messages as it takes: never cut.
+fn digest_items(mentor: UserId, text: String, due: Option<DateTime<Utc>>) -> Vec<NewItem> {
+    crate::work::split_for_telegram(&text, crate::work::MAX_MESSAGE_LEN)
         .into_iter()
-        .next()
-        .unwrap_or_default();
-    NewItem {
-        chat_id: mentor.0,
-        priority: Priority::Reminder,
-        method: "sendMessage".into(),
-        payload: json!({ "chat_id": mentor.0, "text": text }),
-        file: None,
-        edit_of: None,
-        key: None,
-        due_at: due,
-    }
+        .map(|text| NewItem {
+            chat_id: mentor.0,
+            priority: Priority::Reminder,
+            method: "sendMessage".into(),
+            payload: json!({ "chat_id": mentor.0, "text": text }),
+            file: None,
+            edit_of: None,
+            key: None,
+            due_at: due,
+        })
+        .collect()
 }
 
 /// The questions the mentor has left for over a day, oldest first.
@@ -209,12 +213,7 @@ async fn unanswered(
             QuestionKind::Anonymous => t!(lang, "relay-questions-anonymous"),
             _ => work.db().await?.user(q.sender).await?.map(|u| u.display_name(lang)).unwrap_or_default(),
         };
-        let minutes = crate::domain::quiet::waited_minutes(q.created_at, now);
-        let waited = if minutes < 48 * 60 {
-            t!(lang, "relay-waited-hours", hours = minutes / 60)
-        } else {
-            t!(lang, "relay-waited-days", days = minutes / (24 * 60))
-        };
+        let waited = crate::kit::words::waited(lang, q.created_at, now);
         lines.push(format!("{}. {who} — {waited}", i + 1));
     }
     if old.len() > NUDGE_LISTED {
@@ -243,4 +242,20 @@ async fn got_it(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
     env.work.answer(&q, Some(t!(env.lang, "remind-got-it")));
     env.work.drop_button(&q, &Callback::Meeting(MeetingCb::GotIt(id)).encode());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_digest_goes_in_several_messages_never_cut() {
+        let text = "10:00–10:30 — Оқушы\n".repeat(400);
+        let items = digest_items(UserId(10), text.clone(), None);
+        assert!(items.len() > 1);
+        let parts: Vec<String> =
+            items.iter().map(|i| i.payload["text"].as_str().expect("text").to_owned()).collect();
+        assert!(parts.iter().all(|p| p.encode_utf16().count() <= crate::work::MAX_MESSAGE_LEN));
+        assert_eq!(parts.concat(), text);
+    }
 }

@@ -3,3 +3,4 @@
 pub mod copy;
 pub mod env;
 pub mod meeting;
+pub mod words;

@@ -37,14 +37,7 @@ pub async fn questions(env: Env) -> HandlerResult {
                 .map(|u| u.display_name(env.lang))
                 .unwrap_or_default(),
         };
-        let minutes = crate::domain::quiet::waited_minutes(q.created_at, now);
-        let waited = if minutes < 60 {
-            t!(env.lang, "relay-waited-minutes", minutes = minutes)
-        } else if minutes < 48 * 60 {
-            t!(env.lang, "relay-waited-hours", hours = minutes / 60)
-        } else {
-            t!(env.lang, "relay-waited-days", days = minutes / (24 * 60))
-        };
+        let waited = crate::kit::words::waited(env.lang, q.created_at, now);
         let urgent = if q.kind == QuestionKind::Urgent {
             format!("{} ", t!(env.lang, "relay-questions-urgent"))
         } else {
