@@ -17,7 +17,7 @@ remind-planned-none = Кездесуге аз уақыт қалды, сонды�
 remind-acked = ✓ Еске салуды растады: { $names }
 remind-unreachable = ⚠️ Еске салу жетпейді (ботты бұғаттаған): { $names }
 
-digest-agenda-head = Қайырлы таң! Бүгін ({ $date }) кездесуіңіз: { $count }
-digest-unanswered-head = Бір тәуліктен астам жауап күтіп тұрған сұрақтар: { $count }
+digest-agenda-head = Қайырлы таң! Бүгін, { $date }, сізде { $count } кездесу бар:
+digest-unanswered-head = Бір тәуліктен астам жауап күтіп тұрған { $count } сұрақ бар:
 digest-unanswered-more = …тағы { $count } сұрақ.
 digest-unanswered-hint = Жауап беру үшін: /questions

@@ -251,6 +251,38 @@ fn the_audit_wants_a_students_fallback_with_helplines() {
     assert_caught(&problems, "the number 111 is typed into the text");
 }
 
+#[test]
+fn the_audit_catches_russian_names_after_ot_and_gender_hedges() {
+    let kk =
+        "a = Оқушының хабарламасы: { $name }\nb = Дайын.\nc = Дайын.\nd = Дайын.\ne = Дайын: { $name }.\n";
+    let ru = "a = Сообщение от { $name }\nb = Встреча отменена. Отменил(а): Ерлан\nc = Не пришёл(-ла)\nd = Сейчас тихие часы, он или она увидит его утром.\ne = Напишите ему или ей.\n";
+    let problems = audit(kk, ru);
+    assert_caught(&problems, "a (ru): «от { $… }»");
+    assert_caught(&problems, "b (ru): «(а)» hedges a gender");
+    assert_caught(&problems, "c (ru): «(-ла)» hedges a gender");
+    assert_caught(&problems, "d (ru): «он или она» hedges a gender");
+    assert_caught(&problems, "e (ru): «ему или ей» hedges a gender");
+    assert_caught(&problems, "b (ru): «л(а)» hedges an ending in brackets");
+    // A label, the present tense and «от» before a number pass.
+    let ru = "a = Сообщение ученика: { $name }\nb = Встреча отменена. Кто отменил: Ерлан\nc = Не пришли на встречу\nd = Ментор получит его утром.\ne = Число от 1 до { $name }.\n";
+    assert_eq!(audit(kk, ru), Vec::<String>::new());
+}
+
+#[test]
+fn the_audit_catches_kazakh_that_reads_as_a_translation() {
+    let ru = "a = Готово.\nb = Готово: { $name }.\nsos-c = Готово.\nd = Готово.\n";
+    let kk = "a = Кездесу болдырылмады.\nb = Алдағы 14 күн: { $name } бос уақыт.\nsos-c = Белгі жіберілді.\nd = Хабарламаға Reply арқылы жауап беріңіз.\n";
+    let problems = audit(kk, ru);
+    assert_caught(&problems, "a (kk): «болдырылма…» reads as a negation");
+    assert_caught(&problems, "b (kk): «бос уақыт» is not counted");
+    assert_caught(&problems, "sos-c (kk): an SOS is «шұғыл хабарлама»");
+    assert_caught(&problems, "d (kk): «Reply» is a Latin word in a Kazakh sentence");
+    // Said as Kazakh, with commands, their arguments, «QR-код», a file name
+    // and «(Reply)», the same texts pass.
+    let kk = "a = Кездесу өтпейді. Бұл кездесуді болдырмау керек пе?\nb = { $name } кездесуге бос уақыт бар. Қосу: /slots weekly change 5 2 16:00 — 5-ережені өзгерту\nsos-c = Шұғыл хабарлама жіберілді. QR-кодты көрсетіңіз.\nd = Хабарламаны басып, «Жауап беру» (Reply) таңдаңыз. Файл: шақыру.png\n";
+    assert_eq!(audit(kk, ru), Vec::<String>::new());
+}
+
 /// Every message id the code names (in `t!` calls and command menus) exists.
 #[test]
 fn every_id_the_code_uses_exists() {

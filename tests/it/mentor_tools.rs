@@ -33,7 +33,7 @@ async fn quiet_hours_follow_the_mentors_own_setting(backend: Backend) {
     let shown = app.send(&mentor, "/quiet").await;
     let screen = with_buttons(&shown);
     assert!(
-        screen.text().starts_with("Тихие часы включены: 22:00–07:00 (время Asia/Almaty)."),
+        screen.text().starts_with("Тихие часы включены: 22:00–07:00 (по местному времени)."),
         "{}",
         screen.text()
     );
@@ -194,7 +194,7 @@ async fn a_mentor_invites_a_parent_and_blocks_from_mentees(backend: Backend) {
     assert!(texts(&to(&joined, 40)).contains("Балаңыз: Ерлан"), "{}", texts(&joined));
     // The student and the mentor are told who joined, each in their language.
     wait_until("both are told", || {
-        app.fake.sent_to(20).iter().any(|s| s.text().contains("ата-анаңыз қосылды: Сәуле"))
+        app.fake.sent_to(20).iter().any(|s| s.text().contains("ата-анаңыз немесе қамқоршыңыз қосылды: Сәуле"))
             && app.fake.sent_to(10).iter().any(|s| s.text().contains("Родитель: Сәуле\nРебёнок: Ерлан"))
     })
     .await;

@@ -152,7 +152,7 @@ async fn questions_lists_the_open_ones_and_forged_presses_change_nothing(backend
 
     // «Answered» for a question settled in person.
     let list = with_buttons(&list);
-    let pressed = app.press_button(&mentor, &list, "1. Ответ дан").await;
+    let pressed = app.press_button(&mentor, &list, "1. Отметить отвеченным").await;
     assert!(texts(&pressed).contains("Отмечено"), "{}", texts(&pressed));
     assert_eq!(app.db.open_questions(UserId(10), 10).await.expect("query").len(), 1);
     app.stop().await;
@@ -404,7 +404,7 @@ async fn a_blocked_student_is_told_once(backend: Backend) {
     app.press_button(&mentor, &copy, "Заблокировать").await;
     let first = app.send(&student, "тағы").await;
     assert!(to(&first, 10).is_empty());
-    assert!(texts(&first).contains("шектеді"), "{}", texts(&first));
+    assert!(texts(&first).contains("бұғаттаған"), "{}", texts(&first));
     let second = app.send(&student, "тағы да").await;
     assert!(to(&second, 10).is_empty());
     assert!(!texts(&second).contains("Маңызды болса"), "told politely once");

@@ -95,7 +95,7 @@ async fn a_mentor_publishes_a_week_of_slots_in_a_few_taps(backend: Backend) {
     let p = programme(&app, "kk", "kk").await;
     let mut taps = 0;
     let menu = app.send(&p.mentor, "/slots").await;
-    assert!(texts(&menu).contains("Әдепкі орын әлі көрсетілмеген"), "{}", texts(&menu));
+    assert!(texts(&menu).contains("Әдетте кездесетін орын әлі көрсетілмеген"), "{}", texts(&menu));
     let days = tap(&app, &p.mentor, &menu, "Бос уақыт қосу", &mut taps).await;
     let day_labels = with_buttons(&days).button_texts();
     assert_eq!(day_labels.len(), 14, "the next 14 days");
@@ -158,7 +158,7 @@ async fn typed_slots_and_what_is_refused(backend: Backend) {
         ("/slots add 2026-02-30 15:00", "Неверная дата"),
         ("/slots add 2026-09-03 25:00", "Неверное время"),
         ("/slots add 2026-09-03 15:00 999", "от 5 до 240 минут"),
-        ("/slots add 2026-09-03 15:00 30 40", "от 1 до 16"),
+        ("/slots add 2026-09-03 15:00 30 40", "Подряд можно добавить время для 1–16 встреч"),
         ("/slots add 2026-08-31 15:00", "Это время уже прошло, ничего не добавлено"),
         ("/slots add 2026-09-03 23:30 60", "заходит за полночь"),
         (
@@ -187,7 +187,7 @@ async fn typed_slots_and_what_is_refused(backend: Backend) {
     assert!(texts(&asked).contains("кабинет или ссылка"), "{}", texts(&asked));
     let saved = app.send(&p.mentor, "https://meet.example/aigul").await;
     assert!(
-        texts(&saved).contains("Место по умолчанию сохранено: https://meet.example/aigul"),
+        texts(&saved).contains("Обычное место встреч сохранено: https://meet.example/aigul"),
         "{}",
         texts(&saved)
     );
@@ -428,7 +428,7 @@ async fn a_meeting_is_moved_and_then_cancelled(backend: Backend) {
     );
     app.outbox_drained().await;
     let parent = app.fake.sent_to(40)[parent_before..].to_vec();
-    assert!(texts(&parent).contains("Встреча перенесена. Перенёс(-ла): Ерлан"), "{}", texts(&parent));
+    assert!(texts(&parent).contains("Встреча перенесена. Кто перенёс: Ерлан"), "{}", texts(&parent));
     assert!(texts(&parent).contains("Было: четверг, 3 сентября, 15:00"), "{}", texts(&parent));
     assert_eq!(
         count(
@@ -449,12 +449,12 @@ async fn a_meeting_is_moved_and_then_cancelled(backend: Backend) {
     let ask = app.press_button(&p.student, &card, "Болдырмау").await;
     let mentor_before = app.fake.sent_to(10).len();
     let cancelled = app.press_button(&p.student, &with_buttons(&ask), "Иә, болдырмау").await;
-    assert!(texts(&cancelled).contains("Кездесу болдырылмады"), "{}", texts(&cancelled));
+    assert!(texts(&cancelled).contains("Кездесу өтпейді"), "{}", texts(&cancelled));
     let ics = documents(&cancelled, 20)[0].1.replace("\r\n ", "");
     assert!(ics.contains("METHOD:CANCEL") && ics.contains(&uid) && ics.contains("STATUS:CANCELLED"), "{ics}");
     app.outbox_drained().await;
     let mentor = app.fake.sent_to(10)[mentor_before..].to_vec();
-    assert!(texts(&mentor).contains("Встреча отменена. Отменил(а): Ерлан"), "{}", texts(&mentor));
+    assert!(texts(&mentor).contains("Встреча отменена. Кто отменил: Ерлан"), "{}", texts(&mentor));
     assert!(documents(&mentor, 10)[0].1.contains("METHOD:CANCEL"));
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending'").await,
@@ -498,7 +498,11 @@ async fn a_mentor_cancels_with_a_reason_and_removes_a_booked_slot(backend: Backe
     );
     app.outbox_drained().await;
     let student = app.fake.sent_to(20)[student_before..].to_vec();
-    assert!(texts(&student).contains("Кездесу болдырылмады. Болдырмаған: Айгүл\n"), "{}", texts(&student));
+    assert!(
+        texts(&student).contains("Кездесу өтпейді: Айгүл оны болдырмау туралы хабарлады.\n"),
+        "{}",
+        texts(&student)
+    );
     assert!(texts(&student).contains("Себебі: Заболела"), "{}", texts(&student));
 
     // The slot is free again; booked once more, then the mentor removes it.
@@ -506,13 +510,13 @@ async fn a_mentor_cancels_with_a_reason_and_removes_a_booked_slot(backend: Backe
     let list = app.send(&p.mentor, "/slots list").await;
     assert!(texts(&list).contains("15:00–15:30 — есть запись"), "{}", texts(&list));
     let ask = app.press_button(&p.mentor, &with_buttons(&list), "Удалить: четверг, 3 сентября, 15:00").await;
-    assert!(texts(&ask).contains("Записан(а): Ерлан"), "{}", texts(&ask));
+    assert!(texts(&ask).contains("Кто записан: Ерлан"), "{}", texts(&ask));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1, "asked first");
     let student_before = app.fake.sent_to(20).len();
     let removed = app.press_button(&p.mentor, &with_buttons(&ask), "Удалить и отменить встречу").await;
     assert!(texts(&removed).contains("Свободное время удалено"), "{}", texts(&removed));
     app.outbox_drained().await;
-    assert!(texts(&app.fake.sent_to(20)[student_before..]).contains("Кездесу болдырылмады"));
+    assert!(texts(&app.fake.sent_to(20)[student_before..]).contains("Кездесу өтпейді"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 3);
     app.stop().await;
@@ -535,7 +539,7 @@ async fn weekly_availability_generates_and_changes_only_free_slots(backend: Back
         "{}",
         texts(&added)
     );
-    assert!(texts(&added).contains("создано свободного времени: 16 промежутков"), "{}", texts(&added));
+    assert!(texts(&added).contains("добавлено свободное время для 16 встреч"), "{}", texts(&added));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 16);
     // A slot removed by hand is not made again.
     let list = app.send(&p.mentor, "/slots list").await;
@@ -595,7 +599,8 @@ async fn after_the_meeting_the_mentor_records_it_and_a_private_note(backend: Bac
     wait_until("the question comes", || app.fake.sent_to(10).len() > before).await;
     let question = app.fake.sent_to(10)[before..].to_vec();
     assert!(
-        texts(&question).contains("Кездесу өтті ме? 3 қыркүйек, бейсенбі, 15:00–15:30, Ерлан"),
+        texts(&question)
+            .contains("Кездесу өтті ме? Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30. Кіммен: Ерлан"),
         "{}",
         texts(&question)
     );
@@ -979,8 +984,7 @@ async fn a_malformed_number_is_named_not_taken_for_a_place(backend: Backend) {
     let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     let minutes_ru =
         "После времени начала пишется длительность одной встречи: число минут от 5 до 240, цифрами 0–9.";
-    let count_ru =
-        "После длительности пишется, сколько промежутков добавить подряд: число от 1 до 16, цифрами 0–9.";
+    let count_ru = "После длительности пишется, для скольких встреч подряд добавить время: число от 1 до 16, цифрами 0–9.";
     for (line, word, expected) in [
         ("/slots add 2026-09-03 10:00 -30 4", "-30", minutes_ru),
         ("/slots add 2026-09-03 10:00 \u{2212}30", "\u{2212}30", minutes_ru),
@@ -1068,7 +1072,7 @@ async fn places_with_invisible_or_direction_characters_are_refused_for_that(back
     let reply = texts(&app.send(&kk, "\u{2060}").await);
     assert!(reply.contains("Орынның атауы тек көрінбейтін таңбалардан тұрады."), "{reply}");
     let reply = texts(&app.send(&kk, "12 кабинет").await);
-    assert!(reply.contains("Әдепкі орын сақталды: 12 кабинет"), "{reply}");
+    assert!(reply.contains("Әдетте кездесетін орын сақталды: 12 кабинет"), "{reply}");
     let reply = texts(&app.send(&kk, "/slots add 2026-09-03 15:00 \u{202B}").await);
     assert!(reply.contains("Ештеңе қосылмады: орынның атауында мәтін бағытын"), "{reply}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 0);
@@ -1112,7 +1116,7 @@ async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
     app.send(&p.mentor, "/slots add 2026-09-03 15:20 30").await;
     // Thursdays 15:00–16:00: 3, 10, 17 and 24 September, two slots each.
     let added = texts(&app.send(&p.mentor, "/slots weekly 4 15:00 16:00 30").await);
-    assert!(added.contains("создано свободного времени: 5 промежутков."), "{added}");
+    assert!(added.contains("добавлено свободное время для 5 встреч."), "{added}");
     assert!(
         added.contains(concat!(
             "Пропущено время, которое пересекается с уже добавленным:\n",
@@ -1126,7 +1130,7 @@ async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
     // Changed, the rule names what it skips again.
     let rule: i64 = count(&app, "SELECT MAX(id) FROM availability_rules").await;
     let changed = texts(&app.send(&p.mentor, &format!("/slots weekly change {rule} 4 15:30 16:00 30")).await);
-    assert!(changed.contains("заново создано: 3 промежутка."), "{changed}");
+    assert!(changed.contains("заново добавлено свободное время для 3 встреч."), "{changed}");
     assert!(
         changed.contains("четверг, 3 сентября, 15:30–16:00 — уже есть свободное время 15:20–15:50"),
         "{changed}"
@@ -1137,7 +1141,7 @@ async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
         app.send(&kk, &format!("/slots add 2026-09-{day} 15:00 30 4")).await;
     }
     let added = texts(&app.send(&kk, "/slots weekly 4 15:00 17:00 30").await);
-    assert!(added.contains("Алдағы төрт аптаға 4 бос уақыт жасалды."), "{added}");
+    assert!(added.contains("Алдағы төрт аптаға 4 кездесуге бос уақыт қосылды."), "{added}");
     assert!(
         added.contains(concat!(
             "Мына уақыт бұрыннан бар уақытпен қабаттасатындықтан жасалмады:\n",

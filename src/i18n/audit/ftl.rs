@@ -24,7 +24,7 @@ pub(super) struct Select {
 
 /// Stands for a placeable in [`Message::texts`]: not a letter, so no word
 /// runs through it.
-const HOLE: char = '\u{FFFC}';
+pub(super) const HOLE: char = '\u{FFFC}';
 
 pub(super) type Parsed<'s> = BTreeMap<&'s str, BTreeMap<String, Message>>;
 

@@ -5,12 +5,14 @@
 
 mod ftl;
 mod glossary;
+mod habits;
 mod script;
 
 pub use glossary::glossary;
 
 use ftl::{Message, Select, parse};
 use glossary::Glossary;
+use habits::check_habits;
 use script::check_script;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,7 +67,12 @@ pub fn audit() -> Vec<String> {
 ///   [many] *[other]`;
 /// - a fallback shared by all roles without a student's variant
 ///   (`<id>-student`) giving `{ $helplines }`, or a helpline number typed
-///   into a text.
+///   into a text;
+/// - a habit that breaks a template or reads as a translation (see
+///   [`habits`]): in Russian «от { $name }» and gender hedges («(а)»,
+///   «(-ла)», «он или она», «ему или ей»); in Kazakh «болдырылма…»,
+///   a counted «бос уақыт», «белгі» for an SOS, a Latin word that is not a
+///   command.
 pub fn audit_sources(sources: &[(&str, &str, &str)]) -> Vec<String> {
     let parsed = match parse(sources) {
         Ok(p) => p,
@@ -100,6 +107,7 @@ pub fn audit_sources(sources: &[(&str, &str, &str)]) -> Vec<String> {
                 check_script(text, &mut say);
                 glossary.check(lang, text, &mut say);
                 check_typed_helplines(text, &mut say);
+                check_habits(lang, id, text, &mut say);
             }
         }
         check_student_fallbacks(lang, messages, &mut problems);
