@@ -27,8 +27,12 @@ pub enum State {
     Sos(SosStep),
     /// `/slots`: a mentor adding free time.
     Slots(SlotsStep),
-    /// `/book`, and typed answers about a meeting.
+    /// `/book`.
     Booking(BookingStep),
+    /// `/meetings`: the mentor's reason for a cancellation.
+    Meetings(MeetingsStep),
+    /// After a meeting: the mentor's private note.
+    Agenda(AgendaStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,8 +116,16 @@ pub enum BookingStep {
     Topic { slot: SlotId, child: Option<UserId> },
     /// Everything is chosen: confirm.
     Confirm { slot: SlotId, child: Option<UserId>, topic: Option<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MeetingsStep {
     /// The mentor writes why the meeting is cancelled.
     CancelReason { meeting: MeetingId },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AgendaStep {
     /// The mentor writes a private note.
     Note { meeting: MeetingId },
 }
@@ -189,7 +201,8 @@ mod tests {
                 child: Some(UserId(7)),
                 topic: Some("экзамен".into()),
             }),
-            State::Booking(BookingStep::Note { meeting: MeetingId(3) }),
+            State::Agenda(AgendaStep::Note { meeting: MeetingId(3) }),
+            State::Meetings(MeetingsStep::CancelReason { meeting: MeetingId(4) }),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);
@@ -202,5 +215,7 @@ mod tests {
         // loads as idle.
         assert_eq!(State::from_stored(Some(r#"{"Relay":{"Writing":{"student":7,"to":8}}}"#), 1), State::Idle);
         assert_eq!(State::from_stored(Some(r#"{"Relay":{"Class":{"student":7}}}"#), 1), State::Idle);
+        assert_eq!(State::from_stored(Some(r#"{"Booking":{"Note":{"meeting":3}}}"#), 1), State::Idle);
+        assert_eq!(State::from_stored(Some(r#"{"Booking":{"CancelReason":{"meeting":3}}}"#), 1), State::Idle);
     }
 }

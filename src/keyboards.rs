@@ -18,6 +18,8 @@ pub enum Callback {
     Slots(SlotsCb),
     Booking(BookingCb),
     Meeting(MeetingCb),
+    Agenda(AgendaCb),
+    Reminders(RemindersCb),
 }
 
 /// The buttons of conversations (`handlers::relay`). Questions are named
@@ -137,10 +139,19 @@ pub enum MeetingCb {
     Reschedule(MeetingId),
     ReschedulePage(MeetingId, u32),
     MoveTo(MeetingId, SlotId),
+}
+
+/// After a meeting (`handlers::agenda`): held, no-show, a private note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgendaCb {
     Held(MeetingId),
     NoShow(MeetingId),
     Note(MeetingId),
-    /// A parent's «Got it» on a reminder.
+}
+
+/// On a reminder (`handlers::reminders`): a parent's «Got it».
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemindersCb {
     GotIt(MeetingId),
 }
 
@@ -225,11 +236,14 @@ impl Callback {
                 MeetingCb::Reschedule(m) => format!("mr:{m}"),
                 MeetingCb::ReschedulePage(m, p) => format!("mp:{m}:{p}"),
                 MeetingCb::MoveTo(m, s) => format!("mm:{m}:{s}"),
-                MeetingCb::Held(m) => format!("mh:{m}"),
-                MeetingCb::NoShow(m) => format!("mn:{m}"),
-                MeetingCb::Note(m) => format!("mw:{m}"),
-                MeetingCb::GotIt(m) => format!("mg:{m}"),
             },
+            // Their wire tags keep the `m` of the meetings they came from.
+            Callback::Agenda(cb) => match cb {
+                AgendaCb::Held(m) => format!("mh:{m}"),
+                AgendaCb::NoShow(m) => format!("mn:{m}"),
+                AgendaCb::Note(m) => format!("mw:{m}"),
+            },
+            Callback::Reminders(RemindersCb::GotIt(m)) => format!("mg:{m}"),
         }
     }
 
@@ -341,10 +355,10 @@ impl Callback {
                 let (m, s) = pair()?;
                 meeting(MeetingCb::MoveTo(MeetingId(m), SlotId(s)))
             }
-            ("mh", _) => meeting(MeetingCb::Held(MeetingId(id()?))),
-            ("mn", _) => meeting(MeetingCb::NoShow(MeetingId(id()?))),
-            ("mw", _) => meeting(MeetingCb::Note(MeetingId(id()?))),
-            ("mg", _) => meeting(MeetingCb::GotIt(MeetingId(id()?))),
+            ("mh", _) => Some(Callback::Agenda(AgendaCb::Held(MeetingId(id()?)))),
+            ("mn", _) => Some(Callback::Agenda(AgendaCb::NoShow(MeetingId(id()?)))),
+            ("mw", _) => Some(Callback::Agenda(AgendaCb::Note(MeetingId(id()?)))),
+            ("mg", _) => Some(Callback::Reminders(RemindersCb::GotIt(MeetingId(id()?)))),
             _ => None,
         }
     }
@@ -436,10 +450,10 @@ mod tests {
             Callback::Meeting(MeetingCb::Reschedule(MeetingId(1))),
             Callback::Meeting(MeetingCb::ReschedulePage(MeetingId(i64::MAX), u32::MAX)),
             Callback::Meeting(MeetingCb::MoveTo(MeetingId(i64::MAX), SlotId(i64::MAX))),
-            Callback::Meeting(MeetingCb::Held(MeetingId(1))),
-            Callback::Meeting(MeetingCb::NoShow(MeetingId(1))),
-            Callback::Meeting(MeetingCb::Note(MeetingId(1))),
-            Callback::Meeting(MeetingCb::GotIt(MeetingId(1))),
+            Callback::Agenda(AgendaCb::Held(MeetingId(1))),
+            Callback::Agenda(AgendaCb::NoShow(MeetingId(1))),
+            Callback::Agenda(AgendaCb::Note(MeetingId(1))),
+            Callback::Reminders(RemindersCb::GotIt(MeetingId(1))),
         ];
         for cb in all {
             assert!(cb.encode().len() <= 64);

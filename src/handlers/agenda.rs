@@ -3,12 +3,12 @@
 //! a private note (only the mentor sees it). It routes its own buttons
 //! (held, no-show, note: `Callback::Meeting`, valid in any step).
 
-use crate::dialogue::{BookingStep, State};
+use crate::dialogue::{AgendaStep, State};
 use crate::domain::calendar::{date_text, day_start, local_date};
 use crate::domain::meetings::{NOTE_MAX, Status, clean_text};
 use crate::domain::{MeetingId, Role};
 use crate::error::{Error, HandlerResult};
-use crate::keyboards::{Callback, MeetingCb, button};
+use crate::keyboards::{AgendaCb, Callback, button};
 use crate::kit::env::Env;
 use crate::kit::meeting::{accept, agenda_lines, gone};
 use crate::t;
@@ -21,16 +21,16 @@ use teloxide::types::InlineKeyboardMarkup;
 /// Held, no-show and the note's button of a meeting (`Callback::Meeting`,
 /// valid in any step).
 pub fn buttons() -> UpdateHandler<Error> {
-    case![Callback::Meeting(cb)]
-        .branch(case![MeetingCb::Held(id)].endpoint(held_pressed))
-        .branch(case![MeetingCb::NoShow(id)].endpoint(no_show_pressed))
-        .branch(case![MeetingCb::Note(id)].endpoint(note_pressed))
+    case![Callback::Agenda(cb)]
+        .branch(case![AgendaCb::Held(id)].endpoint(held_pressed))
+        .branch(case![AgendaCb::NoShow(id)].endpoint(no_show_pressed))
+        .branch(case![AgendaCb::Note(id)].endpoint(note_pressed))
 }
 
 /// The mentor's typed note.
 pub fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message, env: Env| msg.text().is_some() && env.ctx.user.role == Some(Role::Mentor))
-        .branch(case![State::Booking(step)].branch(case![BookingStep::Note { meeting }].endpoint(note_typed)))
+        .branch(case![State::Agenda(step)].branch(case![AgendaStep::Note { meeting }].endpoint(note_typed)))
 }
 
 pub async fn today(env: Env) -> HandlerResult {
@@ -108,7 +108,7 @@ async fn outcome(env: Env, q: CallbackQuery, id: MeetingId, status: Status) -> H
     let id_text = if status == Status::Held { "sched-recorded-held" } else { "sched-recorded-no-show" };
     let keyboard = InlineKeyboardMarkup::new([[button(
         t!(env.lang, "sched-btn-note"),
-        Callback::Meeting(MeetingCb::Note(m.id)),
+        Callback::Agenda(AgendaCb::Note(m.id)),
     )]]);
     env.work.say_with(env.chat(), t!(env.lang, id_text), keyboard);
     Ok(())
@@ -120,7 +120,7 @@ async fn note_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResul
         return gone(&env, &q);
     }
     env.work.answer(&q, None);
-    env.work.set_state(State::Booking(BookingStep::Note { meeting: m.id }));
+    env.work.set_state(State::Agenda(AgendaStep::Note { meeting: m.id }));
     env.tell("sched-note-ask");
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! agenda routes its own (held, no-show, note), the reminders theirs
 //! («Got it»).
 
-use crate::dialogue::{BookingStep, State};
+use crate::dialogue::{MeetingsStep, State};
 use crate::domain::calendar::{span_text, when_text};
 use crate::domain::meetings::{Meeting, Refusal, Standing, check_time};
 use crate::domain::{MeetingId, Role, SlotId};
@@ -43,8 +43,8 @@ pub fn buttons() -> UpdateHandler<Error> {
 pub fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message, env: Env| msg.text().is_some() && env.ctx.user.role == Some(Role::Mentor))
         .branch(
-            case![State::Booking(step)]
-                .branch(case![BookingStep::CancelReason { meeting }].endpoint(reason_typed)),
+            case![State::Meetings(step)]
+                .branch(case![MeetingsStep::CancelReason { meeting }].endpoint(reason_typed)),
         )
 }
 
@@ -113,7 +113,7 @@ async fn cancel_pressed(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerRes
     accept(&env, &q);
     let when = span_text(env.lang, env.config.tz, m.starts_at, m.ends_at);
     if standing == Standing::Mentor {
-        env.work.set_state(State::Booking(BookingStep::CancelReason { meeting: id }));
+        env.work.set_state(State::Meetings(MeetingsStep::CancelReason { meeting: id }));
         env.work.say(env.chat(), t!(env.lang, "sched-cancel-ask-reason", when = when));
     } else {
         let keyboard = InlineKeyboardMarkup::new([[

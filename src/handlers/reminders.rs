@@ -19,7 +19,7 @@ use crate::domain::reminders::{Job, Left, outbox_key};
 use crate::domain::{Lang, MeetingId, Role, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::jobs::Bodies;
-use crate::keyboards::{Callback, MeetingCb, button};
+use crate::keyboards::{Callback, MeetingCb, RemindersCb, button};
 use crate::kit::env::Env;
 use crate::kit::meeting::{agenda_lines, audience, details, gone, left_text, people, standing_of};
 use crate::t;
@@ -45,7 +45,7 @@ async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result
 
 /// «Got it» on a reminder (`Callback::Meeting`, valid in any step).
 pub fn buttons() -> UpdateHandler<Error> {
-    case![Callback::Meeting(cb)].branch(case![MeetingCb::GotIt(id)].endpoint(got_it))
+    case![Callback::Reminders(cb)].branch(case![RemindersCb::GotIt(id)].endpoint(got_it))
 }
 
 /// How long a question waits before the daily nudge names it.
@@ -89,7 +89,10 @@ async fn remind(
             button(t!(lang, "sched-btn-reschedule"), Callback::Meeting(MeetingCb::Reschedule(m.id))),
         ]];
         if matches!(standing, Standing::Parent | Standing::Booker) {
-            rows.push(vec![button(t!(lang, "remind-btn-got-it"), Callback::Meeting(MeetingCb::GotIt(m.id)))]);
+            rows.push(vec![button(
+                t!(lang, "remind-btn-got-it"),
+                Callback::Reminders(RemindersCb::GotIt(m.id)),
+            )]);
         }
         work.push(NewItem {
             chat_id: user.id.0,
@@ -240,7 +243,7 @@ async fn got_it(env: Env, q: CallbackQuery, id: MeetingId) -> HandlerResult {
         return Ok(());
     }
     env.work.answer(&q, Some(t!(env.lang, "remind-got-it")));
-    env.work.drop_button(&q, &Callback::Meeting(MeetingCb::GotIt(id)).encode());
+    env.work.drop_button(&q, &Callback::Reminders(RemindersCb::GotIt(id)).encode());
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::domain::calendar::{span_text, when_text};
 use crate::domain::meetings::{Meeting, Standing};
 use crate::domain::{Lang, MeetingId, UserId};
 use crate::error::HandlerResult;
-use crate::keyboards::{Callback, MeetingCb, button};
+use crate::keyboards::{AgendaCb, Callback, button};
 use crate::kit::env::Env;
 use crate::{ics, t};
 use chrono::{DateTime, Utc};
@@ -178,10 +178,10 @@ fn end_question(env: &Env, m: &Meeting, p: &People) {
     );
     let keyboard = InlineKeyboardMarkup::new([
         vec![
-            button(t!(lang, "sched-btn-held"), Callback::Meeting(MeetingCb::Held(m.id))),
-            button(t!(lang, "sched-btn-no-show"), Callback::Meeting(MeetingCb::NoShow(m.id))),
+            button(t!(lang, "sched-btn-held"), Callback::Agenda(AgendaCb::Held(m.id))),
+            button(t!(lang, "sched-btn-no-show"), Callback::Agenda(AgendaCb::NoShow(m.id))),
         ],
-        vec![button(t!(lang, "sched-btn-note"), Callback::Meeting(MeetingCb::Note(m.id)))],
+        vec![button(t!(lang, "sched-btn-note"), Callback::Agenda(AgendaCb::Note(m.id)))],
     ]);
     let mut item = message_item(m.mentor, text, Priority::Notice, Some(keyboard));
     item.key = Some(end_key(m.id));
