@@ -221,10 +221,10 @@ async fn redeem(env: &Env, code: &CodeHash) -> HandlerResult {
 async fn parent_joined(env: &Env, student: &crate::domain::User) -> HandlerResult {
     let parent = |lang| env.ctx.user.display_name(lang);
     let mentor = env.work.db().await?.mentor_of(student.id).await?;
-    let sl = student.language.unwrap_or(Lang::Ru);
+    let sl = student.lang();
     let mut told = vec![(student.id, t!(sl, "parent-joined-student", parent = parent(sl)))];
     if let Some(m) = mentor {
-        let ml = m.language.unwrap_or(Lang::Ru);
+        let ml = m.lang();
         let text = t!(ml, "parent-joined-mentor", parent = parent(ml), student = student.display_name(ml));
         told.push((m.id, text));
     }

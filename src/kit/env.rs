@@ -61,3 +61,13 @@ pub fn stale(env: &Env, q: &teloxide::types::CallbackQuery) -> crate::error::Han
     env.work.answer(q, Some(crate::t!(env.lang, "button-stale")));
     Ok(())
 }
+
+/// The name of a stored user as `lang`'s reader sees it (cleaned, or the
+/// role's stand-in); empty when the user is gone.
+pub async fn name_of(
+    work: &Work,
+    id: crate::domain::UserId,
+    lang: Lang,
+) -> Result<String, crate::error::Error> {
+    Ok(work.db().await?.user(id).await?.map(|u| u.display_name(lang)).unwrap_or_default())
+}

@@ -39,8 +39,7 @@ pub async fn edited(env: Env, msg: Message) -> HandlerResult {
     let header = match (q.kind, env.ctx.user.role) {
         (QuestionKind::Anonymous, _) => t!(ml, "relay-header-anonymous"),
         (_, Some(Role::Parent)) => {
-            let child =
-                env.work.db().await?.user(q.student).await?.map(|u| u.display_name(ml)).unwrap_or_default();
+            let child = crate::kit::env::name_of(&env.work, q.student, ml).await?;
             t!(ml, "relay-header-parent", name = env.ctx.user.display_name(ml), student = child)
         }
         _ => student_header(&env, ml, &env.ctx.user).await?,

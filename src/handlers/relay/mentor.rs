@@ -97,14 +97,7 @@ pub(super) async fn reply_pressed(env: Env, press: CallbackQuery, id: QuestionId
     let text = match q.kind {
         QuestionKind::Anonymous => t!(env.lang, "relay-reply-prompt-anonymous"),
         _ => {
-            let name = env
-                .work
-                .db()
-                .await?
-                .user(q.sender)
-                .await?
-                .map(|u| u.display_name(env.lang))
-                .unwrap_or_default();
+            let name = crate::kit::env::name_of(&env.work, q.sender, env.lang).await?;
             t!(env.lang, "relay-reply-prompt", name = name)
         }
     };

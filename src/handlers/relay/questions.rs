@@ -28,14 +28,7 @@ pub async fn questions(env: Env) -> HandlerResult {
         let n = i + 1;
         let who = match q.kind {
             QuestionKind::Anonymous => t!(env.lang, "relay-questions-anonymous"),
-            _ => env
-                .work
-                .db()
-                .await?
-                .user(q.sender)
-                .await?
-                .map(|u| u.display_name(env.lang))
-                .unwrap_or_default(),
+            _ => crate::kit::env::name_of(&env.work, q.sender, env.lang).await?,
         };
         let waited = crate::kit::words::waited(env.lang, q.created_at, now);
         let urgent = if q.kind == QuestionKind::Urgent {

@@ -90,7 +90,7 @@ pub(super) async fn remove_pressed(env: Env, q: CallbackQuery, id: SlotId) -> Ha
     let who = match meeting {
         Some(m) => {
             let person = m.parent.unwrap_or(m.student);
-            env.work.db().await?.user(person).await?.map(|u| u.display_name(lang)).unwrap_or_default()
+            crate::kit::env::name_of(&env.work, person, lang).await?
         }
         None => String::new(),
     };

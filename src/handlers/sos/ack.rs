@@ -30,9 +30,7 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
     let now = env.clock.now();
     if !env.work.db().await?.acknowledge_sos(q.id, me.id, now).await? {
         let by = match q.acknowledged_by {
-            Some(by) => {
-                env.work.db().await?.user(by).await?.map(|u| u.display_name(env.lang)).unwrap_or_default()
-            }
+            Some(by) => crate::kit::env::name_of(&env.work, by, env.lang).await?,
             None => String::new(),
         };
         env.work.answer(&press, Some(t!(env.lang, "sos-already-acknowledged", name = by)));

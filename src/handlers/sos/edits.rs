@@ -33,8 +33,7 @@ pub(super) async fn sos_edited(env: Env, msg: Message, q: Question) -> HandlerRe
     let ml = mentor.lang();
     let me = env.ctx.user.clone();
     let header = if q.student != me.id {
-        let student =
-            env.work.db().await?.user(q.student).await?.map(|u| u.display_name(ml)).unwrap_or_default();
+        let student = crate::kit::env::name_of(&env.work, q.student, ml).await?;
         t!(ml, "sos-header-parent", name = me.display_name(ml), student = student)
     } else {
         t!(ml, "sos-header", name = me.display_name(ml))
