@@ -214,7 +214,7 @@ async fn unanswered(
     for (i, q) in old.iter().take(NUDGE_LISTED).enumerate() {
         let who = match q.kind {
             QuestionKind::Anonymous => t!(lang, "relay-questions-anonymous"),
-            _ => crate::kit::env::name_of(&work, q.sender, lang).await?,
+            _ => crate::kit::env::name_of(work, q.sender, lang).await?,
         };
         let waited = crate::kit::words::waited(lang, q.created_at, now);
         lines.push(format!("{}. {who} — {waited}", i + 1));
