@@ -254,17 +254,15 @@ impl Work {
         let tx = self.0.tx.lock().await.take();
         let mut out = std::mem::take(&mut *self.out());
         if let Some(c) = out.crisis.take() {
-            let mut parts = split_for_telegram(&c.text, MAX_MESSAGE_LEN);
-            let last = parts.pop().unwrap_or_default();
-            let mut urgent = Vec::new();
-            for text in parts.into_iter().chain(std::iter::once(last)) {
-                urgent.push(answer_item(c.chat, "sendMessage", json!({ "chat_id": c.chat.0, "text": text })));
-            }
+            let mut urgent: Vec<NewItem> = split_for_telegram(&c.text, MAX_MESSAGE_LEN)
+                .into_iter()
+                .map(|text| NewItem {
+                    priority: Priority::Urgent,
+                    ..answer_item(c.chat, "sendMessage", json!({ "chat_id": c.chat.0, "text": text }))
+                })
+                .collect();
             if let (Some(k), Some(last)) = (&c.keyboard, urgent.last_mut()) {
                 last.payload["reply_markup"] = json!(k);
-            }
-            for item in &mut urgent {
-                item.priority = Priority::Urgent;
             }
             urgent.append(&mut out.items);
             out.items = urgent;
