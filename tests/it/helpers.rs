@@ -4,8 +4,9 @@
 use crate::fake_api::{FakeApi, Sent, TgUser};
 use chrono::{TimeZone, Utc};
 use sqlx::Connection;
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use talimger::config::{Config, Settings};
 use talimger::db::{Db, NewInvite};
@@ -145,6 +146,9 @@ pub struct TestApp {
     task: Option<JoinHandle<anyhow::Result<()>>>,
     /// The running bot's counters.
     pub running: talimger::app::Running,
+    /// How far each chat has been read by `sees`: the fake's sequence
+    /// number of the last thing looked at.
+    read: Mutex<HashMap<i64, u64>>,
 }
 
 impl TestApp {
@@ -173,7 +177,8 @@ impl TestApp {
         // The bot is up once it polls.
         wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
         let db = Db::connect(&test_db.url).await.expect("connect");
-        TestApp { fake, db, clock, test_db, config, shutdown, task: Some(task), running }
+        let read = Mutex::default();
+        TestApp { fake, db, clock, test_db, config, shutdown, task: Some(task), running, read }
     }
 
     /// Stops the bot and starts it again on the same database.
@@ -203,16 +208,19 @@ impl TestApp {
     /// Waits until the bot has handled this update and the outbox has sent
     /// what is due; returns what the bot sent meanwhile.
     pub async fn handled(&self, update_id: i64, since: u64) -> Vec<Sent> {
+        self.update_handled(update_id).await;
+        self.outbox_drained().await;
+        self.fake.sent_since(since)
+    }
+
+    /// Waits until the bot has handled this update, not for what it sends
+    /// (for a test whose outbox is held back on purpose).
+    pub async fn update_handled(&self, update_id: i64) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            if self.db.update_handled(update_id).await.expect("query") == Some(true) {
-                break;
-            }
+        while self.db.update_handled(update_id).await.expect("query") != Some(true) {
             assert!(tokio::time::Instant::now() < deadline, "update {update_id} was not handled in time");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        self.outbox_drained().await;
-        self.fake.sent_since(since)
     }
 
     /// Waits until the outbox has sent everything that is due.
@@ -230,17 +238,44 @@ impl TestApp {
 
     /// Counts rows with a query of the test's own (`SELECT COUNT(*) …`).
     pub async fn count(&self, sql: &str) -> i64 {
-        if self.test_db.url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.test_db.url).await.expect("connect");
-            let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
-            pool.close().await;
-            n
-        } else {
-            let pool = sqlx::PgPool::connect(&self.test_db.url).await.expect("connect");
-            let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
-            pool.close().await;
-            n
-        }
+        count_in(&self.test_db.url, sql).await
+    }
+
+    /// What reached `user` since the test last looked at their chat (with
+    /// `sees` or `catch_up`), once the outbox has sent what is due; from
+    /// then on that is read.
+    pub async fn sees(&self, user: &TgUser) -> Seen {
+        self.outbox_drained().await;
+        self.unread(user)
+    }
+
+    /// Waits until something new reaches `user` (due later, say), then
+    /// shows it as `sees` does.
+    pub async fn waits_to_see(&self, user: &TgUser) -> Seen {
+        let from = self.cursor(user);
+        let who = name_and_id(user);
+        wait_until(&format!("something reaches {who}"), || {
+            self.fake.sent_to(user.id).iter().any(|s| s.seq > from)
+        })
+        .await;
+        self.sees(user).await
+    }
+
+    /// Everything `user` has been sent so far counts as read: `sees` shows
+    /// only what comes after this.
+    pub fn catch_up(&self, user: &TgUser) {
+        self.unread(user);
+    }
+
+    fn cursor(&self, user: &TgUser) -> u64 {
+        self.read.lock().expect("the read marks").get(&user.id).copied().unwrap_or(0)
+    }
+
+    fn unread(&self, user: &TgUser) -> Seen {
+        let upto = self.fake.last_seq();
+        let from = self.read.lock().expect("the read marks").insert(user.id, upto).unwrap_or(0);
+        let sent = self.fake.sent_to(user.id).into_iter().filter(|s| s.seq > from && s.seq <= upto).collect();
+        Seen { who: name_and_id(user), sent }
     }
 
     /// The user writes a text (or a command); returns the bot's answers.
@@ -327,6 +362,27 @@ impl TestApp {
     }
 }
 
+/// One number from a query of the test's own (`SELECT COUNT(*) …`) on the
+/// database at `url`, waiting for the bot's writer on SQLite instead of
+/// failing.
+pub async fn count_in(url: &str, sql: &str) -> i64 {
+    if url.starts_with("sqlite:") {
+        use std::str::FromStr;
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .expect("a SQLite URL")
+            .busy_timeout(Duration::from_secs(30));
+        let pool = sqlx::SqlitePool::connect_with(options).await.expect("connect");
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
+        pool.close().await;
+        n
+    }
+}
+
 pub fn spawn_bot(
     config: &Config,
     clock: &Arc<ManualClock>,
@@ -356,6 +412,94 @@ pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     while !cond() {
         assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn name_and_id(user: &TgUser) -> String {
+    format!("{} ({})", user.first_name, user.id)
+}
+
+/// What one user saw in their chat (see `TestApp::sees`); it reads as the
+/// messages themselves.
+#[derive(Debug)]
+pub struct Seen {
+    who: String,
+    pub sent: Vec<Sent>,
+}
+
+impl std::ops::Deref for Seen {
+    type Target = [Sent];
+    fn deref(&self) -> &[Sent] {
+        &self.sent
+    }
+}
+
+/// Assertions on what was shown — the bot's answers to one step, what one
+/// user saw, or a text — that fail listing all of it.
+pub trait Shown {
+    /// All the texts, one after another.
+    fn shown(&self) -> String;
+
+    /// Who saw it, for the failure message.
+    fn viewer(&self) -> String {
+        "the bot".to_owned()
+    }
+
+    /// `text` is there (in any message, or across two).
+    #[track_caller]
+    fn says(&self, text: &str) -> &Self {
+        let shown = self.shown();
+        assert!(shown.contains(text), "{} was to show {text:?}; it showed:\n{shown}", self.viewer());
+        self
+    }
+
+    /// `text` is nowhere.
+    #[track_caller]
+    fn never_says(&self, text: &str) -> &Self {
+        let shown = self.shown();
+        assert!(!shown.contains(text), "{} was not to show {text:?}; it showed:\n{shown}", self.viewer());
+        self
+    }
+}
+
+impl Shown for [Sent] {
+    fn shown(&self) -> String {
+        texts(self)
+    }
+}
+
+impl Shown for Vec<Sent> {
+    fn shown(&self) -> String {
+        texts(self)
+    }
+}
+
+impl Shown for Seen {
+    fn shown(&self) -> String {
+        texts(&self.sent)
+    }
+    fn viewer(&self) -> String {
+        self.who.clone()
+    }
+}
+
+impl Shown for str {
+    fn shown(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Shown for String {
+    fn shown(&self) -> String {
+        self.clone()
+    }
+}
+
+impl Seen {
+    /// Nothing at all reached this user.
+    #[track_caller]
+    pub fn nothing(&self) {
+        assert!(self.sent.is_empty(), "{} was to see nothing; they saw:\n{}", self.who, texts(&self.sent));
     }
 }
 

@@ -2,6 +2,7 @@
 //! a strict fake Bot API; storage tests on SQLite and (with
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
+mod cast;
 mod fake_api;
 mod fake_selftest;
 mod helpers;

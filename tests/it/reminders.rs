@@ -4,6 +4,7 @@
 //! edges, two instances on one PostgreSQL, and a crash mid-job. The bot's
 //! clock starts on Tuesday 1 September 2026, 09:00 in Almaty (04:00 UTC).
 
+use crate::cast::programme;
 use crate::fake_api::{Sent, TgUser};
 use crate::helpers::*;
 use crate::on_both_backends;
@@ -24,38 +25,8 @@ on_both_backends!(
     a_meeting_moved_after_its_first_reminder_is_reminded_again,
 );
 
-struct People {
-    mentor: TgUser,
-    student: TgUser,
-    parent: TgUser,
-}
-
-/// A mentor (10, Russian), their student (20, Kazakh), the student's
-/// parents (40 Russian, 41 Kazakh).
-async fn programme(app: &TestApp) -> People {
-    let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
-    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 1).await;
-    let student = app.user(20, "Ерлан", Some("kk"));
-    app.open_link(&student, &link).await;
-    let link = app.invite_link(InviteTarget::Parent { student: UserId(20) }, None, None, 2).await;
-    let parent = app.user(40, "Сәуле", Some("ru"));
-    app.open_link(&parent, &link).await;
-    let second = app.user(41, "Мұрат", Some("kk"));
-    app.open_link(&second, &link).await;
-    People { mentor, student, parent }
-}
-
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid")
-}
-
-/// Waits until the bot has handled an update (not for what it sends).
-async fn handled(app: &TestApp, id: i64) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while app.db.update_handled(id).await.expect("q") != Some(true) {
-        assert!(tokio::time::Instant::now() < deadline, "update {id} handled in time");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
 }
 
 /// The last message with buttons among those `sent` to `user`.
@@ -104,17 +75,13 @@ async fn advance_to(app: &TestApp, to: chrono::DateTime<Utc>) {
 
 async fn each_lead_reaches_everyone_once_in_their_own_language(backend: Backend) {
     let mut app = TestApp::start(backend).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     // The second parent has blocked the bot: the booking notice finds out.
-    app.fake.block(41);
+    app.fake.block(p.parents[1].id);
     app.send(&p.mentor, "/slots place каб. 12").await;
     app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 2").await;
     let done = book(&app, &p.student, "15:00").await;
-    assert!(
-        texts(&done).contains("Кездесуге 24 сағат және 1 сағат қалғанда еске саламын."),
-        "{}",
-        texts(&done)
-    );
+    done.says("Кездесуге 24 сағат және 1 сағат қалғанда еске саламын.");
     let id = meeting_id(&app).await;
     assert_eq!(
         app.db.planned_jobs("remind:").await.expect("q"),
@@ -127,13 +94,13 @@ async fn each_lead_reaches_everyone_once_in_their_own_language(backend: Backend)
 
     // A minute before: nothing.
     advance_to(&app, at(2026, 9, 2, 9, 59)).await;
-    for chat in [10, 20, 40, 41] {
+    for chat in [&p.mentor, &p.student, &p.parents[0], &p.parents[1]].map(|u| u.id) {
         assert!(reminders_to(&app, chat).is_empty(), "nothing to {chat} yet");
     }
     // On the minute: the student, the reachable parent and the mentor, each
     // in their own language, each with their own buttons.
     advance_to(&app, at(2026, 9, 2, 10, 0)).await;
-    let student = reminders_to(&app, 20);
+    let student = reminders_to(&app, p.student.id);
     assert_eq!(student.len(), 1, "{student:?}");
     assert!(
         student[0].text().starts_with("⏰ Еске салу: кездесуге 24 сағат қалды."),
@@ -143,23 +110,23 @@ async fn each_lead_reaches_everyone_once_in_their_own_language(backend: Backend)
     assert!(student[0].text().contains("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30"), "{}", student[0].text());
     assert!(student[0].text().contains("Орны: каб. 12"), "{}", student[0].text());
     assert_eq!(student[0].button_texts(), ["Болдырмау", "Уақытын ауыстыру"]);
-    let mentor = reminders_to(&app, 10);
+    let mentor = reminders_to(&app, p.mentor.id);
     assert_eq!(mentor.len(), 1);
     assert!(mentor[0].text().starts_with("⏰ Напоминание: встреча через 24 часа."), "{}", mentor[0].text());
     assert!(mentor[0].text().contains("Ученик: Ерлан"), "{}", mentor[0].text());
-    let parent = reminders_to(&app, 40);
+    let parent = reminders_to(&app, p.parent.id);
     assert_eq!(parent.len(), 1);
     assert!(parent[0].text().contains("Когда: четверг, 3 сентября, 15:00–15:30"), "{}", parent[0].text());
     assert_eq!(parent[0].button_texts(), ["Отменить", "Перенести", "Понятно"]);
-    assert!(reminders_to(&app, 41).is_empty(), "a parent who blocked the bot is skipped");
+    assert!(reminders_to(&app, p.parents[1].id).is_empty(), "a parent who blocked the bot is skipped");
     let recorded = app.db.reminders_of(talimger::domain::MeetingId(id)).await.expect("q");
     assert_eq!(
         recorded,
         vec![
-            (1440, UserId(10), false),
-            (1440, UserId(20), false),
-            (1440, UserId(40), false),
-            (1440, UserId(41), true)
+            (1440, UserId(p.mentor.id), false),
+            (1440, UserId(p.student.id), false),
+            (1440, UserId(p.parents[0].id), false),
+            (1440, UserId(p.parents[1].id), true)
         ]
     );
     let sent_at = app.count(&format!("SELECT MIN(at) FROM reminders WHERE meeting_id = {id}")).await;
@@ -168,34 +135,32 @@ async fn each_lead_reaches_everyone_once_in_their_own_language(backend: Backend)
     // The parent says «Got it»: the button goes, the others stay; a second
     // press changes nothing; the mentor sees it, and who will not be reminded.
     let answer = app.press_button(&p.parent, &parent[0], "Понятно").await;
-    assert!(texts(&answer).contains("Спасибо!"), "{answer:?}");
+    answer.says("Спасибо!");
     let edit = answer.iter().find(|s| s.method == "editMessageReplyMarkup").expect("the keyboard is edited");
     assert_eq!(edit.button_texts(), ["Отменить", "Перенести"]);
     let again = app.press(&p.parent, &parent[0], &parent[0].button_data("Понятно").expect("data")).await;
-    assert!(texts(&again).contains("Вы уже отметили"), "{again:?}");
+    again.says("Вы уже отметили");
     assert_eq!(app.count("SELECT COUNT(*) FROM reminder_acks").await, 1);
     let forged = app.press(&p.student, &student[0], &format!("mg:{id}")).await;
-    assert!(texts(&forged).contains("Бұл енді қолжетімді емес"), "{forged:?}");
+    forged.says("Бұл енді қолжетімді емес");
     assert_eq!(app.count("SELECT COUNT(*) FROM reminder_acks").await, 1, "a student cannot say «Got it»");
     let week = app.send(&p.mentor, "/week").await;
-    assert!(texts(&week).contains("✓ Напоминание подтверждено: Сәуле"), "{}", texts(&week));
-    assert!(
-        texts(&week).contains("⚠️ Напоминание не будет доставлено (бот заблокирован): Мұрат"),
-        "{}",
-        texts(&week)
-    );
+    week.says("✓ Напоминание подтверждено: Сәуле");
+    week.says("⚠️ Напоминание не будет доставлено (бот заблокирован): Мұрат");
 
     // The hour before: once more, "in 1 hour".
     advance_to(&app, at(2026, 9, 3, 9, 0)).await;
-    assert!(reminders_to(&app, 20)[1].text().starts_with("⏰ Еске салу: кездесуге 1 сағат қалды."));
-    assert!(reminders_to(&app, 10)[1].text().starts_with("⏰ Напоминание: встреча через 1 час."));
+    assert!(reminders_to(&app, p.student.id)[1].text().starts_with("⏰ Еске салу: кездесуге 1 сағат қалды."));
+    assert!(reminders_to(&app, p.mentor.id)[1].text().starts_with("⏰ Напоминание: встреча через 1 час."));
     let today = app.send(&p.mentor, "/today").await;
-    assert!(texts(&today).contains("✓ Напоминание подтверждено: Сәуле"), "{}", texts(&today));
+    today.says("✓ Напоминание подтверждено: Сәуле");
 
     // Exactly once, also across a restart.
     app.restart().await;
     advance_to(&app, at(2026, 9, 3, 9, 30)).await;
-    for (chat, n) in [(10, 2), (20, 2), (40, 2), (41, 0)] {
+    for (chat, n) in
+        [(&p.mentor, 2), (&p.student, 2), (&p.parents[0], 2), (&p.parents[1], 0)].map(|(u, n)| (u.id, n))
+    {
         assert_eq!(reminders_to(&app, chat).len(), n, "chat {chat}");
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM jobs WHERE key LIKE 'remind:%' AND done_at IS NULL").await, 0);
@@ -204,7 +169,7 @@ async fn each_lead_reaches_everyone_once_in_their_own_language(backend: Backend)
 
 async fn cancelling_or_moving_drops_the_old_reminders_even_once_queued(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 4").await;
 
     // Cancelled: its reminders go with it.
@@ -220,7 +185,7 @@ async fn cancelling_or_moving_drops_the_old_reminders_even_once_queued(backend: 
     let list = app.send(&p.student, "/meetings").await;
     let slots = app.press_button(&p.student, &buttons_for(&list, &p.student), "Уақытын ауыстыру").await;
     let moved = app.press_button(&p.student, &buttons_for(&slots, &p.student), "16:00").await;
-    assert!(texts(&moved).contains("еске саламын"), "{}", texts(&moved));
+    moved.says("еске саламын");
     assert_eq!(
         app.db.planned_jobs("remind:").await.expect("q"),
         vec![
@@ -230,7 +195,7 @@ async fn cancelling_or_moving_drops_the_old_reminders_even_once_queued(backend: 
     );
     // The old 24-hour time passes: nothing.
     advance_to(&app, at(2026, 9, 2, 10, 30)).await;
-    assert!(reminders_to(&app, 20).is_empty() && reminders_to(&app, 10).is_empty());
+    assert!(reminders_to(&app, p.student.id).is_empty() && reminders_to(&app, p.mentor.id).is_empty());
 
     // Queued but not yet sent (the student's chat is held by flood
     // control), then the mentor cancels: it is never sent.
@@ -238,37 +203,40 @@ async fn cancelling_or_moving_drops_the_old_reminders_even_once_queued(backend: 
     app.fake.rate_limit_for(40, 8);
     let now = talimger::domain::time::Clock::now(&*app.clock);
     app.clock.advance(at(2026, 9, 2, 11, 0) - now);
-    wait_until("the mentor's reminder is sent", || !reminders_to(&app, 10).is_empty()).await;
-    assert!(reminders_to(&app, 20).is_empty(), "held by flood control");
+    wait_until("the mentor's reminder is sent", || !reminders_to(&app, p.mentor.id).is_empty()).await;
+    assert!(reminders_to(&app, p.student.id).is_empty(), "held by flood control");
     // (Only the updates are awaited here: the outbox holds the student's
     // chat back for the whole window.)
     let since = app.fake.last_seq();
-    handled(&app, app.fake.push_text(&p.mentor, "/meetings")).await;
+    app.update_handled(app.fake.push_text(&p.mentor, "/meetings")).await;
     let listed = || {
         app.fake
             .sent_since(since)
             .into_iter()
-            .find(|s| s.chat_id == 10 && s.button_data("Отменить").is_some())
+            .find(|s| s.chat_id == p.mentor.id && s.button_data("Отменить").is_some())
     };
     wait_until("the list", || listed().is_some()).await;
     let list = listed().expect("list");
     let data = list.button_data("Отменить").expect("cancel");
-    handled(&app, app.fake.push_callback(&p.mentor, list.message_id.expect("id"), &data)).await;
-    wait_until("the question", || app.fake.sent_to(10).last().is_some_and(|s| s.text().contains("причину")))
-        .await;
-    handled(&app, app.fake.push_text(&p.mentor, "Заболела")).await;
-    assert!(reminders_to(&app, 20).is_empty(), "cancelled within the flood-control window");
+    app.update_handled(app.fake.push_callback(&p.mentor, list.message_id.expect("id"), &data)).await;
+    wait_until("the question", || {
+        app.fake.sent_to(p.mentor.id).last().is_some_and(|s| s.text().contains("причину"))
+    })
+    .await;
+    app.update_handled(app.fake.push_text(&p.mentor, "Заболела")).await;
+    assert!(reminders_to(&app, p.student.id).is_empty(), "cancelled within the flood-control window");
     let sql =
         format!("SELECT COUNT(*) FROM outbox WHERE key LIKE 'reminder:{id}:1440:%' AND state = 'cancelled'");
     assert_eq!(app.count(&sql).await, 2, "the held student's and parent's reminders");
     tokio::time::sleep(std::time::Duration::from_millis(8500)).await;
     app.outbox_drained().await;
-    assert!(reminders_to(&app, 20).is_empty(), "a cancelled meeting's queued reminder is never sent");
-    assert!(reminders_to(&app, 40).is_empty());
     assert!(
-        texts(&app.fake.sent_to(20)).contains("Заболела"),
-        "the cancellation itself arrives once the chat may be written to again"
+        reminders_to(&app, p.student.id).is_empty(),
+        "a cancelled meeting's queued reminder is never sent"
     );
+    assert!(reminders_to(&app, p.parent.id).is_empty());
+    // The cancellation itself arrives once the chat may be written to again.
+    app.sees(&p.student).await.says("Заболела");
     let cancelled = app
         .count(&format!(
             "SELECT COUNT(*) FROM outbox WHERE key = 'reminder:{id}:1440:20' AND state = 'cancelled'"
@@ -276,14 +244,14 @@ async fn cancelling_or_moving_drops_the_old_reminders_even_once_queued(backend: 
         .await;
     assert_eq!(cancelled, 1);
     advance_to(&app, at(2026, 9, 3, 10, 0)).await;
-    assert!(reminders_to(&app, 20).is_empty(), "and no 1-hour reminder either");
-    assert_eq!(reminders_to(&app, 10).len(), 1);
+    assert!(reminders_to(&app, p.student.id).is_empty(), "and no 1-hour reminder either");
+    assert_eq!(reminders_to(&app, p.mentor.id).len(), 1);
     app.stop().await;
 }
 
 async fn after_downtime_a_late_reminder_says_how_soon_and_a_begun_meeting_gets_none(backend: Backend) {
     let mut app = TestApp::start(backend).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 1").await;
     book(&app, &p.student, "15:00").await;
     let id = meeting_id(&app).await;
@@ -292,14 +260,14 @@ async fn after_downtime_a_late_reminder_says_how_soon_and_a_begun_meeting_gets_n
     // 24-hour reminder comes late and says three hours, not a day.
     app.restart_after(Duration::hours(22)).await;
     advance_to(&app, at(2026, 9, 3, 7, 0)).await;
-    let student = reminders_to(&app, 20);
+    let student = reminders_to(&app, p.student.id);
     assert_eq!(student.len(), 1);
     assert!(student[0].text().starts_with("⏰ Еске салу: кездесуге 3 сағат қалды."), "{}", student[0].text());
-    assert!(reminders_to(&app, 40)[0].text().starts_with("⏰ Напоминание: встреча через 3 часа."));
+    assert!(reminders_to(&app, p.parent.id)[0].text().starts_with("⏰ Напоминание: встреча через 3 часа."));
     // Down again across the start: the 1-hour reminder is not sent.
     app.restart_after(Duration::minutes(190)).await;
     advance_to(&app, at(2026, 9, 3, 10, 10)).await;
-    for chat in [10, 20, 40, 41] {
+    for chat in [&p.mentor, &p.student, &p.parents[0], &p.parents[1]].map(|u| u.id) {
         assert_eq!(reminders_to(&app, chat).len(), 1, "chat {chat}: nothing after the start");
     }
     let outcome = app
@@ -313,21 +281,17 @@ async fn after_downtime_a_late_reminder_says_how_soon_and_a_begun_meeting_gets_n
 
 async fn a_lead_already_past_at_booking_is_skipped_and_the_confirmation_says_so(backend: Backend) {
     let app = TestApp::start_with(backend, &[], |c| c.booking_lead = Duration::zero()).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     app.send(&p.mentor, "/slots add 2026-09-01 09:40 30 1").await;
     app.send(&p.mentor, "/slots add 2026-09-01 11:00 30 1").await;
     let soon = book(&app, &p.student, "09:40").await;
-    assert!(
-        texts(&soon).contains("Кездесуге аз уақыт қалды, сондықтан бөлек еске салу болмайды."),
-        "{}",
-        texts(&soon)
-    );
+    soon.says("Кездесуге аз уақыт қалды, сондықтан бөлек еске салу болмайды.");
     assert!(
         app.db.planned_jobs("remind:").await.expect("q").is_empty(),
         "40 minutes ahead: no 1-hour reminder"
     );
     let later = book(&app, &p.student, "11:00").await;
-    assert!(texts(&later).contains("Кездесуге 1 сағат қалғанда еске саламын."), "{}", texts(&later));
+    later.says("Кездесуге 1 сағат қалғанда еске саламын.");
     let id = meeting_id(&app).await;
     assert_eq!(
         app.db.planned_jobs("remind:").await.expect("q"),
@@ -338,7 +302,7 @@ async fn a_lead_already_past_at_booking_is_skipped_and_the_confirmation_says_so(
 
 async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     let idle = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     // 09:00 is past today's 08:00: the first agenda is tomorrow's.
     assert_eq!(
@@ -348,21 +312,14 @@ async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(bac
     app.send(&p.student, "Сәлеметсіз бе, сұрағым бар").await;
     app.send(&p.mentor, "/slots add 2026-09-02 15:00 30 1").await;
     book(&app, &p.student, "15:00").await;
-    let mentor_before = app.fake.sent_to(10).len();
-    assert!(
-        app.fake.sent_to(10).iter().any(|s| s.text().contains("Сәлеметсіз бе")),
-        "the question reached the mentor"
-    );
+    app.sees(&p.mentor).await.says("Сәлеметсіз бе"); // the question reached the mentor
 
     // Wednesday 08:00: the agenda of the day with a meeting; none for the
     // mentor without; the question is 23 hours old, not yet named.
     advance_to(&app, at(2026, 9, 2, 3, 0)).await;
     // (The meeting's 24-hour reminder comes too, late: the clock jumped.)
-    let morning: Vec<Sent> = app.fake.sent_to(10)[mentor_before..]
-        .iter()
-        .filter(|s| !s.text().starts_with("⏰"))
-        .cloned()
-        .collect();
+    let morning: Vec<Sent> =
+        app.sees(&p.mentor).await.iter().filter(|s| !s.text().starts_with("⏰")).cloned().collect();
     assert_eq!(morning.len(), 1, "{morning:?}");
     assert!(
         morning[0]
@@ -371,10 +328,7 @@ async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(bac
         "{}",
         morning[0].text()
     );
-    assert!(
-        app.fake.sent_to(idle.id).iter().all(|s| !s.text().contains("Қайырлы таң")),
-        "no meetings, no agenda"
-    );
+    app.sees(&idle).await.never_says("Қайырлы таң"); // no meetings, no agenda
     assert_eq!(
         app.db.planned_jobs("daily:").await.expect("q"),
         vec![("daily:2026-09-03".to_owned(), at(2026, 9, 3, 3, 0))],
@@ -384,15 +338,18 @@ async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(bac
     // Thursday, with quiet hours until 09:00: the nudge waits for them to
     // end; no agenda (no meetings that day).
     let mut tx = app.db.begin().await.expect("begin");
-    tx.set_quiet_hours(UserId(10), QuietHours { enabled: true, start_min: 22 * 60, end_min: 9 * 60 })
-        .await
-        .expect("quiet");
+    tx.set_quiet_hours(
+        UserId(p.mentor.id),
+        QuietHours { enabled: true, start_min: 22 * 60, end_min: 9 * 60 },
+    )
+    .await
+    .expect("quiet");
     tx.commit().await.expect("commit");
     // (Past the meeting and its held/no-show question.)
     advance_to(&app, at(2026, 9, 2, 12, 0)).await;
-    let before = app.fake.sent_to(10).len();
+    app.catch_up(&p.mentor);
     advance_to(&app, at(2026, 9, 3, 3, 0)).await;
-    assert_eq!(app.fake.sent_to(10).len(), before, "nothing in quiet hours");
+    app.sees(&p.mentor).await.nothing(); // nothing in quiet hours
     let held = app
         .count(&format!(
             "SELECT COUNT(*) FROM outbox WHERE chat_id = 10 AND state = 'pending' AND due_at = {}",
@@ -401,7 +358,7 @@ async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(bac
         .await;
     assert_eq!(held, 1, "held until 09:00");
     advance_to(&app, at(2026, 9, 3, 4, 0)).await;
-    let nudge = app.fake.sent_to(10)[before..].to_vec();
+    let nudge = app.sees(&p.mentor).await;
     assert_eq!(nudge.len(), 1, "{nudge:?}");
     assert!(
         nudge[0].text().starts_with("1 вопрос ждёт ответа больше суток:\n1. Ерлан — ждёт 47 часов"),
@@ -414,12 +371,12 @@ async fn the_morning_agenda_and_the_unanswered_questions_respect_quiet_hours(bac
 
 async fn time_zone_edges_of_reminders_and_the_agenda(backend: Backend) {
     let app = TestApp::start_with(backend, &[], |c| c.agenda_at = 7 * 60 + 30).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     // Just after midnight on Friday 4 September, local: its 24-hour
     // reminder falls on Thursday, local, which is Wednesday in UTC.
     app.send(&p.mentor, "/slots add 2026-09-04 00:30 30 1").await;
     let done = book(&app, &p.student, "00:30").await;
-    assert!(texts(&done).contains("4 қыркүйек, жұма, 00:30–01:00"), "{}", texts(&done));
+    done.says("4 қыркүйек, жұма, 00:30–01:00");
     let id = meeting_id(&app).await;
     assert_eq!(
         app.db.planned_jobs("remind:").await.expect("q"),
@@ -434,14 +391,14 @@ async fn time_zone_edges_of_reminders_and_the_agenda(backend: Backend) {
         "07:30 local is 02:30 UTC"
     );
     advance_to(&app, at(2026, 9, 2, 19, 30)).await;
-    let student = reminders_to(&app, 20);
+    let student = reminders_to(&app, p.student.id);
     assert_eq!(student.len(), 1);
     assert!(student[0].text().contains("4 қыркүйек, жұма, 00:30–01:00"), "{}", student[0].text());
     // Friday's agenda at 07:30 local lists nothing: the meeting was at 00:30
     // and has begun.
-    let before = app.fake.sent_to(10).len();
+    app.catch_up(&p.mentor);
     advance_to(&app, at(2026, 9, 4, 2, 30)).await;
-    assert!(app.fake.sent_to(10)[before..].iter().all(|s| !s.text().starts_with("Доброе утро")));
+    assert!(app.sees(&p.mentor).await.iter().all(|s| !s.text().starts_with("Доброе утро")));
     app.stop().await;
 }
 
@@ -456,7 +413,7 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
     let (second, _running) = spawn_bot(app.config(), &app.clock, &stop_second);
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
     app.send(&mentor, "/slots add 2026-09-03 15:00 30 6").await;
-    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 6).await;
+    let link = app.invite_link(InviteTarget::Student { mentor: UserId(mentor.id) }, None, None, 6).await;
     let times = ["15:00", "15:30", "16:00", "16:30", "17:00", "17:30"];
     for (i, time) in times.iter().enumerate() {
         let student = app.user(100 + i as i64, "Оқушы", Some("kk"));
@@ -466,7 +423,7 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
     let now = talimger::domain::time::Clock::now(&*app.clock);
     app.clock.advance(at(2026, 9, 2, 13, 0) - now);
     wait_until("every 24-hour reminder arrives", || {
-        reminders_to(&app, 10).len() >= 6 && (0..6).all(|i| !reminders_to(&app, 100 + i).is_empty())
+        reminders_to(&app, mentor.id).len() >= 6 && (0..6).all(|i| !reminders_to(&app, 100 + i).is_empty())
     })
     .await;
     // Both instances have looked and there is nothing left to run or send.
@@ -476,7 +433,7 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
         0
     );
     app.outbox_drained().await;
-    assert_eq!(reminders_to(&app, 10).len(), 6, "the mentor: one per meeting");
+    assert_eq!(reminders_to(&app, mentor.id).len(), 6, "the mentor: one per meeting");
     for i in 0..6 {
         assert_eq!(reminders_to(&app, 100 + i).len(), 1, "student {i}: once");
     }
@@ -490,7 +447,7 @@ async fn two_instances_on_one_postgres_send_each_reminder_once() {
 /// rule's slots four weeks ahead all the same.
 async fn weekly_slots_are_kept_ahead_by_the_days_job(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     let menu = app.send(&p.mentor, "/slots").await;
     let days = app.press_button(&p.mentor, &buttons_for(&menu, &p.mentor), "Каждую неделю").await;
     let start = app.press_button(&p.mentor, &buttons_for(&days, &p.mentor), "четверг").await;
@@ -522,13 +479,13 @@ async fn weekly_slots_are_kept_ahead_by_the_days_job(backend: Backend) {
 /// reminded again for the new time, and not again for the old one.
 async fn a_meeting_moved_after_its_first_reminder_is_reminded_again(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app).await;
+    let p = programme().parents(&["ru", "kk"]).join(&app).await;
     app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 1").await;
     app.send(&p.mentor, "/slots add 2026-09-10 15:00 30 1").await;
     book(&app, &p.student, "15:00").await;
     let id = meeting_id(&app).await;
     advance_to(&app, at(2026, 9, 2, 10, 0)).await;
-    assert_eq!(reminders_to(&app, 20).len(), 1);
+    assert_eq!(reminders_to(&app, p.student.id).len(), 1);
     let list = app.send(&p.student, "/meetings").await;
     let slots = app.press_button(&p.student, &buttons_for(&list, &p.student), "Уақытын ауыстыру").await;
     app.press_button(&p.student, &buttons_for(&slots, &p.student), "10 қыркүйек").await;
@@ -540,9 +497,9 @@ async fn a_meeting_moved_after_its_first_reminder_is_reminded_again(backend: Bac
         ]
     );
     advance_to(&app, at(2026, 9, 3, 9, 30)).await;
-    assert_eq!(reminders_to(&app, 20).len(), 1, "nothing for the old time");
+    assert_eq!(reminders_to(&app, p.student.id).len(), 1, "nothing for the old time");
     advance_to(&app, at(2026, 9, 9, 10, 0)).await;
-    let student = reminders_to(&app, 20);
+    let student = reminders_to(&app, p.student.id);
     assert_eq!(student.len(), 2);
     assert!(student[1].text().contains("10 қыркүйек, бейсенбі, 15:00–15:30"), "{}", student[1].text());
     app.stop().await;

@@ -3,6 +3,7 @@
 //! and the race for one slot. The bot's clock starts on Tuesday
 //! 1 September 2026, 09:00 in Almaty (04:00 UTC).
 
+use crate::cast::{Cast, programme};
 use crate::fake_api::{Sent, TgUser};
 use crate::helpers::*;
 use crate::on_both_backends;
@@ -33,43 +34,10 @@ on_both_backends!(
     a_slot_far_ahead_shows_its_year,
     places_with_invisible_or_direction_characters_are_refused_for_that,
     a_weekly_rule_names_the_times_it_skips_and_why,
+    a_booking_too_soon_names_the_lead_in_days,
+    each_day_of_a_list_is_labelled,
+    a_slot_across_a_clock_change_is_refused,
 );
-
-struct People {
-    mentor: TgUser,
-    student: TgUser,
-    parent: TgUser,
-}
-
-/// A mentor (10), their student (20), the student's parent (40).
-async fn programme(app: &TestApp, mentor_lang: &str, student_lang: &str) -> People {
-    let mentor = app.mentor(10, "Айгүл", mentor_lang, "№5 мектеп").await;
-    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 1).await;
-    let student = app.user(20, "Ерлан", Some(student_lang));
-    app.open_link(&student, &link).await;
-    let link = app.invite_link(InviteTarget::Parent { student: UserId(20) }, None, None, 1).await;
-    let parent = app.user(40, "Сәуле", Some("ru"));
-    app.open_link(&parent, &link).await;
-    People { mentor, student, parent }
-}
-
-/// `SELECT COUNT(*) …` on the test's database, waiting for the bot's
-/// writer on SQLite instead of failing.
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let url = &app.test_db.url;
-    if url.starts_with("sqlite:") {
-        use std::str::FromStr;
-        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-            .expect("url")
-            .busy_timeout(std::time::Duration::from_secs(30));
-        let pool = sqlx::SqlitePool::connect_with(options).await.expect("connect");
-        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count");
-        pool.close().await;
-        n
-    } else {
-        app.count(sql).await
-    }
-}
 
 fn ms(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid").timestamp_millis()
@@ -92,10 +60,10 @@ async fn tap(app: &TestApp, user: &TgUser, on: &[Sent], label: &str, taps: &mut 
 
 async fn a_mentor_publishes_a_week_of_slots_in_a_few_taps(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "kk", "kk").await;
+    let p = programme().mentor("kk").student("kk").join(&app).await;
     let mut taps = 0;
     let menu = app.send(&p.mentor, "/slots").await;
-    assert!(texts(&menu).contains("Әдетте кездесетін орын әлі көрсетілмеген"), "{}", texts(&menu));
+    menu.says("Әдетте кездесетін орын әлі көрсетілмеген");
     let days = tap(&app, &p.mentor, &menu, "Бос уақыт қосу", &mut taps).await;
     let day_labels = with_buttons(&days).button_texts();
     assert_eq!(day_labels.len(), 14, "the next 14 days");
@@ -106,51 +74,37 @@ async fn a_mentor_publishes_a_week_of_slots_in_a_few_taps(backend: Backend) {
     assert_eq!(with_buttons(&lengths).button_texts(), ["15 мин", "20 мин", "30 мин", "45 мин", "60 мин"]);
     let counts = tap(&app, &p.mentor, &lengths, "30 мин", &mut taps).await;
     let added = tap(&app, &p.mentor, &counts, "4 (15:00–17:00)", &mut taps).await;
-    assert!(
-        texts(&added)
-            .contains("Бос уақыт қосылды: 2 қыркүйек, сәрсенбі, 15:00–17:00, 30 минуттан 4 кездесуге орын."),
-        "{}",
-        texts(&added)
-    );
+    added.says("Бос уақыт қосылды: 2 қыркүйек, сәрсенбі, 15:00–17:00, 30 минуттан 4 кездесуге орын.");
     // The same times on the other days of the week: one tap each.
     let mut last = added;
     for day in ["3 қыркүйек", "4 қыркүйек", "7 қыркүйек", "8 қыркүйек"] {
         last = tap(&app, &p.mentor, &last, day, &mut taps).await;
-        assert!(texts(&last).contains("Бос уақыт қосылды"), "{}", texts(&last));
+        last.says("Бос уақыт қосылды");
     }
     tap(&app, &p.mentor, &last, "Болды", &mut taps).await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE mentor_id = 10 AND status = 'free'").await, 20);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE mentor_id = 10 AND status = 'free'").await, 20);
     // Ten taps at two seconds each: well under a minute.
     assert!(taps <= 10, "a week of slots took {taps} taps");
 
     let list = app.send(&p.mentor, "/slots list").await;
-    assert!(texts(&list).contains("2 қыркүйек, сәрсенбі\n15:00–15:30 — бос"), "{}", texts(&list));
+    list.says("2 қыркүйек, сәрсенбі\n15:00–15:30 — бос");
     // Removing a free slot.
     let removed =
         app.press_button(&p.mentor, &with_buttons(&list), "Өшіру: 2 қыркүйек, сәрсенбі, 15:00").await;
-    assert!(
-        texts(&removed).contains("Бос уақыт өшірілді: 2 қыркүйек, сәрсенбі, 15:00–15:30"),
-        "{}",
-        texts(&removed)
-    );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE mentor_id = 10").await, 19);
+    removed.says("Бос уақыт өшірілді: 2 қыркүйек, сәрсенбі, 15:00–15:30");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE mentor_id = 10").await, 19);
     // The same button again: gone.
     let again = app.press_button(&p.mentor, &with_buttons(&list), "Өшіру: 2 қыркүйек, сәрсенбі, 15:00").await;
-    assert!(texts(&again).contains("қолжетімді емес"), "{}", texts(&again));
+    again.says("қолжетімді емес");
     app.stop().await;
 }
 
 async fn typed_slots_and_what_is_refused(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     let ok = app.send(&p.mentor, "/slots add 2026-09-03 15:00 20 3 кабинет 12").await;
-    assert!(
-        texts(&ok)
-            .contains("Свободное время добавлено: четверг, 3 сентября, 15:00–16:00, на 3 встречи по 20 мин."),
-        "{}",
-        texts(&ok)
-    );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE place = 'кабинет 12'").await, 3);
+    ok.says("Свободное время добавлено: четверг, 3 сентября, 15:00–16:00, на 3 встречи по 20 мин.");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE place = 'кабинет 12'").await, 3);
     let cases = [
         ("/slots add", "Например: /slots add 2026-09-02 15:00 30 4"),
         ("/slots add 2026-09-03", "Напишите строку так"),
@@ -170,57 +124,53 @@ async fn typed_slots_and_what_is_refused(backend: Backend) {
         let reply = app.send(&p.mentor, line).await;
         if line == "/slots add" {
             // Without arguments the buttons start.
-            assert!(texts(&reply).contains("В какой день?"), "{}", texts(&reply));
+            reply.says("В какой день?");
             app.send(&p.mentor, "/cancel").await;
             continue;
         }
         assert!(texts(&reply).contains(expected), "{line}: {}", texts(&reply));
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 3, "nothing else was added");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots").await, 3, "nothing else was added");
     let example = app.send(&p.mentor, "/slots add x").await;
-    assert!(texts(&example).contains("Например: /slots add 2026-09-02 15:00 30 4"), "{}", texts(&example));
+    example.says("Например: /slots add 2026-09-02 15:00 30 4");
     // Only mentors have slots.
     let no = app.send(&p.student, "/slots").await;
-    assert!(texts(&no).contains("тәлімгерге арналған команда"), "{}", texts(&no));
+    no.says("тәлімгерге арналған команда");
     // The default place, typed.
     let asked = app.send(&p.mentor, "/slots place").await;
-    assert!(texts(&asked).contains("кабинет или ссылка"), "{}", texts(&asked));
+    asked.says("кабинет или ссылка");
     let saved = app.send(&p.mentor, "https://meet.example/aigul").await;
-    assert!(
-        texts(&saved).contains("Обычное место встреч сохранено: https://meet.example/aigul"),
-        "{}",
-        texts(&saved)
-    );
+    saved.says("Обычное место встреч сохранено: https://meet.example/aigul");
     app.stop().await;
 }
 
 /// Slots on Thursday 3 September 15:00 (kk mentor: four of 30 minutes).
-async fn publish(app: &TestApp, p: &People) {
+async fn publish(app: &TestApp, p: &Cast) {
     let reply = app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 4").await;
-    assert!(!texts(&reply).contains("Ничего") && !texts(&reply).contains("Ештеңе"), "{}", texts(&reply));
+    reply.never_says("Ничего").never_says("Ештеңе");
 }
 
 async fn a_student_books_in_three_taps_and_everyone_is_told(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     app.send(&p.mentor, "/slots place каб. 12").await;
     publish(&app, &p).await;
-    let mentor_before = app.fake.sent_to(10).len();
-    let parent_before = app.fake.sent_to(40).len();
+    app.catch_up(&p.mentor);
+    app.catch_up(&p.parent);
 
     let mut taps = 0;
     let list = app.send(&p.student, "/book").await;
-    assert!(texts(&list).contains("Тәлімгер: Айгүл. Бос уақытты таңдаңыз (1/1 бет)"), "{}", texts(&list));
-    assert!(texts(&list).contains("3 қыркүйек, бейсенбі: 15:00 15:30 16:00 16:30"), "{}", texts(&list));
+    list.says("Тәлімгер: Айгүл. Бос уақытты таңдаңыз (1/1 бет)");
+    list.says("Күні: 3 қыркүйек, бейсенбі\n15:00 15:30 16:00 16:30");
     let topic = tap(&app, &p.student, &list, "3 қыркүйек, бейсенбі, 15:00", &mut taps).await;
-    assert!(texts(&topic).contains("тақырыбын"), "{}", texts(&topic));
+    topic.says("тақырыбын");
     let check = tap(&app, &p.student, &topic, "Тақырыпсыз", &mut taps).await;
-    assert!(texts(&check).contains("Орны: каб. 12"), "{}", texts(&check));
+    check.says("Орны: каб. 12");
     let done = tap(&app, &p.student, &check, "Растау", &mut taps).await;
     assert_eq!(taps, 3, "booked in three taps");
-    assert!(texts(&done).contains("Сіз кездесуге жазылдыңыз"), "{}", texts(&done));
-    assert!(texts(&done).contains("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30"), "{}", texts(&done));
-    let files = documents(&done, 20);
+    done.says("Сіз кездесуге жазылдыңыз");
+    done.says("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30");
+    let files = documents(&done, p.student.id);
     assert_eq!(files.len(), 1, "{done:?}");
     let (name, ics) = &files[0];
     assert_eq!(name, "кездесу.ics");
@@ -232,38 +182,25 @@ async fn a_student_books_in_three_taps_and_everyone_is_told(backend: Backend) {
     assert!(ics.lines().all(|l| l.len() <= 76), "folded");
 
     // The mentor in Russian, the parent in Russian without the topic.
-    app.outbox_drained().await;
-    let mentor = app.fake.sent_to(10)[mentor_before..].to_vec();
-    assert!(
-        texts(&mentor).contains("Новая встреча.\nКогда: четверг, 3 сентября, 15:00–15:30\nУченик: Ерлан"),
-        "{}",
-        texts(&mentor)
-    );
-    assert_eq!(documents(&mentor, 10)[0].0, "встреча.ics");
-    let parent = app.fake.sent_to(40)[parent_before..].to_vec();
-    assert!(texts(&parent).contains("Ваш ребёнок записался на встречу с ментором."), "{}", texts(&parent));
-    assert!(texts(&parent).contains("Где: каб. 12"), "{}", texts(&parent));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
+    let mentor = app.sees(&p.mentor).await;
+    mentor.says("Новая встреча.\nКогда: четверг, 3 сентября, 15:00–15:30\nУченик: Ерлан");
+    assert_eq!(documents(&mentor, p.mentor.id)[0].0, "встреча.ics");
+    app.sees(&p.parent).await.says("Ваш ребёнок записался на встречу с ментором.").says("Где: каб. 12");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
 
     // With a topic: the mentor sees it, the parent does not.
     let list = app.send(&p.student, "/book").await;
-    assert!(!texts(&list).contains("15:00 15:30"), "the booked slot is gone: {}", texts(&list));
+    list.never_says("15:00 15:30"); // the booked slot is gone
     let topic = app.press_button(&p.student, &with_buttons(&list), "16:00").await;
-    assert!(texts(&topic).contains("тақырыбын"));
+    topic.says("тақырыбын");
     let check = app.send(&p.student, "Емтиханға дайындық").await;
-    assert!(texts(&check).contains("Тақырыбы: Емтиханға дайындық"), "{}", texts(&check));
-    let parent_before = app.fake.sent_to(40).len();
-    let mentor_before = app.fake.sent_to(10).len();
+    check.says("Тақырыбы: Емтиханға дайындық");
+    app.catch_up(&p.parent);
+    app.catch_up(&p.mentor);
     app.press_button(&p.student, &with_buttons(&check), "Растау").await;
-    app.outbox_drained().await;
-    assert!(texts(&app.fake.sent_to(10)[mentor_before..]).contains("Тема: Емтиханға дайындық"));
-    let parent = app.fake.sent_to(40)[parent_before..].to_vec();
-    assert!(
-        texts(&parent).contains("16:00–16:30") && !texts(&parent).contains("Емтихан"),
-        "{}",
-        texts(&parent)
-    );
+    app.sees(&p.mentor).await.says("Тема: Емтиханға дайындық");
+    app.sees(&p.parent).await.says("16:00–16:30").never_says("Емтихан");
     app.stop().await;
 }
 
@@ -272,7 +209,7 @@ async fn a_student_books_in_three_taps_and_everyone_is_told(backend: Backend) {
 /// press for a child who is not theirs changes nothing.
 async fn a_parent_of_two_children_with_two_mentors_books_with_the_right_one(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     let other = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     let link = app.invite_link(InviteTarget::Student { mentor: UserId(11) }, None, None, 1).await;
     let second = app.user(21, "Дана", Some("ru"));
@@ -289,30 +226,23 @@ async fn a_parent_of_two_children_with_two_mentors_books_with_the_right_one(back
     app.send(&other, "/slots add 2026-09-04 10:00 30 1").await;
 
     let ask = app.send(&p.parent, "/book").await;
-    assert!(texts(&ask).contains("С ментором какого ребёнка"), "{}", texts(&ask));
+    ask.says("С ментором какого ребёнка");
     assert_eq!(with_buttons(&ask).button_texts(), ["Ерлан", "Дана"]);
     // A forged press for someone else's child.
     let forged = app.press(&p.parent, &with_buttons(&ask), "bc:22").await;
-    assert!(texts(&forged).contains("больше недоступно"), "{}", texts(&forged));
+    forged.says("больше недоступно");
     let list = app.press_button(&p.parent, &with_buttons(&ask), "Дана").await;
-    assert!(texts(&list).contains("Ментор: Бақыт"), "{}", texts(&list));
-    assert!(!texts(&list).contains("15:00"), "not the other child's mentor's time: {}", texts(&list));
+    list.says("Ментор: Бақыт");
+    list.never_says("15:00"); // not the other child's mentor's time
     let topic = app.press_button(&p.parent, &with_buttons(&list), "10:00").await;
     let check = app.press_button(&p.parent, &with_buttons(&topic), "Без темы").await;
-    let other_before = app.fake.sent_to(11).len();
-    let first_before = app.fake.sent_to(10).len();
+    app.catch_up(&other);
+    app.catch_up(&p.mentor);
     app.press_button(&p.parent, &with_buttons(&check), "Подтвердить").await;
-    app.outbox_drained().await;
-    let told = app.fake.sent_to(11)[other_before..].to_vec();
-    assert!(
-        texts(&told).contains("Ата-анасы: Сәуле") && texts(&told).contains("Оқушы: Дана"),
-        "{}",
-        texts(&told)
-    );
-    assert_eq!(app.fake.sent_to(10).len(), first_before, "the other mentor is not told");
+    app.sees(&other).await.says("Ата-анасы: Сәуле").says("Оқушы: Дана");
+    app.sees(&p.mentor).await.nothing(); // the other mentor is not told
     assert_eq!(
-        count(
-            &app,
+        app.count(
             "SELECT COUNT(*) FROM meetings WHERE parent_id = 40 AND student_id = 21 AND mentor_id = 11"
         )
         .await,
@@ -321,35 +251,27 @@ async fn a_parent_of_two_children_with_two_mentors_books_with_the_right_one(back
     // Their meetings, for both children, in one list.
     book_first(&app, &p).await;
     let meetings = app.send(&p.parent, "/meetings").await;
-    assert!(
-        texts(&meetings).contains("Ученик: Дана") && texts(&meetings).contains("Ученик: Ерлан"),
-        "{}",
-        texts(&meetings)
-    );
+    meetings.says("Ученик: Дана").says("Ученик: Ерлан");
     app.stop().await;
 }
 
 async fn a_parent_books_a_parent_meeting_and_the_topic_stays_private(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "kk", "kk").await;
+    let p = programme().mentor("kk").student("kk").join(&app).await;
     publish(&app, &p).await;
     let list = app.send(&p.parent, "/book").await;
-    assert!(texts(&list).contains("Ментор: Айгүл. Выберите время"), "{}", texts(&list));
+    list.says("Ментор: Айгүл. Выберите время");
     let topic = app.press_button(&p.parent, &with_buttons(&list), "четверг, 3 сентября, 15:30").await;
     let check = app.send(&p.parent, "Оценки за четверть").await;
-    let student_before = app.fake.sent_to(20).len();
+    app.catch_up(&p.student);
     let done = app.press_button(&p.parent, &with_buttons(&check), "Подтвердить").await;
-    assert!(texts(&done).contains("Вы записались на встречу"), "{}", texts(&done));
-    assert_eq!(documents(&done, 40)[0].0, "встреча.ics");
-    let mentor = app.fake.sent_to(10);
-    assert!(
-        texts(&mentor).contains("Жаңа кездесу.") && texts(&mentor).contains("Ата-анасы: Сәуле"),
-        "{}",
-        texts(&mentor)
-    );
-    assert!(texts(&mentor).contains("Тақырыбы: Оценки за четверть"));
+    done.says("Вы записались на встречу");
+    assert_eq!(documents(&done, p.parent.id)[0].0, "встреча.ics");
+    let mentor = app.sees(&p.mentor).await;
+    mentor.says("Жаңа кездесу.").says("Ата-анасы: Сәуле");
+    mentor.says("Тақырыбы: Оценки за четверть");
     // The student is told, without the topic, and gets no calendar file.
-    let student = app.fake.sent_to(20)[student_before..].to_vec();
+    let student = app.sees(&p.student).await;
     assert_eq!(student.len(), 1, "{student:?}");
     assert!(
         student[0].text().starts_with("Тәлімгермен ата-ана кездесуі белгіленді."),
@@ -362,49 +284,49 @@ async fn a_parent_books_a_parent_meeting_and_the_topic_stays_private(backend: Ba
         "{}",
         student[0].text()
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE parent_id = 40").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE parent_id = 40").await, 1);
     drop(topic);
     app.stop().await;
 }
 
 async fn lead_time_and_the_upcoming_limit(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "ru").await;
+    let p = programme().mentor("ru").student("ru").join(&app).await;
     // Today 09:00 now: 09:30 is too close (lead 1 h), 11:00 is fine.
     app.send(&p.mentor, "/slots add 2026-09-01 09:30 30").await;
     app.send(&p.mentor, "/slots add 2026-09-01 11:00 30 3").await;
     let list = app.send(&p.student, "/book").await;
-    assert!(!texts(&list).contains("09:30") && texts(&list).contains("11:00"), "{}", texts(&list));
+    list.never_says("09:30").says("11:00");
     let topic = app.press_button(&p.student, &with_buttons(&list), "11:00").await;
     let check = app.press_button(&p.student, &with_buttons(&topic), "Без темы").await;
     // Time passes: the slot is now closer than the lead time.
     app.clock.advance(Duration::minutes(75));
     let late = app.press_button(&p.student, &with_buttons(&check), "Подтвердить").await;
-    assert!(texts(&late).contains("не позже чем за 60 минут до встречи"), "{}", texts(&late));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings").await, 0);
+    late.says("не позже чем за 1 час до встречи");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings").await, 0);
     // Two upcoming meetings at most.
     for time in ["11:30", "12:00"] {
         let list = app.send(&p.student, "/book").await;
         let topic = app.press_button(&p.student, &with_buttons(&list), time).await;
         let check = app.press_button(&p.student, &with_buttons(&topic), "Без темы").await;
         let done = app.press_button(&p.student, &with_buttons(&check), "Подтвердить").await;
-        assert!(texts(&done).contains("Вы записались"), "{}", texts(&done));
+        done.says("Вы записались");
     }
     let third = app.send(&p.student, "/book").await;
-    assert!(texts(&third).contains("У вас уже 2 предстоящие встречи — это предел"), "{}", texts(&third));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings").await, 2);
+    third.says("У вас уже 2 предстоящие встречи — это предел");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings").await, 2);
     app.stop().await;
 }
 
 async fn a_meeting_is_moved_and_then_cancelled(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     publish(&app, &p).await;
     let list = app.send(&p.student, "/book").await;
     let topic = app.press_button(&p.student, &with_buttons(&list), "15:00").await;
     let check = app.press_button(&p.student, &with_buttons(&topic), "Тақырыпсыз").await;
     let booked = app.press_button(&p.student, &with_buttons(&check), "Растау").await;
-    let uid = documents(&booked, 20)[0]
+    let uid = documents(&booked, p.student.id)[0]
         .1
         .replace("\r\n ", "")
         .lines()
@@ -413,118 +335,99 @@ async fn a_meeting_is_moved_and_then_cancelled(backend: Backend) {
         .to_owned();
 
     let meetings = app.send(&p.student, "/meetings").await;
-    assert!(texts(&meetings).contains("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30"), "{}", texts(&meetings));
+    meetings.says("Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30");
     let card = with_buttons(&meetings);
     assert_eq!(card.button_texts(), ["Болдырмау", "Уақытын ауыстыру"]);
     let choices = app.press_button(&p.student, &card, "Уақытын ауыстыру").await;
-    let parent_before = app.fake.sent_to(40).len();
+    app.catch_up(&p.parent);
     let moved = app.press_button(&p.student, &with_buttons(&choices), "16:30").await;
-    assert!(texts(&moved).contains("Кездесудің уақыты ауыстырылды"), "{}", texts(&moved));
-    assert!(texts(&moved).contains("Бұрынғы уақыты: 3 қыркүйек, бейсенбі, 15:00"), "{}", texts(&moved));
-    let ics = documents(&moved, 20)[0].1.replace("\r\n ", "");
+    moved.says("Кездесудің уақыты ауыстырылды");
+    moved.says("Бұрынғы уақыты: 3 қыркүйек, бейсенбі, 15:00");
+    let ics = documents(&moved, p.student.id)[0].1.replace("\r\n ", "");
     assert!(
         ics.contains(&uid) && ics.contains("SEQUENCE:1") && ics.contains("DTSTART:20260903T113000Z"),
         "{ics}"
     );
-    app.outbox_drained().await;
-    let parent = app.fake.sent_to(40)[parent_before..].to_vec();
-    assert!(texts(&parent).contains("Встреча перенесена. Кто перенёс: Ерлан"), "{}", texts(&parent));
-    assert!(texts(&parent).contains("Было: четверг, 3 сентября, 15:00"), "{}", texts(&parent));
+    let parent = app.sees(&p.parent).await;
+    parent.says("Встреча перенесена. Кто перенёс: Ерлан");
+    parent.says("Было: четверг, 3 сентября, 15:00");
     assert_eq!(
-        count(
-            &app,
-            &format!(
-                "SELECT COUNT(*) FROM slots WHERE status = 'free' AND starts_at = {}",
-                ms(2026, 9, 3, 10, 0)
-            )
-        )
+        app.count(&format!(
+            "SELECT COUNT(*) FROM slots WHERE status = 'free' AND starts_at = {}",
+            ms(2026, 9, 3, 10, 0)
+        ))
         .await,
         1,
         "the old slot is free again"
     );
     // The held/no-show question moved with it.
-    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending' AND due_at = {}", ms(2026, 9, 3, 12, 0))).await, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending' AND due_at = {}", ms(2026, 9, 3, 12, 0))).await, 1);
 
     // The old card's buttons still work on the same meeting; cancel asks first.
     let ask = app.press_button(&p.student, &card, "Болдырмау").await;
-    let mentor_before = app.fake.sent_to(10).len();
+    app.catch_up(&p.mentor);
     let cancelled = app.press_button(&p.student, &with_buttons(&ask), "Иә, болдырмау").await;
-    assert!(texts(&cancelled).contains("Кездесу өтпейді"), "{}", texts(&cancelled));
-    let ics = documents(&cancelled, 20)[0].1.replace("\r\n ", "");
+    cancelled.says("Кездесу өтпейді");
+    let ics = documents(&cancelled, p.student.id)[0].1.replace("\r\n ", "");
     assert!(ics.contains("METHOD:CANCEL") && ics.contains(&uid) && ics.contains("STATUS:CANCELLED"), "{ics}");
-    app.outbox_drained().await;
-    let mentor = app.fake.sent_to(10)[mentor_before..].to_vec();
-    assert!(texts(&mentor).contains("Встреча отменена. Кто отменил: Ерлан"), "{}", texts(&mentor));
-    assert!(documents(&mentor, 10)[0].1.contains("METHOD:CANCEL"));
+    let mentor = app.sees(&p.mentor).await;
+    mentor.says("Встреча отменена. Кто отменил: Ерлан");
+    assert!(documents(&mentor, p.mentor.id)[0].1.contains("METHOD:CANCEL"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending'").await,
+        app.count("SELECT COUNT(*) FROM outbox WHERE key LIKE 'meeting-end:%' AND state = 'pending'").await,
         0
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 0);
     // Cancelled twice? No longer available.
     let twice = app.press_button(&p.student, &with_buttons(&ask), "Иә, болдырмау").await;
-    assert!(texts(&twice).contains("қолжетімді емес"), "{}", texts(&twice));
+    twice.says("қолжетімді емес");
     app.stop().await;
 }
 
-async fn book_first(app: &TestApp, p: &People) {
+async fn book_first(app: &TestApp, p: &Cast) {
     let list = app.send(&p.student, "/book").await;
     let topic = app.press_button(&p.student, &with_buttons(&list), "15:00").await;
     let check = app.send(&p.student, "Мектеп").await;
     let done = app.press_button(&p.student, &with_buttons(&check), "Растау").await;
-    assert!(texts(&done).contains("жазылдыңыз"), "{}", texts(&done));
+    done.says("жазылдыңыз");
     drop(topic);
 }
 
 async fn a_mentor_cancels_with_a_reason_and_removes_a_booked_slot(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     publish(&app, &p).await;
     book_first(&app, &p).await;
     let meetings = app.send(&p.mentor, "/meetings").await;
-    assert!(
-        texts(&meetings).contains("Ученик: Ерлан") && texts(&meetings).contains("Тема: Мектеп"),
-        "{}",
-        texts(&meetings)
-    );
+    meetings.says("Ученик: Ерлан").says("Тема: Мектеп");
     let ask = app.press_button(&p.mentor, &with_buttons(&meetings), "Отменить").await;
-    assert!(texts(&ask).contains("причину отмены"), "{}", texts(&ask));
-    let student_before = app.fake.sent_to(20).len();
+    ask.says("причину отмены");
+    app.catch_up(&p.student);
     let done = app.send(&p.mentor, "Заболела").await;
-    assert!(
-        texts(&done).contains("Встреча отменена") && texts(&done).contains("Причина: Заболела"),
-        "{}",
-        texts(&done)
-    );
-    app.outbox_drained().await;
-    let student = app.fake.sent_to(20)[student_before..].to_vec();
-    assert!(
-        texts(&student).contains("Кездесу өтпейді: Айгүл оны болдырмау туралы хабарлады.\n"),
-        "{}",
-        texts(&student)
-    );
-    assert!(texts(&student).contains("Себебі: Заболела"), "{}", texts(&student));
+    done.says("Встреча отменена").says("Причина: Заболела");
+    let student = app.sees(&p.student).await;
+    student.says("Кездесу өтпейді: Айгүл оны болдырмау туралы хабарлады.\n");
+    student.says("Себебі: Заболела");
 
     // The slot is free again; booked once more, then the mentor removes it.
     book_first(&app, &p).await;
     let list = app.send(&p.mentor, "/slots list").await;
-    assert!(texts(&list).contains("15:00–15:30 — есть запись"), "{}", texts(&list));
+    list.says("15:00–15:30 — есть запись");
     let ask = app.press_button(&p.mentor, &with_buttons(&list), "Удалить: четверг, 3 сентября, 15:00").await;
-    assert!(texts(&ask).contains("Кто записан: Ерлан"), "{}", texts(&ask));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1, "asked first");
-    let student_before = app.fake.sent_to(20).len();
+    ask.says("Кто записан: Ерлан");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1, "asked first");
+    app.catch_up(&p.student);
     let removed = app.press_button(&p.mentor, &with_buttons(&ask), "Удалить и отменить встречу").await;
-    assert!(texts(&removed).contains("Свободное время удалено"), "{}", texts(&removed));
-    app.outbox_drained().await;
-    assert!(texts(&app.fake.sent_to(20)[student_before..]).contains("Кездесу өтпейді"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 3);
+    removed.says("Свободное время удалено");
+    app.sees(&p.student).await.says("Кездесу өтпейді");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots").await, 3);
     app.stop().await;
 }
 
 async fn weekly_availability_generates_and_changes_only_free_slots(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     // By buttons: every Thursday 15:00–17:00 in 30 minutes.
     let mut taps = 0;
     let menu = app.send(&p.mentor, "/slots").await;
@@ -533,111 +436,96 @@ async fn weekly_availability_generates_and_changes_only_free_slots(backend: Back
     let end = tap(&app, &p.mentor, &start, "15:00", &mut taps).await;
     let length = tap(&app, &p.mentor, &end, "17:00", &mut taps).await;
     let added = tap(&app, &p.mentor, &length, "30 мин", &mut taps).await;
-    assert!(
-        texts(&added)
-            .contains("Недельное расписание добавлено: четверг, каждую неделю, 15:00–17:00, по 30 мин"),
-        "{}",
-        texts(&added)
-    );
-    assert!(texts(&added).contains("добавлено свободное время для 16 встреч"), "{}", texts(&added));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 16);
+    added.says("Недельное расписание добавлено: четверг, каждую неделю, 15:00–17:00, по 30 мин");
+    added.says("добавлено свободное время для 16 встреч");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 16);
     // A slot removed by hand is not made again.
     let list = app.send(&p.mentor, "/slots list").await;
     app.press_button(&p.mentor, &with_buttons(&list), "Удалить: четверг, 3 сентября, 16:30").await;
     app.send(&p.mentor, "/slots list").await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 15);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots").await, 15);
     // A student books one; the rule changes to 16:00–18:00: the booking stays.
     book_first(&app, &p).await;
-    let rule: i64 = count(&app, "SELECT MAX(id) FROM availability_rules").await;
+    let rule: i64 = app.count("SELECT MAX(id) FROM availability_rules").await;
     let changed = app.send(&p.mentor, &format!("/slots weekly change {rule} 4 16:00 18:00 30")).await;
-    assert!(texts(&changed).contains("Недельное расписание изменено"), "{}", texts(&changed));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
+    changed.says("Недельное расписание изменено");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 9, 3, 10, 0))).await,
+        app.count(&format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 9, 3, 10, 0))).await,
         1,
         "the booked 15:00 stays"
     );
     assert_eq!(
-        count(
-            &app,
-            &format!(
-                "SELECT COUNT(*) FROM slots WHERE starts_at = {} AND status = 'free'",
-                ms(2026, 9, 10, 12, 30)
-            )
-        )
+        app.count(&format!(
+            "SELECT COUNT(*) FROM slots WHERE starts_at = {} AND status = 'free'",
+            ms(2026, 9, 10, 12, 30)
+        ))
         .await,
         1,
         "17:30 is new"
     );
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 9, 10, 10, 0)))
-            .await,
+        app.count(&format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 9, 10, 10, 0))).await,
         0,
         "free 15:00 is gone"
     );
     // Removed: the free ones go, the booked one stays.
     let removed = app.send(&p.mentor, &format!("/slots weekly remove {rule}")).await;
-    assert!(texts(&removed).contains("Недельное расписание удалено"), "{}", texts(&removed));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
+    removed.says("Недельное расписание удалено");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
     // Typed, in one line.
     let typed = app.send(&p.mentor, "/slots weekly 2 15:00 17:00 30").await;
-    assert!(texts(&typed).contains("вторник, каждую неделю, 15:00–17:00"), "{}", texts(&typed));
+    typed.says("вторник, каждую неделю, 15:00–17:00");
     let bad = app.send(&p.mentor, "/slots weekly 9 15:00 17:00").await;
-    assert!(texts(&bad).contains("Еженедельное свободное время пишется так"), "{}", texts(&bad));
+    bad.says("Еженедельное свободное время пишется так");
     app.stop().await;
 }
 
 async fn after_the_meeting_the_mentor_records_it_and_a_private_note(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "kk", "kk").await;
+    let p = programme().mentor("kk").student("kk").join(&app).await;
     publish(&app, &p).await;
     book_first(&app, &p).await;
-    let before = app.fake.sent_to(10).len();
+    app.catch_up(&p.mentor);
     // 3 September 15:30 local is 10:30 UTC: 2 days 6.5 hours after the start.
     app.clock.advance(Duration::hours(54) + Duration::minutes(31));
-    wait_until("the question comes", || app.fake.sent_to(10).len() > before).await;
-    let question = app.fake.sent_to(10)[before..].to_vec();
-    assert!(
-        texts(&question)
-            .contains("Кездесу өтті ме? Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30. Кіммен: Ерлан"),
-        "{}",
-        texts(&question)
-    );
+    let question = app.waits_to_see(&p.mentor).await;
+    question.says("Кездесу өтті ме? Уақыты: 3 қыркүйек, бейсенбі, 15:00–15:30. Кіммен: Ерлан");
     let card = with_buttons(&question);
     assert_eq!(card.button_texts(), ["Өтті", "Келмеді", "Жазба қосу"]);
     let held = app.press_button(&p.mentor, &card, "Өтті").await;
-    assert!(texts(&held).contains("Белгіленді: кездесу өтті."), "{}", texts(&held));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'held'").await, 1);
+    held.says("Белгіленді: кездесу өтті.");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE status = 'held'").await, 1);
     let again = app.press_button(&p.mentor, &card, "Келмеді").await;
-    assert!(texts(&again).contains("қолжетімді емес"), "recorded once: {}", texts(&again));
+    again.says("қолжетімді емес"); // recorded once
     let ask = app.press_button(&p.mentor, &with_buttons(&held), "Жазба қосу").await;
-    assert!(texts(&ask).contains("Оны тек сіз көресіз"), "{}", texts(&ask));
+    ask.says("Оны тек сіз көресіз");
     let saved = app.send(&p.mentor, "Сабаққа қызығушылығы артты").await;
-    assert!(texts(&saved).contains("Жазба сақталды"), "{}", texts(&saved));
-    assert_eq!(app.db.note_count(UserId(10)).await.expect("count"), 1);
+    saved.says("Жазба сақталды");
+    assert_eq!(app.db.note_count(UserId(p.mentor.id)).await.expect("count"), 1);
     // The student cannot press the mentor's buttons.
     let forged = app.press(&p.student, &card, &card.button_data("Жазба").expect("data")).await;
-    assert!(texts(&forged).contains("қолжетімді емес"), "{}", texts(&forged));
+    forged.says("қолжетімді емес");
     let week = app.send(&p.mentor, "/week").await;
-    assert!(!texts(&week).contains("қызығушылығы"), "the note is not in the agenda");
+    week.never_says("қызығушылығы"); // the note is not in the agenda
     app.stop().await;
 }
 
 async fn presses_on_someone_elses_meeting_change_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     publish(&app, &p).await;
     book_first(&app, &p).await;
     // Another student of the same mentor, and a stranger parent.
-    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 1).await;
+    let link = app.invite_link(InviteTarget::Student { mentor: UserId(p.mentor.id) }, None, None, 1).await;
     let other = app.user(21, "Дана", Some("ru"));
     app.open_link(&other, &link).await;
     let stranger = app.user(41, "Гүлнар", Some("ru"));
     let link = app.invite_link(InviteTarget::Parent { student: UserId(21) }, None, None, 1).await;
     app.open_link(&stranger, &link).await;
-    let meeting: i64 = count(&app, "SELECT MAX(id) FROM meetings").await;
-    let slot: i64 = count(&app, "SELECT MIN(id) FROM slots WHERE status = 'free'").await;
+    let meeting: i64 = app.count("SELECT MAX(id) FROM meetings").await;
+    let slot: i64 = app.count("SELECT MIN(id) FROM slots WHERE status = 'free'").await;
     let menu = with_buttons(&app.send(&other, "/book").await);
     let stranger_menu = with_buttons(&app.send(&stranger, "/book").await);
     for (who, data) in [
@@ -659,17 +547,17 @@ async fn presses_on_someone_elses_meeting_change_nothing(backend: Backend) {
         assert!(toast.as_deref().is_some_and(|t| t.contains("больше не")), "{data}: {toast:?}");
         assert!(messages(&out).is_empty(), "{data}: {out:?}");
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings WHERE status = 'booked'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE status = 'booked'").await, 1);
     // The other student sees only their own meetings.
     let theirs = app.send(&other, "/meetings").await;
-    assert!(texts(&theirs).contains("Предстоящих встреч нет"), "{}", texts(&theirs));
+    theirs.says("Предстоящих встреч нет");
     app.stop().await;
 }
 
 async fn the_mentors_day_and_week(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     app.send(&p.mentor, "/slots add 2026-09-01 14:00 30").await;
     publish(&app, &p).await;
     let list = app.send(&p.student, "/book").await;
@@ -681,58 +569,49 @@ async fn the_mentors_day_and_week(backend: Backend) {
     let check = app.press_button(&p.parent, &with_buttons(&topic2), "Без темы").await;
     app.press_button(&p.parent, &with_buttons(&check), "Подтвердить").await;
     let today = app.send(&p.mentor, "/today").await;
-    assert!(texts(&today).contains("Сегодня, вторник, 1 сентября:"), "{}", texts(&today));
-    assert!(
-        texts(&today).contains("14:00–14:30 — Ерлан\nТема: Сынып\nГде: ментор сообщит позже"),
-        "{}",
-        texts(&today)
-    );
-    assert!(!texts(&today).contains("15:30"), "{}", texts(&today));
+    today.says("Сегодня, вторник, 1 сентября:");
+    today.says("14:00–14:30 — Ерлан\nТема: Сынып\nГде: ментор сообщит позже");
+    today.never_says("15:30");
     let week = app.send(&p.mentor, "/week").await;
-    assert!(
-        texts(&week).contains("четверг, 3 сентября\n15:30–16:00 — Ерлан\nРодитель: Сәуле"),
-        "{}",
-        texts(&week)
-    );
+    week.says("четверг, 3 сентября\n15:30–16:00 — Ерлан\nРодитель: Сәуле");
     let none = app.send(&p.student, "/today").await;
-    assert!(texts(&none).contains("/meetings"), "{}", texts(&none));
+    none.says("/meetings");
     drop(topic);
     app.stop().await;
 }
 
 async fn times_around_1_march_2024_and_the_turn_of_the_year(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "kk", "ru").await;
+    let p = programme().mentor("kk").student("ru").join(&app).await;
     // Back to 27 February 2024, 09:00 in Almaty (UTC+6 then).
     let now = talimger::domain::time::Clock::now(&*app.clock);
     app.clock.advance(Utc.with_ymd_and_hms(2024, 2, 27, 3, 0, 0).single().expect("t") - now);
     app.send(&p.mentor, "/slots add 2024-02-29 15:00 30").await;
     app.send(&p.mentor, "/slots add 2024-03-01 15:00 30").await;
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2024, 2, 29, 9, 0))).await,
+        app.count(&format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2024, 2, 29, 9, 0))).await,
         1,
         "UTC+6"
     );
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2024, 3, 1, 10, 0))).await,
+        app.count(&format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2024, 3, 1, 10, 0))).await,
         1,
         "UTC+5"
     );
     let list = app.send(&p.student, "/book").await;
-    assert!(texts(&list).contains("четверг, 29 февраля: 15:00"), "{}", texts(&list));
-    assert!(texts(&list).contains("пятница, 1 марта: 15:00"), "{}", texts(&list));
+    list.says("четверг, 29 февраля: 15:00");
+    list.says("пятница, 1 марта: 15:00");
     let mentor_list = app.send(&p.mentor, "/slots list").await;
-    assert!(texts(&mentor_list).contains("29 ақпан, бейсенбі\n15:00–15:30"), "{}", texts(&mentor_list));
-    assert!(texts(&mentor_list).contains("1 наурыз, жұма\n15:00–15:30"), "{}", texts(&mentor_list));
+    mentor_list.says("29 ақпан, бейсенбі\n15:00–15:30");
+    mentor_list.says("1 наурыз, жұма\n15:00–15:30");
     // The mentor (Kazakh) and the student (Russian) see the same meeting.
     let topic = app.press_button(&p.student, &with_buttons(&list), "1 марта").await;
     let check = app.press_button(&p.student, &with_buttons(&topic), "Без темы").await;
-    let before = app.fake.sent_to(10).len();
+    app.catch_up(&p.mentor);
     let done = app.press_button(&p.student, &with_buttons(&check), "Подтвердить").await;
-    assert!(texts(&done).contains("Когда: пятница, 1 марта, 15:00–15:30"), "{}", texts(&done));
-    app.outbox_drained().await;
-    assert!(texts(&app.fake.sent_to(10)[before..]).contains("Уақыты: 1 наурыз, жұма, 15:00–15:30"));
-    assert!(documents(&done, 20)[0].1.contains("DTSTART:20240301T100000Z"));
+    done.says("Когда: пятница, 1 марта, 15:00–15:30");
+    app.sees(&p.mentor).await.says("Уақыты: 1 наурыз, жұма, 15:00–15:30");
+    assert!(documents(&done, p.student.id)[0].1.contains("DTSTART:20240301T100000Z"));
 
     // The turn of the year: 30 December 2026.
     let now = talimger::domain::time::Clock::now(&*app.clock);
@@ -748,12 +627,12 @@ async fn times_around_1_march_2024_and_the_turn_of_the_year(backend: Backend) {
     app.press_button(&p.mentor, &with_buttons(&counts), "1 (").await;
     // 1 January 00:30 in Almaty is 31 December 19:30 UTC.
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 12, 31, 19, 30)))
+        app.count(&format!("SELECT COUNT(*) FROM slots WHERE starts_at = {}", ms(2026, 12, 31, 19, 30)))
             .await,
         1
     );
     let list = app.send(&p.student, "/book").await;
-    assert!(texts(&list).contains("пятница, 1 января: 00:30"), "{}", texts(&list));
+    list.says("пятница, 1 января: 00:30");
     drop(starts);
     app.stop().await;
 }
@@ -980,7 +859,7 @@ async fn a_reschedule_that_loses_its_race_keeps_the_old_meeting(backend: Backend
 /// added, and no place «-30 4» is made.
 async fn a_malformed_number_is_named_not_taken_for_a_place(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     let minutes_ru =
         "После времени начала пишется длительность одной встречи: число минут от 5 до 240, цифрами 0–9.";
@@ -1003,16 +882,16 @@ async fn a_malformed_number_is_named_not_taken_for_a_place(backend: Backend) {
     let reply = texts(&app.send(&kk, "/slots add 2026-09-03 10:00 -30 4").await);
     assert!(reply.contains(&format!("«-30» деген сөзді түсінбедім. {minutes_kk}")), "{reply}");
     let reply = texts(&app.send(&kk, "/slots add 2026-09-03 10:00 30 ４").await);
-    assert!(reply.contains("«４» деген сөзді түсінбедім. Ұзақтығынан кейін қатарынан неше"), "{reply}");
-    assert!(reply.contains("Мысалы: /slots add 2026-09-02 15:00 30 4"), "{reply}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 0, "nothing was added");
+    reply.says("«４» деген сөзді түсінбедім. Ұзақтығынан кейін қатарынан неше");
+    reply.says("Мысалы: /slots add 2026-09-02 15:00 30 4");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots").await, 0, "nothing was added");
     // Words with letters or other signs are places.
     let ok = texts(&app.send(&p.mentor, "/slots add 2026-09-03 10:00 30 2 12-кабинет").await);
-    assert!(ok.contains("Свободное время добавлено"), "{ok}");
+    ok.says("Свободное время добавлено");
     let ok = texts(&app.send(&kk, "/slots add 2026-09-03 10:00 №5 мектеп").await);
-    assert!(ok.contains("Бос уақыт қосылды"), "{ok}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE place = '12-кабинет'").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE place = '№5 мектеп'").await, 1);
+    ok.says("Бос уақыт қосылды");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE place = '12-кабинет'").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE place = '№5 мектеп'").await, 1);
     app.stop().await;
 }
 
@@ -1020,7 +899,7 @@ async fn a_malformed_number_is_named_not_taken_for_a_place(backend: Backend) {
 /// languages; a near one (the turn of the year included) without it.
 async fn a_slot_far_ahead_shows_its_year(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     let ru = texts(&app.send(&p.mentor, "/slots add 2099-01-01 15:00 30").await);
     assert!(
@@ -1030,7 +909,7 @@ async fn a_slot_far_ahead_shows_its_year(backend: Backend) {
         "{ru}"
     );
     let clash = texts(&app.send(&p.mentor, "/slots add 2099-01-01 15:15 30").await);
-    assert!(clash.contains("(четверг, 1 января 2099, 15:00–15:30)"), "{clash}");
+    clash.says("(четверг, 1 января 2099, 15:00–15:30)");
     let kk_added = texts(&app.send(&kk, "/slots add 2099-01-01 15:00 30 2").await);
     assert!(
         kk_added.contains(
@@ -1040,9 +919,9 @@ async fn a_slot_far_ahead_shows_its_year(backend: Backend) {
     );
     // From 1 September 2026, 28 February 2027 is 180 days ahead, 5 March 185.
     let near = texts(&app.send(&p.mentor, "/slots add 2027-02-28 15:00 30").await);
-    assert!(near.contains("воскресенье, 28 февраля, 15:00–15:30"), "{near}");
+    near.says("воскресенье, 28 февраля, 15:00–15:30");
     let far = texts(&app.send(&kk, "/slots add 2027-03-05 15:00 30").await);
-    assert!(far.contains("2027 жылғы 5 наурыз, жұма, 15:00–15:30"), "{far}");
+    far.says("2027 жылғы 5 наурыз, жұма, 15:00–15:30");
     app.stop().await;
 }
 
@@ -1051,7 +930,7 @@ async fn a_slot_far_ahead_shows_its_year(backend: Backend) {
 /// that — not for its length.
 async fn places_with_invisible_or_direction_characters_are_refused_for_that(backend: Backend) {
     let app = TestApp::start_with_admins(backend, &[5]).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     let bidi_ru = "названии места есть невидимые символы, которые меняют направление текста.";
     let invisible_ru = "есто состоит только из невидимых символов.";
@@ -1068,28 +947,28 @@ async fn places_with_invisible_or_direction_characters_are_refused_for_that(back
     // Typed in the dialogue.
     app.send(&kk, "/slots place").await;
     let reply = texts(&app.send(&kk, "12\u{200F} кабинет").await);
-    assert!(reply.contains("Орынның атауында мәтін бағытын өзгертетін көрінбейтін таңбалар бар."), "{reply}");
+    reply.says("Орынның атауында мәтін бағытын өзгертетін көрінбейтін таңбалар бар.");
     let reply = texts(&app.send(&kk, "\u{2060}").await);
-    assert!(reply.contains("Орынның атауы тек көрінбейтін таңбалардан тұрады."), "{reply}");
+    reply.says("Орынның атауы тек көрінбейтін таңбалардан тұрады.");
     let reply = texts(&app.send(&kk, "12 кабинет").await);
-    assert!(reply.contains("Әдетте кездесетін орын сақталды: 12 кабинет"), "{reply}");
+    reply.says("Әдетте кездесетін орын сақталды: 12 кабинет");
     let reply = texts(&app.send(&kk, "/slots add 2026-09-03 15:00 \u{202B}").await);
-    assert!(reply.contains("Ештеңе қосылмады: орынның атауында мәтін бағытын"), "{reply}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM mentor_places").await, 1);
+    reply.says("Ештеңе қосылмады: орынның атауында мәтін бағытын");
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM mentor_places").await, 1);
     // A district and a school typed for a mentor's invite (handlers::invite).
     let coordinator = app.user(5, "Гүлнар", Some("kk"));
     app.send(&coordinator, "/start").await;
     let menu = with_buttons(&app.send(&coordinator, "/invite").await);
     app.press_button(&coordinator, &menu, "Тәлімгерді").await;
     let reply = texts(&app.send(&coordinator, "Талдықорған\u{202E}").await);
-    assert!(reply.contains("Атауда мәтін бағытын өзгертетін көрінбейтін таңбалар бар."), "{reply}");
+    reply.says("Атауда мәтін бағытын өзгертетін көрінбейтін таңбалар бар.");
     let reply = texts(&app.send(&coordinator, "\u{200B}\u{200C}").await);
-    assert!(reply.contains("Атау тек көрінбейтін таңбалардан тұрады."), "{reply}");
+    reply.says("Атау тек көрінбейтін таңбалардан тұрады.");
     let reply = texts(&app.send(&coordinator, "Талдықорған").await);
-    assert!(reply.contains("Талдықорған: мектептің атауын жазыңыз"), "{reply}");
+    reply.says("Талдықорған: мектептің атауын жазыңыз");
     let reply = texts(&app.send(&coordinator, "\u{2066}№5 мектеп").await);
-    assert!(reply.contains("Атауда мәтін бағытын өзгертетін"), "{reply}");
+    reply.says("Атауда мәтін бағытын өзгертетін");
     assert!(!reply.contains("100"), "not about the length: {reply}");
     let coordinator_ru = app.user(6, "Ольга", Some("ru"));
     let link = app.invite_link(talimger::domain::invite::InviteTarget::Coordinator, None, None, 1).await;
@@ -1097,12 +976,9 @@ async fn places_with_invisible_or_direction_characters_are_refused_for_that(back
     let menu = with_buttons(&app.send(&coordinator_ru, "/invite").await);
     app.press_button(&coordinator_ru, &menu, "Ментора").await;
     let reply = texts(&app.send(&coordinator_ru, "Алматы\u{200E}").await);
-    assert!(
-        reply.contains("В названии есть невидимые символы, которые меняют направление текста."),
-        "{reply}"
-    );
+    reply.says("В названии есть невидимые символы, которые меняют направление текста.");
     let reply = texts(&app.send(&coordinator_ru, "\u{FEFF}").await);
-    assert!(reply.contains("Название состоит только из невидимых символов."), "{reply}");
+    reply.says("Название состоит только из невидимых символов.");
     app.stop().await;
 }
 
@@ -1110,13 +986,13 @@ async fn places_with_invisible_or_direction_characters_are_refused_for_that(back
 /// its answer names each (free time or a booking), then counts the rest.
 async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let p = programme(&app, "ru", "kk").await;
+    let p = programme().mentor("ru").student("kk").join(&app).await;
     app.send(&p.mentor, "/slots add 2026-09-10 15:00 30").await;
     book_first(&app, &p).await;
     app.send(&p.mentor, "/slots add 2026-09-03 15:20 30").await;
     // Thursdays 15:00–16:00: 3, 10, 17 and 24 September, two slots each.
     let added = texts(&app.send(&p.mentor, "/slots weekly 4 15:00 16:00 30").await);
-    assert!(added.contains("добавлено свободное время для 5 встреч."), "{added}");
+    added.says("добавлено свободное время для 5 встреч.");
     assert!(
         added.contains(concat!(
             "Пропущено время, которое пересекается с уже добавленным:\n",
@@ -1126,22 +1002,19 @@ async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
         )),
         "{added}"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 5);
+    assert_eq!(app.count("SELECT COUNT(*) FROM slots WHERE rule_id IS NOT NULL").await, 5);
     // Changed, the rule names what it skips again.
-    let rule: i64 = count(&app, "SELECT MAX(id) FROM availability_rules").await;
+    let rule: i64 = app.count("SELECT MAX(id) FROM availability_rules").await;
     let changed = texts(&app.send(&p.mentor, &format!("/slots weekly change {rule} 4 15:30 16:00 30")).await);
-    assert!(changed.contains("заново добавлено свободное время для 3 встреч."), "{changed}");
-    assert!(
-        changed.contains("четверг, 3 сентября, 15:30–16:00 — уже есть свободное время 15:20–15:50"),
-        "{changed}"
-    );
+    changed.says("заново добавлено свободное время для 3 встреч.");
+    changed.says("четверг, 3 сентября, 15:30–16:00 — уже есть свободное время 15:20–15:50");
     // Many: eight named, the rest counted (Kazakh).
     let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
     for day in ["03", "10", "17"] {
         app.send(&kk, &format!("/slots add 2026-09-{day} 15:00 30 4")).await;
     }
     let added = texts(&app.send(&kk, "/slots weekly 4 15:00 17:00 30").await);
-    assert!(added.contains("Алдағы төрт аптаға 4 кездесуге бос уақыт қосылды."), "{added}");
+    added.says("Алдағы төрт аптаға 4 кездесуге бос уақыт қосылды.");
     assert!(
         added.contains(concat!(
             "Мына уақыт бұрыннан бар уақытпен қабаттасатындықтан жасалмады:\n",
@@ -1151,5 +1024,105 @@ async fn a_weekly_rule_names_the_times_it_skips_and_why(backend: Backend) {
     );
     assert!(added.ends_with("Тағы 4 кездесуге арналған уақыт осы себеппен жасалмады."), "{added}");
     assert_eq!(added.matches("қабаттасады:").count(), 8, "{added}");
+    app.stop().await;
+}
+
+/// Mentor 10 and student 20, both in Russian (set up without the shared
+/// fixture, for the wording tests below).
+async fn ru_mentor_and_student(app: &TestApp) -> (TgUser, TgUser) {
+    let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
+    let link = app.invite_link(InviteTarget::Student { mentor: UserId(10) }, None, None, 1).await;
+    let student = app.user(20, "Ерлан", Some("ru"));
+    app.open_link(&student, &link).await;
+    (mentor, student)
+}
+
+/// No line of a text starts with a lower-case Russian weekday (GLOSSARY.md).
+fn no_line_starts_with_a_weekday(text: &str) {
+    const WEEKDAYS: [&str; 7] =
+        ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"];
+    for line in text.lines() {
+        assert!(
+            !WEEKDAYS.iter().any(|w| line.starts_with(w)),
+            "a line starts with a weekday: {line:?} in {text}"
+        );
+    }
+}
+
+/// The lead time is said the way the reminders say a lead: «2 дня», not
+/// «2880 минут».
+async fn a_booking_too_soon_names_the_lead_in_days(backend: Backend) {
+    let app = TestApp::start_with(backend, &[], |c| c.booking_lead = Duration::days(2)).await;
+    let (mentor, student) = ru_mentor_and_student(&app).await;
+    // Tuesday 09:00 now; Friday 11:00 is 74 hours away.
+    app.send(&mentor, "/slots add 2026-09-04 11:00 30").await;
+    let list = app.send(&student, "/book").await;
+    let topic = app.press_button(&student, &with_buttons(&list), "11:00").await;
+    let check = app.press_button(&student, &with_buttons(&topic), "Без темы").await;
+    // A day later the slot is 50 hours away; at the press, 47.
+    app.clock.advance(Duration::hours(27));
+    let late = texts(&app.press_button(&student, &with_buttons(&check), "Подтвердить").await);
+    assert!(late.contains("Записаться можно не позже чем за 2 дня до встречи."), "{late}");
+    assert!(!late.contains("минут"), "{late}");
+    app.stop().await;
+}
+
+/// /slots list, /book and /week head each day with a label, never with a
+/// bare lower-case weekday.
+async fn each_day_of_a_list_is_labelled(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mentor, student) = ru_mentor_and_student(&app).await;
+    app.send(&mentor, "/slots add 2026-09-03 15:00 30 2").await;
+    app.send(&mentor, "/slots add 2026-09-04 10:00 30").await;
+    let slots = texts(&app.send(&mentor, "/slots list").await);
+    assert!(
+        slots.contains("\n\nДень: четверг, 3 сентября\n15:00–15:30 — свободно\n15:30–16:00 — свободно"),
+        "{slots}"
+    );
+    assert!(slots.contains("\n\nДень: пятница, 4 сентября\n10:00–10:30 — свободно"), "{slots}");
+    no_line_starts_with_a_weekday(&slots);
+    let book = app.send(&student, "/book").await;
+    let list = texts(&book);
+    assert!(
+        list.contains("\n\nДень: четверг, 3 сентября\n15:00 15:30\n\nДень: пятница, 4 сентября\n10:00"),
+        "{list}"
+    );
+    no_line_starts_with_a_weekday(&list);
+    let topic = app.press_button(&student, &with_buttons(&book), "15:00").await;
+    let check = app.press_button(&student, &with_buttons(&topic), "Без темы").await;
+    app.press_button(&student, &with_buttons(&check), "Подтвердить").await;
+    let week = texts(&app.send(&mentor, "/week").await);
+    assert!(week.contains("\n\nДень: четверг, 3 сентября\n15:00–15:30 — Ерлан"), "{week}");
+    no_line_starts_with_a_weekday(&week);
+    app.stop().await;
+}
+
+/// Berlin puts its clocks back from 03:00 to 02:00 on Sunday 25 October
+/// 2026: a slot during the change would read «02:30–02:00», so it is
+/// refused, saying why; slots before or after it are added.
+async fn a_slot_across_a_clock_change_is_refused(backend: Backend) {
+    let app = TestApp::start_with(backend, &[], |c| c.tz = chrono_tz::Europe::Berlin).await;
+    let (mentor, _student) = ru_mentor_and_student(&app).await;
+    for line in ["/slots add 2026-10-25 02:30 30", "/slots add 2026-10-25 01:00 30 4"] {
+        let refused = texts(&app.send(&mentor, line).await);
+        assert!(
+            refused.starts_with("Ничего не добавлено: во время встречи переводят часы")
+                && refused.contains("День: воскресенье, 25 октября."),
+            "{line}: {refused}"
+        );
+        assert!(!refused.contains("02:30–02:00"), "{refused}");
+    }
+    let before = texts(&app.send(&mentor, "/slots add 2026-10-25 01:00 30 3").await);
+    assert!(before.contains("Свободное время добавлено: воскресенье, 25 октября, 01:00–02:30"), "{before}");
+    let after = texts(&app.send(&mentor, "/slots add 2026-10-25 03:00 30 2").await);
+    assert!(after.contains("Свободное время добавлено: воскресенье, 25 октября, 03:00–04:00"), "{after}");
+    // Kazakh says it in its own words.
+    let kk = app.mentor(11, "Бақыт", "kk", "№7 мектеп").await;
+    let refused = texts(&app.send(&kk, "/slots add 2026-10-25 02:30 30").await);
+    assert!(
+        refused.starts_with("Ештеңе қосылмады: кездесу кезінде сағат тілі ауысады")
+            && refused.contains("Күні: 25 қазан, жексенбі."),
+        "{refused}"
+    );
     app.stop().await;
 }
