@@ -558,7 +558,7 @@ async fn a_crash_between_any_two_steps_loses_nothing_and_repeats_nothing(backend
         }
         bot.kill().expect("stop");
         let _ = bot.wait();
-        let invites: i64 = count(&test_db.url, "SELECT COUNT(*) FROM invites").await;
+        let invites: i64 = count_in(&test_db.url, "SELECT COUNT(*) FROM invites").await;
         assert_eq!(invites, 1, "{point}: one invite, whatever the crash");
         let links = fake.sent_to(5).iter().filter(|s| s.text().contains("?start=")).count();
         let allowed = if point == "after-send" { 1..=2 } else { 1..=1 };
@@ -653,23 +653,13 @@ async fn a_crash_while_a_reminder_runs_sends_it_once(backend: Backend) {
                 reminded(chat)
             );
         }
-        let done = count(
+        let done = count_in(
             &test_db.url,
             "SELECT COUNT(*) FROM jobs WHERE key LIKE 'remind:%' AND done_at IS NOT NULL",
         )
         .await;
         assert_eq!(done, 1, "{point}: the job ran once");
         db.close().await;
-    }
-}
-
-async fn count(url: &str, sql: &str) -> i64 {
-    if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
-        sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count")
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.expect("connect");
-        sqlx::query_scalar(sql).fetch_one(&pool).await.expect("count")
     }
 }
 
@@ -707,7 +697,7 @@ async fn handled_contents_leave_the_sqlite_file() {
     let deadline = Instant::now() + Duration::from_secs(20);
     // Handled, and its contents erased (right after the burst of handling).
     while !all_handled(&db, &[id]).await
-        || count(&test_db.url, "SELECT COUNT(*) FROM updates WHERE payload IS NOT NULL").await > 0
+        || count_in(&test_db.url, "SELECT COUNT(*) FROM updates WHERE payload IS NOT NULL").await > 0
     {
         assert!(Instant::now() < deadline, "handled and erased");
         tokio::time::sleep(Duration::from_millis(50)).await;
