@@ -146,7 +146,7 @@ pub async fn run_observed(
         me,
         extra,
         config.flood_per_minute,
-        config.helplines.join(", "),
+        config.helplines.clone(),
         shutdown.clone(),
     );
     let sender_stop = CancellationToken::new();

@@ -6,6 +6,7 @@
 
 use crate::domain::UserId;
 use crate::domain::calendar::{Minute, parse_time};
+use crate::domain::helplines::Helplines;
 use crate::domain::reminders::Leads;
 use crate::domain::time::parse_duration as duration;
 use chrono_tz::Tz;
@@ -78,8 +79,9 @@ pub struct Config {
     pub chat_rate: f64,
     /// Messages to one chat in a burst (`TALIMGER_CHAT_BURST`).
     pub chat_burst: u32,
-    /// Helpline numbers as the operator wrote them, spaces tidied (`TALIMGER_HELPLINES`).
-    pub helplines: Vec<String>,
+    /// The helplines, each number with what it is (`TALIMGER_HELPLINES`);
+    /// `helplines.text(lang)` words them for a text.
+    pub helplines: Helplines,
     /// How long an SOS waits for the mentor's acknowledgement (`TALIMGER_SOS_ESCALATE`).
     pub sos_escalate: Duration,
     /// Parents one student may have (`TALIMGER_MAX_PARENTS`).
@@ -149,7 +151,7 @@ pub enum ConfigError {
     #[error("TALIMGER_CHAT_BURST (--chat-burst) must be a whole number of messages, 1 to 10000 (got {0:?})")]
     BadChatBurst(String),
     #[error(
-        "TALIMGER_HELPLINES (--helplines) must be phone numbers separated by commas, e.g. 111,112 or +7 700 123 45 67 (got {0:?})"
+        "TALIMGER_HELPLINES (--helplines) must be phone numbers separated by commas, e.g. 111,112 or +7 700 123 45 67, or separated by semicolons, each perhaps with what it is in Russian|Kazakh, e.g. 111=телефон доверия|сенім телефоны;112 (got {0:?})"
     )]
     BadHelplines(String),
     #[error(
@@ -291,7 +293,11 @@ mod tests {
         assert!(!format!("{c:?}").contains("abc-DEF_1"), "the token never shows in Debug");
         assert_eq!(c.log, "info");
         assert_eq!((c.flood_per_minute, c.send_rate, c.chat_rate, c.chat_burst), (20, 30, 1.0, 3));
-        assert_eq!(c.helplines, ["111", "112"]);
+        assert_eq!(c.helplines.numbers(), ["111", "112"]);
+        assert!(
+            c.helplines.all().iter().all(|h| h.label.is_none()),
+            "111 and 112 are labelled by the locales"
+        );
         assert_eq!(c.sos_escalate, Duration::from_secs(900));
         assert_eq!(c.max_parents, 4);
     }
@@ -518,11 +524,12 @@ mod tests {
     #[test]
     fn helplines_are_phone_numbers() {
         let lines = |h: &str| Config::from_settings(&Settings { helplines: Some(h.into()), ..settings() });
-        assert_eq!(lines("150").expect("one").helplines, ["150"]);
+        assert_eq!(lines("150").expect("one").helplines.numbers(), ["150"]);
         assert_eq!(
-            lines(" 111 , +7  700 123 45 67,8 800 080 7 777 ").expect("three").helplines,
+            lines(" 111 , +7  700 123 45 67,8 800 080 7 777 ").expect("three").helplines.numbers(),
             ["111", "+7 700 123 45 67", "8 800 080 7 777"]
         );
+        assert_eq!(lines("111;112").expect("semicolons too").helplines.numbers(), ["111", "112"]);
         for bad in [
             "",
             " ",
@@ -535,9 +542,55 @@ mod tests {
             "7+700",
             "+ 7 700",
             "1234567890123456",
-            "111;112",
+            "111;",
+            "111,112;150",
         ] {
             assert_eq!(lines(bad).unwrap_err(), ConfigError::BadHelplines(bad.into()), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn helplines_carry_what_each_is_in_both_languages() {
+        use crate::domain::Lang;
+        use crate::domain::helplines::Label;
+        let lines = |h: &str| Config::from_settings(&Settings { helplines: Some(h.into()), ..settings() });
+        let c = lines(
+            "150 = линия  для детей и подростков | балалар мен жасөспірімдерге арналған желі ; 111;112=служба спасения, полиция|құтқару қызметі, полиция",
+        )
+        .expect("labelled");
+        let all = c.helplines.all();
+        assert_eq!(c.helplines.numbers(), ["150", "111", "112"]);
+        assert_eq!(
+            all[0].label,
+            Some(Label {
+                ru: "линия для детей и подростков".into(),
+                kk: "балалар мен жасөспірімдерге арналған желі".into()
+            })
+        );
+        assert_eq!(all[1].label, None, "111 alone keeps its built-in label");
+        assert_eq!(
+            c.helplines.text(Lang::Ru),
+            "150 — линия для детей и подростков; 111 — телефон доверия для детей и семей; 112 — служба спасения, полиция"
+        );
+        assert_eq!(
+            c.helplines.text(Lang::Kk),
+            "150 — балалар мен жасөспірімдерге арналған желі; 111 — балалар мен отбасыларға арналған сенім телефоны; 112 — құтқару қызметі, полиция"
+        );
+        let long = format!("150={}|желі", "а".repeat(super::values::LABEL_MAX + 1));
+        for bad in [
+            "111=телефон доверия",
+            "111=|сенім телефоны",
+            "111=телефон доверия|",
+            "111=a|b|c",
+            "111=телефон=доверия|сенім",
+            "=телефон доверия|сенім телефоны",
+            "111=...|...",
+            "111=телефон\u{7}|сенім",
+            long.as_str(),
+        ] {
+            let err = lines(bad).unwrap_err();
+            assert_eq!(err, ConfigError::BadHelplines(bad.into()), "{bad:?}");
+            assert!(!err.to_string().contains('\n'));
         }
     }
 

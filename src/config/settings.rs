@@ -45,8 +45,8 @@ pub struct Settings {
     /// Messages the bot may send to one chat at once before the chat rate applies, 1 to 100 [default: 3]
     #[arg(long, env = "TALIMGER_CHAT_BURST", global = true, value_name = "N")]
     pub chat_burst: Option<String>,
-    /// Helpline phone numbers shown to people in need, separated by commas [default: 111,112]
-    #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "NUMBERS")]
+    /// Helplines shown to people in need: numbers separated by commas (111,112), or by semicolons, each perhaps with what it is in Russian|Kazakh (150=линия для детей|балаларға арналған желі;111;112) [default: 111,112]
+    #[arg(long, env = "TALIMGER_HELPLINES", global = true, value_name = "HELPLINES")]
     pub helplines: Option<String>,
     /// How long an SOS waits for the mentor before coordinators are alerted, e.g. 15m, 1h, 90s; 1s to 24h [default: 15m]
     #[arg(long, env = "TALIMGER_SOS_ESCALATE", global = true, value_name = "DURATION")]

@@ -1,7 +1,8 @@
-//! Reading one setting's raw text: numbers in a range, rates, helpline
-//! numbers, the token's shape, database URLs, the log filter.
+//! Reading one setting's raw text: numbers in a range, rates, the
+//! helplines (numbers and what each is), the token's shape, database URLs, the log filter.
 
 use super::{ConfigError, DEFAULT_CHAT_RATE};
+use crate::domain::helplines::{Helpline, Helplines, Label};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::ParseError;
 use url::Url;
@@ -97,21 +98,49 @@ pub(super) fn rate(raw: Option<&str>) -> Result<f64, String> {
     value.filter(|r| (0.01..=1000.0).contains(r)).ok_or_else(|| raw.to_owned())
 }
 
-/// Phone numbers separated by commas: each digits and spaces, perhaps after
-/// a `+`, with 2 to 15 digits. Kept as written, spaces tidied.
-pub(super) fn helplines(raw: &str) -> Option<Vec<String>> {
-    let list: Vec<String> = raw
-        .split(',')
-        .map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" "))
-        .map(|n| {
-            let digits = n.strip_prefix('+').unwrap_or(&n);
-            let count = digits.bytes().filter(u8::is_ascii_digit).count();
-            let shaped = digits.bytes().all(|b| b.is_ascii_digit() || b == b' ')
-                && digits.starts_with(|c: char| c.is_ascii_digit());
-            (shaped && (2..=15).contains(&count)).then_some(n)
-        })
-        .collect::<Option<_>>()?;
-    Some(list)
+/// The helplines (`TALIMGER_HELPLINES`), in one of two forms:
+/// - numbers separated by commas, `111,112` (what each is comes from the
+///   locales for 111 and 112; another number is shown alone);
+/// - entries separated by semicolons, each a number with perhaps `=` and
+///   what it is in Russian, then `|` and in Kazakh:
+///   `111=телефон доверия для детей и семей|балалар мен отбасыларға арналған сенім телефоны;112`.
+///
+/// A number is digits and spaces, perhaps after a `+`, with 2 to 15
+/// digits, kept as written with spaces tidied. A label is 1 to
+/// [`LABEL_MAX`] characters of visible text, without `=`, `|` or `;`.
+pub(super) fn helplines(raw: &str) -> Option<Helplines> {
+    let labelled = raw.contains('=') || raw.contains(';');
+    let separator = if labelled { ';' } else { ',' };
+    let list = raw.split(separator).map(helpline).collect::<Option<Vec<_>>>()?;
+    Some(Helplines::new(list))
+}
+
+/// The longest label of a helpline, in characters.
+pub(super) const LABEL_MAX: usize = 80;
+
+fn helpline(entry: &str) -> Option<Helpline> {
+    let (number, label) = match entry.split_once('=') {
+        Some((number, label)) => (number, Some(helpline_label(label)?)),
+        None => (entry, None),
+    };
+    let number = number.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digits = number.strip_prefix('+').unwrap_or(&number);
+    let count = digits.bytes().filter(u8::is_ascii_digit).count();
+    let shaped = digits.bytes().all(|b| b.is_ascii_digit() || b == b' ')
+        && digits.starts_with(|c: char| c.is_ascii_digit());
+    (shaped && (2..=15).contains(&count)).then_some(Helpline { number, label })
+}
+
+/// `Russian|Kazakh`: both given, each tidied and visible.
+fn helpline_label(raw: &str) -> Option<Label> {
+    let (ru, kk) = raw.split_once('|')?;
+    let tidy = |s: &str| {
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let visible = s.chars().any(char::is_alphanumeric);
+        let clean = !s.chars().any(|c| c.is_control() || matches!(c, '=' | '|' | ';'));
+        (visible && clean && s.chars().count() <= LABEL_MAX).then_some(s)
+    };
+    Some(Label { ru: tidy(ru)?, kk: tidy(kk)? })
 }
 
 pub(super) fn is_token_shaped(t: &str) -> bool {

@@ -45,18 +45,17 @@ pub fn first() -> UpdateHandler<Error> {
 }
 
 fn answer(work: Work, ctx: Ctx, config: Config) {
-    let helplines = config.helplines.join(", ");
     let id = match ctx.user.role {
         Some(Role::Student) => "crisis-helplines",
         Some(Role::Parent) => "crisis-parent",
         _ => "crisis-guest",
     };
     let text = match ctx.lang {
-        Some(lang) => t!(lang, id, helplines = helplines.as_str(), emergency = EMERGENCY),
+        Some(lang) => t!(lang, id, helplines = config.helplines.text(lang), emergency = EMERGENCY),
         // Not known yet: both, before the language question.
         None => {
             let [kk, ru] =
-                Lang::ALL.map(|l| t!(l, id, helplines = helplines.as_str(), emergency = EMERGENCY));
+                Lang::ALL.map(|l| t!(l, id, helplines = config.helplines.text(l), emergency = EMERGENCY));
             format!("{kk}\n\n{ru}")
         }
     };

@@ -83,7 +83,7 @@ impl Intake {
                     .or_else(|| pending.payload.as_deref().and_then(language_of));
                 let text = two_languages(lang, |l| {
                     if student {
-                        t!(l, "error-internal-student", helplines = self.helplines.as_str())
+                        t!(l, "error-internal-student", helplines = self.helplines.text(l))
                     } else {
                         t!(l, "error-internal")
                     }

@@ -26,6 +26,7 @@ use crate::context;
 use crate::db::{Db, NewItem, Priority};
 use crate::dialogue::State;
 use crate::domain::Lang;
+use crate::domain::helplines::Helplines;
 use crate::domain::time::SharedClock;
 use crate::error::Error;
 use crate::outbox::Outbox;
@@ -78,7 +79,7 @@ pub struct Intake {
     handler: UpdateHandler<Error>,
     deps: DependencyMap,
     flood_per_minute: u32,
-    helplines: String,
+    helplines: Helplines,
     /// Chats with a task, and how many more updates each was told of.
     chats: Mutex<HashMap<i64, usize>>,
     permits: Semaphore,
@@ -111,7 +112,7 @@ impl Intake {
         me: Me,
         extra: DependencyMap,
         flood_per_minute: u32,
-        helplines: String,
+        helplines: Helplines,
         stop: CancellationToken,
     ) -> Arc<Intake> {
         let mut deps = dptree::deps![clock.clone(), me];

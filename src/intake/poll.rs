@@ -141,7 +141,7 @@ impl Intake {
             let text = two_languages(stored.or(language), |l| match standing {
                 Some(Standing::Writer) => t!(l, "flood-slowed"),
                 Some(Standing::Staff) => t!(l, "flood-slowed-staff"),
-                None => t!(l, "flood-slow-down", helplines = self.helplines.as_str()),
+                None => t!(l, "flood-slow-down", helplines = self.helplines.text(l)),
             });
             items.push(text_item(chat, text));
         }

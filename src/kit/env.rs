@@ -35,10 +35,15 @@ impl Env {
         self.work.say(self.chat(), crate::t!(self.lang, id));
     }
 
+    /// The helplines, each with what it is, in the sender's language.
+    pub fn helplines(&self) -> String {
+        self.config.helplines.text(self.lang)
+    }
+
     /// A fallback: a student's variant carries the helplines.
     pub fn tell_fallback(&self, id: &str) {
         let text = if self.ctx.user.role == Some(Role::Student) {
-            crate::t!(self.lang, &format!("{id}-student"), helplines = self.config.helplines.join(", "))
+            crate::t!(self.lang, &format!("{id}-student"), helplines = self.helplines())
         } else {
             crate::t!(self.lang, id)
         };

@@ -216,6 +216,14 @@ fn the_audit_catches_a_glossary_term_written_otherwise() {
 }
 
 #[test]
+fn the_emergency_service_is_the_glossarys_zhedel_qyzmet() {
+    // «жедел» alone is an urgent alert's wrong word; «жедел қызмет» is 112.
+    let fine = audit("a = 112 — жедел қызмет.\n", "a = 112 — экстренная служба.\n");
+    assert!(!fine.iter().any(|p| p.contains("жедел")), "{fine:#?}");
+    assert_caught(&audit("a = Жедел хабарлама.\n", "a = Срочно.\n"), "«Жедел» is not the glossary's word");
+}
+
+#[test]
 fn the_glossary_is_embedded() {
     let rows = i18n::glossary();
     assert_eq!(rows.len(), 34, "every row of GLOSSARY.md");
@@ -315,4 +323,41 @@ fn every_id_the_code_uses_exists() {
     assert!(used.len() > 30, "the scan finds the ids ({})", used.len());
     let missing: Vec<_> = used.iter().filter(|id| !known.contains_key(*id)).collect();
     assert!(missing.is_empty(), "ids used in code but missing in locales: {missing:?}");
+}
+
+#[test]
+fn the_audit_wants_the_helplines_named_by_their_list() {
+    // «телефон доверия: 111 — телефон доверия…, 112 — экстренная служба»
+    // says it twice, and calls 112 a trust line.
+    let problems = audit(
+        "a = Сенім телефонына қоңырау шалыңыз: { $helplines }.\n",
+        "a = Звоните на телефон доверия: { $helplines }.\n",
+    );
+    assert_caught(&problems, "a (kk): { $helplines } says what each number is");
+    assert_caught(&problems, "a (ru): { $helplines } says what each number is");
+    let problems = audit("a = Қоңырау шалыңыз: { $helplines }.\n", "a = Звоните: { $helplines }.\n");
+    assert!(!problems.iter().any(|p| p.contains("says what each number is")), "{problems:#?}");
+    // Without the list, the words are fine (the mentor's flag).
+    let problems =
+        audit("a = Оқушыға сенім телефоны жіберілді.\n", "a = Ученику отправлен телефон доверия.\n");
+    assert!(!problems.iter().any(|p| p.contains("says what each number is")), "{problems:#?}");
+}
+
+#[test]
+fn the_default_helplines_read_with_what_each_is() {
+    use talimger::domain::helplines::{Helpline, Helplines};
+    let defaults =
+        Helplines::new(["111", "112"].map(|n| Helpline { number: n.to_owned(), label: None }).to_vec());
+    let kk =
+        talimger::t!(Lang::Kk, "crisis-helplines", helplines = defaults.text(Lang::Kk), emergency = "112");
+    assert!(
+        kk.contains("қоңырау шалыңыз: 111 — балалар мен отбасыларға арналған сенім телефоны, 112 — жедел қызмет. Онда тәулік бойы тегін жауап береді."),
+        "{kk}"
+    );
+    let ru =
+        talimger::t!(Lang::Ru, "sos-ask-what-parent", helplines = defaults.text(Lang::Ru), emergency = "112");
+    assert!(
+        ru.ends_with("звоните 112. Круглосуточная помощь по телефону: 111 — телефон доверия для детей и семей, 112 — экстренная служба."),
+        "{ru}"
+    );
 }

@@ -29,6 +29,11 @@ on_both_backends!(
     a_long_caption_reaches_the_mentor_whole,
 );
 
+/// The default helplines (`111,112`) as a Kazakh and a Russian text give them.
+pub(crate) const HELPLINES_KK: &str =
+    "111 — балалар мен отбасыларға арналған сенім телефоны, 112 — жедел қызмет";
+pub(crate) const HELPLINES_RU: &str = "111 — телефон доверия для детей и семей, 112 — экстренная служба";
+
 /// Mentor 10 (Айгүл, ru) with student 20 (Ерлан Сағатов, kk).
 pub(crate) async fn mentor_and_student(app: &TestApp) -> (TgUser, TgUser) {
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
@@ -293,7 +298,7 @@ async fn sos_escalates_to_the_district_coordinators_in_time(backend: Backend) {
     let app = TestApp::start(backend).await;
     let (_mentor, student, coordinator, _regional) = sos_setup(&app).await;
     let sent = app.send(&student, "/sos Үйде қорқынышты").await;
-    assert!(texts(&to(&sent, 20)).contains("111, 112"), "helplines at once: {}", texts(&sent));
+    assert!(texts(&to(&sent, 20)).contains(HELPLINES_KK), "helplines at once: {}", texts(&sent));
     let alert = to(&sent, 10).remove(0);
     assert!(alert.text().contains("ШҰҒЫЛ") || alert.text().contains("СРОЧНО"), "{}", alert.text());
     assert!(alert.button_texts().contains(&"Вижу, занимаюсь".to_owned()), "{:?}", alert.button_texts());
@@ -364,7 +369,7 @@ async fn crisis_words_bring_the_helplines_and_flag_the_message(backend: Backend)
     for text in ["Өмір сүргім келмейді", "я больше не хочу жить", "думаю про cуицид"]
     {
         let sent = app.send(&student, text).await;
-        assert!(texts(&to(&sent, 20)).contains("111, 112"), "{text}: {}", texts(&sent));
+        assert!(texts(&to(&sent, 20)).contains(HELPLINES_KK), "{text}: {}", texts(&sent));
         let copy = to(&sent, 10).remove(0);
         assert!(copy.text().starts_with("⚠️"), "{text}: flagged: {}", copy.text());
         assert!(copy.text().ends_with(text), "still relayed");
@@ -374,7 +379,7 @@ async fn crisis_words_bring_the_helplines_and_flag_the_message(backend: Backend)
     // Someone outside the programme gets the helplines too.
     let guest = app.user(50, "Қонақ", Some("ru"));
     let out = app.send(&guest, "не хочу жить").await;
-    assert!(texts(&out).contains("111, 112"), "{}", texts(&out));
+    assert!(texts(&out).contains(HELPLINES_RU), "{}", texts(&out));
     app.stop().await;
 }
 
@@ -386,7 +391,7 @@ async fn stickers_are_explained_and_long_texts_split(backend: Backend) {
     let out = app.handled(id, since).await;
     assert!(to(&out, 10).is_empty());
     let text = texts(&out);
-    assert!(text.contains("жеткізілмеді") && text.contains("111, 112"), "{text}");
+    assert!(text.contains("жеткізілмеді") && text.contains(HELPLINES_KK), "{text}");
 
     let long = "Сөз ".repeat(1500);
     let sent = app.send(&student, &long).await;

@@ -4,7 +4,7 @@
 use crate::fake_api::{Sent, TgUser};
 use crate::helpers::{Backend, TestApp, texts, wait_until, with_buttons};
 use crate::on_both_backends;
-use crate::relay::{mentor_and_student, sos_setup, student_of, to};
+use crate::relay::{HELPLINES_KK, HELPLINES_RU, mentor_and_student, sos_setup, student_of, to};
 use serde_json::json;
 use talimger::domain::UserId;
 
@@ -20,10 +20,13 @@ on_both_backends!(
     held_crisis_words_reach_the_mentor_flagged_in_the_morning,
     an_edited_sos_stays_an_sos,
     a_blocked_flooder_is_dropped_but_crisis_words_still_answered,
+    configured_helplines_say_what_each_is_in_the_readers_language,
 );
 
+/// Each number with what it is, in either language.
 fn has_helplines(sent: &[Sent], chat: i64) -> bool {
-    texts(&to(sent, chat)).contains("111, 112")
+    let text = texts(&to(sent, chat));
+    text.contains("111 — ") && text.contains(", 112 — ")
 }
 
 /// A student writes 25 short messages in a row, then `/sos`: the SOS
@@ -85,7 +88,11 @@ async fn crisis_words_reach_strangers_in_any_language(backend: Backend) {
         let sent = app.send(&stranger, "я не хочу жить").await;
         let mine = to(&sent, id);
         assert!(mine.len() >= 2, "{lang:?}: {mine:?}");
-        assert!(mine[0].text().contains("111, 112"), "{lang:?}: helplines first: {}", mine[0].text());
+        assert!(
+            mine[0].text().contains(HELPLINES_KK) && mine[0].text().contains(HELPLINES_RU),
+            "{lang:?}: helplines first: {}",
+            mine[0].text()
+        );
         assert!(
             mine[0].text().contains("жалғыз емессіз") && mine[0].text().contains("Вы не одни"),
             "both languages: {}",
@@ -97,7 +104,7 @@ async fn crisis_words_reach_strangers_in_any_language(backend: Backend) {
     let guest = app.user(54, "Гость", Some("ru"));
     let out = to(&app.send(&guest, "меня бьют дома").await, 54);
     assert_eq!(out.len(), 1, "{out:?}");
-    assert!(out[0].text().contains("111, 112") && out[0].text().contains("никому не доставлено"));
+    assert!(out[0].text().contains(HELPLINES_RU) && out[0].text().contains("никому не доставлено"));
     app.stop().await;
 }
 
@@ -106,7 +113,7 @@ async fn start_with_crisis_words_is_not_an_invite(backend: Backend) {
     let stranger = app.user(55, "Аян", Some("kk"));
     let out = to(&app.send(&stranger, "/start не хочу жить").await, 55);
     assert_eq!(out.len(), 1, "the helplines, and nothing about an invite: {out:?}");
-    assert!(out[0].text().contains("111, 112"), "{}", out[0].text());
+    assert!(out[0].text().contains(HELPLINES_KK), "{}", out[0].text());
     assert!(!out[0].text().contains("шақыру"), "{}", out[0].text());
     app.stop().await;
 }
@@ -125,7 +132,7 @@ async fn a_parent_quoting_the_child_gets_helplines_and_the_mentor_a_flag(backend
     let (_mentor, _student, parent) = with_parent(&app).await;
     let sent = app.send(&parent, "Сын говорит, что не хочет жить").await;
     let answer = texts(&to(&sent, 40));
-    assert!(answer.contains("111, 112") && answer.contains("звоните 112"), "{answer}");
+    assert!(answer.contains(HELPLINES_RU) && answer.contains("звоните 112"), "{answer}");
     let copy = to(&sent, 10).remove(0);
     assert!(copy.text().starts_with("⚠️ СРОЧНО"), "flagged as urgent: {}", copy.text());
     assert!(copy.text().contains("Родителю уже отправлены"), "{}", copy.text());
@@ -230,7 +237,7 @@ async fn at_night_crisis_words_offer_to_send_at_once(backend: Backend) {
     let sent = app.send(&student, "Өлгім келеді").await;
     assert!(to(&sent, 10).is_empty(), "held: {sent:?}");
     let answer = with_buttons(&to(&sent, 20));
-    assert!(answer.text().contains("111, 112"), "{}", answer.text());
+    assert!(answer.text().contains(HELPLINES_KK), "{}", answer.text());
     assert!(!answer.text().contains("жеткізілді"), "no delivery claimed: {}", answer.text());
     let pressed = app.press_button(&student, &answer, "қазір").await;
     let alert = texts(&to(&pressed, 10));
@@ -342,3 +349,27 @@ async fn delivered_text_leaves_the_log_within_a_minute() {
     }
     app.stop().await;
 }
+
+/// `TALIMGER_HELPLINES` with a label of its own for 150 and none for 111:
+/// each reader gets every number with what it is, in their own language
+/// (111 keeps the built-in label), in the crisis answer and a fallback.
+async fn configured_helplines_say_what_each_is_in_the_readers_language(backend: Backend) {
+    let raw = "150 = линия для детей и подростков | балалар мен жасөспірімдерге арналған желі ; 111";
+    let app = TestApp::start_with(backend, &[], |c| {
+        let settings = talimger::config::Settings { helplines: Some(raw.into()), ..Default::default() };
+        c.helplines = talimger::config::Config::from_settings(&settings).expect("valid").helplines;
+    })
+    .await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    let kk = "150 — балалар мен жасөспірімдерге арналған желі, 111 — балалар мен отбасыларға арналған сенім телефоны";
+    let answer = texts(&to(&app.send(&student, "Өлгім келеді").await, 20));
+    assert!(answer.contains(&format!("қоңырау шалыңыз: {kk}.")), "{answer}");
+    let fallback = texts(&to(&app.send(&student, "/nonsense").await, 20));
+    assert!(fallback.ends_with(&format!("Шұғыл көмек керек болса, қоңырау шалыңыз: {kk}.")), "{fallback}");
+    let guest = app.user(57, "Гость", Some("ru"));
+    let out = texts(&to(&app.send(&guest, "не хочу жить").await, 57));
+    let ru = "150 — линия для детей и подростков, 111 — телефон доверия для детей и семей";
+    assert!(out.contains(&format!("позвоните: {ru}.")), "{out}");
+    app.stop().await;
+}
+

@@ -21,7 +21,7 @@ use crate::dialogue::{RelayStep, State};
 use crate::domain::{Lang, QuestionId, Role, User};
 use crate::error::Error;
 use crate::keyboards::{Callback, RelayCb, button};
-use crate::kit::env::{Env, role_is};
+use crate::kit::env::role_is;
 use crate::t;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
@@ -63,10 +63,6 @@ pub fn buttons() -> UpdateHandler<Error> {
 
 pub(super) fn lang_of(user: &User) -> Lang {
     user.lang()
-}
-
-pub(super) fn helplines(env: &Env) -> String {
-    env.config.helplines.join(", ")
 }
 
 pub(super) fn mentor_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {

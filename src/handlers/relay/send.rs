@@ -1,7 +1,7 @@
 //! A student's or parent's message to the mentor: blocks, quiet hours, the
 //! question row, the copy, albums, the delivered mark.
 
-use super::{helplines, lang_of, mentor_keyboard};
+use super::{lang_of, mentor_keyboard};
 use crate::db::{NewQuestion, Priority, Question};
 use crate::dialogue::{RelayStep, State};
 use crate::domain::quiet::QuietHours;
@@ -89,11 +89,11 @@ pub(super) async fn from_student(
             // The album's other files come next: they must not go with the name.
             env.work.set_state(State::Relay(RelayStep::Anonymous));
         }
-        env.work.say(env.chat(), t!(env.lang, "relay-anon-no-files", helplines = helplines(env)));
+        env.work.say(env.chat(), t!(env.lang, "relay-anon-no-files", helplines = env.helplines()));
         return Ok(());
     }
     let Some(mentor) = env.work.db().await?.mentor_of(me.id).await? else {
-        env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-student", helplines = helplines(env)));
+        env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-student", helplines = env.helplines()));
         return Ok(());
     };
     let ml = lang_of(&mentor);
@@ -207,13 +207,13 @@ pub(super) fn night_button(env: &Env, q: QuestionId) {
         Callback::Sos(SosCb::Night(q)),
     )]]);
     env.work
-        .crisis_with_button(t!(env.lang, id, helplines = helplines(env), emergency = EMERGENCY), keyboard);
+        .crisis_with_button(t!(env.lang, id, helplines = env.helplines(), emergency = EMERGENCY), keyboard);
 }
 
 /// What the writer is told if their mentor turns out to have blocked the bot.
 pub(super) fn mentor_unreachable(env: &Env) -> String {
     if env.ctx.user.role == Some(Role::Student) {
-        t!(env.lang, "relay-mentor-unreachable-student", helplines = helplines(env))
+        t!(env.lang, "relay-mentor-unreachable-student", helplines = env.helplines())
     } else {
         t!(env.lang, "relay-mentor-unreachable")
     }

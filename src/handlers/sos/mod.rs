@@ -79,10 +79,6 @@ pub(super) fn ack_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[button(t!(lang, "sos-btn-ack"), Callback::Sos(SosCb::Ack(q)))]])
 }
 
-fn helplines(env: &Env) -> String {
-    env.config.helplines.join(", ")
-}
-
 /// `/sos [text]`: students, and parents for their child.
 pub async fn command(env: Env, msg: Message, text: String, state: State) -> HandlerResult {
     let content = override_text(&msg, &text);
@@ -118,7 +114,7 @@ pub async fn command(env: Env, msg: Message, text: String, state: State) -> Hand
                 None if children.is_empty() => {
                     env.work.say_urgent(
                         env.chat(),
-                        t!(env.lang, "sos-no-children", helplines = helplines(&env), emergency = EMERGENCY),
+                        t!(env.lang, "sos-no-children", helplines = env.helplines(), emergency = EMERGENCY),
                     );
                     Ok(())
                 }
@@ -131,14 +127,14 @@ pub async fn command(env: Env, msg: Message, text: String, state: State) -> Hand
                         .map(|c| vec![button(c.display_name(env.lang), Callback::Sos(SosCb::Child(c.id)))])
                         .collect::<Vec<_>>();
                     let text =
-                        t!(env.lang, "sos-pick-child", helplines = helplines(&env), emergency = EMERGENCY);
+                        t!(env.lang, "sos-pick-child", helplines = env.helplines(), emergency = EMERGENCY);
                     env.work.say_with(env.chat(), text, InlineKeyboardMarkup::new(rows));
                     Ok(())
                 }
             }
         }
         _ => {
-            env.work.say(env.chat(), t!(env.lang, "sos-not-available", helplines = helplines(&env)));
+            env.work.say(env.chat(), t!(env.lang, "sos-not-available", helplines = env.helplines()));
             Ok(())
         }
     }
@@ -147,7 +143,7 @@ pub async fn command(env: Env, msg: Message, text: String, state: State) -> Hand
 fn ask_what(env: &Env, id: &str) {
     let keyboard =
         InlineKeyboardMarkup::new([[button(t!(env.lang, "sos-btn-now"), Callback::Sos(SosCb::Now))]]);
-    let text = t!(env.lang, id, helplines = helplines(env), emergency = EMERGENCY);
+    let text = t!(env.lang, id, helplines = env.helplines(), emergency = EMERGENCY);
     env.work.say_with(env.chat(), text, keyboard);
 }
 
@@ -182,7 +178,7 @@ async fn described_for_child(env: Env, msg: Message, student: UserId) -> Handler
     let Some(child) = own_child(&env, student).await? else {
         env.work.say_urgent(
             env.chat(),
-            t!(env.lang, "sos-no-children", helplines = helplines(&env), emergency = EMERGENCY),
+            t!(env.lang, "sos-no-children", helplines = env.helplines(), emergency = EMERGENCY),
         );
         return Ok(());
     };
@@ -254,7 +250,7 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
     let student = alert.student;
     let by_parent = me.id != student.id;
     let now = env.clock.now();
-    let helplines = helplines(env);
+    let helplines = env.helplines();
     // The answer below gives the helplines: no second crisis answer.
     env.work.drop_crisis_answer();
     let mentor = env.work.db().await?.mentor_of(student.id).await?;

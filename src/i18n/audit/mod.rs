@@ -67,7 +67,9 @@ pub fn audit() -> Vec<String> {
 ///   [many] *[other]`;
 /// - a fallback shared by all roles without a student's variant
 ///   (`<id>-student`) giving `{ $helplines }`, or a helpline number typed
-///   into a text;
+///   into a text, or a text that calls `{ $helplines }` «телефон доверия» /
+///   «сенім телефоны» (the list says what each number is: «111 — телефон
+///   доверия для детей и семей, 112 — экстренная служба»);
 /// - a habit that breaks a template or reads as a translation (see
 ///   [`habits`]): in Russian «от { $name }» and gender hedges («(а)»,
 ///   «(-ла)», «он или она», «ему или ей»); in Kazakh «болдырылма…»,
@@ -107,6 +109,9 @@ pub fn audit_sources(sources: &[(&str, &str, &str)]) -> Vec<String> {
                 check_script(text, &mut say);
                 glossary.check(lang, text, &mut say);
                 check_typed_helplines(text, &mut say);
+                if m.vars.contains("helplines") {
+                    check_helplines_named_once(lang, text, &mut say);
+                }
                 check_habits(lang, id, text, &mut say);
             }
         }
@@ -211,6 +216,20 @@ const HELPLINE_NUMBERS: &[&str] = &["101", "102", "103", "104", "111", "112", "1
 fn check_typed_helplines(text: &str, say: &mut impl FnMut(String)) {
     for number in text.split(|c: char| !c.is_ascii_digit()).filter(|n| HELPLINE_NUMBERS.contains(n)) {
         say(format!("the number {number} is typed into the text; pass helplines as {{ $helplines }}"));
+    }
+}
+
+/// A text with `{ $helplines }` does not name them itself: each number
+/// comes with what it is (`domain::helplines`), and not every helpline is
+/// a trust line (112 is the emergency service).
+fn check_helplines_named_once(lang: &str, text: &str, say: &mut impl FnMut(String)) {
+    let lower = text.to_lowercase();
+    let named = match lang {
+        "ru" => lower.contains("телефон доверия") || lower.contains("телефону доверия"),
+        _ => lower.contains("сенім телефон"),
+    };
+    if named {
+        say("{ $helplines } says what each number is; do not call them «телефон доверия» / «сенім телефоны» (e.g. «звоните: { $helplines }»)".to_owned());
     }
 }
 
