@@ -24,6 +24,9 @@ date-long = { $weekday }, { $day } { $month }
 # A date more than half a year away: with its year.
 date-long-year = { $weekday }, { $day } { $month } { $year }
 date-time = { $date }, { $time }
+# A day's heading in a list (/slots list, /book, /week): a label first,
+# so that no line starts with a lower-case weekday.
+sched-day-head = День: { $date }
 
 cmd-slots = Время для встреч
 cmd-book = Записаться на встречу
@@ -35,12 +38,9 @@ sched-gone = Это больше недоступно, ничего не изм�
 sched-taken = Это время только что занял кто-то другой. Вот обновлённый список:
 sched-taken-move = Это время только что занял кто-то другой, встреча осталась в прежнее время. Выберите другое время:
 sched-refused-past = Это время уже прошло. Выберите другое.
-sched-refused-soon = Записаться можно не позже чем за { $minutes } { $minutes ->
-    [one] минуту
-    [few] минуты
-    [many] минут
-   *[other] минуты
-} до встречи. Выберите время попозже.
+# { $lead }: the shortest time between booking and the meeting, worded
+# as the reminders word a lead («1 час», «90 минут», «2 дня»).
+sched-refused-soon = Записаться можно не позже чем за { $lead } до встречи. Выберите время попозже.
 sched-refused-many = У вас уже { $count } { $count ->
     [one] предстоящая встреча
     [few] предстоящие встречи
@@ -160,7 +160,9 @@ sched-btn-remove-booked = Удалить и отменить встречу
 
 # /book
 sched-book-not-available = На встречи записываются ученики и родители. Команды, которые вам доступны, — в /help.
-sched-no-mentor = У вас пока нет ментора, поэтому записаться на встречу нельзя. Чтобы вас подключили к ментору, обратитесь к классному руководителю или в школу. Если случилось что-то срочное, /sos работает и без ментора: сигнал получат координаторы программы.
+# Only a parent's child can be without a mentor here; a student gets -student.
+sched-no-mentor = У ребёнка пока нет ментора, поэтому записаться на встречу нельзя. Чтобы ребёнка подключили к ментору, обратитесь к классному руководителю или в школу.
+sched-no-mentor-student = У вас пока нет ментора, поэтому записаться на встречу нельзя. Чтобы вас подключили к ментору, обратитесь к классному руководителю или в школу. Если случилось что-то срочное, /sos работает и без ментора: сигнал получат координаторы программы. Если нужна срочная помощь, звоните: { $helplines }.
 sched-no-children = Ваш ребёнок ещё не в программе. Пусть он отправит мне /invite и передаст вам ссылку.
 sched-book-which-child = С ментором какого ребёнка вы хотите встретиться?
 sched-book-none = Записаться пока нельзя: у ментора нет свободного времени на ближайшие две недели. Ментор: { $mentor }. Загляните позже или напишите ментору: /ask.

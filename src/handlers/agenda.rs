@@ -71,7 +71,7 @@ async fn agenda(env: &Env, days: i64) -> HandlerResult {
             let lines = agenda_lines(&env.work, tz, lang, &rest[..n]).await?;
             text.push_str(&format!(
                 "\n\n{}{}",
-                date_text(lang, d),
+                t!(lang, "sched-day-head", date = date_text(lang, d)),
                 lines.strip_prefix('\n').unwrap_or(&lines)
             ));
             rest = &rest[n..];

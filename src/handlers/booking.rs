@@ -115,7 +115,8 @@ async fn start_for(env: &Env, child: Option<UserId>) -> HandlerResult {
         return Ok(());
     };
     if mentor_of(env, student).await?.is_none() {
-        env.tell("sched-no-mentor");
+        // A student's answer carries the helplines and points to /sos.
+        env.tell_fallback("sched-no-mentor");
         return Ok(());
     }
     if too_many(env, student).await? {
@@ -163,10 +164,12 @@ async fn show_list(env: &Env, child: Option<UserId>, page: u32, head: Option<Str
             if !row.is_empty() {
                 rows.push(std::mem::take(&mut row));
             }
-            text.push_str(&format!("\n\n{}:", date_text(lang, d)));
+            text.push_str(&format!("\n\n{}\n", t!(lang, "sched-day-head", date = date_text(lang, d))));
             day = Some(d);
+        } else {
+            text.push(' ');
         }
-        text.push_str(&format!(" {}", time_of(tz, s.starts_at)));
+        text.push_str(&time_of(tz, s.starts_at));
         let label = when_text(lang, tz, s.starts_at);
         row.push(button(label, Callback::Booking(BookingCb::Slot { slot: s.id, child })));
         rows.push(std::mem::take(&mut row));

@@ -361,3 +361,32 @@ fn the_default_helplines_read_with_what_each_is() {
         "{ru}"
     );
 }
+
+#[test]
+fn a_booking_too_soon_names_the_lead_as_the_reminders_do() {
+    use chrono::Duration;
+    use talimger::domain::reminders::Left;
+    use talimger::kit::meeting::left_text;
+    let soon = |lang: Lang, lead: Duration| {
+        talimger::t!(lang, "sched-refused-soon", lead = left_text(lang, Left::of_lead(lead)))
+    };
+    assert!(
+        soon(Lang::Ru, Duration::days(2)).starts_with("Записаться можно не позже чем за 2 дня до встречи.")
+    );
+    assert!(
+        soon(Lang::Ru, Duration::hours(1)).starts_with("Записаться можно не позже чем за 1 час до встречи.")
+    );
+    assert!(
+        soon(Lang::Ru, Duration::minutes(90))
+            .starts_with("Записаться можно не позже чем за 90 минут до встречи.")
+    );
+    assert!(
+        soon(Lang::Ru, Duration::hours(24))
+            .starts_with("Записаться можно не позже чем за 24 часа до встречи.")
+    );
+    assert!(soon(Lang::Kk, Duration::days(2)).starts_with("Кездесуге кемінде 2 күн бұрын жазылуға болады."));
+    assert!(
+        soon(Lang::Kk, Duration::minutes(90))
+            .starts_with("Кездесуге кемінде 90 минут бұрын жазылуға болады.")
+    );
+}

@@ -21,6 +21,7 @@ on_both_backends!(
     an_edited_sos_stays_an_sos,
     a_blocked_flooder_is_dropped_but_crisis_words_still_answered,
     configured_helplines_say_what_each_is_in_the_readers_language,
+    a_student_without_a_mentor_is_sent_to_the_school_sos_and_helplines,
 );
 
 /// Each number with what it is, in either language.
@@ -373,3 +374,19 @@ async fn configured_helplines_say_what_each_is_in_the_readers_language(backend: 
     app.stop().await;
 }
 
+/// A student whose mentor is gone cannot book: they are sent to the class
+/// teacher or the school, told that /sos still works, and given the
+/// helplines (issue 14, §1.4).
+async fn a_student_without_a_mentor_is_sent_to_the_school_sos_and_helplines(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_mentor, student) = mentor_and_student(&app).await;
+    // The mentor's link gone, as when a mentor leaves the programme.
+    let unlinked = app.count("DELETE FROM mentor_students WHERE student_id = 20 RETURNING student_id").await;
+    assert_eq!(unlinked, 20);
+    let out = texts(&to(&app.send(&student, "/book").await, 20));
+    assert!(out.starts_with("Сізде әзірге тәлімгер жоқ, сондықтан кездесуге жазылу мүмкін емес."), "{out}");
+    assert!(out.contains("сынып жетекшісіне немесе мектепке хабарласыңыз"), "{out}");
+    assert!(out.contains("/sos тәлімгерсіз де жұмыс істейді"), "{out}");
+    assert!(out.ends_with(&format!("{HELPLINES_KK}.")), "{out}");
+    app.stop().await;
+}

@@ -599,8 +599,8 @@ async fn times_around_1_march_2024_and_the_turn_of_the_year(backend: Backend) {
         "UTC+5"
     );
     let list = app.send(&p.student, "/book").await;
-    list.says("четверг, 29 февраля: 15:00");
-    list.says("пятница, 1 марта: 15:00");
+    list.says("День: четверг, 29 февраля\n15:00");
+    list.says("День: пятница, 1 марта\n15:00");
     let mentor_list = app.send(&p.mentor, "/slots list").await;
     mentor_list.says("29 ақпан, бейсенбі\n15:00–15:30");
     mentor_list.says("1 наурыз, жұма\n15:00–15:30");
@@ -632,7 +632,7 @@ async fn times_around_1_march_2024_and_the_turn_of_the_year(backend: Backend) {
         1
     );
     let list = app.send(&p.student, "/book").await;
-    list.says("пятница, 1 января: 00:30");
+    list.says("День: пятница, 1 января\n00:30");
     drop(starts);
     app.stop().await;
 }

@@ -42,7 +42,7 @@ pub(super) async fn show_list(env: &Env, page: u32) -> HandlerResult {
     for s in slots.iter().skip(page * PAGE).take(PAGE) {
         let d = local_date(tz, s.starts_at);
         if day != Some(d) {
-            text.push_str(&format!("\n\n{}", date_text(env, d)));
+            text.push_str(&format!("\n\n{}", t!(lang, "sched-day-head", date = date_text(env, d))));
             day = Some(d);
         }
         let span = format!("{}–{}", time_of(tz, s.starts_at), time_of(tz, s.ends_at));

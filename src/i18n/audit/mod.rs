@@ -193,6 +193,7 @@ pub const STUDENT_FALLBACKS: &[&str] = &[
     "relay-kind-not-delivered",
     "relay-you-are-blocked",
     "relay-still-blocked",
+    "sched-no-mentor",
 ];
 
 fn check_student_fallbacks(lang: &str, messages: &BTreeMap<String, Message>, problems: &mut Vec<String>) {

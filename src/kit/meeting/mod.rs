@@ -15,6 +15,7 @@ pub use plan::{left_text, plan, planned_line, unplan};
 
 use crate::domain::calendar::span_text;
 use crate::domain::meetings::{Meeting, Refusal, Standing};
+use crate::domain::reminders::Left;
 use crate::domain::slots::DAYS_AHEAD;
 use crate::domain::{Lang, Role, User};
 use crate::error::{Error, HandlerResult};
@@ -132,7 +133,8 @@ pub fn refusal_text(env: &Env, refusal: Refusal) -> String {
         Refusal::Gone | Refusal::Taken => t!(lang, "sched-taken"),
         Refusal::InPast => t!(lang, "sched-refused-past"),
         Refusal::TooSoon => {
-            t!(lang, "sched-refused-soon", minutes = env.config.booking_lead.num_minutes())
+            let lead = left_text(lang, Left::of_lead(env.config.booking_lead));
+            t!(lang, "sched-refused-soon", lead = lead)
         }
         Refusal::TooMany => t!(lang, "sched-refused-many", count = i64::from(env.config.max_upcoming)),
     }
