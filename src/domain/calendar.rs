@@ -33,6 +33,14 @@ pub fn to_utc(tz: Tz, date: NaiveDate, minute: Minute) -> Option<DateTime<Utc>> 
     }
 }
 
+/// Whether the clocks are changed between two instants (the zone's
+/// offset from UTC differs): a span across the change would read
+/// «02:30–02:00» or «01:45–03:15».
+pub fn clocks_change_between(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    use chrono::Offset;
+    start.with_timezone(&tz).offset().fix() != end.with_timezone(&tz).offset().fix()
+}
+
 /// The first instant of a local date.
 pub fn day_start(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     (0..24 * 60)

@@ -1,7 +1,7 @@
 //! A mentor's free time: slots added by hand or by a weekly rule, and the
 //! rules they keep. No I/O.
 
-use super::calendar::{Minute, to_utc};
+use super::calendar::{Minute, clocks_change_between, to_utc};
 use super::user::{PlaceNameError, check_place_text};
 use super::{RuleId, SlotId, UserId};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -82,6 +82,9 @@ pub enum SlotError {
     InPast,
     /// The clocks skip that local time.
     NoSuchTime,
+    /// The clocks are changed during one of the slots: its end would read
+    /// before its start («02:30–02:00») or too late («01:45–03:15»).
+    ClockChange,
     /// The slots would run past midnight.
     PastMidnight,
     BadLength,
@@ -115,16 +118,21 @@ pub fn plan(
     if first <= now {
         return Err(SlotError::InPast);
     }
-    Ok((0..count)
+    let spans: Vec<Span> = (0..count)
         .map(|i| {
             let s = first + Duration::minutes(i64::from(i) * i64::from(length));
             (s, s + Duration::minutes(i64::from(length)))
         })
-        .collect())
+        .collect();
+    if spans.iter().any(|&(s, e)| clocks_change_between(tz, s, e)) {
+        return Err(SlotError::ClockChange);
+    }
+    Ok(spans)
 }
 
 /// The slots a rule has from `from` for [`RULE_WEEKS`] weeks (those
-/// starting after `from`).
+/// starting after `from`). A time the clocks skip, and a slot during
+/// which they are changed, are left out, as [`plan`] refuses them.
 pub fn occurrences(tz: Tz, rule: &Rule, from: DateTime<Utc>) -> Vec<Span> {
     let today = super::calendar::local_date(tz, from);
     let mut out = Vec::new();
@@ -138,7 +146,10 @@ pub fn occurrences(tz: Tz, rule: &Rule, from: DateTime<Utc>) -> Vec<Span> {
             if let Some(s) = to_utc(tz, date, m)
                 && s > from
             {
-                out.push((s, s + Duration::minutes(i64::from(rule.length))));
+                let e = s + Duration::minutes(i64::from(rule.length));
+                if !clocks_change_between(tz, s, e) {
+                    out.push((s, e));
+                }
             }
             m += rule.length;
         }
@@ -286,6 +297,41 @@ mod tests {
         assert_eq!(plan(Almaty, date, 23 * 60, 60, 2, now()), Err(SlotError::PastMidnight));
         assert_eq!(plan(Almaty, date, 600, 2, 1, now()), Err(SlotError::BadLength));
         assert_eq!(plan(Almaty, date, 600, 30, 0, now()), Err(SlotError::BadCount));
+    }
+
+    #[test]
+    fn no_slot_across_a_clock_change() {
+        use crate::domain::calendar::{local_date, time_of};
+        use chrono_tz::Europe::Berlin;
+        // Berlin: on Sunday 25 October 2026 the clocks go back from 03:00 to
+        // 02:00; on Sunday 28 March 2027 forward from 02:00 to 03:00.
+        let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).expect("date");
+        assert_eq!(plan(Berlin, autumn, 2 * 60 + 30, 30, 1, now()), Err(SlotError::ClockChange));
+        assert_eq!(plan(Berlin, autumn, 60, 30, 4, now()), Err(SlotError::ClockChange), "the fourth");
+        assert_eq!(plan(Berlin, autumn, 60, 30, 3, now()).expect("before").len(), 3);
+        assert_eq!(plan(Berlin, autumn, 3 * 60, 30, 2, now()).expect("after").len(), 2);
+        let spring = NaiveDate::from_ymd_opt(2027, 3, 28).expect("date");
+        assert_eq!(plan(Berlin, spring, 60 + 45, 30, 1, now()), Err(SlotError::ClockChange));
+        assert_eq!(plan(Berlin, spring, 2 * 60 + 30, 30, 1, now()), Err(SlotError::NoSuchTime));
+        // A weekly rule on Sundays 01:00–04:00 leaves those out.
+        let rule = Rule {
+            id: RuleId(1),
+            mentor: UserId(10),
+            weekday: 7,
+            start: 60,
+            end: 4 * 60,
+            length: 30,
+            place: None,
+        };
+        let from = Utc.with_ymd_and_hms(2026, 10, 20, 0, 0, 0).single().expect("t");
+        let sunday: Vec<String> = occurrences(Berlin, &rule, from)
+            .iter()
+            .filter(|(s, _)| local_date(Berlin, *s) == autumn)
+            .map(|(s, e)| format!("{}–{}", time_of(Berlin, *s), time_of(Berlin, *e)))
+            .collect();
+        // 02:00–03:00 happens twice; the first is taken, and its 02:30 slot
+        // would end at 02:00 of the second: left out.
+        assert_eq!(sunday, ["01:00–01:30", "01:30–02:00", "02:00–02:30", "03:00–03:30", "03:30–04:00"]);
     }
 
     #[test]

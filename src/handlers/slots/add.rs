@@ -181,6 +181,7 @@ fn slot_error(env: &Env, e: &SlotError, date: NaiveDate) -> String {
     match e {
         SlotError::InPast => t!(lang, "sched-add-past", example = example(env)),
         SlotError::NoSuchTime => t!(lang, "sched-add-no-such-time", date = date_text(env, date)),
+        SlotError::ClockChange => t!(lang, "sched-add-clock-change", date = date_text(env, date)),
         SlotError::PastMidnight => t!(lang, "sched-add-past-midnight"),
         SlotError::BadLength => t!(lang, "sched-add-bad-length", example = example(env)),
         SlotError::BadCount => t!(lang, "sched-add-bad-count", example = example(env)),
