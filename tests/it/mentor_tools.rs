@@ -4,7 +4,7 @@
 //! SOS, and albums.
 
 use crate::fake_api::TgUser;
-use crate::helpers::{Backend, TestApp, link_in, texts, wait_until, with_buttons};
+use crate::helpers::{Backend, Shown, TestApp, link_in, texts, wait_until, with_buttons};
 use crate::on_both_backends;
 use crate::relay::{mentor_and_student, reactions, sos_setup, student_of, to};
 use talimger::domain::UserId;
@@ -53,7 +53,7 @@ async fn quiet_hours_follow_the_mentors_own_setting(backend: Backend) {
     assert_eq!(stored, QuietHours { enabled: true, start_min: 23 * 60, end_min: 8 * 60 });
     // A forged hour changes nothing.
     let forged = app.press(&mentor, &redrawn, "rqs:1234").await;
-    assert!(texts(&forged).contains("больше не действует"), "{}", texts(&forged));
+    forged.says("больше не действует");
     assert_eq!(app.db.quiet_hours(UserId(10)).await.expect("query"), stored);
 
     // 09:00 in Almaty; at 22:30 the mentor's quiet hours have not begun.
@@ -64,7 +64,7 @@ async fn quiet_hours_follow_the_mentors_own_setting(backend: Backend) {
     app.clock.advance(chrono::Duration::hours(1));
     let late = app.send(&student, "Түнгі хабарлама").await;
     assert!(to(&late, 10).is_empty(), "held: {late:?}");
-    assert!(texts(&late).contains("08:00"), "{}", texts(&late));
+    late.says("08:00");
     // Not at 07:00 (the default end), but at 08:00.
     let since = app.fake.last_seq();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -88,9 +88,9 @@ async fn quiet_hours_follow_the_mentors_own_setting(backend: Backend) {
 
     // Only mentors have quiet hours; /help and the menu show the command.
     let refused = app.send(&student, "/quiet").await;
-    assert!(texts(&refused).contains("тәлімгерлер баптайды"), "{}", texts(&refused));
+    refused.says("тәлімгерлер баптайды");
     let help = texts(&app.send(&mentor, "/help").await);
-    assert!(help.contains("/quiet — Тихие часы") && help.contains("/mentees — Мои ученики"), "{help}");
+    help.says("/quiet — Тихие часы").says("/mentees — Мои ученики");
     let menu: Vec<String> =
         app.fake.commands("chat:10", None).expect("menu").into_iter().map(|c| c.0).collect();
     assert!(menu.contains(&"quiet".to_owned()) && menu.contains(&"mentees".to_owned()), "{menu:?}");
@@ -125,10 +125,10 @@ async fn mentees_pages_and_a_card_per_student(backend: Backend) {
         ["Написать ученику", "Пригласить родителя", "Указать класс", "Заблокировать", "К списку"]
     );
     let back = app.press_button(&mentor, &card, "К списку").await;
-    assert!(texts(&back).contains("страница 1 из 2"), "{}", texts(&back));
+    back.says("страница 1 из 2");
     // Someone who is not a mentor is told plainly.
     let student = TgUser { id: 20, first_name: "Оқушы00".into(), language_code: Some("kk".into()) };
-    assert!(texts(&app.send(&student, "/mentees").await).contains("тәлімгерлерге арналған"));
+    app.send(&student, "/mentees").await.says("тәлімгерлерге арналған");
     app.stop().await;
 }
 
@@ -153,7 +153,7 @@ async fn a_mentor_writes_first_to_a_student_and_a_parent(backend: Backend) {
     assert!(card.text().contains("Родители: Сәуле"), "{}", card.text());
 
     let prompt = app.press_button(&mentor, &card, "Написать ученику").await;
-    assert!(texts(&prompt).contains("Его получит Ерлан"), "{}", texts(&prompt));
+    prompt.says("Его получит Ерлан");
     let sent = app.send(&mentor, "Ертең сабақтан кейін кездесейік").await;
     let got = to(&sent, 20);
     assert_eq!(got.len(), 1, "{sent:?}");
@@ -167,7 +167,8 @@ async fn a_mentor_writes_first_to_a_student_and_a_parent(backend: Backend) {
     let answer = app.send(&student, "Жарайды").await;
     assert!(to(&answer, 10)[0].text().starts_with("Сообщение ученика: Ерлан"), "{answer:?}");
     let stray = app.send(&mentor, "Сәлем").await;
-    assert!(to(&stray, 20).is_empty() && texts(&stray).contains("никому не доставлено"));
+    assert!(to(&stray, 20).is_empty());
+    stray.says("никому не доставлено");
 
     // A parent, with media.
     app.press_button(&mentor, &card, "Написать родителю: Сәуле").await;
@@ -187,15 +188,22 @@ async fn a_mentor_invites_a_parent_and_blocks_from_mentees(backend: Backend) {
     let card = card_of(&app, &mentor, "Ерлан").await;
     let issued = app.press_button(&mentor, &card, "Пригласить родителя").await;
     let text = texts(&issued);
-    assert!(text.contains("Ссылка-приглашение для мамы, папы или опекуна. Ребёнок: Ерлан."), "{text}");
+    text.says("Ссылка-приглашение для мамы, папы или опекуна. Ребёнок: Ерлан.");
     assert!(issued.iter().any(|s| s.photo.is_some()), "with a QR code");
     let parent = app.user(40, "Сәуле", Some("kk"));
     let joined = app.open_link(&parent, &link_in(&issued)).await;
-    assert!(texts(&to(&joined, 40)).contains("Балаңыз: Ерлан"), "{}", texts(&joined));
+    to(&joined, 40).says("Балаңыз: Ерлан");
     // The student and the mentor are told who joined, each in their language.
     wait_until("both are told", || {
-        app.fake.sent_to(20).iter().any(|s| s.text().contains("ата-анаңыз немесе қамқоршыңыз қосылды: Сәуле"))
-            && app.fake.sent_to(10).iter().any(|s| s.text().contains("Родитель: Сәуле\nРебёнок: Ерлан"))
+        app.fake
+            .sent_to(student.id)
+            .iter()
+            .any(|s| s.text().contains("ата-анаңыз немесе қамқоршыңыз қосылды: Сәуле"))
+            && app
+                .fake
+                .sent_to(mentor.id)
+                .iter()
+                .any(|s| s.text().contains("Родитель: Сәуле\nРебёнок: Ерлан"))
     })
     .await;
 
@@ -230,7 +238,7 @@ async fn forged_and_stale_mentee_presses_change_nothing(backend: Backend) {
     // A's own press naming someone who is not the student's parent.
     let card = card_of(&app, &mentor, "Ерлан").await;
     let out = app.press(&mentor, &card, "rw:20:11").await;
-    assert!(texts(&out).contains("больше не действует"), "{}", texts(&out));
+    out.says("больше не действует");
     let after = app.send(&mentor, "Кому это?").await;
     assert!(to(&after, 11).is_empty(), "nothing goes to mentor B");
     app.stop().await;
@@ -254,18 +262,18 @@ async fn the_parents_limit_refuses_invites_and_joining(backend: Backend) {
     let late = app.user(42, "Дина", Some("ru"));
     let refused = app.open_link(&late, &links[2]).await;
     let text = texts(&refused);
-    assert!(text.contains("не больше 2 родителей на ученика"), "{text}");
-    assert!(text.contains("вас не подключили"), "{text}");
+    text.says("не больше 2 родителей на ученика");
+    text.says("вас не подключили");
     assert_eq!(app.db.parents_of(UserId(20)).await.expect("query").len(), 2);
     assert_eq!(app.role_of(42).await, None, "not a parent");
     // No more links, from the student or from the mentor.
     let text = texts(&app.send(&student, "/invite").await);
-    assert!(text.contains("Сізге 2 ата-ана не қамқоршы қосылып қойған"), "{text}");
-    assert!(!text.contains("https://t.me/"), "{text}");
+    text.says("Сізге 2 ата-ана не қамқоршы қосылып қойған");
+    text.never_says("https://t.me/");
     let card = card_of(&app, &mentor, "Ерлан").await;
     let text = texts(&app.press_button(&mentor, &card, "Пригласить родителя").await);
-    assert!(text.contains("Ерлан: уже подключено столько родителей"), "{text}");
-    assert!(!text.contains("https://t.me/"), "{text}");
+    text.says("Ерлан: уже подключено столько родителей");
+    text.never_says("https://t.me/");
     app.stop().await;
 }
 
@@ -276,7 +284,7 @@ async fn a_mentor_is_told_once_when_the_student_blocked_the_bot(backend: Backend
     let copy = to(&sent, 10).remove(0);
     app.fake.block(20);
     let notice = "Сообщение не доставлено: Ерлан сейчас не получает сообщения от бота";
-    let notices = || app.fake.sent_to(10).iter().filter(|s| s.text().starts_with(notice)).count();
+    let notices = || app.fake.sent_to(mentor.id).iter().filter(|s| s.text().starts_with(notice)).count();
     for answer in ["Бірінші жауап", "Екінші жауап"] {
         let since = app.fake.last_seq();
         let id = app.fake.push_reply(&mentor, copy.message_id.expect("id"), answer);
@@ -334,7 +342,7 @@ async fn a_blocked_students_sos_reaches_the_coordinators_at_once(backend: Backen
     let alert = to(&sos, 30);
     assert_eq!(alert.len(), 1, "the district's coordinator, at once: {sos:?}");
     assert!(alert[0].text().contains("Ерлан") && alert[0].text().contains("Үйде қорқынышты"));
-    assert!(texts(&to(&sos, 20)).contains("үйлестірушілеріне жіберілді"), "{}", texts(&sos));
+    to(&sos, 20).says("үйлестірушілеріне жіберілді");
     assert!(to(&sos, 31).is_empty(), "the district has its own coordinator");
     let acked = app.press_button(&coordinator, &alert[0], "Көрдім").await;
     assert!(!to(&acked, 20).is_empty(), "the student is told: {acked:?}");
@@ -347,12 +355,12 @@ async fn an_sos_goes_to_the_coordinators_at_once_when_the_mentor_blocked_the_bot
     app.fake.block(10);
     app.send(&student, "Сәлеметсіз бе").await;
     wait_until("the mentor is marked", || {
-        app.fake.sent_to(20).iter().any(|s| s.text().contains("қабылдамай тұр"))
+        app.fake.sent_to(student.id).iter().any(|s| s.text().contains("қабылдамай тұр"))
     })
     .await;
     let sos = app.send(&student, "/sos Көмектесіңіз").await;
     assert_eq!(to(&sos, 30).len(), 1, "the district's coordinator, at once: {sos:?}");
-    assert!(texts(&to(&sos, 20)).contains("үйлестірушілеріне жіберілді"), "{}", texts(&sos));
+    to(&sos, 20).says("үйлестірушілеріне жіберілді");
     app.stop().await;
 }
 
@@ -461,32 +469,20 @@ async fn a_mentor_sets_a_students_class_and_it_heads_their_messages(backend: Bac
     let (mentor, student) = mentor_and_student(&app).await;
     let card = card_of(&app, &mentor, "Ерлан").await;
     let ask = app.press_button(&mentor, &card, "Указать класс").await;
-    assert!(texts(&ask).contains("Ученик: Ерлан.\nНапишите класс, например 9А"), "{}", texts(&ask));
+    ask.says("Ученик: Ерлан.\nНапишите класс, например 9А");
     let bad = app.send(&mentor, "девятый").await;
-    assert!(texts(&bad).contains("Так класс не записать"), "{}", texts(&bad));
+    bad.says("Так класс не записать");
     let saved = app.send(&mentor, "9  А").await;
-    assert!(
-        texts(&saved).contains("Класс сохранён.") && texts(&saved).contains("Класс: 9 А"),
-        "{}",
-        texts(&saved)
-    );
+    saved.says("Класс сохранён.").says("Класс: 9 А");
     let copy = to(&app.send(&student, "Сәлеметсіз бе").await, 10);
-    assert!(texts(&copy).contains("Сообщение ученика: Ерлан, 9 А класс"), "{}", texts(&copy));
+    copy.says("Сообщение ученика: Ерлан, 9 А класс");
     app.send(&student, "/anon").await;
     let anonymous = to(&app.send(&student, "Жасырын сұрақ").await, 10);
-    assert!(
-        texts(&anonymous).contains("Анонимный вопрос") && !texts(&anonymous).contains("9 А"),
-        "{}",
-        texts(&anonymous)
-    );
+    anonymous.says("Анонимный вопрос").never_says("9 А");
     let card = card_of(&app, &mentor, "Ерлан").await;
     app.press_button(&mentor, &card, "Указать класс").await;
     let cleared = app.send(&mentor, "-").await;
-    assert!(
-        texts(&cleared).contains("Класс убран.") && !texts(&cleared).contains("Класс: 9 А"),
-        "{}",
-        texts(&cleared)
-    );
+    cleared.says("Класс убран.").never_says("Класс: 9 А");
     let copy = to(&app.send(&student, "Тағы сұрақ").await, 10);
     assert!(
         texts(&copy).contains("Сообщение ученика: Ерлан\n")
@@ -494,6 +490,6 @@ async fn a_mentor_sets_a_students_class_and_it_heads_their_messages(backend: Bac
         "{}",
         texts(&copy)
     );
-    assert!(!texts(&copy).contains("класс"), "{}", texts(&copy));
+    copy.never_says("класс");
     app.stop().await;
 }
