@@ -2,7 +2,7 @@
 //! missed, and nothing anonymous can be traced.
 
 use crate::fake_api::{Sent, TgUser};
-use crate::helpers::{Backend, TestApp, texts, wait_until, with_buttons};
+use crate::helpers::{Backend, Shown, TestApp, texts, wait_until, with_buttons};
 use crate::on_both_backends;
 use crate::relay::{HELPLINES_KK, HELPLINES_RU, mentor_and_student, sos_setup, student_of, to};
 use serde_json::json;
@@ -194,7 +194,7 @@ async fn anonymous_media_never_carries_a_file_name(backend: Backend) {
     app.clock.advance(chrono::Duration::seconds(5));
     app.outbox_drained().await;
     assert!(to(&app.fake.sent_since(since), 10).is_empty(), "{:?}", app.fake.sent_since(since));
-    assert!(texts(&to(&app.fake.sent_since(since), 20)).contains("атауын"));
+    to(&app.fake.sent_since(since), 20).says("атауын");
     // A video without a name goes, under the anonymous header only.
     app.send(&student, "/anon").await;
     let mut unnamed = named("video");
@@ -219,10 +219,11 @@ async fn blocking_an_anonymous_writer_marks_no_card(backend: Backend) {
     // …but no student's card says so; the anonymous blocks stand apart.
     let list = with_buttons(&app.send(&mentor, "/mentees").await);
     let card = app.press_button(&mentor, &list, "Ерлан").await;
-    assert!(!texts(&card).contains("заблокирован"), "{}", texts(&card));
+    card.never_says("заблокирован");
     let list = with_buttons(&app.send(&mentor, "/mentees").await);
     let apart = app.press_button(&mentor, &list, "анонимные").await;
-    let screen = app.fake.sent_to(10).into_iter().rev().find(|s| s.text().contains("анонимного автора"));
+    let screen =
+        app.fake.sent_to(mentor.id).into_iter().rev().find(|s| s.text().contains("анонимного автора"));
     let screen = screen.unwrap_or_else(|| panic!("the anonymous blocks: {apart:?}"));
     assert!(!screen.text().contains("Ерлан"));
     app.press_button(&mentor, &screen, "Разблокировать").await;
@@ -385,8 +386,8 @@ async fn a_student_without_a_mentor_is_sent_to_the_school_sos_and_helplines(back
     assert_eq!(unlinked, 20);
     let out = texts(&to(&app.send(&student, "/book").await, 20));
     assert!(out.starts_with("Сізде әзірге тәлімгер жоқ, сондықтан кездесуге жазылу мүмкін емес."), "{out}");
-    assert!(out.contains("сынып жетекшісіне немесе мектепке хабарласыңыз"), "{out}");
-    assert!(out.contains("/sos тәлімгерсіз де жұмыс істейді"), "{out}");
+    out.says("сынып жетекшісіне немесе мектепке хабарласыңыз");
+    out.says("/sos тәлімгерсіз де жұмыс істейді");
     assert!(out.ends_with(&format!("{HELPLINES_KK}.")), "{out}");
     app.stop().await;
 }
