@@ -4,6 +4,7 @@ use crate::domain::{Lang, Role};
 use crate::t;
 use crate::telegram::{Api, CallError};
 use crate::work::Work;
+use teloxide::payloads::{SetMyCommands, SetMyCommandsSetters};
 use teloxide::types::{BotCommand, BotCommandScope, ChatId, Me, Message};
 use teloxide::utils::command::BotCommands;
 
@@ -109,19 +110,16 @@ pub fn parse(msg: &Message, me: &Me) -> Option<Command> {
 /// bilingual one for clients in any other language. Set at start, directly.
 pub async fn set_default_menus(api: &Api) -> Result<(), CallError> {
     for lang in Lang::ALL {
-        let params = serde_json::json!({
-            "commands": bot_commands(None, lang),
-            "scope": BotCommandScope::Default,
-            "language_code": lang.code(),
-        });
-        api.call("setMyCommands", &params.to_string(), None).await?;
+        let menu = SetMyCommands::new(bot_commands(None, lang))
+            .scope(BotCommandScope::Default)
+            .language_code(lang.code());
+        api.send(&menu).await?;
     }
     let both = menu(None)
         .into_iter()
         .map(|(cmd, desc)| BotCommand::new(cmd, format!("{} / {}", t!(Lang::Kk, desc), t!(Lang::Ru, desc))))
         .collect::<Vec<_>>();
-    let params = serde_json::json!({ "commands": both, "scope": BotCommandScope::Default });
-    api.call("setMyCommands", &params.to_string(), None).await?;
+    api.send(&SetMyCommands::new(both).scope(BotCommandScope::Default)).await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 //! — 429 with `retry_after`, 400, 403, 5xx — is seen and handled). The
 //! token is part of every URL: errors are reported without the URL.
 
-use crate::db::Upload;
+use crate::db::{Request, Upload};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::time::Duration;
@@ -80,6 +80,15 @@ impl Api {
         upload: Option<&Upload>,
     ) -> Result<Box<RawValue>, CallError> {
         self.call_with_timeout(method, params, upload, REQUEST_TIMEOUT).await
+    }
+
+    /// Makes the request of one of teloxide's payloads.
+    pub async fn send<P: teloxide::requests::Payload + serde::Serialize>(
+        &self,
+        payload: &P,
+    ) -> Result<Box<RawValue>, CallError> {
+        let r = Request::of(payload);
+        self.call(&r.method, &r.body_text(), r.file.as_ref()).await
     }
 
     pub async fn call_with_timeout(

@@ -3,12 +3,15 @@
 //! injected; nothing they do reaches Telegram or becomes visible to
 //! anyone until the intake commits it all at once.
 
-use crate::db::{NewItem, Priority, Signal, Tx, Upload};
+use crate::db::{NewItem, Priority, Request, Signal, Tx};
 use crate::dialogue::State;
 use crate::error::Error;
 use chrono::{DateTime, Utc};
-use serde_json::json;
 use std::sync::{Arc, Mutex};
+use teloxide::payloads::{
+    EditMessageReplyMarkup, EditMessageReplyMarkupSetters, EditMessageText, EditMessageTextSetters,
+    SendMessage, SendMessageSetters, SendPhoto, SendPhotoSetters, SetMyCommands, SetMyCommandsSetters,
+};
 use teloxide::types::{BotCommand, BotCommandScope, CallbackQuery, ChatId, InlineKeyboardMarkup, Recipient};
 use tokio::sync::{MappedMutexGuard, Notify};
 
@@ -101,17 +104,23 @@ impl Work {
     /// messages if it is longer than Telegram allows.
     pub fn say(&self, chat: ChatId, text: String) {
         for part in split_for_telegram(&text, MAX_MESSAGE_LEN) {
-            self.push(answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part })));
+            self.push(NewItem::of(chat.0, Priority::Answer, &SendMessage::new(chat, part)));
         }
     }
 
     /// A text that goes ahead of everything else waiting for this chat
     /// (an SOS's answer, the helplines).
     pub fn say_urgent(&self, chat: ChatId, text: String) {
+        self.tell(chat, text, Priority::Urgent);
+    }
+
+    /// A text for someone else than the sender (a notice of the sender's
+    /// action, an alert), at its place in that chat's queue; in several
+    /// messages if it is longer than Telegram allows.
+    pub fn tell(&self, chat: impl Into<ChatId>, text: String, priority: Priority) {
+        let chat = chat.into();
         for part in split_for_telegram(&text, MAX_MESSAGE_LEN) {
-            let mut item = answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part }));
-            item.priority = Priority::Urgent;
-            self.push(item);
+            self.push(NewItem::of(chat.0, priority, &SendMessage::new(chat, part)));
         }
     }
 
@@ -143,12 +152,12 @@ impl Work {
         let mut parts = split_for_telegram(&text, MAX_MESSAGE_LEN);
         let last = parts.pop().unwrap_or_default();
         for part in parts {
-            self.push(answer_item(chat, "sendMessage", json!({ "chat_id": chat.0, "text": part })));
+            self.push(NewItem::of(chat.0, Priority::Answer, &SendMessage::new(chat, part)));
         }
-        self.push(answer_item(
-            chat,
-            "sendMessage",
-            json!({ "chat_id": chat.0, "text": last, "reply_markup": keyboard }),
+        self.push(NewItem::of(
+            chat.0,
+            Priority::Answer,
+            &SendMessage::new(chat, last).reply_markup(keyboard),
         ));
     }
 
@@ -158,9 +167,8 @@ impl Work {
         let mut pieces = split_for_telegram(&caption, MAX_CAPTION_LEN).into_iter();
         let first = pieces.next().unwrap_or_default();
         let rest: String = pieces.collect();
-        let mut item = answer_item(chat, "sendPhoto", json!({ "chat_id": chat.0, "caption": first }));
-        item.file = Some(Upload { field: "photo".into(), name: file_name, bytes: png });
-        self.push(item);
+        let photo = Request::upload(&file_name, png, |file| SendPhoto::new(chat, file).caption(first));
+        self.push(NewItem::new(chat.0, Priority::Answer, photo));
         if !rest.is_empty() {
             self.say(chat, rest);
         }
@@ -175,10 +183,10 @@ impl Work {
         if msg.reply_markup().is_none_or(|k| k.inline_keyboard.is_empty()) {
             return;
         }
-        self.push(answer_item(
-            msg.chat.id,
-            "editMessageReplyMarkup",
-            json!({ "chat_id": msg.chat.id.0, "message_id": msg.id.0 }),
+        self.push(NewItem::of(
+            msg.chat.id.0,
+            Priority::Answer,
+            &EditMessageReplyMarkup::new(msg.chat.id, msg.id),
         ));
     }
 
@@ -204,11 +212,9 @@ impl Work {
         {
             return;
         }
-        self.push(answer_item(
-            msg.chat.id,
-            "editMessageReplyMarkup",
-            json!({ "chat_id": msg.chat.id.0, "message_id": msg.id.0, "reply_markup": InlineKeyboardMarkup::new(rows) }),
-        ));
+        let edit =
+            EditMessageReplyMarkup::new(msg.chat.id, msg.id).reply_markup(InlineKeyboardMarkup::new(rows));
+        self.push(NewItem::of(msg.chat.id.0, Priority::Answer, &edit));
     }
 
     /// Replaces the text and buttons of the message whose button was
@@ -217,11 +223,8 @@ impl Work {
     pub fn redraw(&self, q: &CallbackQuery, text: String, keyboard: InlineKeyboardMarkup) {
         let Some(msg) = q.regular_message() else { return };
         let text = fit_with_ellipsis(&text, MAX_MESSAGE_LEN);
-        self.push(answer_item(
-            msg.chat.id,
-            "editMessageText",
-            json!({ "chat_id": msg.chat.id.0, "message_id": msg.id.0, "text": text, "reply_markup": keyboard }),
-        ));
+        let edit = EditMessageText::new(msg.chat.id, msg.id, text).reply_markup(keyboard);
+        self.push(NewItem::of(msg.chat.id.0, Priority::Answer, &edit));
     }
 
     /// Answers the button press (stops the client's spinner), with a toast.
@@ -232,7 +235,7 @@ impl Work {
     /// The command menu of one chat.
     pub fn set_commands(&self, chat: ChatId, commands: Vec<BotCommand>) {
         let scope = BotCommandScope::Chat { chat_id: Recipient::Id(chat) };
-        self.push(answer_item(chat, "setMyCommands", json!({ "commands": commands, "scope": scope })));
+        self.push(NewItem::of(chat.0, Priority::Answer, &SetMyCommands::new(commands).scope(scope)));
     }
 
     /// Moves the sender's dialogue to `state` (`State::Idle` ends it).
@@ -254,16 +257,19 @@ impl Work {
         let tx = self.0.tx.lock().await.take();
         let mut out = std::mem::take(&mut *self.out());
         if let Some(c) = out.crisis.take() {
-            let mut urgent: Vec<NewItem> = split_for_telegram(&c.text, MAX_MESSAGE_LEN)
+            let pieces = split_for_telegram(&c.text, MAX_MESSAGE_LEN);
+            let count = pieces.len();
+            let mut urgent: Vec<NewItem> = pieces
                 .into_iter()
-                .map(|text| NewItem {
-                    priority: Priority::Urgent,
-                    ..answer_item(c.chat, "sendMessage", json!({ "chat_id": c.chat.0, "text": text }))
+                .enumerate()
+                .map(|(n, text)| {
+                    let mut line = SendMessage::new(c.chat, text);
+                    if n + 1 == count {
+                        line.reply_markup = c.keyboard.clone().map(Into::into);
+                    }
+                    NewItem::of(c.chat.0, Priority::Urgent, &line)
                 })
                 .collect();
-            if let (Some(k), Some(last)) = (&c.keyboard, urgent.last_mut()) {
-                last.payload["reply_markup"] = json!(k);
-            }
             urgent.append(&mut out.items);
             out.items = urgent;
         }
@@ -310,19 +316,6 @@ impl Queued {
         if self.jobs {
             jobs.ring();
         }
-    }
-}
-
-fn answer_item(chat: ChatId, method: &str, payload: serde_json::Value) -> NewItem {
-    NewItem {
-        chat_id: chat.0,
-        priority: Priority::Answer,
-        method: method.to_owned(),
-        payload,
-        file: None,
-        edit_of: None,
-        key: None,
-        due_at: None,
     }
 }
 

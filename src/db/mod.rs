@@ -36,7 +36,8 @@ pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
 pub use outbox::{
-    Claimed, ItemState, ItemStatus, NewItem, Outcome, Priority, RetryReason, SentRecord, Upload,
+    Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
+    Upload,
 };
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;

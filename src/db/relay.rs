@@ -97,20 +97,6 @@ impl Tx {
         Ok(QuestionId(id))
     }
 
-    /// The parameters and due time of the item keyed `key` while it still
-    /// waits in the table, claimed by no sender (so it can be replaced
-    /// without the old one going out as well).
-    pub async fn waiting_item(&mut self, key: &str) -> DbResult<Option<(String, DateTime<Utc>)>> {
-        let row: Option<(Option<String>, i64)> = on!(self, c => sqlx::query_as(
-            "SELECT payload, due_at FROM outbox WHERE key = $1 AND state = 'pending' AND lease_owner IS NULL
-             ORDER BY id DESC LIMIT 1",
-        )
-        .bind(key)
-        .fetch_optional(c)
-        .await?);
-        Ok(row.and_then(|(payload, due)| payload.map(|p| (p, from_millis(due)))))
-    }
-
     pub async fn question(&mut self, id: QuestionId) -> DbResult<Option<Question>> {
         let sql = format!("SELECT {QUESTION_COLUMNS} FROM questions WHERE id = $1");
         let row: Option<QuestionRow> =

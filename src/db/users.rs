@@ -221,7 +221,7 @@ impl Tx {
         Ok(())
     }
 
-    /// A 403 for an item that carries a notice (`outbox::UNREACHABLE_NOTICE`):
+    /// A 403 for an item that carries a notice (`NewItem::on_unreachable`):
     /// marks `recipient` unreachable and queues `text` for `chat`, once for
     /// each time the recipient becomes unreachable (the mark's instant is
     /// part of the notice's key). `true` if the notice was queued now.
@@ -238,21 +238,10 @@ impl Tx {
             .fetch_optional(c)
             .await?);
         let key = format!("unreachable:{recipient}:{chat}:{}", since.flatten().unwrap_or_default());
-        let payload = serde_json::json!({ "chat_id": chat, "text": text }).to_string();
-        let queued = on!(self, c => sqlx::query(
-            "INSERT INTO outbox (chat_id, priority, method, payload, key, due_at, created_at)
-             SELECT $1, $2, 'sendMessage', $3, $4, $5, $5
-             WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = $4)",
-        )
-        .bind(chat)
-        .bind(super::Priority::Notice as i64)
-        .bind(&payload)
-        .bind(&key)
-        .bind(now.timestamp_millis())
-        .execute(c)
-        .await?
-        .rows_affected());
-        Ok(queued > 0)
+        let line = teloxide::payloads::SendMessage::new(teloxide::types::ChatId(chat), text);
+        let item = super::NewItem::of(chat, super::Priority::Notice, &line).keyed(key);
+        let queued = self.enqueue_once(&item, now).await?;
+        Ok(queued)
     }
 
     pub async fn is_unreachable(&mut self, id: UserId) -> DbResult<bool> {

@@ -46,6 +46,13 @@ impl From<UserId> for teloxide::types::ChatId {
     }
 }
 
+/// A private chat's id is its user's id: a request's recipient.
+impl From<UserId> for teloxide::types::Recipient {
+    fn from(id: UserId) -> Self {
+        teloxide::types::Recipient::Id(id.into())
+    }
+}
+
 id_type!(
     /// A mentor's slot of free (or booked) time.
     SlotId

@@ -229,13 +229,7 @@ async fn parent_joined(env: &Env, student: &crate::domain::User) -> HandlerResul
         told.push((m.id, text));
     }
     for (to, text) in told {
-        env.work.push(crate::kit::copy::item(
-            to.0,
-            crate::db::Priority::Notice,
-            "sendMessage",
-            serde_json::json!({ "chat_id": to.0, "text": text }),
-            None,
-        ));
+        env.work.tell(to, text, crate::db::Priority::Notice);
     }
     Ok(())
 }

@@ -26,8 +26,8 @@ use crate::t;
 use crate::work::Work;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dptree::case;
-use serde_json::json;
 use teloxide::dispatching::UpdateHandler;
+use teloxide::payloads::{SendMessage, SendMessageSetters};
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
@@ -94,16 +94,12 @@ async fn remind(
                 Callback::Reminders(RemindersCb::GotIt(m.id)),
             )]);
         }
-        work.push(NewItem {
-            chat_id: user.id.0,
-            priority: Priority::Reminder,
-            method: "sendMessage".into(),
-            payload: json!({ "chat_id": user.id.0, "text": text, "reply_markup": InlineKeyboardMarkup::new(rows) }),
-            file: None,
-            edit_of: None,
-            key: Some(outbox_key(m.id, lead_minutes, user.id.0)),
-            due_at: None,
-        });
+        let reminder = SendMessage::new(user.id, text).reply_markup(InlineKeyboardMarkup::new(rows));
+        work.push(NewItem::of(user.id.0, Priority::Reminder, &reminder).keyed(outbox_key(
+            m.id,
+            lead_minutes,
+            user.id.0,
+        )));
         work.db().await?.record_reminder(m.id, lead_minutes, user.id, Delivery::Queued, now).await?;
         sent += 1;
     }
@@ -185,16 +181,7 @@ async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate)
 fn digest_items(mentor: UserId, text: String, due: Option<DateTime<Utc>>) -> Vec<NewItem> {
     crate::work::split_for_telegram(&text, crate::work::MAX_MESSAGE_LEN)
         .into_iter()
-        .map(|text| NewItem {
-            chat_id: mentor.0,
-            priority: Priority::Reminder,
-            method: "sendMessage".into(),
-            payload: json!({ "chat_id": mentor.0, "text": text }),
-            file: None,
-            edit_of: None,
-            key: None,
-            due_at: due,
-        })
+        .map(|text| NewItem::of(mentor.0, Priority::Reminder, &SendMessage::new(mentor, text)).due(due))
         .collect()
 }
 
@@ -257,7 +244,7 @@ mod tests {
         let items = digest_items(UserId(10), text.clone(), None);
         assert!(items.len() > 1);
         let parts: Vec<String> =
-            items.iter().map(|i| i.payload["text"].as_str().expect("text").to_owned()).collect();
+            items.iter().map(|i| i.request.body["text"].as_str().expect("text").to_owned()).collect();
         assert!(parts.iter().all(|p| p.encode_utf16().count() <= crate::work::MAX_MESSAGE_LEN));
         assert_eq!(parts.concat(), text);
     }

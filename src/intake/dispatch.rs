@@ -12,8 +12,9 @@ use crate::work::Work;
 use std::ops::ControlFlow;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use teloxide::payloads::AnswerCallbackQuery;
 use teloxide::prelude::*;
-use teloxide::types::UpdateKind;
+use teloxide::types::{CallbackQueryId, UpdateKind};
 use tokio::time::Instant;
 
 impl Intake {
@@ -140,11 +141,9 @@ impl Intake {
     }
 
     pub(super) async fn answer_callback(&self, id: String, text: Option<String>) {
-        let mut params = serde_json::json!({ "callback_query_id": id });
-        if let Some(text) = text {
-            params["text"] = text.into();
-        }
-        if let Err(e) = self.api.call("answerCallbackQuery", &params.to_string(), None).await {
+        let mut answer = AnswerCallbackQuery::new(CallbackQueryId(id));
+        answer.text = text;
+        if let Err(e) = self.api.send(&answer).await {
             tracing::debug!(error = %e, "could not answer a button press");
         }
     }

@@ -186,14 +186,6 @@ fn two_languages(lang: Option<Lang>, text: impl Fn(Lang) -> String) -> String {
 }
 
 fn text_item(chat: i64, text: String) -> NewItem {
-    NewItem {
-        chat_id: chat,
-        priority: Priority::Answer,
-        method: "sendMessage".into(),
-        payload: serde_json::json!({ "chat_id": chat, "text": text }),
-        file: None,
-        edit_of: None,
-        key: None,
-        due_at: None,
-    }
+    let line = teloxide::payloads::SendMessage::new(teloxide::types::ChatId(chat), text);
+    NewItem::of(chat, Priority::Answer, &line)
 }

@@ -7,7 +7,7 @@
 //! is an outbox item keyed `q:<question>:<part>` (`domain::relay`), which
 //! is how replies find their question and edits their copy.
 
-use crate::db::{NewItem, Priority, Question};
+use crate::db::{NewItem, Priority, Question, Request};
 use crate::domain::relay::copy_key;
 use crate::domain::{QuestionId, User};
 use crate::error::HandlerResult;
@@ -15,9 +15,12 @@ use crate::kit::env::Env;
 use crate::t;
 use crate::work::{MAX_CAPTION_LEN, MAX_MESSAGE_LEN, split_for_telegram};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use teloxide::payloads::{
+    CopyMessage, CopyMessageSetters, EditMessageCaption, EditMessageCaptionSetters, EditMessageText,
+    EditMessageTextSetters, SendMessage, SendMessageSetters, SetMessageReaction, SetMessageReactionSetters,
+};
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, MessageId};
+use teloxide::types::{InlineKeyboardMarkup, MessageId, ReactionType, ReplyParameters};
 
 /// The reaction that tells a sender their message was delivered.
 pub const DELIVERED: &str = "👌";
@@ -76,35 +79,24 @@ pub fn override_text(msg: &Message, text: &str) -> Content {
     }
 }
 
-/// A request of the relay for the outbox.
-pub fn item(chat: i64, priority: Priority, method: &str, payload: Value, key: Option<String>) -> NewItem {
-    NewItem {
-        chat_id: chat,
-        priority,
-        method: method.to_owned(),
-        payload,
-        file: None,
-        edit_of: None,
-        key,
-        due_at: None,
-    }
-}
-
 /// 👌 on the sender's message; if Telegram refuses the reaction, one short
 /// line says the message was delivered instead.
 pub fn mark_delivered(env: &Env, message_id: MessageId) {
-    let chat = env.chat().0;
-    let fallback = json!({ "chat_id": chat, "text": t!(env.lang, "relay-delivered"),
-        "reply_parameters": { "message_id": message_id.0, "allow_sending_without_reply": true } });
-    env.work.push(item(
-        chat,
-        Priority::Answer,
-        "setMessageReaction",
-        json!({ "chat_id": chat, "message_id": message_id.0,
-            "reaction": [{ "type": "emoji", "emoji": DELIVERED }],
-            crate::outbox::FALLBACK: { "method": "sendMessage", "params": fallback } }),
-        None,
-    ));
+    let chat = env.chat();
+    let line = SendMessage::new(chat, t!(env.lang, "relay-delivered")).reply_parameters(reply_to(message_id));
+    let reaction = SetMessageReaction::new(chat, message_id)
+        .reaction([ReactionType::Emoji { emoji: DELIVERED.to_owned() }]);
+    env.work.push(NewItem::of(chat.0, Priority::Answer, &reaction).or_else(Request::of(&line)));
+}
+
+/// A reply to `message_id` that is sent even if that message is gone.
+pub fn reply_to(message_id: MessageId) -> ReplyParameters {
+    ReplyParameters::new(message_id).allow_sending_without_reply()
+}
+
+/// A text for `chat` (an `i64`, as the relay's copies name their recipients).
+pub fn text_to(chat: i64, text: String) -> SendMessage {
+    SendMessage::new(ChatId(chat), text)
 }
 
 fn fits(text: &str, limit: usize) -> bool {
@@ -130,7 +122,7 @@ pub struct Copy<'a> {
     /// The part names of the keys (`m`, or `a<id>` for an answer).
     pub part: String,
     /// A line for the writer should Telegram say the recipient blocked
-    /// the bot (`outbox::UNREACHABLE_NOTICE`; told once each time).
+    /// the bot (`NewItem::on_unreachable`; told once each time).
     pub unreachable: Option<String>,
     /// `Notice`, or `Urgent` for an SOS (ahead of the chat's waiting copies).
     pub priority: Priority,
@@ -175,38 +167,37 @@ pub fn unreachable_notice(env: &Env, to: &User, anonymous: bool) -> String {
 
 pub fn queue_copy(env: &Env, c: Copy<'_>) {
     let mut items = Vec::new();
-    let reply = c.reply_to.map(|id| json!({ "message_id": id, "allow_sending_without_reply": true }));
-    let with_extras = |mut payload: Value, last: bool, first: bool| {
-        if first && let Some(r) = &reply {
-            payload["reply_parameters"] = r.clone();
-        }
-        if last && let Some(k) = &c.keyboard {
-            payload["reply_markup"] = json!(k);
-        }
-        payload
+    let reply = c.reply_to.map(|id| reply_to(MessageId(id as i32)));
+    let text = |text: String, last: bool, first: bool| {
+        let mut line = text_to(c.to, text);
+        line.reply_parameters = reply.clone().filter(|_| first);
+        line.reply_markup = c.keyboard.clone().filter(|_| last).map(Into::into);
+        line
     };
     let key = |part: String| c.q.map(|q| copy_key(q, part));
+    let keyed = |item: NewItem, key: Option<String>| match key {
+        Some(k) => item.keyed(k),
+        None => item,
+    };
     let main_key = key(c.part.clone());
     // The header as a message of its own, when it does not fit with the content.
     let header_apart = || {
-        let header = with_extras(json!({ "chat_id": c.to, "text": c.header }), false, true);
-        item(c.to, c.priority, "sendMessage", header, key(format!("{}h", c.part)))
+        let header = NewItem::of(c.to, c.priority, &text(c.header.clone(), false, true));
+        keyed(header, key(format!("{}h", c.part)))
     };
     match c.content {
         Content::Text(body) => {
             let full = format!("{}\n\n{body}", c.header);
             if fits(&full, MAX_MESSAGE_LEN) {
-                let payload = with_extras(json!({ "chat_id": c.to, "text": full }), true, true);
-                items.push(item(c.to, c.priority, "sendMessage", payload, main_key));
+                items.push(keyed(NewItem::of(c.to, c.priority, &text(full, true, true)), main_key));
             } else {
                 items.push(header_apart());
                 let parts = split_for_telegram(body, MAX_MESSAGE_LEN);
                 let n = parts.len();
                 for (i, part) in parts.into_iter().enumerate() {
                     let last = i + 1 == n;
-                    let payload = with_extras(json!({ "chat_id": c.to, "text": part }), last, false);
                     let key = if last { main_key.clone() } else { key(format!("{}{i}", c.part)) };
-                    items.push(item(c.to, c.priority, "sendMessage", payload, key));
+                    items.push(keyed(NewItem::of(c.to, c.priority, &text(part, last, false)), key));
                 }
             }
         }
@@ -215,12 +206,12 @@ pub fn queue_copy(env: &Env, c: Copy<'_>) {
                 Some(cap) if !cap.is_empty() => format!("{}\n\n{cap}", c.header),
                 _ => c.header.clone(),
             };
-            let mut copy =
-                json!({ "chat_id": c.to, "from_chat_id": c.from_chat, "message_id": c.message_id.0 });
+            let mut copy = CopyMessage::new(ChatId(c.to), ChatId(c.from_chat), c.message_id);
+            copy.reply_markup = c.keyboard.clone().map(Into::into);
             let together = *captionable && fits(&full, MAX_CAPTION_LEN);
             if together {
-                copy["caption"] = json!(full);
-                items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, true), main_key));
+                copy.reply_parameters = reply.clone();
+                items.push(keyed(NewItem::of(c.to, c.priority, &copy.caption(full)), main_key));
             } else {
                 items.push(header_apart());
                 // The caption as the sender wrote it, within Telegram's limit;
@@ -229,33 +220,27 @@ pub fn queue_copy(env: &Env, c: Copy<'_>) {
                 let mut rest = Vec::new();
                 if let Some(cap) = caption.as_ref().filter(|_| *captionable) {
                     let mut pieces = split_for_telegram(cap, MAX_CAPTION_LEN).into_iter();
-                    copy["caption"] = json!(pieces.next().unwrap_or_default());
+                    copy.caption = Some(pieces.next().unwrap_or_default());
                     let more: String = pieces.collect();
                     if !more.is_empty() {
                         rest = split_for_telegram(&more, MAX_MESSAGE_LEN);
                     }
                 }
-                items.push(item(c.to, c.priority, "copyMessage", with_extras(copy, true, false), main_key));
-                for (i, text) in rest.into_iter().enumerate() {
-                    let payload = json!({ "chat_id": c.to, "text": text });
-                    items.push(item(
-                        c.to,
-                        c.priority,
-                        "sendMessage",
-                        payload,
-                        key(format!("{}c{i}", c.part)),
-                    ));
+                items.push(keyed(NewItem::of(c.to, c.priority, &copy), main_key));
+                for (i, line) in rest.into_iter().enumerate() {
+                    let line = NewItem::of(c.to, c.priority, &text_to(c.to, line));
+                    items.push(keyed(line, key(format!("{}c{i}", c.part))));
                 }
             }
         }
         Content::Unsupported => {}
     }
-    for mut i in items {
-        i.due_at = c.due_at;
-        if let Some(text) = &c.unreachable {
-            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
-        }
-        env.work.push(i);
+    for i in items {
+        let i = i.due(c.due_at);
+        env.work.push(match &c.unreachable {
+            Some(text) => i.on_unreachable(env.chat().0, text.clone()),
+            None => i,
+        });
     }
 }
 
@@ -280,15 +265,15 @@ pub async fn edit_copy(
     for header_apart in ["mh", "sh"] {
         split |= env.work.db().await?.copy_item(&copy_key(q.id, header_apart)).await?.is_some();
     }
+    // The message id of an edit is the sender's to fill in (`edit_of`).
+    let unsent = MessageId(0);
     let edit = match (&content, main) {
         (Content::Text(body), Some(target)) if !split => {
             let full = format!("{header}\n\n{body}");
             fits(&full, MAX_MESSAGE_LEN).then(|| {
-                (
-                    target,
-                    "editMessageText",
-                    json!({ "chat_id": mentor.id.0, "text": full, "reply_markup": keyboard }),
-                )
+                let edit =
+                    EditMessageText::new(ChatId(mentor.id.0), unsent, full).reply_markup(keyboard.clone());
+                (target, Request::of(&edit))
             })
         }
         (Content::Media { caption, captionable: true, .. }, Some(target)) if !split => {
@@ -297,18 +282,17 @@ pub async fn edit_copy(
                 _ => header.clone(),
             };
             fits(&full, MAX_CAPTION_LEN).then(|| {
-                (
-                    target,
-                    "editMessageCaption",
-                    json!({ "chat_id": mentor.id.0, "caption": full, "reply_markup": keyboard }),
-                )
+                let edit = EditMessageCaption::new(ChatId(mentor.id.0), unsent)
+                    .caption(full)
+                    .reply_markup(keyboard.clone());
+                (target, Request::of(&edit))
             })
         }
         _ => None,
     };
     match edit {
-        Some((target, method, payload)) => {
-            let mut i = item(mentor.id.0, priority, method, payload, None);
+        Some((target, request)) => {
+            let mut i = NewItem::new(mentor.id.0, priority, request);
             i.edit_of = Some(target);
             env.work.push(i);
         }

@@ -4,7 +4,7 @@
 //! Telegram's answer means, and recording that outcome (sent items in
 //! batches by [`record_sent`], the rest one by one by [`finish`]).
 
-use super::{FALLBACK, UNREACHABLE_NOTICE, lease};
+use super::lease;
 use crate::db::{Claimed, Db, Outcome, RetryReason, SentRecord};
 use crate::domain::UserId;
 use crate::domain::time::SharedClock;
@@ -49,10 +49,9 @@ pub(super) async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str
             Err(e) => return retry(clock, item, database(e)),
         }
     }
-    let (payload, fallback) = take_fallback(payload);
     crate::faults::crash_point("before-send");
     let mut result = api.call(&item.method, &payload, item.file.as_ref()).await;
-    if let (Err(CallError::Api { code: 400, .. }), Some((method, params))) = (&result, &fallback) {
+    if let (Err(CallError::Api { code: 400, .. }), Some((method, params))) = (&result, &item.fallback) {
         tracing::info!(item = item.id, method = %item.method, "refused; making the fallback request");
         result = api.call(method, params, None).await;
     }
@@ -140,10 +139,11 @@ pub(super) async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: 
         // The mark (and the writer's notice) first: the item stays pending
         // until then, so nothing looks finished while the notice is missing.
         tracing::info!(chat = item.chat_id, "the user blocked the bot; marked unreachable");
-        let marked = match notice_of(&item.payload) {
-            Some((chat, text)) => {
-                db.notify_unreachable(UserId(item.chat_id), chat, text, now).await.map(|_| ())
-            }
+        let marked = match &item.on_unreachable {
+            Some(notice) => db
+                .notify_unreachable(UserId(item.chat_id), notice.chat_id, notice.text.clone(), now)
+                .await
+                .map(|_| ()),
             None => db.mark_unreachable(UserId(item.chat_id), now).await,
         };
         if let Err(e) = marked {
@@ -166,34 +166,6 @@ pub(super) async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: 
         tracing::warn!(item = item.id, method = %item.method, reason = %reason, "outbox item failed")
     }
 }
-/// The notice an item carries for its 403 (`UNREACHABLE_NOTICE`).
-fn notice_of(payload: &str) -> Option<(i64, String)> {
-    if !payload.contains(UNREACHABLE_NOTICE) {
-        return None;
-    }
-    let value = serde_json::from_str::<serde_json::Value>(payload).ok()?;
-    let notice = value.get(UNREACHABLE_NOTICE)?;
-    Some((notice["chat_id"].as_i64()?, notice["text"].as_str()?.to_owned()))
-}
-
-/// Splits the fallback request off an item's parameters (and drops the
-/// 403 notice: neither is Telegram's).
-fn take_fallback(payload: String) -> (String, Option<(String, String)>) {
-    if !payload.contains(FALLBACK) && !payload.contains(UNREACHABLE_NOTICE) {
-        return (payload, None);
-    }
-    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&payload) else { return (payload, None) };
-    if let Some(o) = value.as_object_mut() {
-        o.remove(UNREACHABLE_NOTICE);
-    }
-    let Some(fallback) = value.as_object_mut().and_then(|o| o.remove(FALLBACK)) else {
-        return (value.to_string(), None);
-    };
-    let method = fallback["method"].as_str().map(str::to_owned);
-    let params = fallback.get("params").map(|p| p.to_string());
-    (value.to_string(), method.zip(params))
-}
-
 /// The message id Telegram gave what was sent; for several (an album's
 /// `copyMessages`), the first one's and the last one's.
 fn message_ids_of(result: &str) -> (Option<i64>, Option<i64>) {

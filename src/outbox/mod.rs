@@ -43,17 +43,6 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// A field of an item's parameters that is not sent to Telegram: another
-/// request (`{"method": …, "params": {…}}`) to make instead when Telegram
-/// refuses this one with a 400 (a reaction that cannot be set becomes a
-/// short line).
-pub const FALLBACK: &str = "_fallback";
-/// Another field not sent to Telegram: a line (`{"chat_id": …, "text": …}`)
-/// for someone else when Telegram answers 403 — the writer of a message its
-/// recipient will not get. Queued once each time the recipient becomes
-/// unreachable (`Db::notify_unreachable`).
-pub const UNREACHABLE_NOTICE: &str = "_unreachable";
-
 /// How long a claimed item stays ours without news from us.
 pub const LEASE: Duration = Duration::from_secs(20);
 /// Requests in flight at once (all chats together).
@@ -341,7 +330,7 @@ impl Sender {
             }
             Outcome::Unreachable => {
                 self.known.remove(&item.id);
-                if item.payload.contains(UNREACHABLE_NOTICE) {
+                if item.on_unreachable.is_some() {
                     // A notice may have been queued in the table: fetch it.
                     self.next_claim = Some(now);
                 }

@@ -10,6 +10,8 @@ use std::time::Duration;
 use talimger::db::{ItemState, NewItem, Priority};
 use talimger::domain::UserId;
 use talimger::domain::time::Clock;
+use teloxide::payloads::{EditMessageText, SendMessage};
+use teloxide::types::{ChatId, MessageId};
 use tokio::time::Instant;
 
 on_both_backends!(
@@ -182,16 +184,7 @@ fn poke(app: &TestApp) {
 }
 
 fn text_item(chat: i64, text: &str, priority: Priority) -> NewItem {
-    NewItem {
-        chat_id: chat,
-        priority,
-        method: "sendMessage".into(),
-        payload: json!({"chat_id": chat, "text": text}),
-        file: None,
-        edit_of: None,
-        key: None,
-        due_at: None,
-    }
+    NewItem::of(chat, priority, &SendMessage::new(ChatId(chat), text))
 }
 
 async fn an_item_due_later_waits_for_its_time_and_can_be_cancelled(backend: Backend) {
@@ -238,12 +231,10 @@ async fn an_edit_waits_for_the_message_it_edits(backend: Backend) {
     .expect("enqueue");
     tx.commit().await.expect("commit");
     let message_item = app.db.outbox_items(ItemState::Pending).await.expect("q")[0].0;
+    // The message id is the sender's to fill in, from the item it edits.
     let edit = NewItem {
-        method: "editMessageText".into(),
-        payload: json!({"chat_id": 1, "text": "10 из 10"}),
         edit_of: Some(message_item),
-        priority: Priority::Answer,
-        ..text_item(1, "", Priority::Answer)
+        ..NewItem::of(1, Priority::Answer, &EditMessageText::new(ChatId(1), MessageId(0), "10 из 10"))
     };
     let mut tx = app.db.begin().await.expect("begin");
     tx.enqueue(&[edit], "test", UNLEASED, now).await.expect("enqueue");

@@ -3,7 +3,7 @@
 //! giving back leases, recording how each send ended, and when to look
 //! again.
 
-use super::{Claimed, ItemState, ItemStatus, Outcome, Priority, SentRecord, Upload};
+use super::{Claimed, ItemState, ItemStatus, Notice, Outcome, Priority, SentRecord, Upload};
 use crate::db::{Db, DbResult, on, on_pool};
 use chrono::{DateTime, Utc};
 
@@ -21,6 +21,10 @@ struct ClaimedRow {
     key: Option<String>,
     attempts: i64,
     due_at: i64,
+    fallback_method: Option<String>,
+    fallback_payload: Option<String>,
+    notice_chat: Option<i64>,
+    notice_text: Option<String>,
 }
 
 impl ClaimedRow {
@@ -38,6 +42,11 @@ impl ClaimedRow {
             method: self.method,
             payload: self.payload.unwrap_or_else(|| "{}".to_owned()),
             file,
+            fallback: self.fallback_method.zip(self.fallback_payload),
+            on_unreachable: self
+                .notice_chat
+                .zip(self.notice_text)
+                .map(|(chat_id, text)| Notice { chat_id, text }),
             edit_of: self.edit_of,
             keyed: self.key.is_some(),
             attempts: self.attempts,
@@ -50,7 +59,7 @@ impl ClaimedRow {
 /// flag beside it: the rank is `priority - urgent` (an urgent item, -1,
 /// comes first), as `Priority` numbers it.
 const CLAIM_COLUMNS: &str = "id, chat_id, priority - urgent AS priority, method, payload, file, file_field, \
-     file_name, edit_of, key, attempts, due_at";
+     file_name, edit_of, key, attempts, due_at, fallback_method, fallback_payload, notice_chat, notice_text";
 
 impl Db {
     /// Leases up to `limit` due items to `owner`, most urgent first. On
@@ -117,7 +126,7 @@ impl Db {
         self.check_outage()?;
         on_pool!(self, p => sqlx::query(
             "UPDATE outbox SET state = $2, message_id = $3, error = $4, finished_at = $5, payload = NULL,
-                 file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+                 file = NULL, fallback_payload = NULL, notice_text = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
              WHERE id = $1 AND (state = 'pending' OR $2 = 'sent')",
         )
         .bind(id)
@@ -171,7 +180,7 @@ impl Db {
         let sql = format!(
             "UPDATE outbox SET state = 'sent', message_id = {message_id}, last_message_id = {last},
                  finished_at = $1, payload = NULL,
-                 file = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
+                 file = NULL, fallback_payload = NULL, notice_text = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1
              WHERE id IN ({ids})"
         );
         on_pool!(self, p => sqlx::query(&sql).bind(now.timestamp_millis()).execute(p).await?.rows_affected());

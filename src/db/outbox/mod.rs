@@ -8,6 +8,9 @@
 //! sender's side (claiming, leases, recording outcomes) is `claims`.
 
 mod claims;
+mod request;
+
+pub use request::{Notice, Request, Upload};
 
 use super::{DbResult, Tx, autocommit, on, strict};
 use chrono::{DateTime, Utc};
@@ -72,30 +75,72 @@ impl FromStr for ItemState {
     }
 }
 
-/// A file sent with a request (multipart upload).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Upload {
-    /// The request's field: `photo`, `document`.
-    pub field: String,
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
 /// A Bot API request to make later.
 #[derive(Clone, Debug)]
 pub struct NewItem {
     pub chat_id: i64,
     pub priority: Priority,
-    pub method: String,
-    /// The method's parameters (JSON object), `chat_id` included.
-    pub payload: serde_json::Value,
-    pub file: Option<Upload>,
+    pub request: Request,
+    /// The request to make instead when Telegram refuses this one with a
+    /// 400 (a reaction that cannot be set becomes a short line).
+    pub fallback: Option<Request>,
+    /// The line for someone else when the recipient is unreachable (403).
+    pub on_unreachable: Option<Notice>,
     /// An edit of the message another outbox item sends: that item's id.
     pub edit_of: Option<i64>,
     /// Cancels or replaces a pending item by name (a reminder).
     pub key: Option<String>,
     /// `None`: now.
     pub due_at: Option<DateTime<Utc>>,
+}
+
+impl NewItem {
+    /// A request for `chat`, to be made now.
+    pub fn new(chat_id: i64, priority: Priority, request: Request) -> NewItem {
+        NewItem {
+            chat_id,
+            priority,
+            request,
+            fallback: None,
+            on_unreachable: None,
+            edit_of: None,
+            key: None,
+            due_at: None,
+        }
+    }
+
+    /// A teloxide payload's request for `chat`, to be made now.
+    pub fn of<P: teloxide::requests::Payload + serde::Serialize>(
+        chat_id: i64,
+        priority: Priority,
+        payload: &P,
+    ) -> NewItem {
+        NewItem::new(chat_id, priority, Request::of(payload))
+    }
+
+    /// Named, so that it can be cancelled or replaced.
+    pub fn keyed(mut self, key: impl Into<String>) -> NewItem {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Made at `at` (`None`: now).
+    pub fn due(mut self, at: Option<DateTime<Utc>>) -> NewItem {
+        self.due_at = at;
+        self
+    }
+
+    /// Instead, when Telegram refuses this request (400).
+    pub fn or_else(mut self, fallback: Request) -> NewItem {
+        self.fallback = Some(fallback);
+        self
+    }
+
+    /// Told to `chat` when the recipient turns out unreachable (403).
+    pub fn on_unreachable(mut self, chat_id: i64, text: impl Into<String>) -> NewItem {
+        self.on_unreachable = Some(Notice { chat_id, text: text.into() });
+        self
+    }
 }
 
 /// An item a sender holds (leased to it) and will send.
@@ -107,6 +152,9 @@ pub struct Claimed {
     pub method: String,
     pub payload: String,
     pub file: Option<Upload>,
+    /// The fallback request: its method and its body.
+    pub fallback: Option<(String, String)>,
+    pub on_unreachable: Option<Notice>,
     pub edit_of: Option<i64>,
     pub keyed: bool,
     pub attempts: i64,
@@ -189,20 +237,23 @@ impl Tx {
             }
             let due = item.due_at.map_or(now_ms, |d| d.timestamp_millis());
             let leased = due <= now_ms;
-            let payload = item.payload.to_string();
-            let (file, field, name) = match &item.file {
+            let payload = item.request.body_text();
+            let fallback = item.fallback.as_ref().map(|f| (f.method.as_str(), f.body_text()));
+            let (file, field, name) = match &item.request.file {
                 Some(f) => (Some(f.bytes.as_slice()), Some(f.field.as_str()), Some(f.name.as_str())),
                 None => (None, None, None),
             };
             let id: i64 = on!(self, c => sqlx::query_scalar(
                 "INSERT INTO outbox (chat_id, priority, urgent, method, payload, file, file_field, file_name,
-                     edit_of, key, due_at, lease_owner, lease_until, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                     edit_of, key, due_at, lease_owner, lease_until, created_at,
+                     fallback_method, fallback_payload, notice_chat, notice_text)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                 RETURNING id",
             )
             .bind(item.chat_id)
             .bind((item.priority as i64).max(0))
             .bind(i64::from(item.priority == Priority::Urgent))
-            .bind(&item.method)
+            .bind(&item.request.method)
             .bind(&payload)
             .bind(file)
             .bind(field)
@@ -213,6 +264,10 @@ impl Tx {
             .bind(leased.then_some(owner))
             .bind(leased.then_some(now_ms + lease.num_milliseconds()))
             .bind(now_ms)
+            .bind(fallback.as_ref().map(|f| f.0))
+            .bind(fallback.as_ref().map(|f| f.1.as_str()))
+            .bind(item.on_unreachable.as_ref().map(|n| n.chat_id))
+            .bind(item.on_unreachable.as_ref().map(|n| n.text.as_str()))
             .fetch_one(c)
             .await?);
             if leased {
@@ -220,9 +275,11 @@ impl Tx {
                     id,
                     chat_id: item.chat_id,
                     priority: item.priority,
-                    method: item.method.clone(),
+                    method: item.request.method.clone(),
                     payload,
-                    file: item.file.clone(),
+                    file: item.request.file.clone(),
+                    fallback: fallback.map(|(m, b)| (m.to_owned(), b)),
+                    on_unreachable: item.on_unreachable.clone(),
                     edit_of: item.edit_of,
                     keyed: item.key.is_some(),
                     attempts: 0,
@@ -233,11 +290,56 @@ impl Tx {
         Ok(claimed)
     }
 
+    /// Queues a keyed item unless one with its key was ever queued (a
+    /// sender claims it with the rest); `true` if it was queued now.
+    pub async fn enqueue_once(&mut self, item: &NewItem, now: DateTime<Utc>) -> DbResult<bool> {
+        let now_ms = now.timestamp_millis();
+        let queued = on!(self, c => sqlx::query(
+            "INSERT INTO outbox (chat_id, priority, urgent, method, payload, key, due_at, created_at)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8
+             WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = $6)",
+        )
+        .bind(item.chat_id)
+        .bind((item.priority as i64).max(0))
+        .bind(i64::from(item.priority == Priority::Urgent))
+        .bind(&item.request.method)
+        .bind(item.request.body_text())
+        .bind(&item.key)
+        .bind(item.due_at.map_or(now_ms, |d| d.timestamp_millis()))
+        .bind(now_ms)
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(queued > 0)
+    }
+
+    /// The messages a `copyMessages` item still waiting (not claimed by a
+    /// sender) will copy, and when it is due: an album's copy grows while
+    /// its parts arrive.
+    pub async fn waiting_copies(&mut self, key: &str) -> DbResult<Option<(Vec<i32>, DateTime<Utc>)>> {
+        #[derive(serde::Deserialize)]
+        struct Copies {
+            message_ids: Vec<i32>,
+        }
+        let row: Option<(Option<String>, i64)> = on!(self, c => sqlx::query_as(
+            "SELECT payload, due_at FROM outbox
+             WHERE key = $1 AND state = 'pending' AND lease_owner IS NULL AND method = 'copyMessages'
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(c)
+        .await?);
+        let Some((Some(payload), due)) = row else { return Ok(None) };
+        let copies: Copies = serde_json::from_str(&payload)
+            .map_err(|e| super::DbError::Corrupt(format!("a waiting copyMessages item: {e}")))?;
+        Ok(Some((copies.message_ids, crate::domain::time::from_millis(due))))
+    }
+
     /// Cancels the pending item with this key (if any); `true` if there was one.
     pub async fn cancel_outbox(&mut self, key: &str, now: DateTime<Utc>) -> DbResult<bool> {
         let done = on!(self, c => sqlx::query(
             "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
-                 lease_owner = NULL, lease_until = NULL
+                 fallback_payload = NULL, notice_text = NULL, lease_owner = NULL, lease_until = NULL
              WHERE key = $1 AND state = 'pending'",
         )
         .bind(key)
@@ -288,7 +390,7 @@ impl Tx {
         let like = super::starts_with(prefix);
         Ok(on!(self, c => sqlx::query(
             "UPDATE outbox SET state = 'cancelled', finished_at = $2, payload = NULL, file = NULL,
-                 lease_owner = NULL, lease_until = NULL
+                 fallback_payload = NULL, notice_text = NULL, lease_owner = NULL, lease_until = NULL
              WHERE key LIKE $1 AND state = 'pending'",
         )
         .bind(like)

@@ -2,7 +2,7 @@
 //! question row, the copy, albums, the delivered mark.
 
 use super::{lang_of, mentor_keyboard};
-use crate::db::{NewQuestion, Priority, Question};
+use crate::db::{NewItem, NewQuestion, Priority, Question, Request};
 use crate::dialogue::{RelayStep, State};
 use crate::domain::quiet::QuietHours;
 use crate::domain::relay::{QuestionKind, copy_key};
@@ -10,14 +10,14 @@ use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, SosCb, button};
-use crate::kit::copy::{Content, Copy, content_of, item, mark_delivered, override_text, queue_copy};
+use crate::kit::copy::{Content, Copy, content_of, mark_delivered, override_text, queue_copy, text_to};
 use crate::kit::env::{Env, stale};
 use crate::t;
 use crate::work::{MAX_MESSAGE_LEN, split_for_telegram};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use teloxide::payloads::CopyMessages;
 use teloxide::prelude::*;
-use teloxide::types::InlineKeyboardMarkup;
+use teloxide::types::{InlineKeyboardMarkup, MessageId};
 
 /// A student's plain message: to their mentor.
 pub(super) async fn student_message(env: Env, msg: Message, state: State) -> HandlerResult {
@@ -231,28 +231,23 @@ pub(super) fn queue_album(env: &Env, c: Copy<'_>) {
     // the last, which is the one the group follows.
     let mut pieces = split_for_telegram(&c.header, MAX_MESSAGE_LEN);
     let last = pieces.pop().unwrap_or_default();
-    let mut parts: Vec<(String, &str, Value, Option<DateTime<Utc>>)> = pieces
+    let mut parts: Vec<(String, Request, Option<DateTime<Utc>>)> = pieces
         .into_iter()
         .enumerate()
-        .map(|(n, text)| {
-            (format!("mh{n}"), "sendMessage", json!({ "chat_id": c.to, "text": text }), c.due_at)
-        })
+        .map(|(n, text)| (format!("mh{n}"), Request::of(&text_to(c.to, text)), c.due_at))
         .collect();
-    let mut header = json!({ "chat_id": c.to, "text": last });
-    if let Some(k) = &c.keyboard {
-        header["reply_markup"] = json!(k);
-    }
-    let group = json!({ "chat_id": c.to, "from_chat_id": c.from_chat, "message_ids": [c.message_id.0] });
+    let mut header = text_to(c.to, last);
+    header.reply_markup = c.keyboard.clone().map(Into::into);
+    let group = CopyMessages::new(ChatId(c.to), ChatId(c.from_chat), [c.message_id]);
     let group_due = c.due_at.unwrap_or(now).max(now + crate::domain::relay::album_wait());
-    parts.push(("mh".into(), "sendMessage", header, c.due_at));
-    parts.push(("m".into(), "copyMessages", group, Some(group_due)));
-    for (part, method, payload, due) in parts {
-        let mut i = item(c.to, Priority::Notice, method, payload, Some(copy_key(q, part)));
-        i.due_at = due;
-        if let Some(text) = &c.unreachable {
-            i.payload[crate::outbox::UNREACHABLE_NOTICE] = json!({ "chat_id": env.chat().0, "text": text });
-        }
-        env.work.push(i);
+    parts.push(("mh".into(), Request::of(&header), c.due_at));
+    parts.push(("m".into(), Request::of(&group), Some(group_due)));
+    for (part, request, due) in parts {
+        let i = NewItem::new(c.to, Priority::Notice, request).keyed(copy_key(q, part)).due(due);
+        env.work.push(match &c.unreachable {
+            Some(text) => i.on_unreachable(env.chat().0, text.clone()),
+            None => i,
+        });
     }
 }
 
@@ -262,28 +257,24 @@ pub(super) fn queue_album(env: &Env, c: Copy<'_>) {
 pub(super) async fn add_to_album(env: &Env, msg: &Message, mentor: &User, q: &Question) -> HandlerResult {
     let now = env.clock.now();
     let key = copy_key(q.id, "m");
-    let waiting = env.work.db().await?.waiting_item(&key).await?;
-    let grown = waiting.and_then(|(payload, due)| {
-        let mut payload: Value = serde_json::from_str(&payload).ok()?;
-        let ids = payload.get_mut("message_ids")?.as_array_mut()?;
-        ids.push(json!(msg.id.0));
-        ids.sort_by_key(|v| v.as_i64());
-        ids.dedup();
-        Some((payload, due))
-    });
-    let (payload, key, due) = match grown {
-        Some((payload, due)) => (payload, key, Some(due)),
-        None => {
-            let alone =
-                json!({ "chat_id": mentor.id.0, "from_chat_id": env.chat().0, "message_ids": [msg.id.0] });
-            (alone, copy_key(q.id, format!("g{}", msg.id.0)), q.held_until.filter(|t| *t > now))
+    let waiting = env.work.db().await?.waiting_copies(&key).await?;
+    let (ids, key, due) = match waiting {
+        Some((mut ids, due)) => {
+            // Telegram wants the ids in increasing order, each once.
+            ids.push(msg.id.0);
+            ids.sort_unstable();
+            ids.dedup();
+            (ids, key, Some(due))
         }
+        None => (vec![msg.id.0], copy_key(q.id, format!("g{}", msg.id.0)), q.held_until.filter(|t| *t > now)),
     };
-    let mut part = item(mentor.id.0, Priority::Notice, "copyMessages", payload, Some(key));
-    part.due_at = due;
-    part.payload[crate::outbox::UNREACHABLE_NOTICE] =
-        json!({ "chat_id": env.chat().0, "text": mentor_unreachable(env) });
-    env.work.push(part);
+    let copies = CopyMessages::new(ChatId(mentor.id.0), env.chat(), ids.into_iter().map(MessageId));
+    env.work.push(
+        NewItem::of(mentor.id.0, Priority::Notice, &copies)
+            .keyed(key)
+            .due(due)
+            .on_unreachable(env.chat().0, mentor_unreachable(env)),
+    );
     mark_delivered(env, msg.id);
     if let Some(until) = q.held_until.filter(|t| *t > now) {
         // Queued again, so that the digest line stays after the album.
@@ -298,15 +289,9 @@ pub(super) async fn add_to_album(env: &Env, msg: &Message, mentor: &User, q: &Qu
 pub(super) async fn digest_notice(env: &Env, mentor: &User, until: DateTime<Utc>) -> HandlerResult {
     let count = env.work.db().await?.held_for(mentor.id, until).await?;
     let ml = lang_of(mentor);
-    let mut notice = item(
-        mentor.id.0,
-        Priority::Notice,
-        "sendMessage",
-        json!({ "chat_id": mentor.id.0, "text": t!(ml, "relay-digest", count = count) }),
-        Some(format!("quiet:{}:{}", mentor.id, until.timestamp_millis())),
-    );
-    notice.due_at = Some(until);
-    env.work.push(notice);
+    let line = text_to(mentor.id.0, t!(ml, "relay-digest", count = count));
+    let key = format!("quiet:{}:{}", mentor.id, until.timestamp_millis());
+    env.work.push(NewItem::of(mentor.id.0, Priority::Notice, &line).keyed(key).due(Some(until)));
     Ok(())
 }
 

@@ -4,11 +4,9 @@ use crate::db::Priority;
 use crate::domain::relay::{QuestionKind, SosEvent, escalation_prefix};
 use crate::domain::{QuestionId, Role};
 use crate::error::HandlerResult;
-use crate::kit::copy::item;
 use crate::kit::env::Env;
 use crate::kit::env::stale;
 use crate::t;
-use serde_json::json;
 use teloxide::prelude::*;
 
 /// «I'm on it»: from the student's mentor or a coordinator the alert went
@@ -55,13 +53,7 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
         } else {
             t!(rl, "sos-student-coordinator-on-it")
         };
-        env.work.push(item(
-            raiser.id.0,
-            Priority::Urgent,
-            "sendMessage",
-            json!({ "chat_id": raiser.id.0, "text": text }),
-            None,
-        ));
+        env.work.tell(raiser.id, text, Priority::Urgent);
     }
     // The others who were alerted learn who took it.
     let sent = env.work.db().await?.sent_with_prefix(&escalation_prefix(q.id)).await?;
@@ -76,13 +68,7 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
     for o in others {
         let ol = o.lang();
         let text = t!(ol, "sos-taken", name = me.display_name(ol), student = student.display_name(ol));
-        env.work.push(item(
-            o.id.0,
-            Priority::Notice,
-            "sendMessage",
-            json!({ "chat_id": o.id.0, "text": text }),
-            None,
-        ));
+        env.work.tell(o.id, text, Priority::Notice);
     }
     Ok(())
 }

@@ -17,13 +17,12 @@ use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, SosCb, button};
-use crate::kit::copy::{Content, Copy, content_of, item, override_text, queue_copy};
+use crate::kit::copy::{Content, Copy, content_of, override_text, queue_copy, text_to};
 use crate::kit::env::Env;
 use crate::kit::env::{role_is, stale};
 use crate::t;
 use crate::work::{MAX_MESSAGE_LEN, split_for_telegram};
 use dptree::case;
-use serde_json::json;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId};
@@ -379,12 +378,12 @@ fn urgent_texts(chat: i64, body: &str, keyboard: InlineKeyboardMarkup, key: &str
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
-            let mut payload = json!({ "chat_id": chat, "text": text });
+            let mut line = text_to(chat, text);
             if i + 1 == n {
-                payload["reply_markup"] = json!(keyboard);
+                line.reply_markup = Some(keyboard.clone().into());
             }
             let key = if i == 0 { key.to_owned() } else { format!("{key}:{i}") };
-            item(chat, Priority::Urgent, "sendMessage", payload, Some(key))
+            NewItem::of(chat, Priority::Urgent, &line).keyed(key)
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 //! item a cancellation cancels).
 
 use super::{People, audience, details, people, plan, planned_line, unplan};
-use crate::db::{NewItem, Priority, Upload};
+use crate::db::{NewItem, Priority, Request};
 use crate::domain::calendar::{span_text, when_text};
 use crate::domain::meetings::{Meeting, Standing};
 use crate::domain::{Lang, MeetingId, UserId};
@@ -14,7 +14,7 @@ use crate::keyboards::{AgendaCb, Callback, button};
 use crate::kit::env::Env;
 use crate::{ics, t};
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use teloxide::payloads::{SendDocument, SendMessage};
 use teloxide::types::InlineKeyboardMarkup;
 
 /// What happened to a meeting.
@@ -53,16 +53,8 @@ pub fn ics_item(
         },
         now,
     );
-    NewItem {
-        chat_id: chat.0,
-        priority,
-        method: "sendDocument".into(),
-        payload: json!({ "chat_id": chat.0 }),
-        file: Some(Upload { field: "document".into(), name: t!(lang, "sched-ics-file"), bytes }),
-        edit_of: None,
-        key: None,
-        due_at: None,
-    }
+    let document = Request::upload(&t!(lang, "sched-ics-file"), bytes, |file| SendDocument::new(chat, file));
+    NewItem::new(chat.0, priority, document)
 }
 
 fn message_item(
@@ -71,20 +63,9 @@ fn message_item(
     priority: Priority,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> NewItem {
-    let mut payload = json!({ "chat_id": chat.0, "text": text });
-    if let Some(k) = keyboard {
-        payload["reply_markup"] = json!(k);
-    }
-    NewItem {
-        chat_id: chat.0,
-        priority,
-        method: "sendMessage".into(),
-        payload,
-        file: None,
-        edit_of: None,
-        key: None,
-        due_at: None,
-    }
+    let mut line = SendMessage::new(chat, text);
+    line.reply_markup = keyboard.map(Into::into);
+    NewItem::of(chat.0, priority, &line)
 }
 
 /// Tells everyone concerned, each in their own language: the sender gets
