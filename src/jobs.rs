@@ -17,7 +17,7 @@
 
 use crate::config::Config;
 use crate::db::{Db, DbError, DueJob};
-use crate::domain::reminders::Job;
+use crate::domain::reminders::{Job, JobOutcome, Skip};
 use crate::domain::time::SharedClock;
 use crate::error::Error;
 use crate::outbox::Outbox;
@@ -32,7 +32,7 @@ use tokio_util::sync::CancellationToken;
 pub use crate::work::Bell;
 
 /// A job's body at work: says what became of the job (kept with it).
-pub type Running = BoxFuture<'static, Result<String, Error>>;
+pub type Running = BoxFuture<'static, Result<JobOutcome, Error>>;
 
 /// What the jobs do, handed to the runner.
 #[derive(Clone, Copy)]
@@ -172,7 +172,7 @@ impl Runner {
             tokio::spawn(async move {
                 match parsed {
                     Some(job) => run(work, config, now, job).await,
-                    None => Ok("skipped: not a job this version knows".into()),
+                    None => Ok(JobOutcome::Skipped(Skip::UnknownJob)),
                 }
             })
             .await
@@ -197,7 +197,7 @@ impl Runner {
         tx.commit().await?;
         queued.hand_over(&self.outbox, &self.bell);
         self.stats.ran.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(job = %job.key, outcome, "job ran");
+        tracing::info!(job = %job.key, %outcome, "job ran");
         Ok(true)
     }
 
@@ -214,7 +214,7 @@ impl Runner {
         let mut tx = self.db.begin().await?;
         if attempts >= MAX_ATTEMPTS || (!transient && attempts >= 3) {
             tracing::error!(job = %job.key, attempts, error = reason, "job keeps failing; set aside");
-            tx.finish_job(job.id, &format!("failed: {reason}"), now).await?;
+            tx.finish_job(job.id, &JobOutcome::Failed(reason.to_owned()), now).await?;
         } else {
             let backoff = chrono::Duration::milliseconds((500i64 << attempts.clamp(0, 7)).min(60_000));
             tracing::warn!(job = %job.key, attempts, error = reason, "job failed; will retry");

@@ -78,11 +78,16 @@ impl Tx {
     }
 
     /// Marks a job run, with what became of it.
-    pub async fn finish_job(&mut self, id: i64, outcome: &str, now: DateTime<Utc>) -> DbResult<()> {
+    pub async fn finish_job(
+        &mut self,
+        id: i64,
+        outcome: &crate::domain::reminders::JobOutcome,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
         on!(self, c => sqlx::query("UPDATE jobs SET done_at = $2, outcome = $3 WHERE id = $1")
             .bind(id)
             .bind(now.timestamp_millis())
-            .bind(outcome)
+            .bind(outcome.to_string())
             .execute(c)
             .await?
             .rows_affected());

@@ -161,6 +161,17 @@ impl Tx {
         rows.into_iter().map(UserRow::into_user).collect()
     }
 
+    /// A student's parents, in the order they joined: one query.
+    pub async fn parents(&mut self, student: UserId) -> DbResult<Vec<User>> {
+        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {cols} FROM users u JOIN parent_students ps ON ps.parent_id = u.id
+             WHERE ps.student_id = $1 ORDER BY ps.linked_at, u.id"
+        );
+        let rows: Vec<UserRow> = on!(self, c => sqlx::query_as(&sql).bind(student.0).fetch_all(c).await?);
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+
     pub async fn parents_of(&mut self, student: UserId) -> DbResult<Vec<UserId>> {
         let ids: Vec<i64> = on!(self, c => sqlx::query_scalar(
             "SELECT parent_id FROM parent_students WHERE student_id = $1 ORDER BY linked_at, parent_id",
@@ -260,6 +271,7 @@ autocommit! {
     fn mentor_of(&self, student: UserId) -> Option<User>;
     fn children_of(&self, parent: UserId) -> Vec<User>;
     fn parents_of(&self, student: UserId) -> Vec<UserId>;
+    fn parents(&self, student: UserId) -> Vec<User>;
     fn mentee_count(&self, mentor: UserId) -> i64;
     fn dialogue_of(&self, id: UserId) -> Option<String>;
     fn is_unreachable(&self, id: UserId) -> bool;

@@ -130,6 +130,90 @@ impl Job {
     }
 }
 
+/// What became of a job, kept with it (`jobs.outcome`, as `Display`
+/// writes it: «ran: 3 queued», «skipped: meeting cancelled»).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// It did its work; what it did, counted.
+    Ran(String),
+    /// There was nothing to do, and why.
+    Skipped(Skip),
+    /// It kept failing and was set aside: the last error.
+    Failed(String),
+}
+
+/// Why a job had nothing to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// A job of a later version (its key is not one this version parses).
+    UnknownJob,
+    NoSuchMeeting,
+    /// The meeting is not booked any more (cancelled, held, no-show).
+    Meeting(super::meetings::Status),
+    /// The bot was down until after the meeting began.
+    MeetingBegun,
+    /// The mentor or the student is gone.
+    PeopleGone,
+    /// The bot was down all that day: its agenda is history.
+    DayOver,
+}
+
+impl Skip {
+    pub fn as_str(self) -> &'static str {
+        use super::meetings::Status;
+        match self {
+            Skip::UnknownJob => "not a job this version knows",
+            Skip::NoSuchMeeting => "no such meeting",
+            Skip::Meeting(Status::Booked) => "meeting booked",
+            Skip::Meeting(Status::Cancelled) => "meeting cancelled",
+            Skip::Meeting(Status::Held) => "meeting held",
+            Skip::Meeting(Status::NoShow) => "meeting no_show",
+            Skip::MeetingBegun => "meeting has begun",
+            Skip::PeopleGone => "people gone",
+            Skip::DayOver => "the day is over",
+        }
+    }
+
+    const ALL: [Skip; 9] = {
+        use super::meetings::Status;
+        [
+            Skip::UnknownJob,
+            Skip::NoSuchMeeting,
+            Skip::Meeting(Status::Booked),
+            Skip::Meeting(Status::Cancelled),
+            Skip::Meeting(Status::Held),
+            Skip::Meeting(Status::NoShow),
+            Skip::MeetingBegun,
+            Skip::PeopleGone,
+            Skip::DayOver,
+        ]
+    };
+}
+
+impl std::fmt::Display for JobOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobOutcome::Ran(what) => write!(f, "ran: {what}"),
+            JobOutcome::Skipped(why) => write!(f, "skipped: {}", why.as_str()),
+            JobOutcome::Failed(error) => write!(f, "failed: {error}"),
+        }
+    }
+}
+
+impl std::str::FromStr for JobOutcome {
+    type Err = ();
+    fn from_str(s: &str) -> Result<JobOutcome, ()> {
+        if let Some(what) = s.strip_prefix("ran: ") {
+            return Ok(JobOutcome::Ran(what.to_owned()));
+        }
+        if let Some(error) = s.strip_prefix("failed: ") {
+            return Ok(JobOutcome::Failed(error.to_owned()));
+        }
+        let why = s.strip_prefix("skipped: ").ok_or(())?;
+        Skip::ALL.into_iter().find(|k| k.as_str() == why).map(JobOutcome::Skipped).ok_or(())
+    }
+}
+
 /// The outbox key of one recipient's reminder, so that cancelling or
 /// moving the meeting drops it even once it is queued.
 pub fn outbox_key(meeting: MeetingId, lead_minutes: i64, user: i64) -> String {
@@ -144,6 +228,22 @@ pub fn outbox_prefix(meeting: MeetingId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn job_outcomes_read_back_as_written() {
+        let mut all: Vec<JobOutcome> = Skip::ALL.into_iter().map(JobOutcome::Skipped).collect();
+        all.push(JobOutcome::Ran("3 queued".into()));
+        all.push(JobOutcome::Failed("database: gone".into()));
+        for outcome in all {
+            assert_eq!(outcome.to_string().parse::<JobOutcome>(), Ok(outcome.clone()), "{outcome}");
+        }
+        assert_eq!(
+            JobOutcome::Skipped(Skip::Meeting(super::super::meetings::Status::Cancelled)).to_string(),
+            "skipped: meeting cancelled"
+        );
+        assert!("done".parse::<JobOutcome>().is_err());
+        assert!("skipped: the moon".parse::<JobOutcome>().is_err());
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -118,17 +118,6 @@ async fn own_mentee(env: &Env, student: UserId) -> Result<Option<User>, Error> {
     Ok(env.work.db().await?.user(student).await?)
 }
 
-async fn parents(env: &Env, student: UserId) -> Result<Vec<User>, Error> {
-    let ids = env.work.db().await?.parents_of(student).await?;
-    let mut found = Vec::new();
-    for id in ids {
-        if let Some(u) = env.work.db().await?.user(id).await? {
-            found.push(u);
-        }
-    }
-    Ok(found)
-}
-
 async fn page_pressed(env: Env, press: CallbackQuery, page: u32) -> HandlerResult {
     let Some((text, keyboard)) = list(&env, page).await? else { return stale(&env, &press) };
     env.work.answer(&press, None);
@@ -139,7 +128,7 @@ async fn page_pressed(env: Env, press: CallbackQuery, page: u32) -> HandlerResul
 /// A student's card.
 async fn card(env: &Env, student: &User) -> Result<(String, InlineKeyboardMarkup), Error> {
     let lang = env.lang;
-    let parents = parents(env, student.id).await?;
+    let parents = env.work.db().await?.parents(student.id).await?;
     let blocked = env.work.db().await?.is_blocked_by_name(env.ctx.user.id, student.id).await?;
     let names = parents.iter().map(|p| p.display_name(lang)).collect::<Vec<_>>().join(", ");
     let mut text = if parents.is_empty() {

@@ -15,7 +15,7 @@ use crate::db::{Delivery, NewItem, Priority};
 use crate::domain::calendar::{date_text, day_start, local_date, to_utc};
 use crate::domain::meetings::{Meeting, Standing, Status};
 use crate::domain::relay::QuestionKind;
-use crate::domain::reminders::{Job, Left, outbox_key};
+use crate::domain::reminders::{Job, JobOutcome, Left, Skip, outbox_key};
 use crate::domain::{Lang, MeetingId, Role, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::jobs::Bodies;
@@ -36,7 +36,7 @@ pub fn jobs() -> Bodies {
     Bodies { first: first_daily, run: |work, config, now, job| Box::pin(run(work, config, now, job)) }
 }
 
-async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result<String, Error> {
+async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result<JobOutcome, Error> {
     match job {
         Job::Remind { meeting, lead_minutes } => remind(&work, &config, now, meeting, lead_minutes).await,
         Job::Daily { day } => daily(&work, &config, now, day).await,
@@ -61,16 +61,17 @@ async fn remind(
     now: DateTime<Utc>,
     id: MeetingId,
     lead_minutes: i64,
-) -> Result<String, Error> {
-    let Some(m) = work.db().await?.meeting(id).await? else { return Ok("skipped: no such meeting".into()) };
+) -> Result<JobOutcome, Error> {
+    let skip = |why| Ok(JobOutcome::Skipped(why));
+    let Some(m) = work.db().await?.meeting(id).await? else { return skip(Skip::NoSuchMeeting) };
     if m.status != Status::Booked {
-        return Ok(format!("skipped: meeting {}", m.status.as_str()));
+        return skip(Skip::Meeting(m.status));
     }
     if m.starts_at <= now {
         // Down until after the start: a reminder now would only confuse.
-        return Ok("skipped: meeting has begun".into());
+        return skip(Skip::MeetingBegun);
     }
-    let Some(p) = people(work, &m).await? else { return Ok("skipped: people gone".into()) };
+    let Some(p) = people(work, &m).await? else { return skip(Skip::PeopleGone) };
     let left = Left::of(m.starts_at - now);
     let mut sent = 0;
     for (user, standing) in audience(&m, &p) {
@@ -103,7 +104,7 @@ async fn remind(
         work.db().await?.record_reminder(m.id, lead_minutes, user.id, Delivery::Queued, now).await?;
         sent += 1;
     }
-    Ok(format!("ran: {sent} queued"))
+    Ok(JobOutcome::Ran(format!("{sent} queued")))
 }
 
 /// When the day's job for `day` is due: the agenda hour, local time.
@@ -121,7 +122,12 @@ fn first_daily(config: &Config, now: DateTime<Utc>) -> (Job, DateTime<Utc>) {
 
 /// The day's job: each mentor's morning agenda and unanswered questions,
 /// the weekly slots kept ahead; then the next day's job.
-async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate) -> Result<String, Error> {
+async fn daily(
+    work: &Work,
+    config: &Config,
+    now: DateTime<Utc>,
+    day: NaiveDate,
+) -> Result<JobOutcome, Error> {
     let tz = config.tz;
     // After a long downtime the chain goes on from today, not day by day.
     let next = (day + Duration::days(1)).max(local_date(tz, now));
@@ -133,7 +139,7 @@ async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate)
     }
     if local_date(tz, now) != day {
         // The bot was down all that day: its agenda is history.
-        return Ok("skipped: the day is over".into());
+        return Ok(JobOutcome::Skipped(Skip::DayOver));
     }
     let (mut agendas, mut nudges) = (0, 0);
     for mentor in mentors {
@@ -174,7 +180,7 @@ async fn daily(work: &Work, config: &Config, now: DateTime<Utc>, day: NaiveDate)
             nudges += 1;
         }
     }
-    Ok(format!("ran: {agendas} agendas, {nudges} nudges"))
+    Ok(JobOutcome::Ran(format!("{agendas} agendas, {nudges} nudges")))
 }
 
 /// A digest in as many messages as it takes: never cut.

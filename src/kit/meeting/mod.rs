@@ -58,14 +58,7 @@ pub async fn people(work: &Work, m: &Meeting) -> Result<Option<People>, Error> {
         Some(p) => work.db().await?.user(p).await?,
         None => None,
     };
-    let ids = work.db().await?.parents_of(m.student).await?;
-    let mut parents = Vec::new();
-    for id in ids {
-        let user = work.db().await?.user(id).await?;
-        if let Some(u) = user {
-            parents.push(u);
-        }
-    }
+    let parents = work.db().await?.parents(m.student).await?;
     Ok(Some(People { mentor, student, parent, parents }))
 }
 
