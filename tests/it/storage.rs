@@ -15,6 +15,7 @@ on_both_backends!(
     dialogue_state_survives_and_bad_state_resets,
     the_update_inbox_drops_repeats_and_forgets_contents,
     places_are_created_once,
+    items_queued_by_an_older_version_keep_their_fallback_and_notice,
 );
 
 fn profile(id: i64) -> Profile {
@@ -223,4 +224,47 @@ async fn places_are_created_once(backend: Backend) {
     assert_eq!(s1, s2);
     assert_eq!(db.schools_in(a).await.expect("q"), vec![(s1, "№1 мектеп".to_owned())]);
     assert_eq!(db.school(s1).await.expect("q"), Some(("№1 мектеп".to_owned(), a)));
+}
+
+/// Items queued before migration 0010 carried their fallback request and
+/// their unreachable notice inside the Telegram payload; the migration's
+/// data step moves both into their columns, and the payload Telegram gets
+/// is the request alone.
+async fn items_queued_by_an_older_version_keep_their_fallback_and_notice(backend: Backend) {
+    use sqlx::Connection;
+    let (db, test_db) = storage(backend).await;
+    let old = r#"{"chat_id":20,"message_id":5,"reaction":[{"type":"emoji","emoji":"👌"}],
+        "_fallback":{"method":"sendMessage","params":{"chat_id":20,"text":"Доставлено"}},
+        "_unreachable":{"chat_id":30,"text":"Ментор не получает сообщения"}}"#;
+    let insert = "INSERT INTO outbox (chat_id, priority, method, payload, due_at, created_at)
+                  VALUES (20, 0, 'setMessageReaction', $1, 0, 0)";
+    let file = match backend {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0010_typed_outbox.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0010_typed_outbox.sql"),
+    };
+    let update = &file[file.find("UPDATE outbox").expect("the data step")..];
+    match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&test_db.url).await.expect("connect");
+            sqlx::query(insert).bind(old).execute(&mut c).await.expect("insert");
+            sqlx::query(update).execute(&mut c).await.expect("the data step");
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&test_db.url).await.expect("connect");
+            sqlx::query(insert).bind(old).execute(&mut c).await.expect("insert");
+            sqlx::query(update).execute(&mut c).await.expect("the data step");
+        }
+    }
+    let claimed = db.claim_due("test", chrono::Duration::seconds(20), start_time(), 10).await.expect("claim");
+    let [item] = claimed.as_slice() else { panic!("one item: {claimed:?}") };
+    let payload: serde_json::Value = serde_json::from_str(&item.payload).expect("json");
+    assert_eq!(payload["message_id"], 5);
+    assert_eq!(payload["reaction"][0]["emoji"], "👌");
+    assert!(payload.get("_fallback").is_none() && payload.get("_unreachable").is_none(), "{payload}");
+    let (method, body) = item.fallback.clone().expect("the fallback moved");
+    assert_eq!(method, "sendMessage");
+    let body: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(body["text"], "Доставлено");
+    let notice = item.on_unreachable.clone().expect("the notice moved");
+    assert_eq!((notice.chat_id, notice.text.as_str()), (30, "Ментор не получает сообщения"));
 }
