@@ -28,6 +28,7 @@ mod relay;
 mod safeguarding;
 mod signals;
 mod slots;
+mod stats;
 mod updates;
 mod users;
 

@@ -7,14 +7,17 @@ pub mod ids;
 pub mod invite;
 pub mod lang;
 pub mod meetings;
+pub mod period;
 pub mod quiet;
 pub mod relay;
 pub mod reminders;
 pub mod role;
 pub mod safety;
 pub mod slots;
+pub mod stats;
 pub mod time;
 pub mod user;
+pub mod working;
 
 pub use ids::{DistrictId, InviteId, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};
 pub use lang::Lang;
