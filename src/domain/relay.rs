@@ -109,6 +109,12 @@ mod tests {
     use super::*;
 
     #[test]
+/// The key of the 👌 that follows a held copy on the writer's message
+/// `message` (replaced when the message is edited or sent as an SOS).
+pub fn delivered_key(q: QuestionId, message: i64) -> String {
+    format!("delivered:{q}:{message}")
+}
+
     fn copy_keys_lead_back_to_their_question() {
         let q = QuestionId(42);
         assert_eq!(question_of_key(&copy_key(q, "m")), Some(q));
@@ -122,3 +128,4 @@ mod tests {
         }
     }
 }
+        assert_eq!(question_of_key(&delivered_key(q, 7)), None, "not a copy's key");

@@ -8,7 +8,7 @@
 //! is how replies find their question and edits their copy.
 
 use crate::db::{NewItem, Priority, Question, Request};
-use crate::domain::relay::copy_key;
+use crate::domain::relay::{QuestionKind, copy_key, delivered_key};
 use crate::domain::{QuestionId, User};
 use crate::error::HandlerResult;
 use crate::kit::env::Env;
@@ -24,6 +24,9 @@ use teloxide::types::{InlineKeyboardMarkup, MessageId, ReactionType, ReplyParame
 
 /// The reaction that tells a sender their message was delivered.
 pub const DELIVERED: &str = "👌";
+/// The reaction on a message held by quiet hours while it waits (one of
+/// the reactions Telegram allows); replaced by 👌 once it is delivered.
+pub const WAITING: &str = "😴";
 
 /// What a message carries, as the relay sees it.
 #[derive(Clone, Debug)]
@@ -82,11 +85,48 @@ pub fn override_text(msg: &Message, text: &str) -> Content {
 /// 👌 on the sender's message; if Telegram refuses the reaction, one short
 /// line says the message was delivered instead.
 pub fn mark_delivered(env: &Env, message_id: MessageId) {
+    env.work.push(mark(env, message_id, DELIVERED, "relay-delivered"));
+}
+
+/// A message held by quiet hours: 😴 on it now (or, if Telegram refuses
+/// the reaction, a line saying it waits for the morning), and 👌 only once
+/// the mentor's copy keyed `copy` is sent — none if it never is (the
+/// mentor blocked the bot meanwhile: the writer gets the not-delivered
+/// line instead).
+pub fn mark_held(env: &Env, message_id: MessageId, q: QuestionId, copy: String, until: DateTime<Utc>) {
+    env.work.push(mark(env, message_id, WAITING, "relay-held-mark"));
+    mark_when_sent(env, message_id, q, copy, Some(until));
+}
+
+/// 👌 on the sender's message once the copy keyed `copy` is sent (not
+/// before `due`), replacing the one planned for this message before.
+pub fn mark_when_sent(
+    env: &Env,
+    message_id: MessageId,
+    q: QuestionId,
+    copy: String,
+    due: Option<DateTime<Utc>>,
+) {
+    let key = delivered_key(q, i64::from(message_id.0));
+    env.work.push(mark(env, message_id, DELIVERED, "relay-delivered").after(copy).keyed(key).due(due));
+}
+
+/// No mark on the sender's message any more (a held message that will not
+/// be delivered as it was); the 👌 planned for it is cancelled.
+pub fn unmark(env: &Env, message_id: MessageId, q: QuestionId) {
     let chat = env.chat();
-    let line = SendMessage::new(chat, t!(env.lang, "relay-delivered")).reply_parameters(reply_to(message_id));
-    let reaction = SetMessageReaction::new(chat, message_id)
-        .reaction([ReactionType::Emoji { emoji: DELIVERED.to_owned() }]);
-    env.work.push(NewItem::of(chat.0, Priority::Answer, &reaction).or_else(Request::of(&line)));
+    let none = SetMessageReaction::new(chat, message_id).reaction(Vec::<ReactionType>::new());
+    let key = delivered_key(q, i64::from(message_id.0));
+    env.work.push(NewItem::of(chat.0, Priority::Answer, &none).keyed(key));
+}
+
+/// `emoji` on the sender's message, or the line `fallback` in reply to it.
+fn mark(env: &Env, message_id: MessageId, emoji: &str, fallback: &str) -> NewItem {
+    let chat = env.chat();
+    let line = SendMessage::new(chat, t!(env.lang, fallback)).reply_parameters(reply_to(message_id));
+    let reaction =
+        SetMessageReaction::new(chat, message_id).reaction([ReactionType::Emoji { emoji: emoji.to_owned() }]);
+    NewItem::of(chat.0, Priority::Answer, &reaction).or_else(Request::of(&line))
 }
 
 /// A reply to `message_id` that is sent even if that message is gone.
@@ -256,6 +296,8 @@ pub async fn edit_copy(
     priority: Priority,
 ) -> HandlerResult {
     let content = content_of(msg);
+    // Still held by quiet hours (an SOS never is).
+    let held_until = q.held_until.filter(|t| *t > env.clock.now() && q.kind != QuestionKind::Urgent);
     let mut main = env.work.db().await?.copy_item(&copy_key(q.id, "m")).await?;
     if main.is_none() {
         // An SOS sent from a held message (the night button).
@@ -292,7 +334,9 @@ pub async fn edit_copy(
     };
     match edit {
         Some((target, request)) => {
-            let mut i = NewItem::new(mentor.id.0, priority, request);
+            // A held copy's edit waits in the table until the copy is due,
+            // rather than asking every second all night.
+            let mut i = NewItem::new(mentor.id.0, priority, request).due(held_until);
             i.edit_of = Some(target);
             env.work.push(i);
         }
@@ -307,13 +351,17 @@ pub async fn edit_copy(
                 content: &content,
                 keyboard: Some(keyboard),
                 reply_to: None,
-                due_at: None,
                 part: format!("e{}", env.clock.now().timestamp_millis()),
                 unreachable: None,
                 priority,
+                // Held with the copy it edits.
+                due_at: held_until,
             },
         ),
     }
-    mark_delivered(env, msg.id);
+    match held_until {
+        Some(until) => mark_held(env, msg.id, q.id, copy_key(q.id, "m"), until),
+        None => mark_delivered(env, msg.id),
+    }
     Ok(())
 }

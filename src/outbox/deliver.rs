@@ -1,11 +1,11 @@
 //! One item's request and what becomes of it: the checks before it (still
-//! ours? the message an edit edits sent yet? an earlier message to the
-//! chat still on its way?), the request and its fallback, the outcome
+//! ours? the item it follows sent yet? the message an edit edits sent yet?
+//! an earlier message to the chat still on its way?), the request and its fallback, the outcome
 //! Telegram's answer means, and recording that outcome (sent items in
 //! batches by [`record_sent`], the rest one by one by [`finish`]).
 
 use super::lease;
-use crate::db::{Claimed, Db, Outcome, RetryReason, SentRecord};
+use crate::db::{Claimed, Db, ItemState, Outcome, RetryReason, SentRecord};
 use crate::domain::UserId;
 use crate::domain::time::SharedClock;
 use crate::telegram::{Api, CallError};
@@ -23,6 +23,19 @@ pub(super) async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str
         match db.confirm_claim(item.id, owner).await {
             Ok(true) => {}
             Ok(false) => return Outcome::Failed("cancelled before sending".into()),
+            Err(e) => return retry(clock, item, database(e)),
+        }
+    }
+    // An item that follows another (the 👌 after a held copy) is made
+    // once that one is sent; if it never will be, neither is this.
+    if let Some(key) = &item.after {
+        match db.state_of_key(key).await {
+            Ok(Some(ItemState::Sent)) => {}
+            Ok(Some(ItemState::Pending)) => return retry(clock, item, RetryReason::WaitingForTarget),
+            Ok(state) => {
+                let state = state.map_or("missing", ItemState::as_str);
+                return Outcome::Failed(format!("the item it follows is {state}"));
+            }
             Err(e) => return retry(clock, item, database(e)),
         }
     }

@@ -1,8 +1,9 @@
 //! Conversations: students and parents write to their mentor, the mentor
 //! answers; anonymous questions; SOS with escalation; crisis words.
 
+use crate::cast::programme;
 use crate::fake_api::{Sent, TgUser};
-use crate::helpers::{Backend, Shown, TestApp, texts, with_buttons};
+use crate::helpers::{Backend, Shown, TestApp, texts, wait_until, with_buttons};
 use crate::on_both_backends;
 use serde_json::json;
 use talimger::domain::invite::InviteTarget;
@@ -27,6 +28,9 @@ on_both_backends!(
     names_cannot_pass_for_a_mentor_or_vanish,
     students_writing_at_once_at_night_all_arrive,
     a_long_caption_reaches_the_mentor_whole,
+    a_held_message_sleeps_until_its_copy_is_sent,
+    a_held_message_to_a_mentor_who_blocked_the_bot_is_never_marked_delivered,
+    held_edits_albums_and_anonymous_questions_wake_with_their_copy,
 );
 
 /// The default helplines (`111,112`) as a Kazakh and a Russian text give them.
@@ -54,6 +58,22 @@ pub(crate) fn to(sent: &[Sent], chat: i64) -> Vec<Sent> {
 
 pub(crate) fn reactions(sent: &[Sent]) -> Vec<Sent> {
     sent.iter().filter(|s| s.method == "setMessageReaction").cloned().collect()
+}
+
+/// The reactions set on the user's message `message`, in order.
+pub(crate) fn marks_on(sent: &[Sent], message: i64) -> Vec<String> {
+    reactions(sent).iter().filter(|r| r.message_id == Some(message)).map(|r| r.text().to_owned()).collect()
+}
+
+/// Moves the test clock from 09:00 to 23:00 in Almaty: the mentor's
+/// default quiet hours (22:00–07:00).
+pub(crate) fn night(app: &TestApp) {
+    app.clock.advance(chrono::Duration::hours(14));
+}
+
+/// From 23:00 to 07:00: the quiet hours end.
+pub(crate) fn morning(app: &TestApp) {
+    app.clock.advance(chrono::Duration::hours(8));
 }
 
 async fn a_student_message_reaches_their_mentor_only(backend: Backend) {
@@ -449,7 +469,8 @@ async fn quiet_hours_hold_ordinary_messages_until_morning(backend: Backend) {
     let first = app.send(&student, "Бірінші").await;
     assert!(to(&first, 10).is_empty(), "held: {first:?}");
     first.says("07:00"); // the student is told when
-    assert_eq!(reactions(&first).len(), 1, "stored and queued: delivered");
+    let marks: Vec<String> = reactions(&first).iter().map(|r| r.text().to_owned()).collect();
+    assert_eq!(marks, ["😴"], "stored and waiting, not delivered yet");
     let second = app.send(&student, "Екінші").await;
     second.never_says("07:00"); // told once
     // An SOS is never held.
@@ -590,5 +611,110 @@ async fn a_long_caption_reaches_the_mentor_whole(backend: Backend) {
         .map(|s| s.text().to_owned())
         .collect();
     assert_eq!(all, caption, "every word arrives, in order");
+    app.stop().await;
+}
+
+/// In quiet hours a message is not delivered yet: it gets 😴 and the time
+/// the mentor will get it, never 👌 or «delivered». The 👌 comes once the
+/// copy has actually gone in the morning; by day, at once as before.
+async fn a_held_message_sleeps_until_its_copy_is_sent(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme().join(&app).await;
+    night(&app);
+    app.catch_up(&p.mentor);
+    app.catch_up(&p.student);
+    let message = app.fake.next_message_id(p.student.id);
+    app.send(&p.student, "Ертең сабаққа келмеймін").await;
+    let waiting = app.sees(&p.student).await;
+    waiting.says("07:00").never_says("жеткізілді");
+    assert_eq!(marks_on(&waiting, message), ["😴"], "waiting, not delivered");
+    app.sees(&p.mentor).await.nothing();
+
+    morning(&app);
+    let copy = app.waits_to_see(&p.mentor).await;
+    copy.says("Ертең сабаққа келмеймін");
+    let delivered = app.sees(&p.student).await;
+    assert_eq!(marks_on(&delivered, message), ["👌"], "delivered now");
+    let sent_at = copy.iter().find(|s| s.text().contains("Ертең сабаққа")).expect("the copy").seq;
+    let marked_at = reactions(&delivered)[0].seq;
+    assert!(marked_at > sent_at, "the 👌 after the copy: {sent_at} {marked_at}");
+
+    // By day the copy goes at once, and so does the 👌.
+    let message = app.fake.next_message_id(p.student.id);
+    app.send(&p.student, "Рақмет").await;
+    assert_eq!(marks_on(&app.sees(&p.student).await, message), ["👌"]);
+    app.sees(&p.mentor).await.says("Рақмет");
+    app.stop().await;
+}
+
+/// A held message whose mentor blocks the bot before the morning is never
+/// marked delivered: the writer gets the not-delivered line instead. If
+/// Telegram refuses the 😴, the line sent instead says the message waits
+/// for the morning — not that it was delivered.
+async fn a_held_message_to_a_mentor_who_blocked_the_bot_is_never_marked_delivered(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme().join(&app).await;
+    night(&app);
+    app.catch_up(&p.student);
+    let refused = crate::fake_api::Failure::BadRequest("Bad Request: REACTION_INVALID".into());
+    app.fake.fail_next(p.student.id, "setMessageReaction", refused);
+    let message = app.fake.next_message_id(p.student.id);
+    app.send(&p.student, "Үй тапсырмасын түсінбедім").await;
+    let waiting = app.sees(&p.student).await;
+    waiting.says("таңертең жеткізіледі").never_says("жеткізілді");
+    assert!(marks_on(&waiting, message).is_empty(), "the reaction was refused: {waiting:?}");
+
+    app.fake.block(p.mentor.id);
+    let since = app.fake.last_seq();
+    morning(&app);
+    wait_until("the student is told it was not delivered", || {
+        texts(&to(&app.fake.sent_since(since), p.student.id)).contains("жеткізілмеді")
+    })
+    .await;
+    let told = app.sees(&p.student).await;
+    told.says("Хабарлама жеткізілмеді").never_says("жеткізілді");
+    assert!(marks_on(&told, message).is_empty(), "no 👌: {told:?}");
+    app.stop().await;
+}
+
+/// An anonymous question, its edit and an album, all held: each waits
+/// with 😴 (an edit does not wake it), and each gets its 👌 once the
+/// copies go in the morning.
+async fn held_edits_albums_and_anonymous_questions_wake_with_their_copy(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme().join(&app).await;
+    night(&app);
+    app.catch_up(&p.mentor);
+    app.catch_up(&p.student);
+    app.send(&p.student, "/anon").await;
+    let anonymous = app.fake.next_message_id(p.student.id);
+    app.send(&p.student, "Сыныпта мені мазалайды").await;
+    let since = app.fake.last_seq();
+    let id = app.fake.push_edited_text(&p.student, anonymous, "Сыныпта мені үнемі мазалайды");
+    app.handled(id, since).await;
+    let since = app.fake.last_seq();
+    let parts = app.fake.push_album(&p.student, 2, Some("Суреттер"));
+    app.handled(*parts.last().expect("parts"), since).await;
+    let waiting = app.sees(&p.student).await;
+    waiting.never_says("👌").never_says("жеткізілді");
+    let sleeping: std::collections::HashSet<Option<i64>> =
+        reactions(&waiting).iter().map(|r| r.message_id).collect();
+    assert_eq!(sleeping.len(), 3, "the question and both photos: {waiting:?}");
+    assert!(reactions(&waiting).iter().all(|r| r.text() == "😴"), "{waiting:?}");
+    app.sees(&p.mentor).await.nothing();
+
+    morning(&app);
+    wait_until("the copies and the marks", || {
+        let marks = reactions(&app.fake.sent_since(since));
+        marks.iter().filter(|r| r.text() == "👌").count() == 3
+    })
+    .await;
+    let mentor = app.sees(&p.mentor).await;
+    mentor.says("Анонимный вопрос").says("Сыныпта мені үнемі мазалайды");
+    let delivered = app.sees(&p.student).await;
+    let woke: std::collections::HashSet<Option<i64>> =
+        reactions(&delivered).iter().filter(|r| r.text() == "👌").map(|r| r.message_id).collect();
+    assert_eq!(woke, sleeping, "each message its 👌: {delivered:?}");
+    assert!(reactions(&delivered).iter().all(|r| r.text() == "👌"), "{delivered:?}");
     app.stop().await;
 }

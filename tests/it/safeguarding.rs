@@ -1,10 +1,13 @@
 //! The safety net: nothing a child in danger sends is dropped, delayed or
 //! missed, and nothing anonymous can be traced.
 
+use crate::cast::programme;
 use crate::fake_api::{Sent, TgUser};
 use crate::helpers::{Backend, Shown, TestApp, texts, wait_until, with_buttons};
 use crate::on_both_backends;
-use crate::relay::{HELPLINES_KK, HELPLINES_RU, mentor_and_student, sos_setup, student_of, to};
+use crate::relay::{
+    HELPLINES_KK, HELPLINES_RU, marks_on, mentor_and_student, morning, night, sos_setup, student_of, to,
+};
 use serde_json::json;
 use talimger::domain::UserId;
 
@@ -22,6 +25,8 @@ on_both_backends!(
     a_blocked_flooder_is_dropped_but_crisis_words_still_answered,
     configured_helplines_say_what_each_is_in_the_readers_language,
     a_student_without_a_mentor_is_sent_to_the_school_sos_and_helplines,
+    crisis_words_in_quiet_hours_claim_no_delivery_until_the_copy_goes,
+    the_night_button_turns_the_waiting_mark_into_delivered,
 );
 
 /// Each number with what it is, in either language.
@@ -389,5 +394,55 @@ async fn a_student_without_a_mentor_is_sent_to_the_school_sos_and_helplines(back
     out.says("сынып жетекшісіне немесе мектепке хабарласыңыз");
     out.says("/sos тәлімгерсіз де жұмыс істейді");
     assert!(out.ends_with(&format!("{HELPLINES_KK}.")), "{out}");
+    app.stop().await;
+}
+
+/// Crisis words in quiet hours: the helplines at once, but no claim that
+/// the message reached the mentor — 😴 on it while it waits, 👌 only once
+/// the flagged copy has gone in the morning.
+async fn crisis_words_in_quiet_hours_claim_no_delivery_until_the_copy_goes(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme().join(&app).await;
+    night(&app);
+    app.catch_up(&p.mentor);
+    app.catch_up(&p.student);
+    let message = app.fake.next_message_id(p.student.id);
+    app.send(&p.student, "Өлгім келеді").await;
+    let answer = app.sees(&p.student).await;
+    answer.says(HELPLINES_KK).says("таңертең").never_says("жеткізілді").never_says("👌");
+    assert_eq!(marks_on(&answer, message), ["😴"], "waiting: {answer:?}");
+    app.sees(&p.mentor).await.nothing();
+
+    morning(&app);
+    let copy = app.waits_to_see(&p.mentor).await;
+    copy.says("⚠️").says("Өлгім келеді");
+    let delivered = app.sees(&p.student).await;
+    assert_eq!(marks_on(&delivered, message), ["👌"], "delivered once the copy went: {delivered:?}");
+    app.stop().await;
+}
+
+/// The night button sends the held message as an SOS at once: its 😴
+/// becomes 👌 once the alert reaches the mentor, and the morning brings
+/// no other mark.
+async fn the_night_button_turns_the_waiting_mark_into_delivered(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme().join(&app).await;
+    night(&app);
+    app.catch_up(&p.student);
+    let message = app.fake.next_message_id(p.student.id);
+    let sent = app.send(&p.student, "Өлгім келеді").await;
+    let answer = with_buttons(&to(&sent, p.student.id));
+    assert_eq!(marks_on(&app.sees(&p.student).await, message), ["😴"]);
+    let pressed = app.press_button(&p.student, &answer, "қазір").await;
+    let alert = to(&pressed, p.mentor.id);
+    assert!(texts(&alert).contains("Өлгім келеді"), "the alert: {}", texts(&alert));
+    let delivered = app.sees(&p.student).await;
+    assert_eq!(marks_on(&delivered, message), ["👌"], "{delivered:?}");
+    let alert_at = alert.iter().map(|s| s.seq).max().expect("the alert");
+    assert!(delivered.iter().filter(|s| s.method == "setMessageReaction").all(|r| r.seq > alert_at));
+
+    morning(&app);
+    app.outbox_drained().await;
+    assert!(marks_on(&app.sees(&p.student).await, message).is_empty(), "no second mark");
     app.stop().await;
 }

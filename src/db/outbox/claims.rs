@@ -25,6 +25,7 @@ struct ClaimedRow {
     fallback_payload: Option<String>,
     notice_chat: Option<i64>,
     notice_text: Option<String>,
+    after_key: Option<String>,
 }
 
 impl ClaimedRow {
@@ -48,6 +49,7 @@ impl ClaimedRow {
                 .zip(self.notice_text)
                 .map(|(chat_id, text)| Notice { chat_id, text }),
             edit_of: self.edit_of,
+            after: self.after_key,
             keyed: self.key.is_some(),
             attempts: self.attempts,
             due_at: self.due_at,
@@ -59,7 +61,7 @@ impl ClaimedRow {
 /// flag beside it: the rank is `priority - urgent` (an urgent item, -1,
 /// comes first), as `Priority` numbers it.
 const CLAIM_COLUMNS: &str = "id, chat_id, priority - urgent AS priority, method, payload, file, file_field, \
-     file_name, edit_of, key, attempts, due_at, fallback_method, fallback_payload, notice_chat, notice_text";
+     file_name, edit_of, key, attempts, due_at, fallback_method, fallback_payload, notice_chat, notice_text, after_key";
 
 impl Db {
     /// Leases up to `limit` due items to `owner`, most urgent first. On
@@ -266,6 +268,21 @@ impl Db {
         )
         .fetch_one(p)
         .await?))
+    }
+
+    /// Where the item keyed `key` stands (a replaced item's successor
+    /// counts: the pending one if any, else the latest); `None` if there
+    /// is none.
+    pub async fn state_of_key(&self, key: &str) -> DbResult<Option<ItemState>> {
+        self.check_outage()?;
+        let state: Option<String> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT state FROM outbox WHERE key = $1
+             ORDER BY CASE WHEN state = 'pending' THEN 0 ELSE 1 END, id DESC LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(p)
+        .await?);
+        state.map(|s| crate::db::strict("outbox state", &s)).transpose()
     }
 
     /// The message id Telegram gave the item `id`: `Ok(None)` while it is

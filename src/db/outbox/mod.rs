@@ -88,6 +88,11 @@ pub struct NewItem {
     pub on_unreachable: Option<Notice>,
     /// An edit of the message another outbox item sends: that item's id.
     pub edit_of: Option<i64>,
+    /// The key of an item this one follows (the 👌 on a held message
+    /// follows the mentor's copy): made once that item is sent, waiting
+    /// while it is pending, dropped if it failed, was cancelled or its
+    /// recipient is unreachable.
+    pub after: Option<String>,
     /// Cancels or replaces a pending item by name (a reminder).
     pub key: Option<String>,
     /// `None`: now.
@@ -104,6 +109,7 @@ impl NewItem {
             fallback: None,
             on_unreachable: None,
             edit_of: None,
+            after: None,
             key: None,
             due_at: None,
         }
@@ -136,6 +142,12 @@ impl NewItem {
         self
     }
 
+    /// Made only once the item keyed `key` is sent (see `after`).
+    pub fn after(mut self, key: impl Into<String>) -> NewItem {
+        self.after = Some(key.into());
+        self
+    }
+
     /// Told to `chat` when the recipient turns out unreachable (403).
     pub fn on_unreachable(mut self, chat_id: i64, text: impl Into<String>) -> NewItem {
         self.on_unreachable = Some(Notice { chat_id, text: text.into() });
@@ -156,6 +168,8 @@ pub struct Claimed {
     pub fallback: Option<(String, String)>,
     pub on_unreachable: Option<Notice>,
     pub edit_of: Option<i64>,
+    /// The key of the item this one follows.
+    pub after: Option<String>,
     pub keyed: bool,
     pub attempts: i64,
     pub due_at: i64,
@@ -185,8 +199,8 @@ pub enum Outcome {
 /// text (`Display`) is only logged and stored (`outbox.error`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RetryReason {
-    /// An edit whose message is not sent yet: the item waits, its chat
-    /// goes on.
+    /// An edit whose message is not sent yet, or an item whose item to
+    /// follow is not sent yet: the item waits, its chat goes on.
     WaitingForTarget,
     /// An earlier message to the chat is still on its way (held by another
     /// instance): the chat waits.
@@ -246,8 +260,8 @@ impl Tx {
             let id: i64 = on!(self, c => sqlx::query_scalar(
                 "INSERT INTO outbox (chat_id, priority, urgent, method, payload, file, file_field, file_name,
                      edit_of, key, due_at, lease_owner, lease_until, created_at,
-                     fallback_method, fallback_payload, notice_chat, notice_text)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                     fallback_method, fallback_payload, notice_chat, notice_text, after_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
                  RETURNING id",
             )
             .bind(item.chat_id)
@@ -268,6 +282,7 @@ impl Tx {
             .bind(fallback.as_ref().map(|f| f.1.as_str()))
             .bind(item.on_unreachable.as_ref().map(|n| n.chat_id))
             .bind(item.on_unreachable.as_ref().map(|n| n.text.as_str()))
+            .bind(&item.after)
             .fetch_one(c)
             .await?);
             if leased {
@@ -281,6 +296,7 @@ impl Tx {
                     fallback: fallback.map(|(m, b)| (m.to_owned(), b)),
                     on_unreachable: item.on_unreachable.clone(),
                     edit_of: item.edit_of,
+                    after: item.after.clone(),
                     keyed: item.key.is_some(),
                     attempts: 0,
                     due_at: due,

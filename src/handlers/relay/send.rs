@@ -1,5 +1,6 @@
 //! A student's or parent's message to the mentor: blocks, quiet hours, the
-//! question row, the copy, albums, the delivered mark.
+//! question row, the copy, albums, the delivered mark (😴 while quiet
+//! hours hold it, 👌 once its copy is sent).
 
 use super::{lang_of, mentor_keyboard};
 use crate::db::{NewItem, NewQuestion, Priority, Question, Request};
@@ -10,7 +11,9 @@ use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, SosCb, button};
-use crate::kit::copy::{Content, Copy, content_of, mark_delivered, override_text, queue_copy, text_to};
+use crate::kit::copy::{
+    Content, Copy, content_of, mark_delivered, mark_held, override_text, queue_copy, text_to,
+};
 use crate::kit::env::{Env, stale};
 use crate::t;
 use crate::work::{MAX_MESSAGE_LEN, split_for_telegram};
@@ -174,7 +177,11 @@ pub(super) async fn relay_to_mentor(
     } else {
         queue_copy(env, copy);
     }
-    mark_delivered(env, msg.id);
+    // Delivered now, or 😴 until the copy goes in the morning.
+    match held_until {
+        Some(until) => mark_held(env, msg.id, q, copy_key(q, "m"), until),
+        None => mark_delivered(env, msg.id),
+    }
     if flagged && held_until.is_some() {
         night_button(env, q);
     }
@@ -271,14 +278,16 @@ pub(super) async fn add_to_album(env: &Env, msg: &Message, mentor: &User, q: &Qu
     let copies = CopyMessages::new(ChatId(mentor.id.0), env.chat(), ids.into_iter().map(MessageId));
     env.work.push(
         NewItem::of(mentor.id.0, Priority::Notice, &copies)
-            .keyed(key)
+            .keyed(key.clone())
             .due(due)
             .on_unreachable(env.chat().0, mentor_unreachable(env)),
     );
-    mark_delivered(env, msg.id);
     if let Some(until) = q.held_until.filter(|t| *t > now) {
+        mark_held(env, msg.id, q.id, key, until);
         // Queued again, so that the digest line stays after the album.
         digest_notice(env, mentor, until).await?;
+    } else {
+        mark_delivered(env, msg.id);
     }
     tracing::info!(question = q.id.0, "album part added");
     Ok(())

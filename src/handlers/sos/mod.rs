@@ -17,7 +17,9 @@ use crate::domain::safety::EMERGENCY;
 use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, SosCb, button};
-use crate::kit::copy::{Content, Copy, content_of, override_text, queue_copy, text_to};
+use crate::kit::copy::{
+    Content, Copy, content_of, mark_when_sent, override_text, queue_copy, text_to, unmark,
+};
 use crate::kit::env::Env;
 use crate::kit::env::{role_is, stale};
 use crate::t;
@@ -339,6 +341,13 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         let (name, who) = (me.display_name(cl), student.display_name(cl));
         let body = match (&text, by_parent) {
             (Some(t), false) if !t.trim().is_empty() => {
+        match (alert.held, unreachable) {
+            // The held message's 😴 becomes 👌 once the alert is sent…
+            (Some(_), false) => mark_when_sent(env, alert.message_id, q, copy_key(q, "s"), None),
+            // …and goes when the mentor cannot get it (the coordinators do).
+            (Some(_), true) => unmark(env, alert.message_id, q),
+            (None, _) => {}
+        }
                 t!(cl, "sos-escalation", name = name, school = school.as_str(), text = t.as_str())
             }
             (_, false) => t!(cl, "sos-escalation-no-words", name = name, school = school.as_str()),
@@ -346,6 +355,10 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
                 cl,
                 "sos-escalation-parent",
                 name = name,
+        if alert.held.is_some() {
+            // Not the mentor's any more: no 😴 saying it waits for them.
+            unmark(env, alert.message_id, q);
+        }
                 student = who,
                 school = school.as_str(),
                 text = t.as_str()
