@@ -136,28 +136,13 @@ impl Tx {
 
     /// The question whose copy the bot sent as message `message_id` in `chat`.
     pub async fn question_of_copy(&mut self, chat: i64, message_id: i64) -> DbResult<Option<QuestionId>> {
-        let like = format!("{COPY_PREFIX}%");
-        let key: Option<Option<String>> = on!(self, c => sqlx::query_scalar(
-            "SELECT key FROM outbox WHERE chat_id = $1 AND key LIKE $3
-                 AND (message_id = $2 OR (message_id < $2 AND last_message_id >= $2))
-             ORDER BY id DESC LIMIT 1",
-        )
-        .bind(chat)
-        .bind(message_id)
-        .bind(&like)
-        .fetch_optional(c)
-        .await?);
-        Ok(key.flatten().as_deref().and_then(question_of_key))
+        let key = self.key_of_sent(chat, message_id, COPY_PREFIX).await?;
+        Ok(key.as_deref().and_then(question_of_key))
     }
 
     /// The outbox item that carries the copy with this key (to edit it).
     pub async fn copy_item(&mut self, key: &str) -> DbResult<Option<i64>> {
-        Ok(on!(self, c => sqlx::query_scalar(
-            "SELECT id FROM outbox WHERE key = $1 AND state IN ('pending', 'sent') ORDER BY id DESC LIMIT 1",
-        )
-        .bind(key)
-        .fetch_optional(c)
-        .await?))
+        self.item_with_key(key).await
     }
 
     /// Marks a question answered; `false` if it already was.
@@ -413,18 +398,8 @@ impl Tx {
 
     /// The last part (a user id) of sent items' keys that start with `prefix`.
     pub async fn sent_with_prefix(&mut self, prefix: &str) -> DbResult<Vec<i64>> {
-        let like = super::starts_with(prefix);
-        let keys: Vec<Option<String>> = on!(self, c => sqlx::query_scalar(
-            "SELECT key FROM outbox WHERE key LIKE $1 AND state = 'sent'",
-        )
-        .bind(&like)
-        .fetch_all(c)
-        .await?);
-        Ok(keys
-            .into_iter()
-            .flatten()
-            .filter_map(|k| k.rsplit(':').next().and_then(|n| n.parse().ok()))
-            .collect())
+        let keys = self.sent_keys(prefix).await?;
+        Ok(keys.iter().filter_map(|k| k.rsplit(':').next().and_then(|n| n.parse().ok())).collect())
     }
 
     /// A mentor's mentees by name, a page at a time.

@@ -8,6 +8,7 @@
 //! sender's side (claiming, leases, recording outcomes) is `claims`.
 
 mod claims;
+mod keys;
 mod request;
 
 pub use request::{Notice, Request, Upload};
