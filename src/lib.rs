@@ -14,6 +14,7 @@ pub mod faults;
 pub mod handlers;
 pub mod i18n;
 pub mod ics;
+pub mod input;
 pub mod intake;
 pub mod jobs;
 pub mod keyboards;

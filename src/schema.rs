@@ -1,5 +1,8 @@
-//! The one dptree tree: who the sender is, then a branch per kind of
-//! input, and a sub-tree per feature. Handlers live in `handlers/`.
+//! The one dptree tree: who the sender is, crisis words first, the
+//! language, then the few branches everyone shares (`/cancel`, `/start`,
+//! `/help`, `/language`), the list of features — each its own sub-tree
+//! with its commands, its steps' typed answers and its buttons — and the
+//! fallbacks. Handlers live in `handlers/`.
 
 use crate::commands::Command;
 use crate::context::Ctx;
@@ -8,11 +11,11 @@ use crate::handlers::{
     Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, reminders,
     slots, sos,
 };
+use crate::input::{self, Input};
 use crate::keyboards::Callback;
 use dptree::case;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::Me;
 
 pub fn schema() -> UpdateHandler<Error> {
     dptree::entry()
@@ -26,6 +29,13 @@ pub fn schema() -> UpdateHandler<Error> {
         .branch(
             dptree::filter_map(|ctx: Ctx| ctx.lang)
                 .map(Env::new)
+                // What the update is, once: a command, a typed answer, a
+                // press (`input`). A command is never a step's typed answer.
+                .map(Input::of)
+                .branch(everyones_commands())
+                // The features moved to a `schema()` of their own.
+                .branch(invite::schema())
+                .branch(sos::schema())
                 .branch(messages())
                 .branch(edits())
                 .branch(buttons()),
@@ -50,26 +60,29 @@ fn language_unknown() -> UpdateHandler<Error> {
         .branch(Update::filter_callback_query().endpoint(fallback::stale_button))
 }
 
-/// Commands, in text or in a caption, in any letter case (`commands::parse`).
-fn commands() -> UpdateHandler<Error> {
-    dptree::filter_map(|msg: Message, me: Me| crate::commands::parse(&msg, &me))
-        // `/cancel` first: it leaves any flow, whatever the state.
+/// `/cancel` (it leaves any flow, whatever the state), `/start`, `/help`
+/// and `/language`: everyone's, in any step.
+fn everyones_commands() -> UpdateHandler<Error> {
+    input::command()
         .branch(case![Command::Cancel].endpoint(fallback::cancel))
         .branch(case![Command::Start(code)].endpoint(onboarding::start))
         .branch(case![Command::Help].endpoint(onboarding::help))
         .branch(case![Command::Language].endpoint(onboarding::language_menu))
-        .branch(case![Command::Invite(args)].endpoint(invite::command))
-        .branch(case![Command::Ask(text)].endpoint(relay::ask))
-        .branch(case![Command::Anon(text)].endpoint(relay::anon))
-        .branch(case![Command::Sos(text)].endpoint(sos::command))
-        .branch(case![Command::Questions].endpoint(relay::questions))
-        .branch(case![Command::Mentees].endpoint(mentees::command))
+}
+
+/// The commands of the features not moved to their own `schema()` yet.
+fn commands() -> UpdateHandler<Error> {
+    input::command()
         .branch(case![Command::Quiet].endpoint(quiet::command))
         .branch(case![Command::Slots(args)].endpoint(slots::command))
         .branch(case![Command::Book].endpoint(booking::command))
         .branch(case![Command::Meetings].endpoint(meetings::command))
         .branch(case![Command::Today].endpoint(agenda::today))
         .branch(case![Command::Week].endpoint(agenda::week))
+        .branch(case![Command::Mentees].endpoint(mentees::command))
+        .branch(case![Command::Ask(text)].endpoint(relay::ask))
+        .branch(case![Command::Anon(text)].endpoint(relay::anon))
+        .branch(case![Command::Questions].endpoint(relay::questions))
 }
 
 fn messages() -> UpdateHandler<Error> {
@@ -81,8 +94,6 @@ fn messages() -> UpdateHandler<Error> {
         )
         // A flow's typed answers come before the relay: a topic typed while
         // booking is not a question for the mentor.
-        .branch(invite::typed_answers())
-        .branch(sos::typed_answers())
         .branch(slots::typed_answers())
         .branch(booking::typed_answers())
         .branch(meetings::typed_answers())
@@ -95,7 +106,7 @@ fn messages() -> UpdateHandler<Error> {
 }
 
 fn edits() -> UpdateHandler<Error> {
-    Update::filter_edited_message().branch(sos::edits()).endpoint(relay::edited)
+    Update::filter_edited_message().endpoint(relay::edited)
 }
 
 /// A press is routed to its feature's sub-tree, which accepts it only for
@@ -107,16 +118,14 @@ fn buttons() -> UpdateHandler<Error> {
         .branch(
             dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
                 .filter_map(callback_data)
-                .branch(invite::buttons())
-                .branch(case![Callback::Relay(cb)].branch(relay::buttons()))
-                .branch(case![Callback::Sos(cb)].branch(sos::buttons()))
                 .branch(case![Callback::Quiet(cb)].branch(quiet::buttons()))
-                .branch(case![Callback::Mentees(cb)].branch(mentees::buttons()))
                 .branch(slots::buttons())
                 .branch(booking::buttons())
                 .branch(meetings::buttons())
                 .branch(agenda::buttons())
-                .branch(reminders::buttons()),
+                .branch(reminders::buttons())
+                .branch(case![Callback::Mentees(cb)].branch(mentees::buttons()))
+                .branch(case![Callback::Relay(cb)].branch(relay::buttons())),
         )
         .endpoint(fallback::stale_button)
 }

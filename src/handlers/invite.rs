@@ -10,6 +10,7 @@
 //! nothing.
 
 use super::Env;
+use crate::commands::Command;
 use crate::db::NewInvite;
 use crate::dialogue::{InviteStep, State};
 use crate::domain::invite::{
@@ -20,7 +21,7 @@ use crate::domain::{DistrictId, Role, SchoolId, User};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, InviteCb, button, grid};
 use crate::kit::env::{role_is, stale};
-use crate::{qr, t};
+use crate::{input, qr, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -31,9 +32,17 @@ use teloxide::types::InlineKeyboardMarkup;
 #[derive(Clone, Copy)]
 struct ClassUses(u32);
 
+/// The feature's sub-tree: `/invite`, its steps' typed answers, its buttons.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Invite(args)].endpoint(command)))
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(buttons()))
+}
+
 /// The flow's buttons (`Callback::Invite`), each valid for one role in one
 /// step; the step's data is handed to the handler.
-pub fn buttons() -> UpdateHandler<Error> {
+fn buttons() -> UpdateHandler<Error> {
     case![Callback::Invite(cb)].branch(
         case![State::Invite(step)]
             .branch(
@@ -73,7 +82,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 }
 
 /// The flow's typed answers (numbers, district and school names).
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message| msg.text().is_some()).branch(
         case![State::Invite(step)]
             .branch(
@@ -90,7 +99,7 @@ pub fn typed_answers() -> UpdateHandler<Error> {
 }
 
 /// `/invite [student | class USES DAYS | mentor | coordinator]`.
-pub async fn command(env: Env, args: String) -> HandlerResult {
+async fn command(env: Env, args: String) -> HandlerResult {
     let lang = env.lang;
     let words: Vec<&str> = args.split_whitespace().collect();
     match (env.ctx.user.role, words.as_slice()) {

@@ -10,6 +10,7 @@
 mod ack;
 mod edits;
 
+use crate::commands::Command;
 use crate::db::{NewItem, NewQuestion, Priority};
 use crate::dialogue::{RelayStep, SosStep, State};
 use crate::domain::relay::{QuestionKind, SosEvent, copy_key, escalation_prefix};
@@ -22,8 +23,8 @@ use crate::kit::copy::{
 };
 use crate::kit::env::Env;
 use crate::kit::env::{role_is, stale};
-use crate::t;
 use crate::work::{MAX_MESSAGE_LEN, split_for_telegram};
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -33,9 +34,19 @@ fn at_describe(state: State) -> bool {
     state == State::Sos(SosStep::Describe)
 }
 
+/// The feature's sub-tree: `/sos`, the description typed after it, its
+/// buttons (the night button, «I'm on it»), and an SOS message's edits.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Sos(text)].endpoint(command)))
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(case![Callback::Sos(cb)].branch(buttons())))
+        .branch(input::edit().branch(edits()))
+}
+
 /// The description typed after a bare `/sos` (a student's, or a parent's
 /// about one child).
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(dptree::filter(role_is(Role::Student)).filter(at_describe).endpoint(described))
         .branch(
@@ -46,7 +57,7 @@ pub fn typed_answers() -> UpdateHandler<Error> {
         )
 }
 
-pub fn buttons() -> UpdateHandler<Error> {
+fn buttons() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(
             dptree::filter(role_is(Role::Student))
@@ -72,7 +83,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 
 /// An edit of an SOS message stays an SOS: the alert keeps its header and
 /// «I'm on it», with the new text marked as edited.
-pub fn edits() -> UpdateHandler<Error> {
+fn edits() -> UpdateHandler<Error> {
     dptree::filter_map_async(edits::urgent_question_of_edit).endpoint(edits::sos_edited)
 }
 
@@ -81,7 +92,7 @@ pub(super) fn ack_keyboard(lang: Lang, q: QuestionId) -> InlineKeyboardMarkup {
 }
 
 /// `/sos [text]`: students, and parents for their child.
-pub async fn command(env: Env, msg: Message, text: String, state: State) -> HandlerResult {
+async fn command(env: Env, msg: Message, text: String, state: State) -> HandlerResult {
     let content = override_text(&msg, &text);
     let words = !matches!(content, Content::Text(ref t) if t.is_empty());
     match env.ctx.user.role {
