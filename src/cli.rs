@@ -1,9 +1,12 @@
-//! The operator's subcommands: `migrate`, `invite`, `check`.
+//! The operator's subcommands: `migrate`, `invite`, `check`, `stats`.
 
 use crate::app::{identify, make_api, open_db};
-use crate::config::{Config, InviteArgs, InviteRole};
+use crate::config::{Config, InviteArgs, InviteRole, StatsArgs};
 use crate::db::{Db, NewInvite};
+use crate::domain::calendar::local_date;
 use crate::domain::invite::{InviteTarget, single_invite_ttl};
+use crate::domain::period::{MAX_RANGE_DAYS, Period, parse_day};
+use crate::domain::stats::{Figures, Report};
 use crate::domain::time::SharedClock;
 use crate::domain::user::{PLACE_NAME_MAX, PlaceNameError, check_place_name};
 use crate::i18n;
@@ -166,4 +169,150 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
         anyhow::bail!("{failed} check(s) failed");
     }
     Ok(())
+}
+
+/// `talimger stats`: the coordinator's figures for a period (default the
+/// last 30 days) and a district (default all), as a table or JSON.
+pub async fn stats(config: &Config, args: &StatsArgs, clock: SharedClock) -> anyhow::Result<()> {
+    let tz = config.tz;
+    let now = clock.now();
+    let today = local_date(tz, now);
+    let day = |flag: &str, raw: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
+        raw.as_deref()
+            .map(|r| {
+                parse_day(r).ok_or_else(|| {
+                    anyhow::anyhow!("{flag} {r:?} is not a date: write it as 2026-09-01 or 01.09.2026")
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (day("--from", &args.from)?, day("--to", &args.to)?);
+    let period = match (from, to) {
+        (None, None) => Period::last_30_days(tz, now),
+        (from, to) => {
+            let last = to.unwrap_or(today);
+            let first = from.unwrap_or(last - chrono::Duration::days(29));
+            if first > last {
+                anyhow::bail!("--from {first} is after --to {last}");
+            }
+            if (last - first).num_days() >= MAX_RANGE_DAYS {
+                anyhow::bail!("the period is longer than {MAX_RANGE_DAYS} days");
+            }
+            Period::days(tz, first, last)
+        }
+    };
+    let db = open_db(config).await?;
+    let district = match args.district.as_deref() {
+        None => None,
+        Some(raw) => {
+            let name = place_name("--district", raw)?;
+            match db.district_called(&name).await? {
+                Some(id) => Some((id, name)),
+                None => {
+                    let known: Vec<String> = db.districts().await?.into_iter().map(|(_, n)| n).collect();
+                    db.close().await;
+                    anyhow::bail!("no district {name:?}; the districts are: {}", known.join(", "));
+                }
+            }
+        }
+    };
+    let facts = db.stats_facts(district.as_ref().map(|(id, _)| *id), period.from, period.to).await?;
+    db.close().await;
+    let report = Report::build(&facts, &period, now, tz);
+    if args.json {
+        let out = serde_json::json!({
+            "first_day": period.first_day.to_string(),
+            "last_day": period.last_day.to_string(),
+            "district": district.as_ref().map(|(_, n)| n),
+            "report": report,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        let scope = district.as_ref().map_or("all districts".to_owned(), |(_, n)| format!("district {n}"));
+        println!("Statistics {} to {} ({scope})", period.first_day, period.last_day);
+        print!("{}", stats_table(&report));
+    }
+    Ok(())
+}
+
+/// The report as a table: a row per group (the total, each district, each
+/// school indented), times in working hours and minutes.
+pub fn stats_table(report: &Report) -> String {
+    const HEAD: [&str; 19] = [
+        "mentors",
+        "students",
+        "parents",
+        "asked",
+        "answered",
+        "waiting",
+        ">48h",
+        "median",
+        "p90",
+        "sos",
+        "acked",
+        "ack-med",
+        "escalated",
+        "meetings",
+        "held",
+        "no-show",
+        "cancelled",
+        "by s/p/m",
+        "per student",
+    ];
+    let mut rows = vec![(String::new(), HEAD.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>())];
+    rows.push(("TOTAL".to_owned(), cells(&report.total)));
+    for d in &report.districts {
+        rows.push((d.name.clone(), cells(&d.figures)));
+        for s in &d.schools {
+            rows.push((format!("  {}", s.name), cells(&s.figures)));
+        }
+    }
+    let width = |i: Option<usize>| {
+        rows.iter().map(|(name, c)| i.map_or(name, |i| &c[i]).chars().count()).max().unwrap_or(0)
+    };
+    let name_width = width(None);
+    let widths: Vec<usize> = (0..HEAD.len()).map(|i| width(Some(i))).collect();
+    let mut out = String::new();
+    for (name, c) in &rows {
+        out.push_str(&format!("{name}{}", " ".repeat(name_width - name.chars().count())));
+        for (cell, w) in c.iter().zip(&widths) {
+            out.push_str(&format!("  {cell:>w$}"));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "median, p90: time to the mentor's first answer, outside quiet hours; ack-med: time to «I'm on it»; \
+         per student: questions/held meetings, shown from 5 students\n",
+    );
+    out
+}
+
+fn cells(f: &Figures) -> Vec<String> {
+    let time = |m: Option<i64>| m.map_or("-".to_owned(), |m| format!("{}h{:02}", m / 60, m % 60));
+    let (q, s, m) = (&f.questions, &f.sos, &f.meetings);
+    let per = f
+        .per_student
+        .as_ref()
+        .map_or("-".to_owned(), |r| format!("{:.1}/{:.1}", r.questions, r.meetings_held));
+    vec![
+        f.mentors.to_string(),
+        f.students.to_string(),
+        f.parents.to_string(),
+        q.asked.to_string(),
+        q.answered.to_string(),
+        q.waiting.to_string(),
+        q.waiting_over_48h.to_string(),
+        time(q.first_answer_median_min),
+        time(q.first_answer_p90_min),
+        s.alerts.to_string(),
+        s.acknowledged.to_string(),
+        time(s.ack_median_min),
+        s.escalated.to_string(),
+        m.booked.to_string(),
+        m.held.to_string(),
+        m.no_show.to_string(),
+        m.cancelled.to_string(),
+        format!("{}/{}/{}", m.cancelled_by_student, m.cancelled_by_parent, m.cancelled_by_mentor),
+        per,
+    ]
 }

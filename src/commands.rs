@@ -33,6 +33,7 @@ pub enum Command {
     Meetings,
     Today,
     Week,
+    Stats,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -75,7 +76,8 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
             items.push(("book", "cmd-book"));
             items.push(("meetings", "cmd-meetings"));
         }
-        Some(Role::Coordinator) | None => {}
+        Some(Role::Coordinator) => items.push(("stats", "cmd-stats")),
+        None => {}
     }
     items.push(("help", "cmd-help"));
     items.push(("language", "cmd-language"));

@@ -33,6 +33,8 @@ pub enum State {
     Meetings(MeetingsStep),
     /// After a meeting: the mentor's private note.
     Agenda(AgendaStep),
+    /// `/stats`: a coordinator typing a period's dates.
+    Stats(StatsStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +127,12 @@ pub enum MeetingsStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatsStep {
+    /// The coordinator types the first and the last day.
+    Dates,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgendaStep {
     /// The mentor writes a private note.
     Note { meeting: MeetingId },
@@ -203,6 +211,7 @@ mod tests {
             }),
             State::Agenda(AgendaStep::Note { meeting: MeetingId(3) }),
             State::Meetings(MeetingsStep::CancelReason { meeting: MeetingId(4) }),
+            State::Stats(StatsStep::Dates),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

@@ -2,6 +2,7 @@
 //! Callback data comes from the client and is never trusted: it is parsed
 //! strictly here, and every handler checks the user's right to act on it.
 
+use crate::domain::period::PeriodKind;
 use crate::domain::{DistrictId, Lang, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};
 use crate::t;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -20,6 +21,7 @@ pub enum Callback {
     Meeting(MeetingCb),
     Agenda(AgendaCb),
     Reminders(RemindersCb),
+    Stats(StatsCb),
 }
 
 /// The buttons of conversations (`handlers::relay`). Questions are named
@@ -155,6 +157,12 @@ pub enum RemindersCb {
     GotIt(MeetingId),
 }
 
+/// `/stats` (`handlers::stats`): a coordinator picks the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsCb {
+    Period(PeriodKind),
+}
+
 impl Callback {
     /// At most 64 bytes, as Telegram requires (ours stay under 48).
     pub fn encode(self) -> String {
@@ -244,6 +252,12 @@ impl Callback {
                 AgendaCb::Note(m) => format!("mw:{m}"),
             },
             Callback::Reminders(RemindersCb::GotIt(m)) => format!("mg:{m}"),
+            Callback::Stats(StatsCb::Period(kind)) => match kind {
+                PeriodKind::Week => "cs:w".into(),
+                PeriodKind::Last30 => "cs:m".into(),
+                PeriodKind::Term => "cs:t".into(),
+                PeriodKind::Range => "cs:d".into(),
+            },
         }
     }
 
@@ -359,6 +373,10 @@ impl Callback {
             ("mn", _) => Some(Callback::Agenda(AgendaCb::NoShow(MeetingId(id()?)))),
             ("mw", _) => Some(Callback::Agenda(AgendaCb::Note(MeetingId(id()?)))),
             ("mg", _) => Some(Callback::Reminders(RemindersCb::GotIt(MeetingId(id()?)))),
+            ("cs", "w") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Week))),
+            ("cs", "m") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Last30))),
+            ("cs", "t") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Term))),
+            ("cs", "d") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Range))),
             _ => None,
         }
     }
@@ -454,6 +472,10 @@ mod tests {
             Callback::Agenda(AgendaCb::NoShow(MeetingId(1))),
             Callback::Agenda(AgendaCb::Note(MeetingId(1))),
             Callback::Reminders(RemindersCb::GotIt(MeetingId(1))),
+            Callback::Stats(StatsCb::Period(PeriodKind::Week)),
+            Callback::Stats(StatsCb::Period(PeriodKind::Last30)),
+            Callback::Stats(StatsCb::Period(PeriodKind::Term)),
+            Callback::Stats(StatsCb::Period(PeriodKind::Range)),
         ];
         for cb in all {
             assert!(cb.encode().len() <= 64);
@@ -468,7 +490,7 @@ mod tests {
             "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:", "s:x", "sx:0", "sx:-1",
             "st:70000", "sw:300", "bs:0", "bs:1:0", "bs:1:x", "bp:1:2:3", "mm:1", "mm:0:1", "mm:1:0",
             "mp:1:-1", "mc:01", "b:x", "sy:1:2", "rw:1", "rw:0:2", "rw:1:x", "rn:0", "rB:-1", "rsn:0",
-            "rsn:", "rsc:-2", "rab:", "rab:1", "rau:x",
+            "rsn:", "rsc:-2", "rab:", "rab:1", "rau:x", "cs:", "cs:x", "cs:w:1", "cs:30",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

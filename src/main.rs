@@ -48,6 +48,7 @@ fn main() -> ExitCode {
             Some(Command::Migrate) => cli::migrate(&config).await,
             Some(Command::Invite(args)) => cli::invite(&config, args, clock).await,
             Some(Command::Check) => cli::check(&config).await,
+            Some(Command::Stats(args)) => cli::stats(&config, args, clock).await,
         }
     });
     match result {

@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
     Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, reminders,
-    slots, sos,
+    slots, sos, stats,
 };
 use crate::input::{self, Input};
 use crate::keyboards::Callback;
@@ -36,6 +36,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 // The features moved to a `schema()` of their own.
                 .branch(invite::schema())
                 .branch(sos::schema())
+                .branch(stats::schema())
                 .branch(messages())
                 .branch(edits())
                 .branch(buttons()),

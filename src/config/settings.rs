@@ -78,6 +78,24 @@ pub enum Command {
     Invite(InviteArgs),
     /// Validate the configuration, the database, the locales and the token
     Check,
+    /// Print the coordinator's figures: per district and school, with totals
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The first day, YYYY-MM-DD or DD.MM.YYYY [default: 30 days ago]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// The last day, included [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One district (by name) instead of all
+    #[arg(long, value_name = "NAME")]
+    pub district: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

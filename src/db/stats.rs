@@ -51,13 +51,13 @@ impl Tx {
         .fetch_all(c)
         .await?);
         let sql = format!(
-            "SELECT s.id, x.student_id FROM mentor_students x {MENTOR_IN_SCOPE} AND x.linked_at < $2"
+            "SELECT s.id, x.student_id FROM mentor_students x {MENTOR_IN_SCOPE} AND x.linked_at <= $2"
         );
         let students: Vec<(i64, i64)> =
             on!(self, c => sqlx::query_as(&sql).bind(scope).bind(to).fetch_all(c).await?);
         let sql = format!(
             "SELECT s.id, p.parent_id FROM parent_students p
-             JOIN mentor_students x ON x.student_id = p.student_id {MENTOR_IN_SCOPE} AND p.linked_at < $2"
+             JOIN mentor_students x ON x.student_id = p.student_id {MENTOR_IN_SCOPE} AND p.linked_at <= $2"
         );
         let parents: Vec<(i64, i64)> =
             on!(self, c => sqlx::query_as(&sql).bind(scope).bind(to).fetch_all(c).await?);

@@ -15,5 +15,6 @@ pub mod relay;
 pub mod reminders;
 pub mod slots;
 pub mod sos;
+pub mod stats;
 
 pub use crate::kit::env::{Env, chat_of};

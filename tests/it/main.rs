@@ -19,4 +19,5 @@ mod relay;
 mod reminders;
 mod safeguarding;
 mod scheduling;
+mod stats;
 mod storage;
