@@ -33,13 +33,21 @@ pub fn schema() -> UpdateHandler<Error> {
                 // press (`input`). A command is never a step's typed answer.
                 .map(Input::of)
                 .branch(everyones_commands())
-                // The features moved to a `schema()` of their own.
+                // The features. A step's typed answer is its feature's, so
+                // the order among them decides nothing — but the relay's
+                // plain messages take whatever no step took: it stays last.
                 .branch(invite::schema())
                 .branch(sos::schema())
+                .branch(quiet::schema())
+                .branch(slots::schema())
+                .branch(booking::schema())
+                .branch(meetings::schema())
+                .branch(agenda::schema())
+                .branch(reminders::schema())
                 .branch(stats::schema())
-                .branch(messages())
-                .branch(edits())
-                .branch(buttons()),
+                .branch(mentees::schema())
+                .branch(relay::schema())
+                .branch(fallbacks()),
         )
 }
 
@@ -71,62 +79,22 @@ fn everyones_commands() -> UpdateHandler<Error> {
         .branch(case![Command::Language].endpoint(onboarding::language_menu))
 }
 
-/// The commands of the features not moved to their own `schema()` yet.
-fn commands() -> UpdateHandler<Error> {
-    input::command()
-        .branch(case![Command::Quiet].endpoint(quiet::command))
-        .branch(case![Command::Slots(args)].endpoint(slots::command))
-        .branch(case![Command::Book].endpoint(booking::command))
-        .branch(case![Command::Meetings].endpoint(meetings::command))
-        .branch(case![Command::Today].endpoint(agenda::today))
-        .branch(case![Command::Week].endpoint(agenda::week))
-        .branch(case![Command::Mentees].endpoint(mentees::command))
-        .branch(case![Command::Ask(text)].endpoint(relay::ask))
-        .branch(case![Command::Anon(text)].endpoint(relay::anon))
-        .branch(case![Command::Questions].endpoint(relay::questions))
-}
-
-fn messages() -> UpdateHandler<Error> {
-    Update::filter_message()
-        .branch(commands())
+/// What no feature took: an unknown command, text outside any flow,
+/// stickers and the like; a press that is garbage, forged, stale, or on a
+/// deleted message gets a toast and changes nothing.
+fn fallbacks() -> UpdateHandler<Error> {
+    dptree::entry()
         .branch(
-            dptree::filter(|msg: Message| msg.text().is_some_and(|t| t.starts_with('/')))
-                .endpoint(fallback::unknown_command),
+            Update::filter_message()
+                .branch(
+                    dptree::filter(|input: Input| matches!(input, Input::Command(_) | Input::UnknownCommand))
+                        .endpoint(fallback::unknown_command),
+                )
+                .branch(
+                    dptree::filter(|msg: Message| msg.text().is_some())
+                        .endpoint(fallback::text_not_understood),
+                )
+                .endpoint(fallback::unsupported),
         )
-        // A flow's typed answers come before the relay: a topic typed while
-        // booking is not a question for the mentor.
-        .branch(slots::typed_answers())
-        .branch(booking::typed_answers())
-        .branch(meetings::typed_answers())
-        .branch(agenda::typed_answers())
-        // Plain text and media of people with someone to write to.
-        .branch(mentees::typed_answers())
-        .branch(relay::incoming())
-        .branch(dptree::filter(|msg: Message| msg.text().is_some()).endpoint(fallback::text_not_understood))
-        .endpoint(fallback::unsupported)
-}
-
-fn edits() -> UpdateHandler<Error> {
-    Update::filter_edited_message().endpoint(relay::edited)
-}
-
-/// A press is routed to its feature's sub-tree, which accepts it only for
-/// the right role in the right step; everything else — garbage, forged
-/// data, a stale button, a button on a deleted message — is answered with
-/// a toast and changes nothing.
-fn buttons() -> UpdateHandler<Error> {
-    Update::filter_callback_query()
-        .branch(
-            dptree::filter(|q: CallbackQuery| q.regular_message().is_some())
-                .filter_map(callback_data)
-                .branch(case![Callback::Quiet(cb)].branch(quiet::buttons()))
-                .branch(slots::buttons())
-                .branch(booking::buttons())
-                .branch(meetings::buttons())
-                .branch(agenda::buttons())
-                .branch(reminders::buttons())
-                .branch(case![Callback::Mentees(cb)].branch(mentees::buttons()))
-                .branch(case![Callback::Relay(cb)].branch(relay::buttons())),
-        )
-        .endpoint(fallback::stale_button)
+        .branch(Update::filter_callback_query().endpoint(fallback::stale_button))
 }

@@ -3,6 +3,7 @@
 //! a private note (only the mentor sees it). It routes its own buttons
 //! (held, no-show, note: `Callback::Meeting`, valid in any step).
 
+use crate::commands::Command;
 use crate::dialogue::{AgendaStep, State};
 use crate::domain::calendar::{date_text, day_start, local_date};
 use crate::domain::meetings::{NOTE_MAX, Status, clean_text};
@@ -11,7 +12,7 @@ use crate::error::{Error, HandlerResult};
 use crate::keyboards::{AgendaCb, Callback, button};
 use crate::kit::env::Env;
 use crate::kit::meeting::{accept, agenda_lines, gone};
-use crate::t;
+use crate::{input, t};
 use chrono::Duration;
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
@@ -20,7 +21,19 @@ use teloxide::types::InlineKeyboardMarkup;
 
 /// Held, no-show and the note's button of a meeting (`Callback::Meeting`,
 /// valid in any step).
-pub fn buttons() -> UpdateHandler<Error> {
+/// The feature's sub-tree: `/today` and `/week`, the typed note, the held/no-show and note buttons.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(
+            input::command()
+                .branch(case![Command::Today].endpoint(today))
+                .branch(case![Command::Week].endpoint(week)),
+        )
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(buttons()))
+}
+
+fn buttons() -> UpdateHandler<Error> {
     case![Callback::Agenda(cb)]
         .branch(case![AgendaCb::Held(id)].endpoint(held_pressed))
         .branch(case![AgendaCb::NoShow(id)].endpoint(no_show_pressed))
@@ -28,16 +41,16 @@ pub fn buttons() -> UpdateHandler<Error> {
 }
 
 /// The mentor's typed note.
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message, env: Env| msg.text().is_some() && env.ctx.user.role == Some(Role::Mentor))
         .branch(case![State::Agenda(step)].branch(case![AgendaStep::Note { meeting }].endpoint(note_typed)))
 }
 
-pub async fn today(env: Env) -> HandlerResult {
+async fn today(env: Env) -> HandlerResult {
     agenda(&env, 1).await
 }
 
-pub async fn week(env: Env) -> HandlerResult {
+async fn week(env: Env) -> HandlerResult {
     agenda(&env, 7).await
 }
 

@@ -8,6 +8,7 @@
 //! valid in any step; the topic and confirm steps are
 //! `State::Booking(BookingStep::…)`.
 
+use crate::commands::Command;
 use crate::db::NewMeeting;
 use crate::dialogue::{BookingStep, State};
 use crate::domain::calendar::{date_text, local_date, span_text, time_of, when_text};
@@ -18,7 +19,7 @@ use crate::error::{Error, HandlerResult};
 use crate::keyboards::{BookingCb, Callback, button};
 use crate::kit::env::Env;
 use crate::kit::meeting::{Change, PAGE, accept, announce, bookable, gone, refusal_text};
-use crate::t;
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -29,7 +30,15 @@ fn books(env: Env) -> bool {
 }
 
 /// The feature's buttons (`Callback::Booking`), a student's or a parent's.
-pub fn buttons() -> UpdateHandler<Error> {
+/// The feature's sub-tree: `/book`, the typed topic, its buttons.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Book].endpoint(command)))
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(buttons()))
+}
+
+fn buttons() -> UpdateHandler<Error> {
     case![Callback::Booking(cb)]
         .filter(books)
         .branch(case![BookingCb::Child(child)].endpoint(child_chosen))
@@ -48,14 +57,14 @@ pub fn buttons() -> UpdateHandler<Error> {
         )
 }
 
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message| msg.text().is_some()).filter(books).branch(
         case![State::Booking(step)].branch(case![BookingStep::Topic { slot, child }].endpoint(topic_typed)),
     )
 }
 
 /// `/book`.
-pub async fn command(env: Env) -> HandlerResult {
+async fn command(env: Env) -> HandlerResult {
     match env.ctx.user.role {
         Some(Role::Student) => {
             env.work.exit();

@@ -9,6 +9,7 @@
 //! agenda routes its own (held, no-show, note), the reminders theirs
 //! («Got it»).
 
+use crate::commands::Command;
 use crate::dialogue::{MeetingsStep, State};
 use crate::domain::calendar::{span_text, when_text};
 use crate::domain::meetings::{Meeting, Refusal, Standing, check_time};
@@ -19,7 +20,7 @@ use crate::kit::env::Env;
 use crate::kit::meeting::{
     Change, PAGE, accept, announce, bookable, cancel, details, gone, people, refusal_text, standing_of,
 };
-use crate::t;
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -29,7 +30,15 @@ use teloxide::types::InlineKeyboardMarkup;
 const SHOWN: usize = 10;
 
 /// Cancel and reschedule (`Callback::Meeting`).
-pub fn buttons() -> UpdateHandler<Error> {
+/// The feature's sub-tree: `/meetings`, the mentor's typed reason, its buttons.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Meetings].endpoint(command)))
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(buttons()))
+}
+
+fn buttons() -> UpdateHandler<Error> {
     case![Callback::Meeting(cb)]
         .branch(case![MeetingCb::Cancel(id)].endpoint(cancel_pressed))
         .branch(case![MeetingCb::ConfirmCancel(id)].endpoint(cancel_confirmed))
@@ -40,7 +49,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 }
 
 /// The mentor's typed reason for a cancellation.
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message, env: Env| msg.text().is_some() && env.ctx.user.role == Some(Role::Mentor))
         .branch(
             case![State::Meetings(step)]
@@ -73,7 +82,7 @@ async fn visible_upcoming(env: &Env) -> Result<Vec<Meeting>, Error> {
 }
 
 /// `/meetings`.
-pub async fn command(env: Env) -> HandlerResult {
+async fn command(env: Env) -> HandlerResult {
     if !matches!(env.ctx.user.role, Some(Role::Mentor | Role::Student | Role::Parent)) {
         env.tell("sched-meetings-not-available");
         return Ok(());

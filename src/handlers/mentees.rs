@@ -10,13 +10,14 @@
 //! and changes nothing.
 
 use super::Env;
+use crate::commands::Command;
 use crate::dialogue::{MenteesStep, State};
 use crate::domain::{Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, MenteesCb, button};
 use crate::kit::copy::{Content, Copy, content_of, mark_delivered, queue_copy};
 use crate::kit::env::{role_is, stale};
-use crate::t;
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -25,7 +26,15 @@ use teloxide::types::InlineKeyboardMarkup;
 /// Students on one page of the list.
 pub const PAGE: u32 = 8;
 
-pub fn buttons() -> UpdateHandler<Error> {
+/// The feature's sub-tree: `/mentees`, the typed answers of its steps (writing first, a class), its buttons.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Mentees].endpoint(command)))
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(case![Callback::Mentees(cb)].branch(buttons())))
+}
+
+fn buttons() -> UpdateHandler<Error> {
     dptree::filter(role_is(Role::Mentor))
         .branch(case![MenteesCb::Page(page)].endpoint(page_pressed))
         .branch(case![MenteesCb::Mentee(student)].endpoint(mentee_pressed))
@@ -39,7 +48,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 
 /// The mentor's next message in a step of `/mentees` (a Telegram reply to
 /// a copy is an answer instead: the relay takes it).
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(role_is(Role::Mentor)).filter(|msg: Message| msg.reply_to_message().is_none()).branch(
         case![State::Mentees(step)]
             .branch(case![MenteesStep::Writing { student, to }].endpoint(write_typed))
@@ -58,7 +67,7 @@ async fn class_step(env: Env, msg: Message, student: UserId) -> HandlerResult {
 }
 
 /// `/mentees`.
-pub async fn command(env: Env) -> HandlerResult {
+async fn command(env: Env) -> HandlerResult {
     if env.ctx.user.role != Some(Role::Mentor) {
         env.tell("mentees-not-available");
         return Ok(());

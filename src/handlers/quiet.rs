@@ -4,20 +4,28 @@
 //! ordinary message: held until the end, with one morning digest line.
 
 use super::Env;
+use crate::commands::Command;
 use crate::domain::Role;
 use crate::domain::quiet::{END_CHOICES, QuietHours, START_CHOICES};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, QuietCb, button};
 use crate::kit::env::{role_is, stale};
-use crate::t;
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
+/// The feature's sub-tree: `/quiet` and the buttons of its screen.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Quiet].endpoint(command)))
+        .branch(input::press().branch(case![Callback::Quiet(cb)].branch(buttons())))
+}
+
 /// The buttons of the `/quiet` screen, for mentors only (any step: the
 /// screen stands on its own).
-pub fn buttons() -> UpdateHandler<Error> {
+fn buttons() -> UpdateHandler<Error> {
     dptree::filter(role_is(Role::Mentor))
         .branch(case![QuietCb::On(on)].endpoint(switched))
         .branch(case![QuietCb::Start(minute)].endpoint(start_picked))
@@ -25,7 +33,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 }
 
 /// `/quiet`.
-pub async fn command(env: Env) -> HandlerResult {
+async fn command(env: Env) -> HandlerResult {
     if env.ctx.user.role != Some(Role::Mentor) {
         env.tell("quiet-not-available");
         return Ok(());

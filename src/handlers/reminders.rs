@@ -22,8 +22,8 @@ use crate::jobs::Bodies;
 use crate::keyboards::{Callback, MeetingCb, RemindersCb, button};
 use crate::kit::env::Env;
 use crate::kit::meeting::{agenda_lines, audience, details, gone, left_text, people, standing_of};
-use crate::t;
 use crate::work::Work;
+use crate::{input, t};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
@@ -44,7 +44,12 @@ async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result
 }
 
 /// «Got it» on a reminder (`Callback::Meeting`, valid in any step).
-pub fn buttons() -> UpdateHandler<Error> {
+/// The feature's sub-tree: «Got it» under a reminder (its job bodies are `jobs()`).
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry().branch(input::press().branch(buttons()))
+}
+
+fn buttons() -> UpdateHandler<Error> {
     case![Callback::Reminders(cb)].branch(case![RemindersCb::GotIt(id)].endpoint(got_it))
 }
 

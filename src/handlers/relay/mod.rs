@@ -13,24 +13,38 @@ mod mentor;
 mod questions;
 mod send;
 
-pub use edits::edited;
-pub use questions::questions;
-pub use send::{anon, ask};
-
+use crate::commands::Command;
 use crate::dialogue::{RelayStep, State};
 use crate::domain::{Lang, QuestionId, Role, User};
 use crate::error::Error;
 use crate::keyboards::{Callback, RelayCb, button};
 use crate::kit::env::role_is;
-use crate::t;
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
+/// The feature's sub-tree: `/ask`, `/anon`, `/questions`; plain messages to the mentor and
+/// the mentor's answers; the buttons on a copy; edits of relayed messages.
+/// Last of the features in the root: its plain messages take any
+/// student's, parent's or mentor's message that no step took before.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(
+            input::command()
+                .branch(case![Command::Ask(text)].endpoint(send::ask))
+                .branch(case![Command::Anon(text)].endpoint(send::anon))
+                .branch(case![Command::Questions].endpoint(questions::questions)),
+        )
+        .branch(input::typed().branch(incoming()))
+        .branch(input::press().branch(case![Callback::Relay(cb)].branch(buttons())))
+        .branch(input::edit().endpoint(edits::edited))
+}
+
 /// Plain messages (text or media) of people who have someone to write to.
 /// (Crisis words were answered before, by `handlers::crisis`.)
-pub fn incoming() -> UpdateHandler<Error> {
+fn incoming() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(dptree::filter(role_is(Role::Student)).endpoint(send::student_message))
         .branch(dptree::filter(role_is(Role::Parent)).endpoint(send::parent_message))
@@ -46,7 +60,7 @@ pub fn incoming() -> UpdateHandler<Error> {
 }
 
 /// The buttons of conversations, each checked against who presses it.
-pub fn buttons() -> UpdateHandler<Error> {
+fn buttons() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(
             dptree::filter(role_is(Role::Mentor))

@@ -16,6 +16,7 @@ mod list;
 mod place;
 mod weekly;
 
+use crate::commands::Command;
 use crate::dialogue::{SlotsStep, State};
 use crate::domain::Role;
 use crate::domain::calendar::{coming_days, date_code, date_text_from, hm, local_date, span_text_from};
@@ -24,7 +25,7 @@ use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, SlotsCb, button, grid};
 use crate::kit::env::Env;
 use crate::kit::meeting::window;
-use crate::t;
+use crate::{input, t};
 use chrono::{DateTime, NaiveDate, Utc};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
@@ -36,7 +37,15 @@ fn mentor(env: Env) -> bool {
 }
 
 /// The feature's buttons (`Callback::Slots`), a mentor's only.
-pub fn buttons() -> UpdateHandler<Error> {
+/// The feature's sub-tree: `/slots`, its steps' typed times and place, its buttons.
+pub fn schema() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(input::command().branch(case![Command::Slots(args)].endpoint(command)))
+        .branch(input::typed().branch(typed_answers()))
+        .branch(input::press().branch(buttons()))
+}
+
+fn buttons() -> UpdateHandler<Error> {
     case![Callback::Slots(cb)]
         .filter(mentor)
         .branch(case![SlotsCb::Add].endpoint(add::add_pressed))
@@ -88,7 +97,7 @@ pub fn buttons() -> UpdateHandler<Error> {
 }
 
 /// Typed times (in the start and end steps) and the typed place.
-pub fn typed_answers() -> UpdateHandler<Error> {
+fn typed_answers() -> UpdateHandler<Error> {
     dptree::filter(|msg: Message| msg.text().is_some()).filter(mentor).branch(
         case![State::Slots(step)]
             .branch(case![SlotsStep::Place].endpoint(place::place_typed))
@@ -99,7 +108,7 @@ pub fn typed_answers() -> UpdateHandler<Error> {
 }
 
 /// `/slots [add … | weekly … | list | place …]`.
-pub async fn command(env: Env, args: String) -> HandlerResult {
+async fn command(env: Env, args: String) -> HandlerResult {
     if env.ctx.user.role != Some(Role::Mentor) {
         env.tell("sched-slots-mentors-only");
         return Ok(());
