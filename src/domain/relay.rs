@@ -104,17 +104,17 @@ pub fn escalation_prefix(q: QuestionId) -> String {
     format!("sos:{q}:")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
 /// The key of the 👌 that follows a held copy on the writer's message
 /// `message` (replaced when the message is edited or sent as an SOS).
 pub fn delivered_key(q: QuestionId, message: i64) -> String {
     format!("delivered:{q}:{message}")
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
     fn copy_keys_lead_back_to_their_question() {
         let q = QuestionId(42);
         assert_eq!(question_of_key(&copy_key(q, "m")), Some(q));
@@ -123,9 +123,9 @@ pub fn delivered_key(q: QuestionId, message: i64) -> String {
             assert_eq!(question_of_key(bad), None, "{bad:?}");
         }
         assert!(escalation_prefix(q).starts_with("sos:42:"));
+        assert_eq!(question_of_key(&delivered_key(q, 7)), None, "not a copy's key");
         for kind in [QuestionKind::Ordinary, QuestionKind::Anonymous, QuestionKind::Urgent] {
             assert_eq!(kind.as_str().parse(), Ok(kind));
         }
     }
 }
-        assert_eq!(question_of_key(&delivered_key(q, 7)), None, "not a copy's key");

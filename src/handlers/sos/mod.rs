@@ -336,6 +336,13 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
             },
         );
         env.work.db().await?.add_sos_step(q, SosEvent::MentorAlerted, Some(m.id), now).await?;
+        match (alert.held, unreachable) {
+            // The held message's 😴 becomes 👌 once the alert is sent…
+            (Some(_), false) => mark_when_sent(env, alert.message_id, q, copy_key(q, "s"), None),
+            // …and goes when the mentor cannot get it (the coordinators do).
+            (Some(_), true) => unmark(env, alert.message_id, q),
+            (None, _) => {}
+        }
         if unreachable {
             escalate_at = now;
             "sos-sent-coordinators"
@@ -343,6 +350,10 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
             "sos-sent"
         }
     } else {
+        if alert.held.is_some() {
+            // Not the mentor's any more: no 😴 saying it waits for them.
+            unmark(env, alert.message_id, q);
+        }
         escalate_at = now;
         "sos-sent-coordinators"
     };
@@ -352,13 +363,6 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         let (name, who) = (me.display_name(cl), student.display_name(cl));
         let body = match (&text, by_parent) {
             (Some(t), false) if !t.trim().is_empty() => {
-        match (alert.held, unreachable) {
-            // The held message's 😴 becomes 👌 once the alert is sent…
-            (Some(_), false) => mark_when_sent(env, alert.message_id, q, copy_key(q, "s"), None),
-            // …and goes when the mentor cannot get it (the coordinators do).
-            (Some(_), true) => unmark(env, alert.message_id, q),
-            (None, _) => {}
-        }
                 t!(cl, "sos-escalation", name = name, school = school.as_str(), text = t.as_str())
             }
             (_, false) => t!(cl, "sos-escalation-no-words", name = name, school = school.as_str()),
@@ -366,10 +370,6 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
                 cl,
                 "sos-escalation-parent",
                 name = name,
-        if alert.held.is_some() {
-            // Not the mentor's any more: no 😴 saying it waits for them.
-            unmark(env, alert.message_id, q);
-        }
                 student = who,
                 school = school.as_str(),
                 text = t.as_str()
