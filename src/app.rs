@@ -134,7 +134,7 @@ pub async fn run_observed(
         config.clone(),
         outbox.clone(),
         bell.clone(),
-        crate::handlers::reminders::jobs(),
+        vec![crate::handlers::reminders::jobs(), crate::handlers::radar::jobs()],
     );
     let job_stats = runner.stats.clone();
     let intake = Intake::new(

@@ -6,8 +6,9 @@
 //! send once.
 //!
 //! The runner knows when and how, not what: `app` hands it the job bodies
-//! ([`Bodies`]: a meeting's reminders and the day's digests, from
-//! `handlers::reminders`), the way the intake is handed its `schema()`.
+//! ([`Bodies`], one per feature: a meeting's reminders and the day's
+//! digests from `handlers::reminders`, the unanswered radar from
+//! `handlers::radar`), the way the intake is handed its `schema()`.
 //!
 //! It sleeps until the next job is due, a job is planned (the unit of
 //! work's [`Bell`], rung after the commit that planned it; `NOTIFY` from
@@ -34,12 +35,14 @@ pub use crate::work::Bell;
 /// A job's body at work: says what became of the job (kept with it).
 pub type Running = BoxFuture<'static, Result<JobOutcome, Error>>;
 
-/// What the jobs do, handed to the runner.
+/// What one feature's jobs do, handed to the runner.
 #[derive(Clone, Copy)]
 pub struct Bodies {
     /// The job planned at start (the day's job) and when it is due; one
     /// planned before stays as it is.
     pub first: fn(&Config, DateTime<Utc>) -> (Job, DateTime<Utc>),
+    /// Whether these bodies run this job.
+    pub runs: fn(&Job) -> bool,
     /// Runs one job in its unit of work; says what became of it (kept
     /// with the job).
     pub run: fn(Work, Config, DateTime<Utc>, Job) -> Running,
@@ -64,7 +67,7 @@ pub struct Runner {
     config: Config,
     outbox: Outbox,
     bell: Bell,
-    bodies: Bodies,
+    bodies: Vec<Bodies>,
     pub stats: Arc<Stats>,
 }
 
@@ -75,7 +78,7 @@ impl Runner {
         config: Config,
         outbox: Outbox,
         bell: Bell,
-        bodies: Bodies,
+        bodies: Vec<Bodies>,
     ) -> Runner {
         Runner { db, clock, config, outbox, bell, bodies, stats: Arc::new(Stats::default()) }
     }
@@ -127,11 +130,13 @@ impl Runner {
         }
     }
 
-    /// The day's job of today, if its hour is to come, else of tomorrow;
-    /// one planned before stays as it is.
+    /// Each feature's first job (the day's job of today, if its hour is
+    /// to come, else of tomorrow); one planned before stays as it is.
     async fn plan_first_day(&self) -> Result<(), DbError> {
-        let (job, due) = (self.bodies.first)(&self.config, self.clock.now());
-        self.db.plan_job(&job.key(), due).await?;
+        for bodies in &self.bodies {
+            let (job, due) = (bodies.first)(&self.config, self.clock.now());
+            self.db.plan_job(&job.key(), due).await?;
+        }
         Ok(())
     }
 
@@ -166,12 +171,13 @@ impl Runner {
         crate::faults::crash_point("job-claimed");
         let work = Work::new(tx);
         let result = {
-            let (work, config, run) = (work.clone(), self.config.clone(), self.bodies.run);
-            let parsed = Job::parse(&job.key);
+            let (work, config) = (work.clone(), self.config.clone());
+            let parsed = Job::parse(&job.key)
+                .and_then(|job| self.bodies.iter().find(|b| (b.runs)(&job)).map(|b| (job, b.run)));
             // A task of its own, so that a panic is contained.
             tokio::spawn(async move {
                 match parsed {
-                    Some(job) => run(work, config, now, job).await,
+                    Some((job, run)) => run(work, config, now, job).await,
                     None => Ok(JobOutcome::Skipped(Skip::UnknownJob)),
                 }
             })

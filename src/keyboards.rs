@@ -21,6 +21,7 @@ pub enum Callback {
     Meeting(MeetingCb),
     Agenda(AgendaCb),
     Reminders(RemindersCb),
+    Radar(RadarCb),
     Stats(StatsCb),
 }
 
@@ -163,6 +164,12 @@ pub enum StatsCb {
     Period(PeriodKind),
 }
 
+/// The unanswered radar's alert (`handlers::radar`): the mentor's card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RadarCb {
+    Mentor(UserId),
+}
+
 impl Callback {
     /// At most 64 bytes, as Telegram requires (ours stay under 48).
     pub fn encode(self) -> String {
@@ -252,6 +259,7 @@ impl Callback {
                 AgendaCb::Note(m) => format!("mw:{m}"),
             },
             Callback::Reminders(RemindersCb::GotIt(m)) => format!("mg:{m}"),
+            Callback::Radar(RadarCb::Mentor(u)) => format!("cr:{u}"),
             Callback::Stats(StatsCb::Period(kind)) => match kind {
                 PeriodKind::Week => "cs:w".into(),
                 PeriodKind::Last30 => "cs:m".into(),
@@ -373,6 +381,7 @@ impl Callback {
             ("mn", _) => Some(Callback::Agenda(AgendaCb::NoShow(MeetingId(id()?)))),
             ("mw", _) => Some(Callback::Agenda(AgendaCb::Note(MeetingId(id()?)))),
             ("mg", _) => Some(Callback::Reminders(RemindersCb::GotIt(MeetingId(id()?)))),
+            ("cr", _) => Some(Callback::Radar(RadarCb::Mentor(user()?))),
             ("cs", "w") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Week))),
             ("cs", "m") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Last30))),
             ("cs", "t") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Term))),
@@ -472,6 +481,7 @@ mod tests {
             Callback::Agenda(AgendaCb::NoShow(MeetingId(1))),
             Callback::Agenda(AgendaCb::Note(MeetingId(1))),
             Callback::Reminders(RemindersCb::GotIt(MeetingId(1))),
+            Callback::Radar(RadarCb::Mentor(UserId(i64::MAX))),
             Callback::Stats(StatsCb::Period(PeriodKind::Week)),
             Callback::Stats(StatsCb::Period(PeriodKind::Last30)),
             Callback::Stats(StatsCb::Period(PeriodKind::Term)),
@@ -480,6 +490,13 @@ mod tests {
         for cb in all {
             assert!(cb.encode().len() <= 64);
             assert_eq!(Callback::parse(&cb.encode()), Some(cb));
+        }
+    }
+
+    #[test]
+    fn a_radar_card_names_one_mentor() {
+        for bad in ["cr:", "cr:0", "cr:-1", "cr:01", "cr:1:2", "cr:x"] {
+            assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }
     }
 

@@ -7,6 +7,7 @@
 use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
+use crate::handlers::radar;
 use crate::handlers::{
     Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, reminders,
     slots, sos, stats,
@@ -45,6 +46,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(agenda::schema())
                 .branch(reminders::schema())
                 .branch(stats::schema())
+                .branch(input::press().branch(radar::buttons()))
                 .branch(mentees::schema())
                 .branch(relay::schema())
                 .branch(fallbacks()),

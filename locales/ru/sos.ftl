@@ -35,6 +35,7 @@ sos-escalation-parent-no-words =
     Родитель: { $name }
     Ученик: { $student }
     Школа: { $school }
+sos-escalation-regional = Координаторы района тоже пока не ответили на этот сигнал. Район: { $district }
 sos-already-acknowledged = Сигналом уже занимается: { $name }
 sos-ack-done = Спасибо. Тому, кто отправил сигнал, я сообщил, что вы им занимаетесь. Чтобы написать в ответ, ответьте (Reply) на сообщение с сигналом.
 sos-student-mentor-on-it = Ментор видит ваш сигнал и уже занимается им.

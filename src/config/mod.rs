@@ -7,6 +7,7 @@
 use crate::domain::UserId;
 use crate::domain::calendar::{Minute, parse_time};
 use crate::domain::helplines::Helplines;
+use crate::domain::radar::DEFAULT_ALERT_AFTER;
 use crate::domain::reminders::Leads;
 use crate::domain::time::parse_duration as duration;
 use chrono_tz::Tz;
@@ -94,6 +95,9 @@ pub struct Config {
     pub reminders: Leads,
     /// The morning agenda's minute of the day, local (`TALIMGER_AGENDA_AT`).
     pub agenda_at: Minute,
+    /// How long a question waits, in the mentor's working time, before the
+    /// radar tells the coordinators (`TALIMGER_UNANSWERED_ALERT`).
+    pub unanswered_alert: chrono::Duration,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -172,6 +176,10 @@ pub enum ConfigError {
     BadReminders(String),
     #[error("TALIMGER_AGENDA_AT (--agenda-at) must be a local time HH:MM, e.g. 08:00 or 7:30 (got {0:?})")]
     BadAgendaAt(String),
+    #[error(
+        "TALIMGER_UNANSWERED_ALERT (--unanswered-alert) must be a duration such as 48h, 3d or 90m, from 1m to 30d (got {0:?})"
+    )]
+    BadUnansweredAlert(String),
 }
 
 impl Config {
@@ -243,6 +251,11 @@ impl Config {
         let agenda_raw = s.agenda_at.as_deref().unwrap_or(DEFAULT_AGENDA_AT);
         let agenda_at =
             parse_time(agenda_raw).ok_or_else(|| ConfigError::BadAgendaAt(agenda_raw.to_owned()))?;
+        let alert_raw = s.unanswered_alert.as_deref().unwrap_or(DEFAULT_ALERT_AFTER);
+        let unanswered_alert = duration(alert_raw)
+            .filter(|d| (Duration::from_secs(60)..=Duration::from_secs(30 * 86_400)).contains(d))
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .ok_or_else(|| ConfigError::BadUnansweredAlert(alert_raw.to_owned()))?;
         Ok(Config {
             token,
             api_url,
@@ -261,6 +274,7 @@ impl Config {
             max_upcoming,
             reminders,
             agenda_at,
+            unanswered_alert,
         })
     }
 
@@ -316,6 +330,19 @@ mod tests {
         assert_eq!(parents("2").expect("valid").max_parents, 2);
         for bad in ["0", "21", "x", ""] {
             assert_eq!(parents(bad).unwrap_err(), ConfigError::BadMaxParents(bad.into()), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_unanswered_alert_is_checked() {
+        let c = Config::from_settings(&settings()).expect("defaults");
+        assert_eq!(c.unanswered_alert, chrono::Duration::hours(48));
+        let alert =
+            |v: &str| Config::from_settings(&Settings { unanswered_alert: Some(v.into()), ..settings() });
+        assert_eq!(alert("3d").expect("valid").unanswered_alert, chrono::Duration::days(3));
+        assert_eq!(alert(" 90m ").expect("valid").unanswered_alert, chrono::Duration::minutes(90));
+        for bad in ["", "48", "30s", "31d", "-1h", "2 days"] {
+            assert_eq!(alert(bad).unwrap_err(), ConfigError::BadUnansweredAlert(bad.into()), "{bad:?}");
         }
     }
 

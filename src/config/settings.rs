@@ -66,6 +66,9 @@ pub struct Settings {
     /// When mentors get the morning agenda, local time HH:MM [default: 08:00]
     #[arg(long, env = "TALIMGER_AGENDA_AT", global = true, value_name = "HH:MM")]
     pub agenda_at: Option<String>,
+    /// How long a question may wait for its mentor, outside the mentor's quiet hours, before the district's coordinators are told once, e.g. 48h or 3d; 1m to 30d [default: 48h]
+    #[arg(long, env = "TALIMGER_UNANSWERED_ALERT", global = true, value_name = "DURATION")]
+    pub unanswered_alert: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -24,6 +24,7 @@ mod jobs;
 mod meetings;
 mod org;
 mod outbox;
+mod radar;
 mod relay;
 mod safeguarding;
 mod signals;
@@ -40,6 +41,7 @@ pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,
 };
+pub use radar::{Load, Waiting};
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;
 pub use signals::{Listener, PollLock, Signal};

@@ -1,10 +1,12 @@
 //! What the safety net reads and writes: who the flood limit may drop,
 //! blocks of anonymous writers (apart from the named ones, so that a
-//! block never tells the mentor who wrote), and questions turned urgent.
+//! block never tells the mentor who wrote), questions turned urgent, and
+//! the SOS ladder's last rung.
 
+use super::users::{USER_COLUMNS, UserRow};
 use super::{DbResult, Tx, autocommit, on};
 use crate::domain::time::from_millis;
-use crate::domain::{QuestionId, Role, UserId};
+use crate::domain::{DistrictId, QuestionId, Role, User, UserId};
 use chrono::{DateTime, Utc};
 
 /// How the flood limit treats a sender over it.
@@ -129,6 +131,28 @@ impl Tx {
         .await?
             .rows_affected());
         Ok(n == 1)
+    }
+
+    /// The SOS ladder's last rung: the regional coordinators (no district),
+    /// when `district` has coordinators of its own — they are the first
+    /// rung (`escalation_coordinators`); empty when the first rung is
+    /// already the regional one.
+    pub async fn sos_last_rung(&mut self, district: Option<DistrictId>) -> DbResult<Vec<User>> {
+        let Some(d) = district else { return Ok(Vec::new()) };
+        let own: i64 = on!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE role = 'coordinator' AND district_id = $1",
+        )
+        .bind(d.0)
+        .fetch_one(c)
+        .await?);
+        if own == 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE role = 'coordinator' AND district_id IS NULL ORDER BY id"
+        );
+        let rows: Vec<UserRow> = on!(self, c => sqlx::query_as(&sql).fetch_all(c).await?);
+        rows.into_iter().map(UserRow::into_user).collect()
     }
 
     /// A relayed message edited into crisis words is flagged.

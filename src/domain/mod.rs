@@ -9,6 +9,7 @@ pub mod lang;
 pub mod meetings;
 pub mod period;
 pub mod quiet;
+pub mod radar;
 pub mod relay;
 pub mod reminders;
 pub mod role;

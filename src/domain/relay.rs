@@ -52,15 +52,28 @@ pub enum SosEvent {
     EscalationDue,
     /// «I'm on it», by whom.
     Acknowledged,
+    /// The last rung: the regional coordinators' alert is due then, the
+    /// district's coordinators not having acknowledged (cancelled by an
+    /// acknowledgement).
+    RegionalDue,
 }
 
 impl SosEvent {
+    pub const ALL: [SosEvent; 5] = [
+        SosEvent::Raised,
+        SosEvent::MentorAlerted,
+        SosEvent::EscalationDue,
+        SosEvent::Acknowledged,
+        SosEvent::RegionalDue,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SosEvent::Raised => "raised",
             SosEvent::MentorAlerted => "mentor_alerted",
             SosEvent::EscalationDue => "escalation_due",
             SosEvent::Acknowledged => "acknowledged",
+            SosEvent::RegionalDue => "regional_due",
         }
     }
 }
@@ -68,10 +81,7 @@ impl SosEvent {
 impl FromStr for SosEvent {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        [SosEvent::Raised, SosEvent::MentorAlerted, SosEvent::EscalationDue, SosEvent::Acknowledged]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(())
+        SosEvent::ALL.into_iter().find(|k| k.as_str() == s).ok_or(())
     }
 }
 
@@ -99,15 +109,15 @@ pub fn album_wait() -> chrono::Duration {
     chrono::Duration::seconds(3)
 }
 
-/// The keys of an SOS's escalation items start with this.
-pub fn escalation_prefix(q: QuestionId) -> String {
-    format!("sos:{q}:")
-}
-
 /// The key of the 👌 that follows a held copy on the writer's message
 /// `message` (replaced when the message is edited or sent as an SOS).
 pub fn delivered_key(q: QuestionId, message: i64) -> String {
     format!("delivered:{q}:{message}")
+}
+
+/// The keys of an SOS's escalation items start with this.
+pub fn escalation_prefix(q: QuestionId) -> String {
+    format!("sos:{q}:")
 }
 
 #[cfg(test)]
@@ -127,5 +137,10 @@ mod tests {
         for kind in [QuestionKind::Ordinary, QuestionKind::Anonymous, QuestionKind::Urgent] {
             assert_eq!(kind.as_str().parse(), Ok(kind));
         }
+        for step in SosEvent::ALL {
+            assert_eq!(step.as_str().parse(), Ok(step));
+        }
+        assert_eq!("regional_due".parse(), Ok(SosEvent::RegionalDue));
+        assert!("escalated".parse::<SosEvent>().is_err());
     }
 }

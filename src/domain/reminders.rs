@@ -101,6 +101,9 @@ pub enum Job {
     /// The day's work for mentors: the morning agenda, the unanswered
     /// questions, the weekly slots kept ahead.
     Daily { day: NaiveDate },
+    /// The unanswered radar's look at this instant (milliseconds): the
+    /// questions waiting too long, each alerted once (`handlers::radar`).
+    Radar { at: i64 },
 }
 
 impl Job {
@@ -109,6 +112,7 @@ impl Job {
         match self {
             Job::Remind { meeting, lead_minutes } => format!("remind:{}:{lead_minutes}", meeting.0),
             Job::Daily { day } => format!("daily:{}", day.format("%Y-%m-%d")),
+            Job::Radar { at } => format!("radar:{at}"),
         }
     }
 
@@ -124,6 +128,9 @@ impl Job {
                 Job::Remind { meeting: MeetingId(meeting.parse().ok()?), lead_minutes: lead.parse().ok()? }
             }
             ("daily", day, None) => Job::Daily { day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()? },
+            ("radar", at, None) => {
+                Job::Radar { at: at.parse().ok().filter(|n: &i64| *n >= 0 && at == n.to_string())? }
+            }
             _ => return None,
         };
         parts.next().is_none().then_some(job)
@@ -289,14 +296,30 @@ mod tests {
     #[test]
     fn job_keys_round_trip() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
-        for job in [Job::Remind { meeting: MeetingId(7), lead_minutes: 1440 }, Job::Daily { day }] {
+        let jobs = [
+            Job::Remind { meeting: MeetingId(7), lead_minutes: 1440 },
+            Job::Daily { day },
+            Job::Radar { at: 1_788_235_200_000 },
+        ];
+        for job in jobs {
             assert_eq!(Job::parse(&job.key()), Some(job));
         }
         assert!(
             Job::key(&Job::Remind { meeting: MeetingId(7), lead_minutes: 60 })
                 .starts_with(&Job::reminders_of(MeetingId(7)))
         );
-        for bad in ["", "remind:7", "remind:x:60", "daily:2026-13-01", "daily:2026-12-01:1", "other:1:2"] {
+        for bad in [
+            "",
+            "remind:7",
+            "remind:x:60",
+            "daily:2026-13-01",
+            "daily:2026-12-01:1",
+            "other:1:2",
+            "radar:",
+            "radar:-1",
+            "radar:01",
+            "radar:1:2",
+        ] {
             assert_eq!(Job::parse(bad), None, "{bad:?}");
         }
     }

@@ -11,6 +11,7 @@ pub mod meetings;
 pub mod mentees;
 pub mod onboarding;
 pub mod quiet;
+pub mod radar;
 pub mod relay;
 pub mod reminders;
 pub mod slots;

@@ -33,13 +33,18 @@ use teloxide::types::InlineKeyboardMarkup;
 
 /// What the job runner runs: a meeting's reminder, the day's job.
 pub fn jobs() -> Bodies {
-    Bodies { first: first_daily, run: |work, config, now, job| Box::pin(run(work, config, now, job)) }
+    Bodies {
+        first: first_daily,
+        runs: |job| matches!(job, Job::Remind { .. } | Job::Daily { .. }),
+        run: |work, config, now, job| Box::pin(run(work, config, now, job)),
+    }
 }
 
 async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result<JobOutcome, Error> {
     match job {
         Job::Remind { meeting, lead_minutes } => remind(&work, &config, now, meeting, lead_minutes).await,
         Job::Daily { day } => daily(&work, &config, now, day).await,
+        Job::Radar { .. } => Ok(JobOutcome::Skipped(Skip::UnknownJob)),
     }
 }
 

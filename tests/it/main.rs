@@ -15,6 +15,7 @@ mod languages;
 mod locales;
 mod mentor_tools;
 mod process;
+mod radar;
 mod relay;
 mod reminders;
 mod safeguarding;

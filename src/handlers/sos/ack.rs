@@ -19,7 +19,9 @@ pub(super) async fn acknowledge(env: Env, press: CallbackQuery, id: QuestionId) 
         return stale(&env, &press);
     }
     let Some(student) = env.work.db().await?.user(q.student).await? else { return stale(&env, &press) };
-    let coordinators = env.work.db().await?.escalation_coordinators(student.district_id).await?;
+    let mut coordinators = env.work.db().await?.escalation_coordinators(student.district_id).await?;
+    // The ladder's last rung: the regional coordinators, when the first was the district's.
+    coordinators.extend(env.work.db().await?.sos_last_rung(student.district_id).await?);
     let is_mentor = q.mentor == me.id && me.role == Some(Role::Mentor);
     let is_coordinator = me.role == Some(Role::Coordinator) && coordinators.iter().any(|c| c.id == me.id);
     if !is_mentor && !is_coordinator {

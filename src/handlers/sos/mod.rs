@@ -2,10 +2,12 @@
 //! mentor gets it at once (quiet hours or not) with «I'm on it»; if nobody
 //! acknowledges within `TALIMGER_SOS_ESCALATE`, the coordinators of the
 //! student's district (the regional ones when it has none) are alerted by
-//! outbox items due then, keyed `sos:<question>:<coordinator>`, which an
-//! acknowledgement cancels. When the mentor cannot be reached — they
-//! blocked the student, or the bot (a 403 marked them) — the coordinators
-//! are alerted at once. Every step is recorded in `sos_steps`.
+//! outbox items due then, keyed `sos:<question>:<coordinator>`; when the
+//! district's do not acknowledge within the same interval, the regional
+//! coordinators are (the ladder's last rung, items keyed the same way);
+//! an acknowledgement by anyone cancels what has not gone. When the
+//! mentor cannot be reached — they blocked the student, or the bot (a 403
+//! marked them) — the coordinators are alerted at once. Every step is recorded in `sos_steps`.
 
 mod ack;
 mod edits;
@@ -271,6 +273,8 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         None => String::new(),
     };
     let coordinators = env.work.db().await?.escalation_coordinators(student.district_id).await?;
+    // The last rung: the regional coordinators, when the first is the district's.
+    let regional = env.work.db().await?.sos_last_rung(student.district_id).await?;
     // A question belongs to a mentor; without one, the alert goes to the
     // coordinators at once and the question is the sender's own record.
     let owner = mentor.as_ref().map_or(me.id, |m| m.id);
@@ -300,8 +304,9 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         Content::Media { caption, .. } => caption.clone(),
         Content::Unsupported => None,
     });
-    let mut escalate_at =
-        now + chrono::Duration::from_std(env.config.sos_escalate).unwrap_or(chrono::Duration::minutes(15));
+    let interval =
+        chrono::Duration::from_std(env.config.sos_escalate).unwrap_or(chrono::Duration::minutes(15));
+    let mut escalate_at = now + interval;
     // A mentor who blocked the bot (Telegram said 403 before) will not see
     // the alert: the coordinators get it at once, as for a blocked student.
     let unreachable = match &mentor {
@@ -358,7 +363,15 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
         "sos-sent-coordinators"
     };
     env.work.say_urgent(env.chat(), t!(env.lang, answer, helplines = helplines.as_str()));
-    for c in &coordinators {
+    // The district's coordinators when the mentor has not acknowledged in
+    // time; the regional ones when nobody has, the same interval later.
+    let regional_at = escalate_at + interval;
+    let district = match (student.district_id, regional.is_empty()) {
+        (Some(d), false) => env.work.db().await?.district_name(d).await?.unwrap_or_default(),
+        _ => String::new(),
+    };
+    let rungs = coordinators.iter().map(|c| (c, escalate_at, false));
+    for (c, due, last) in rungs.chain(regional.iter().map(|c| (c, regional_at, true))) {
         let cl = c.lang();
         let (name, who) = (me.display_name(cl), student.display_name(cl));
         let body = match (&text, by_parent) {
@@ -378,15 +391,23 @@ async fn raise(env: &Env, alert: Alert<'_>) -> HandlerResult {
                 t!(cl, "sos-escalation-parent-no-words", name = name, student = who, school = school.as_str())
             }
         };
+        let body = if last {
+            format!("{body}\n{}", t!(cl, "sos-escalation-regional", district = district.as_str()))
+        } else {
+            body
+        };
         let keyboard = ack_keyboard(cl, q);
         let key = format!("{}{}", escalation_prefix(q), c.id);
         for mut i in urgent_texts(c.id.0, &body, keyboard, &key) {
-            i.due_at = Some(escalate_at);
+            i.due_at = Some(due);
             env.work.push(i);
         }
     }
     if !coordinators.is_empty() {
         env.work.db().await?.add_sos_step(q, SosEvent::EscalationDue, None, escalate_at).await?;
+    }
+    if !regional.is_empty() {
+        env.work.db().await?.add_sos_step(q, SosEvent::RegionalDue, None, regional_at).await?;
     }
     tracing::warn!(question = q.0, coordinators = coordinators.len(), by_parent, "SOS raised");
     Ok(())

@@ -27,6 +27,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "crisis.ftl", include_str!("../../../locales/kk/crisis.ftl")),
     ("kk", "scheduling.ftl", include_str!("../../../locales/kk/scheduling.ftl")),
     ("kk", "reminders.ftl", include_str!("../../../locales/kk/reminders.ftl")),
+    ("kk", "radar.ftl", include_str!("../../../locales/kk/radar.ftl")),
     ("kk", "stats.ftl", include_str!("../../../locales/kk/stats.ftl")),
     ("ru", "common.ftl", include_str!("../../../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../../../locales/ru/onboarding.ftl")),
@@ -36,6 +37,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("ru", "crisis.ftl", include_str!("../../../locales/ru/crisis.ftl")),
     ("ru", "scheduling.ftl", include_str!("../../../locales/ru/scheduling.ftl")),
     ("ru", "reminders.ftl", include_str!("../../../locales/ru/reminders.ftl")),
+    ("ru", "radar.ftl", include_str!("../../../locales/ru/radar.ftl")),
     ("ru", "stats.ftl", include_str!("../../../locales/ru/stats.ftl")),
 ];
 
