@@ -1,19 +1,16 @@
 //! The one dptree tree: who the sender is, crisis words first, the
-//! language, then the few branches everyone shares (`/cancel`, `/start`,
-//! `/help`, `/language`), the list of features — each its own sub-tree
+//! language, `/cancel`, then the list of features — each its own sub-tree
 //! with its commands, its steps' typed answers and its buttons — and the
 //! fallbacks. Handlers live in `handlers/`.
 
 use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
-use crate::handlers::radar;
 use crate::handlers::{
-    Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, relay, reminders,
-    slots, sos, stats,
+    Env, agenda, booking, crisis, fallback, invite, meetings, mentees, onboarding, quiet, radar, relay,
+    reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
-use crate::keyboards::Callback;
 use dptree::case;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
@@ -25,15 +22,16 @@ pub fn schema() -> UpdateHandler<Error> {
         .filter_map(|ctx: Option<Ctx>| ctx)
         // Crisis words first, before anything else reads the message.
         .branch(crisis::first())
-        .branch(language_buttons())
-        .branch(dptree::filter(|ctx: Ctx| ctx.lang.is_none()).branch(language_unknown()))
+        .branch(onboarding::language())
         .branch(
             dptree::filter_map(|ctx: Ctx| ctx.lang)
                 .map(Env::new)
                 // What the update is, once: a command, a typed answer, a
                 // press (`input`). A command is never a step's typed answer.
                 .map(Input::of)
-                .branch(everyones_commands())
+                // `/cancel` leaves any flow, whatever the state.
+                .branch(input::command().branch(case![Command::Cancel].endpoint(fallback::cancel)))
+                .branch(onboarding::schema())
                 // The features. A step's typed answer is its feature's, so
                 // the order among them decides nothing — but the relay's
                 // plain messages take whatever no step took: it stays last.
@@ -46,39 +44,11 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(agenda::schema())
                 .branch(reminders::schema())
                 .branch(stats::schema())
-                .branch(input::press().branch(radar::buttons()))
+                .branch(radar::schema())
                 .branch(mentees::schema())
                 .branch(relay::schema())
                 .branch(fallbacks()),
         )
-}
-
-fn callback_data(q: CallbackQuery) -> Option<Callback> {
-    q.data.as_deref().and_then(Callback::parse)
-}
-
-/// «Қазақша» / «Русский»: valid whatever else is going on. The chosen
-/// language is injected as `Lang` (the user's own is not known here yet).
-fn language_buttons() -> UpdateHandler<Error> {
-    Update::filter_callback_query().filter_map(callback_data).branch(onboarding::language_buttons())
-}
-
-/// Before the language is known, everything leads to the language question.
-fn language_unknown() -> UpdateHandler<Error> {
-    dptree::entry()
-        .branch(Update::filter_message().endpoint(onboarding::ask_language))
-        .branch(Update::filter_edited_message().endpoint(onboarding::ask_language))
-        .branch(Update::filter_callback_query().endpoint(fallback::stale_button))
-}
-
-/// `/cancel` (it leaves any flow, whatever the state), `/start`, `/help`
-/// and `/language`: everyone's, in any step.
-fn everyones_commands() -> UpdateHandler<Error> {
-    input::command()
-        .branch(case![Command::Cancel].endpoint(fallback::cancel))
-        .branch(case![Command::Start(code)].endpoint(onboarding::start))
-        .branch(case![Command::Help].endpoint(onboarding::help))
-        .branch(case![Command::Language].endpoint(onboarding::language_menu))
 }
 
 /// What no feature took: an unknown command, text outside any flow,

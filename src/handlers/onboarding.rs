@@ -10,6 +10,7 @@ use crate::domain::invite::{CodeHash, InviteCode, RedeemError};
 use crate::domain::time::SharedClock;
 use crate::domain::{Lang, Role};
 use crate::error::{Error, HandlerResult};
+use crate::input;
 use crate::keyboards::{self, Callback};
 use crate::t;
 use crate::work::Work;
@@ -21,7 +22,35 @@ use teloxide::types::Me;
 /// Anything from someone whose language we do not know yet: ask, and keep
 /// an invite they opened (now or in an earlier message) for after the
 /// choice — by its hash, never the code itself.
-pub async fn ask_language(work: Work, msg: Message, me: Me, ctx: Ctx, state: State) -> HandlerResult {
+/// The language before everything else (the root's first branches after
+/// the crisis words): «Қазақша» / «Русский» are valid whatever else is
+/// going on; while the sender's language is unknown, every update leads
+/// to the question (an invite opened meanwhile is kept by its hash).
+pub fn language() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(
+            Update::filter_callback_query()
+                .filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::parse))
+                .branch(language_buttons()),
+        )
+        .branch(
+            dptree::filter(|ctx: Ctx| ctx.lang.is_none())
+                .branch(Update::filter_message().endpoint(ask_language))
+                .branch(Update::filter_edited_message().endpoint(ask_language))
+                .branch(Update::filter_callback_query().endpoint(super::fallback::stale_button)),
+        )
+}
+
+/// Onboarding's commands, everyone's in any step: `/start` (joining by an
+/// invite, or hello), `/help` and `/language`.
+pub fn schema() -> UpdateHandler<Error> {
+    input::command()
+        .branch(case![Command::Start(code)].endpoint(start))
+        .branch(case![Command::Help].endpoint(help))
+        .branch(case![Command::Language].endpoint(language_menu))
+}
+
+async fn ask_language(work: Work, msg: Message, me: Me, ctx: Ctx, state: State) -> HandlerResult {
     let earlier = match state {
         State::AwaitLanguage { invite } => invite,
         _ => None,
@@ -43,7 +72,7 @@ fn pending(raw: &str) -> PendingInvite {
 }
 
 /// `/language`: the two buttons.
-pub async fn language_menu(env: Env) -> HandlerResult {
+async fn language_menu(env: Env) -> HandlerResult {
     env.work.say_with(env.chat(), t!(env.lang, "language-choose"), keyboards::languages());
     Ok(())
 }
@@ -51,7 +80,7 @@ pub async fn language_menu(env: Env) -> HandlerResult {
 /// The language buttons, valid whatever else is going on. While the
 /// language is asked (`State::AwaitLanguage`), the invite kept meanwhile
 /// comes in with the press.
-pub fn language_buttons() -> UpdateHandler<Error> {
+fn language_buttons() -> UpdateHandler<Error> {
     case![Callback::Lang(chosen)]
         .branch(case![State::AwaitLanguage { invite }].endpoint(first_language_chosen))
         .endpoint(language_chosen)
@@ -119,7 +148,7 @@ async fn set_language(
 }
 
 /// `/start` and `/start <code>`.
-pub async fn start(env: Env, code: String) -> HandlerResult {
+async fn start(env: Env, code: String) -> HandlerResult {
     let code = code.trim();
     if code.is_empty() {
         return greet(&env);
@@ -134,7 +163,7 @@ pub async fn start(env: Env, code: String) -> HandlerResult {
     }
 }
 
-pub async fn help(env: Env) -> HandlerResult {
+async fn help(env: Env) -> HandlerResult {
     env.work.say(env.chat(), help_text(env.ctx.user.role, env.lang));
     Ok(())
 }

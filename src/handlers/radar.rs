@@ -24,6 +24,7 @@ use crate::domain::reminders::{Job, JobOutcome};
 use crate::domain::working::working_time;
 use crate::domain::{Lang, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
+use crate::input;
 use crate::jobs::Bodies;
 use crate::keyboards::{Callback, RadarCb, button};
 use crate::kit::env::{Env, stale};
@@ -46,9 +47,11 @@ pub fn jobs() -> Bodies {
     }
 }
 
-/// The mentor's card (`Callback::Radar`, valid in any step).
-pub fn buttons() -> UpdateHandler<Error> {
-    case![Callback::Radar(cb)].branch(case![RadarCb::Mentor(mentor)].endpoint(card))
+/// The radar's sub-tree: the mentor's card its alerts open
+/// (`Callback::Radar`, valid in any step). Its job is handed to the runner
+/// apart (`jobs()`).
+pub fn schema() -> UpdateHandler<Error> {
+    input::press().branch(case![Callback::Radar(cb)].branch(case![RadarCb::Mentor(mentor)].endpoint(card)))
 }
 
 /// One look: reports what became due, plans the next look.
