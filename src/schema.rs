@@ -68,5 +68,5 @@ fn fallbacks() -> UpdateHandler<Error> {
                 )
                 .endpoint(fallback::unsupported),
         )
-        .branch(Update::filter_callback_query().endpoint(fallback::stale_button))
+        .branch(Update::filter_callback_query().endpoint(crate::kit::env::stale_button))
 }

@@ -1,13 +1,8 @@
 //! `/cancel`, and the answers to what the bot does not understand.
 
 use super::Env;
-use crate::context::Ctx;
 use crate::dialogue::State;
-use crate::domain::Lang;
 use crate::error::HandlerResult;
-use crate::t;
-use crate::work::Work;
-use teloxide::prelude::*;
 
 pub async fn cancel(env: Env, state: State) -> HandlerResult {
     let text = if state == State::Idle { "cancel-nothing" } else { "cancel-done" };
@@ -35,13 +30,5 @@ pub async fn text_not_understood(env: Env) -> HandlerResult {
     } else {
         env.tell_fallback("text-not-understood");
     }
-    Ok(())
-}
-
-/// A button whose data we do not recognise, that is no longer valid, or
-/// that sits on a message that is gone: a toast, never a chat message.
-pub async fn stale_button(work: Work, q: CallbackQuery, ctx: Ctx) -> HandlerResult {
-    let lang = ctx.lang.unwrap_or(Lang::Ru);
-    work.answer(&q, Some(t!(lang, "button-stale")));
     Ok(())
 }

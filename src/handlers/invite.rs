@@ -14,14 +14,15 @@ use crate::commands::Command;
 use crate::db::NewInvite;
 use crate::dialogue::{InviteStep, State};
 use crate::domain::invite::{
-    CLASS_DAYS_CHOICES, CLASS_MAX_DAYS, CLASS_MAX_USES, CLASS_USES_CHOICES, InviteTarget, single_invite_ttl,
+    CLASS_DAYS_CHOICES, CLASS_MAX_DAYS, CLASS_MAX_USES, CLASS_USES_CHOICES, InviteTarget,
 };
 use crate::domain::user::{PlaceNameError, check_place_name};
-use crate::domain::{DistrictId, Role, SchoolId, User};
+use crate::domain::{DistrictId, Role, SchoolId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, InviteCb, button, grid};
 use crate::kit::env::{role_is, stale};
-use crate::{input, qr, t};
+use crate::kit::invite::{create, issue_parent, send_invite, single, ttl_days};
+use crate::{input, t};
 use dptree::case;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
@@ -333,54 +334,6 @@ async fn ask_school(env: &Env, district: DistrictId, name: &str) -> HandlerResul
     Ok(())
 }
 
-fn single(env: &Env, target: InviteTarget) -> NewInvite {
-    NewInvite {
-        target,
-        created_by: Some(env.ctx.user.id),
-        district: env.ctx.user.district_id,
-        school: env.ctx.user.school_id,
-        max_uses: 1,
-        expires_at: env.clock.now() + single_invite_ttl(),
-    }
-}
-
-fn ttl_days() -> u32 {
-    u32::try_from(single_invite_ttl().num_days()).unwrap_or(u32::MAX)
-}
-
-/// A parent invite for `student`: the student's own (`/invite`), or one
-/// their mentor issues from `/mentees`. Refused while the student has all
-/// the parents the programme allows (`TALIMGER_MAX_PARENTS`); joining
-/// checks the limit again, in the joining transaction.
-pub(crate) async fn issue_parent(env: &Env, student: &User) -> HandlerResult {
-    let max = env.config.max_parents;
-    let parents = env.work.db().await?.parents_of(student.id).await?.len();
-    let own = student.id == env.ctx.user.id;
-    if parents >= usize::try_from(max).unwrap_or(usize::MAX) {
-        let text = if own {
-            t!(env.lang, "invite-parents-full", count = max)
-        } else {
-            t!(env.lang, "invite-parents-full-mentee", count = max, student = student.display_name(env.lang))
-        };
-        env.work.say(env.chat(), text);
-        return Ok(());
-    }
-    let link = create(env, &single(env, InviteTarget::Parent { student: student.id })).await?;
-    let (days, link_text) = (ttl_days(), link.as_str());
-    let text = if own {
-        t!(env.lang, "invite-link-parent", days = days, link = link_text)
-    } else {
-        t!(
-            env.lang,
-            "invite-link-parent-mentee",
-            student = student.display_name(env.lang),
-            days = days,
-            link = link_text
-        )
-    };
-    send_invite(env, text, &link)
-}
-
 async fn issue_student(env: &Env) -> HandlerResult {
     let link = create(env, &single(env, InviteTarget::Student { mentor: env.ctx.user.id })).await?;
     send_invite(env, t!(env.lang, "invite-link-student", days = ttl_days(), link = link.as_str()), &link)
@@ -417,23 +370,4 @@ async fn issue_mentor(env: &Env, district: DistrictId, school: SchoolId) -> Hand
         link = link.as_str()
     );
     send_invite(env, text, &link)
-}
-
-async fn create(env: &Env, invite: &NewInvite) -> Result<String, Error> {
-    let (id, code) = env.work.db().await?.create_invite(invite, env.clock.now()).await?;
-    tracing::info!(
-        invite = id.0,
-        role = invite.target.role().as_str(),
-        by = env.ctx.user.id.0,
-        "invite issued"
-    );
-    Ok(code.deep_link(env.me.username()))
-}
-
-/// The link as text (easy to forward) and as a QR code (easy to show).
-fn send_invite(env: &Env, text: String, link: &str) -> HandlerResult {
-    env.work.say(env.chat(), text);
-    let png = qr::png(link)?;
-    env.work.photo(env.chat(), png, t!(env.lang, "invite-qr-file"), t!(env.lang, "invite-qr-caption"));
-    Ok(())
 }

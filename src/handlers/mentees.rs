@@ -233,7 +233,7 @@ async fn write(env: &Env, msg: &Message, student: UserId, to: UserId) -> Handler
 async fn invite_pressed(env: Env, press: CallbackQuery, student: UserId) -> HandlerResult {
     let Some(student) = own_mentee(&env, student).await? else { return stale(&env, &press) };
     env.work.answer(&press, None);
-    super::invite::issue_parent(&env, &student).await
+    crate::kit::invite::issue_parent(&env, &student).await
 }
 
 async fn block_pressed(env: Env, press: CallbackQuery, (student, blocked): (UserId, bool)) -> HandlerResult {

@@ -37,7 +37,7 @@ pub fn language() -> UpdateHandler<Error> {
             dptree::filter(|ctx: Ctx| ctx.lang.is_none())
                 .branch(Update::filter_message().endpoint(ask_language))
                 .branch(Update::filter_edited_message().endpoint(ask_language))
-                .branch(Update::filter_callback_query().endpoint(super::fallback::stale_button)),
+                .branch(Update::filter_callback_query().endpoint(crate::kit::env::stale_button)),
         )
 }
 

@@ -67,6 +67,18 @@ pub fn stale(env: &Env, q: &teloxide::types::CallbackQuery) -> crate::error::Han
     Ok(())
 }
 
+/// A button whose data we do not recognise, that is no longer valid, or
+/// that sits on a message that is gone: a toast, never a chat message.
+pub async fn stale_button(
+    work: Work,
+    q: teloxide::types::CallbackQuery,
+    ctx: Ctx,
+) -> crate::error::HandlerResult {
+    let lang = ctx.lang.unwrap_or(Lang::Ru);
+    work.answer(&q, Some(crate::t!(lang, "button-stale")));
+    Ok(())
+}
+
 /// The name of a stored user as `lang`'s reader sees it (cleaned, or the
 /// role's stand-in); empty when the user is gone.
 pub async fn name_of(

@@ -2,5 +2,6 @@
 
 pub mod copy;
 pub mod env;
+pub mod invite;
 pub mod meeting;
 pub mod words;
