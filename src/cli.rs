@@ -1,15 +1,19 @@
-//! The operator's subcommands: `migrate`, `invite`, `check`, `stats`.
+//! The operator's subcommands: `migrate`, `invite`, `check`, `stats`,
+//! `export`.
 
 use crate::app::{identify, make_api, open_db};
-use crate::config::{Config, InviteArgs, InviteRole, StatsArgs};
+use crate::config::{Config, ExportArgs, ExportLang, ExportWhat, InviteArgs, InviteRole, StatsArgs};
 use crate::db::{Db, NewInvite};
 use crate::domain::calendar::local_date;
+use crate::domain::export::ExportKind;
 use crate::domain::invite::{InviteTarget, single_invite_ttl};
 use crate::domain::period::{MAX_RANGE_DAYS, Period, parse_day};
 use crate::domain::stats::{Figures, Report};
 use crate::domain::time::SharedClock;
 use crate::domain::user::{PLACE_NAME_MAX, PlaceNameError, check_place_name};
+use crate::domain::{DistrictId, Lang};
 use crate::i18n;
+use crate::kit::export::csv_bytes;
 use anyhow::Context;
 
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
@@ -176,46 +180,9 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
 pub async fn stats(config: &Config, args: &StatsArgs, clock: SharedClock) -> anyhow::Result<()> {
     let tz = config.tz;
     let now = clock.now();
-    let today = local_date(tz, now);
-    let day = |flag: &str, raw: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
-        raw.as_deref()
-            .map(|r| {
-                parse_day(r).ok_or_else(|| {
-                    anyhow::anyhow!("{flag} {r:?} is not a date: write it as 2026-09-01 or 01.09.2026")
-                })
-            })
-            .transpose()
-    };
-    let (from, to) = (day("--from", &args.from)?, day("--to", &args.to)?);
-    let period = match (from, to) {
-        (None, None) => Period::last_30_days(tz, now),
-        (from, to) => {
-            let last = to.unwrap_or(today);
-            let first = from.unwrap_or(last - chrono::Duration::days(29));
-            if first > last {
-                anyhow::bail!("--from {first} is after --to {last}");
-            }
-            if (last - first).num_days() >= MAX_RANGE_DAYS {
-                anyhow::bail!("the period is longer than {MAX_RANGE_DAYS} days");
-            }
-            Period::days(tz, first, last)
-        }
-    };
+    let period = cli_period(tz, now, &args.from, &args.to)?;
     let db = open_db(config).await?;
-    let district = match args.district.as_deref() {
-        None => None,
-        Some(raw) => {
-            let name = place_name("--district", raw)?;
-            match db.district_called(&name).await? {
-                Some(id) => Some((id, name)),
-                None => {
-                    let known: Vec<String> = db.districts().await?.into_iter().map(|(_, n)| n).collect();
-                    db.close().await;
-                    anyhow::bail!("no district {name:?}; the districts are: {}", known.join(", "));
-                }
-            }
-        }
-    };
+    let district = cli_district(&db, args.district.as_deref()).await?;
     let facts = db.stats_facts(district.as_ref().map(|(id, _)| *id), period.from, period.to).await?;
     db.close().await;
     let report = Report::build(&facts, &period, now, tz);
@@ -231,6 +198,88 @@ pub async fn stats(config: &Config, args: &StatsArgs, clock: SharedClock) -> any
         let scope = district.as_ref().map_or("all districts".to_owned(), |(_, n)| format!("district {n}"));
         println!("Statistics {} to {} ({scope})", period.first_day, period.last_day);
         print!("{}", stats_table(&report));
+    }
+    Ok(())
+}
+
+/// The period of `--from` and `--to` (default the last 30 days).
+fn cli_period(
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+    from: &Option<String>,
+    to: &Option<String>,
+) -> anyhow::Result<Period> {
+    let today = local_date(tz, now);
+    let day = |flag: &str, raw: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
+        raw.as_deref()
+            .map(|r| {
+                parse_day(r).ok_or_else(|| {
+                    anyhow::anyhow!("{flag} {r:?} is not a date: write it as 2026-09-01 or 01.09.2026")
+                })
+            })
+            .transpose()
+    };
+    Ok(match (day("--from", from)?, day("--to", to)?) {
+        (None, None) => Period::last_30_days(tz, now),
+        (from, to) => {
+            let last = to.unwrap_or(today);
+            let first = from.unwrap_or(last - chrono::Duration::days(29));
+            if first > last {
+                anyhow::bail!("--from {first} is after --to {last}");
+            }
+            if (last - first).num_days() >= MAX_RANGE_DAYS {
+                anyhow::bail!("the period is longer than {MAX_RANGE_DAYS} days");
+            }
+            Period::days(tz, first, last)
+        }
+    })
+}
+
+/// The district of `--district` with its name (none: all), or why not.
+async fn cli_district(db: &Db, raw: Option<&str>) -> anyhow::Result<Option<(DistrictId, String)>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let name = place_name("--district", raw)?;
+    match db.district_called(&name).await? {
+        Some(id) => Ok(Some((id, name))),
+        None => {
+            let known: Vec<String> = db.districts().await?.into_iter().map(|(_, n)| n).collect();
+            db.close().await;
+            anyhow::bail!("no district {name:?}; the districts are: {}", known.join(", "));
+        }
+    }
+}
+
+/// `talimger export meetings|questions|sos|users`: the CSV file a
+/// coordinator gets from `/export`, to `--out` or standard output.
+pub async fn export(config: &Config, args: &ExportArgs, clock: SharedClock) -> anyhow::Result<()> {
+    let tz = config.tz;
+    let now = clock.now();
+    let period = cli_period(tz, now, &args.from, &args.to)?;
+    let db = open_db(config).await?;
+    let district = cli_district(&db, args.district.as_deref()).await?.map(|(id, _)| id);
+    let kind = match args.what {
+        ExportWhat::Meetings => ExportKind::Meetings,
+        ExportWhat::Questions => ExportKind::Questions,
+        ExportWhat::Sos => ExportKind::Sos,
+        ExportWhat::Users => ExportKind::Users,
+    };
+    let lang = match args.lang {
+        ExportLang::Kk => Lang::Kk,
+        ExportLang::Ru => Lang::Ru,
+    };
+    let table = db.export_table(kind, district, period.from, period.to, tz, now).await?;
+    let salt = db.export_salt(now).await?;
+    db.close().await;
+    let bytes = csv_bytes(lang, kind, &table, &salt, tz);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!("{} row(s) written to {}", table.rows.len(), path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
     }
     Ok(())
 }

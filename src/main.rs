@@ -49,6 +49,7 @@ fn main() -> ExitCode {
             Some(Command::Invite(args)) => cli::invite(&config, args, clock).await,
             Some(Command::Check) => cli::check(&config).await,
             Some(Command::Stats(args)) => cli::stats(&config, args, clock).await,
+            Some(Command::Export(args)) => cli::export(&config, args, clock).await,
         }
     });
     match result {

@@ -21,7 +21,9 @@ use values::{check_database_url, helplines, is_token_shaped, parse_log_filter, r
 mod settings;
 mod values;
 
-pub use settings::{Cli, Command, InviteArgs, InviteRole, Settings, StatsArgs};
+pub use settings::{
+    Cli, Command, ExportArgs, ExportLang, ExportWhat, InviteArgs, InviteRole, Settings, StatsArgs,
+};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://talimger.db";
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";

@@ -83,6 +83,43 @@ pub enum Command {
     Check,
     /// Print the coordinator's figures: per district and school, with totals
     Stats(StatsArgs),
+    /// Write a CSV table of meetings, questions, SOS alerts or people
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    Meetings,
+    Questions,
+    Sos,
+    Users,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportLang {
+    Kk,
+    Ru,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    pub what: ExportWhat,
+    /// The first day, YYYY-MM-DD or DD.MM.YYYY [default: 30 days ago]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// The last day, included [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One district (by name) instead of all
+    #[arg(long, value_name = "NAME")]
+    pub district: Option<String>,
+    /// The file to write [default: standard output]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// The language of the header row and of the words in the cells
+    #[arg(long, value_enum, default_value = "ru")]
+    pub lang: ExportLang,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@
 //! `connect` how a database is reached: URLs, backends, pools, migrations.
 
 mod connect;
+mod export;
 mod invites;
 mod jobs;
 mod meetings;

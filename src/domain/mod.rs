@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod crisis;
+pub mod export;
 pub mod helplines;
 pub mod ids;
 pub mod invite;

@@ -2,6 +2,7 @@
 
 pub mod copy;
 pub mod env;
+pub mod export;
 pub mod invite;
 pub mod meeting;
 pub mod words;

@@ -9,6 +9,7 @@ mod helpers;
 
 mod bad_input;
 mod engine;
+mod export;
 mod intake;
 mod invites;
 mod languages;

@@ -31,6 +31,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "reminders.ftl", include_str!("../../../locales/kk/reminders.ftl")),
     ("kk", "radar.ftl", include_str!("../../../locales/kk/radar.ftl")),
     ("kk", "stats.ftl", include_str!("../../../locales/kk/stats.ftl")),
+    ("kk", "export.ftl", include_str!("../../../locales/kk/export.ftl")),
     ("ru", "common.ftl", include_str!("../../../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../../../locales/ru/onboarding.ftl")),
     ("ru", "invite.ftl", include_str!("../../../locales/ru/invite.ftl")),
@@ -43,6 +44,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("ru", "reminders.ftl", include_str!("../../../locales/ru/reminders.ftl")),
     ("ru", "radar.ftl", include_str!("../../../locales/ru/radar.ftl")),
     ("ru", "stats.ftl", include_str!("../../../locales/ru/stats.ftl")),
+    ("ru", "export.ftl", include_str!("../../../locales/ru/export.ftl")),
 ];
 
 /// Message ids with the variables each uses, per language.

@@ -1,0 +1,63 @@
+# /export and talimger export: CSV files for coordinators. Ids, times and states only; no message, no note.
+
+cmd-export = Кестені файл етіп жүктеп алу
+
+export-not-available = Кестелерді үйлестірушілер жүктеп алады. Сіз не істей алатыныңызды /help көрсетеді.
+export-refused = Бұл батырманы бағдарлама үйлестірушілері басады. Ештеңе өзгерген жоқ.
+export-ask-what = Қай кестені жүктейін? Файлды кестелермен жұмыс істейтін кез келген бағдарлама ашады. Онда хабарламалар да, жазбалар да жоқ, оқушылар мен ата-аналар тек нөмірмен көрсетіледі.
+export-btn-meetings = Кездесулер
+export-btn-questions = Сұрақтар
+export-btn-sos = Шұғыл хабарламалар
+export-btn-users = Қатысушылар
+export-ask-period = Қай кезеңді алайын?
+export-btn-week = Осы апта
+export-btn-30 = Соңғы 30 күн
+export-btn-term = Осы тоқсан
+export-btn-dates = Күндерді жазу
+export-ask-dates = Кезеңнің алғашқы және соңғы күнін жазыңыз, мысалы: 01.09.2026 30.09.2026. Бір ғана күнді де жазуға болады. Шығу үшін /cancel басыңыз.
+export-bad-date = «{ $text }» күн емес. Күнді былай жазыңыз: 01.09.2026 немесе 2026-09-01.
+export-bad-shape = Бір немесе екі күн жазыңыз, мысалы: 01.09.2026 30.09.2026.
+export-bad-order = Алғашқы күн соңғы күннен кейін тұр. Алдымен кезең басталатын күнді жазыңыз.
+export-bad-future = Бұл кезең әлі басталған жоқ. Бүгіннен кейінгі емес күндерді жазыңыз.
+export-bad-long = Кезең тым ұзақ: ең көбі { $days } күн болуы керек. Жақынырақ күндерді жазыңыз.
+export-caption = Кесте: { $what }. Кезең: { $from } — { $to }. Жол саны: { $rows }.
+
+export-col-id = Нөмір
+export-col-district = Аудан
+export-col-school = Мектеп
+export-col-mentor = Тәлімгер
+export-col-student = Оқушы (нөмірі)
+export-col-starts = Басталуы
+export-col-ends = Аяқталуы
+export-col-status = Жағдайы
+export-col-cancelled-by = Кім болдырмады
+export-col-asker = Сұрақ қойған (нөмірі)
+export-col-kind = Сұрақ түрі
+export-col-asked = Қойылған уақыты
+export-col-answered = Алғашқы жауап
+export-col-waited = Жауап күткені, минут (тыныштық уақытынсыз)
+export-col-raiser = Шұғыл хабарлама жіберген (нөмірі)
+export-col-raised = Жіберілген уақыты
+export-col-acknowledged = «Көрдім, айналысып жатырмын»
+export-col-ack-minutes = «Көрдім, айналысып жатырмын» басылғанға дейін, минут
+export-col-escalated = Үйлестірушілерге жіберілді
+export-col-person = Қатысушы нөмірі
+export-col-role = Рөлі
+export-col-name = Аты (тәлімгердің немесе үйлестірушінің)
+export-col-child = Баласы (нөмірі)
+export-col-language = Тілі
+export-col-joined = Бағдарламаға қосылған күні
+
+export-status-booked = жазылған
+export-status-held = өтті
+export-status-no-show = келмеді
+export-status-cancelled = өтпейді
+export-role-coordinator = үйлестіруші
+export-role-mentor = тәлімгер
+export-role-student = оқушы
+export-role-parent = ата-ана
+export-role-other = басқа
+export-kind-ordinary = қарапайым
+export-kind-anonymous = жасырын
+export-yes = иә
+export-no = жоқ
