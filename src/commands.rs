@@ -34,6 +34,7 @@ pub enum Command {
     Today,
     Week,
     Stats,
+    Export,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -76,7 +77,10 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
             items.push(("book", "cmd-book"));
             items.push(("meetings", "cmd-meetings"));
         }
-        Some(Role::Coordinator) => items.push(("stats", "cmd-stats")),
+        Some(Role::Coordinator) => {
+            items.push(("stats", "cmd-stats"));
+            items.push(("export", "cmd-export"));
+        }
         None => {}
     }
     items.push(("help", "cmd-help"));

@@ -5,6 +5,7 @@
 //! A state stored by an older version that no longer parses resets to
 //! `Idle` (logged), so a deploy never strands anyone in a flow.
 
+use crate::domain::export::ExportKind;
 use crate::domain::invite::CodeHash;
 use crate::domain::{DistrictId, MeetingId, QuestionId, SlotId, UserId};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,8 @@ pub enum State {
     Agenda(AgendaStep),
     /// `/stats`: a coordinator typing a period's dates.
     Stats(StatsStep),
+    /// `/export`: a coordinator typing a period's dates for this kind.
+    Export(ExportStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +136,12 @@ pub enum StatsStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportStep {
+    /// The coordinator types the first and the last day of this export.
+    Dates { kind: ExportKind },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgendaStep {
     /// The mentor writes a private note.
     Note { meeting: MeetingId },
@@ -212,6 +221,7 @@ mod tests {
             State::Agenda(AgendaStep::Note { meeting: MeetingId(3) }),
             State::Meetings(MeetingsStep::CancelReason { meeting: MeetingId(4) }),
             State::Stats(StatsStep::Dates),
+            State::Export(ExportStep::Dates { kind: ExportKind::Sos }),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

@@ -2,6 +2,7 @@
 //! Callback data comes from the client and is never trusted: it is parsed
 //! strictly here, and every handler checks the user's right to act on it.
 
+use crate::domain::export::ExportKind;
 use crate::domain::period::PeriodKind;
 use crate::domain::{DistrictId, Lang, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};
 use crate::t;
@@ -23,6 +24,7 @@ pub enum Callback {
     Reminders(RemindersCb),
     Radar(RadarCb),
     Stats(StatsCb),
+    Export(ExportCb),
 }
 
 /// The buttons of conversations (`handlers::relay`). Questions are named
@@ -164,6 +166,13 @@ pub enum StatsCb {
     Period(PeriodKind),
 }
 
+/// `/export` (`handlers::export`): a coordinator picks what, then the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportCb {
+    What(ExportKind),
+    Period(ExportKind, PeriodKind),
+}
+
 /// The unanswered radar's alert (`handlers::radar`): the mentor's card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RadarCb {
@@ -260,6 +269,10 @@ impl Callback {
             },
             Callback::Reminders(RemindersCb::GotIt(m)) => format!("mg:{m}"),
             Callback::Radar(RadarCb::Mentor(u)) => format!("cr:{u}"),
+            Callback::Export(ExportCb::What(kind)) => format!("ce:{}", export_kind_tag(kind)),
+            Callback::Export(ExportCb::Period(kind, period)) => {
+                format!("ce:{}{}", export_kind_tag(kind), period_tag(period))
+            }
             Callback::Stats(StatsCb::Period(kind)) => match kind {
                 PeriodKind::Week => "cs:w".into(),
                 PeriodKind::Last30 => "cs:m".into(),
@@ -386,9 +399,48 @@ impl Callback {
             ("cs", "m") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Last30))),
             ("cs", "t") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Term))),
             ("cs", "d") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Range))),
+            ("ce", _) => {
+                let mut tags = value.chars();
+                let kind = export_kind_of(tags.next()?)?;
+                match (tags.next(), tags.next()) {
+                    (None, _) => Some(Callback::Export(ExportCb::What(kind))),
+                    (Some(p), None) => Some(Callback::Export(ExportCb::Period(kind, period_of(p)?))),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
+}
+
+/// An export's kind on the wire: one letter.
+fn export_kind_tag(kind: ExportKind) -> char {
+    match kind {
+        ExportKind::Meetings => 'm',
+        ExportKind::Questions => 'q',
+        ExportKind::Sos => 's',
+        ExportKind::Users => 'u',
+    }
+}
+
+fn export_kind_of(tag: char) -> Option<ExportKind> {
+    ExportKind::ALL.into_iter().find(|k| export_kind_tag(*k) == tag)
+}
+
+/// A period on the wire: one letter, as `/stats` writes it.
+fn period_tag(kind: PeriodKind) -> char {
+    match kind {
+        PeriodKind::Week => 'w',
+        PeriodKind::Last30 => 'm',
+        PeriodKind::Term => 't',
+        PeriodKind::Range => 'd',
+    }
+}
+
+fn period_of(tag: char) -> Option<PeriodKind> {
+    [PeriodKind::Week, PeriodKind::Last30, PeriodKind::Term, PeriodKind::Range]
+        .into_iter()
+        .find(|k| period_tag(*k) == tag)
 }
 
 pub fn button(text: impl Into<String>, cb: Callback) -> InlineKeyboardButton {
@@ -487,6 +539,13 @@ mod tests {
             Callback::Stats(StatsCb::Period(PeriodKind::Term)),
             Callback::Stats(StatsCb::Period(PeriodKind::Range)),
         ];
+        let mut all = all.to_vec();
+        for kind in ExportKind::ALL {
+            all.push(Callback::Export(ExportCb::What(kind)));
+            for period in [PeriodKind::Week, PeriodKind::Last30, PeriodKind::Term, PeriodKind::Range] {
+                all.push(Callback::Export(ExportCb::Period(kind, period)));
+            }
+        }
         for cb in all {
             assert!(cb.encode().len() <= 64);
             assert_eq!(Callback::parse(&cb.encode()), Some(cb));
@@ -507,7 +566,8 @@ mod tests {
             "rr:0", "rr:-1", "rr:x", "rs:", "rs:later", "rq:2", "rc:01", "rk:", "s:x", "sx:0", "sx:-1",
             "st:70000", "sw:300", "bs:0", "bs:1:0", "bs:1:x", "bp:1:2:3", "mm:1", "mm:0:1", "mm:1:0",
             "mp:1:-1", "mc:01", "b:x", "sy:1:2", "rw:1", "rw:0:2", "rw:1:x", "rn:0", "rB:-1", "rsn:0",
-            "rsn:", "rsc:-2", "rab:", "rab:1", "rau:x", "cs:", "cs:x", "cs:w:1", "cs:30",
+            "rsn:", "rsc:-2", "rab:", "rab:1", "rau:x", "cs:", "cs:x", "cs:w:1", "cs:30", "ce:", "ce:x",
+            "ce:mx", "ce:mww", "ce:m:w", "ce:M",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

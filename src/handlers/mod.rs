@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod booking;
 pub mod crisis;
+pub mod export;
 pub mod fallback;
 pub mod invite;
 pub mod meetings;

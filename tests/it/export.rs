@@ -5,15 +5,20 @@
 //! message, topic or note ever in a file.
 
 use crate::cast::{Cast, programme};
-use crate::fake_api::TgUser;
-use crate::helpers::{Backend, TestApp};
+use crate::fake_api::{Sent, TgUser};
+use crate::helpers::{Backend, Shown, TestApp};
 use crate::on_both_backends;
 use std::time::Duration as StdDuration;
 use talimger::config::{ExportArgs, ExportLang, ExportWhat};
 use talimger::domain::invite::InviteTarget;
 use talimger::domain::time::Clock;
 
-on_both_backends!(csv_round_trips_hard_names, district_export_holds_its_district,);
+on_both_backends!(
+    csv_round_trips_hard_names,
+    district_export_holds_its_district,
+    coordinator_gets_the_file_in_the_bot,
+    only_coordinators_export,
+);
 
 /// What a message, a topic, a note or a cancel reason says: never in a file.
 const MARKER: &str = "MARKER-9f3c";
@@ -51,7 +56,6 @@ async fn exec(app: &TestApp, statements: &[String]) {
 /// the regional one. Each mentor has a question and an SOS from a student
 /// (their words carry `MARKER`), and a meeting with a topic, a note and a
 /// cancel reason carrying it too.
-#[allow(dead_code)] // the bot's tests read them all
 struct Scene {
     cast: Cast,
     other_mentor: TgUser,
@@ -250,5 +254,95 @@ async fn district_export_holds_its_district(backend: Backend) {
     .await
     .expect_err("an unknown district");
     assert!(err.to_string().contains("Панфилов ауданы"), "{err}");
+    app.stop().await;
+}
+
+/// The `/export` screen's message: the one with a button `label`.
+fn screen(sent: &[Sent], label: &str) -> Sent {
+    sent.iter()
+        .find(|s| s.button_data(label).is_some())
+        .cloned()
+        .unwrap_or_else(|| panic!("a screen with {label:?} in {sent:?}"))
+}
+
+/// `/export` → what → period by `who`: the document sent.
+async fn bot_export(app: &TestApp, who: &TgUser, what: &str) -> (String, Vec<u8>) {
+    let first = screen(&app.send(who, "/export").await, what);
+    let second = screen(&app.press_button(who, &first, what).await, "Последние 30 дней");
+    let sent = app.press_button(who, &second, "Последние 30 дней").await;
+    sent.iter().find_map(|s| s.document.clone()).unwrap_or_else(|| panic!("a document in {sent:?}"))
+}
+
+async fn coordinator_gets_the_file_in_the_bot(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let scene = scene(&app).await;
+    let (name, bytes) = bot_export(&app, &scene.district, "Вопросы").await;
+    assert!(name.starts_with("questions_") && name.ends_with(".csv"), "{name}");
+    let rows = rows_of(&bytes);
+    assert_eq!(&rows[0][..4], ["Номер", "Район", "Школа", "Ментор"]);
+    assert_eq!(rows.len(), 2, "Талдықорған's one question: {rows:?}");
+    assert_eq!(rows[1][3], HARD_NAME);
+    // The same file as the operator's.
+    let cli = cli_export(&app, ExportWhat::Questions, Some("Талдықорған"), ExportLang::Ru).await;
+    assert_eq!(bytes, cli);
+    // The other district's coordinator: their district only.
+    let (_, bytes) = bot_export(&app, &scene.other_district, "Встречи").await;
+    let text = format!("{:?}", rows_of(&bytes));
+    assert!(text.contains("Жаркент №1 мектебі") && !text.contains("Әсел"), "{text}");
+    // The regional one: both.
+    let (_, bytes) = bot_export(&app, &scene.regional, "Сигналы").await;
+    assert_eq!(rows_of(&bytes).len(), 3);
+    // Typed dates: a wrong one is said so, a right one brings the file.
+    let first = screen(&app.send(&scene.regional, "/export").await, "Участники");
+    let second = screen(&app.press_button(&scene.regional, &first, "Участники").await, "Ввести даты");
+    app.press_button(&scene.regional, &second, "Ввести даты").await.says("Напишите первый и последний день");
+    app.send(&scene.regional, "завтра").await.says("«завтра» — не дата");
+    let sent = app.send(&scene.regional, "01.09.2026").await;
+    app.outbox_drained().await;
+    let sent: Vec<Sent> = sent.into_iter().chain(app.sees(&scene.regional).await.iter().cloned()).collect();
+    let (name, bytes) = sent.iter().find_map(|s| s.document.clone()).expect("the file");
+    assert_eq!(name, "users_2026-09-01_2026-09-01.csv");
+    assert!(rows_of(&bytes).iter().any(|r| r[1] == "ученик"));
+    app.stop().await;
+}
+
+async fn only_coordinators_export(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let scene = scene(&app).await;
+    let Cast { mentor, student, parent, .. } = &scene.cast;
+    app.send(mentor, "/export").await.says("Выгрузку таблиц делают координаторы").never_says("Что выгрузить");
+    app.send(student, "/export").await.says("Кестелерді үйлестірушілер жүктеп алады");
+    app.send(parent, "/export").await.says("Выгрузку таблиц делают координаторы");
+    // Every button of the coordinator's two screens, pressed by the others:
+    // a toast, nothing sent, no step, no file.
+    let first = screen(&app.send(&scene.district, "/export").await, "Встречи");
+    let second = screen(&app.press_button(&scene.district, &first, "Встречи").await, "Эта неделя");
+    let all: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|s| s.buttons.iter().flatten().filter_map(|b| b.data.clone()))
+        .collect();
+    assert_eq!(all.len(), 8, "{all:?}");
+    let files_before = app.count("SELECT COUNT(*) FROM outbox WHERE method = 'sendDocument'").await;
+    for (who, refusal) in [
+        (mentor, "Эта кнопка — для координаторов программы"),
+        (student, "Бұл батырманы бағдарлама үйлестірушілері басады"),
+        (parent, "Эта кнопка — для координаторов программы"),
+        (&scene.other_mentor, "Эта кнопка — для координаторов программы"),
+    ] {
+        let own = app.send(who, "/help").await;
+        let message = own.iter().find(|s| s.message_id.is_some()).expect("a message of theirs").clone();
+        for data in &all {
+            let answers = app.press(who, &message, data).await;
+            answers.says(refusal).never_says("За какой период").never_says("Таблица");
+            assert!(answers.iter().all(|s| s.method == "answerCallbackQuery"), "{answers:?}");
+        }
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM users WHERE id = {} AND dialogue IS NOT NULL", who.id))
+                .await,
+            0
+        );
+    }
+    app.outbox_drained().await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE method = 'sendDocument'").await, files_before);
     app.stop().await;
 }
