@@ -6,9 +6,8 @@
 
 use crate::cast::{Cast, programme};
 use crate::fake_api::{Sent, TgUser};
-use crate::helpers::{Backend, Shown, TestApp};
+use crate::helpers::{Backend, Shown, TestApp, exec};
 use crate::on_both_backends;
-use std::time::Duration as StdDuration;
 use talimger::config::{ExportArgs, ExportLang, ExportWhat};
 use talimger::domain::invite::InviteTarget;
 use talimger::domain::time::Clock;
@@ -27,28 +26,6 @@ const MARKER: &str = "MARKER-9f3c";
 /// Kazakh letters.
 const HARD_NAME: &str = "Әсел \"Ақ құс\", Құлпынай\nҮмбетова";
 const HARD_SCHOOL: &str = "«Өрлеу», №5 \"мектеп\"";
-
-/// Runs statements of the test's own on the bot's database.
-async fn exec(app: &TestApp, statements: &[String]) {
-    let url = &app.test_db.url;
-    if url.starts_with("sqlite:") {
-        use std::str::FromStr;
-        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-            .expect("a SQLite URL")
-            .busy_timeout(StdDuration::from_secs(30));
-        let pool = sqlx::SqlitePool::connect_with(options).await.expect("connect");
-        for s in statements {
-            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.expect("connect");
-        for s in statements {
-            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-        pool.close().await;
-    }
-}
 
 /// The cast (Айгүл (10) renamed `HARD_NAME`, her school `HARD_SCHOOL`, in
 /// Талдықорған), Бауыржан (11) in Панфилов ауданы, and the coordinators

@@ -539,3 +539,25 @@ pub fn qr_of(sent: &[Sent]) -> String {
     assert_eq!(grids.len(), 1, "one QR code in the picture");
     grids[0].decode().expect("a readable QR code").1
 }
+
+/// Runs statements of the test's own on the bot's database.
+pub async fn exec(app: &TestApp, statements: &[String]) {
+    let url = &app.test_db.url;
+    if url.starts_with("sqlite:") {
+        use std::str::FromStr;
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .expect("a SQLite URL")
+            .busy_timeout(std::time::Duration::from_secs(30));
+        let pool = sqlx::SqlitePool::connect_with(options).await.expect("connect");
+        for s in statements {
+            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        for s in statements {
+            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+        pool.close().await;
+    }
+}

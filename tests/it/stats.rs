@@ -6,10 +6,9 @@
 use crate::cast::{Cast, programme};
 use crate::fake_api::Sent;
 use crate::fake_api::TgUser;
-use crate::helpers::{Backend, Shown, TestApp};
+use crate::helpers::{Backend, Shown, TestApp, exec};
 use crate::on_both_backends;
 use chrono::{DateTime, TimeZone, Utc};
-use std::time::Duration as StdDuration;
 use talimger::domain::invite::InviteTarget;
 use talimger::domain::time::Clock;
 
@@ -31,28 +30,6 @@ fn local(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
         .single()
         .expect("a valid time")
         .with_timezone(&Utc)
-}
-
-/// Runs statements of the test's own on the bot's database.
-async fn exec(app: &TestApp, statements: &[String]) {
-    let url = &app.test_db.url;
-    if url.starts_with("sqlite:") {
-        use std::str::FromStr;
-        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-            .expect("a SQLite URL")
-            .busy_timeout(StdDuration::from_secs(30));
-        let pool = sqlx::SqlitePool::connect_with(options).await.expect("connect");
-        for s in statements {
-            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.expect("connect");
-        for s in statements {
-            sqlx::query(s).execute(&pool).await.unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-        pool.close().await;
-    }
 }
 
 /// Who plays here besides the cast: Бауыржан (11), a mentor in another
