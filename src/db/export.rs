@@ -251,14 +251,7 @@ fn ask_cells(row: AskRow, tz: Tz, now: DateTime<Utc>) -> Vec<Cell> {
             Cell::Word(if escalated { "export-yes" } else { "export-no" }),
         ]);
     } else {
-        let quiet = match (enabled, start, end) {
-            (Some(enabled), Some(start), Some(end)) => QuietHours {
-                enabled: enabled != 0,
-                start_min: u32::try_from(start).unwrap_or(0),
-                end_min: u32::try_from(end).unwrap_or(0),
-            },
-            _ => QuietHours::default(),
-        };
+        let quiet = QuietHours::stored(enabled, start, end);
         let answered = answered.map(from_millis);
         let waited = working_time(asked, answered.unwrap_or(now), quiet, tz).num_minutes();
         let anonymous = kind == "anonymous";

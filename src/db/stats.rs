@@ -103,14 +103,7 @@ impl Tx {
                     escalation_at: escalation.map(from_millis),
                 });
             } else {
-                let quiet = match (enabled, start, end) {
-                    (Some(enabled), Some(start), Some(end)) => QuietHours {
-                        enabled: enabled != 0,
-                        start_min: u32::try_from(start).unwrap_or(0),
-                        end_min: u32::try_from(end).unwrap_or(0),
-                    },
-                    _ => QuietHours::default(),
-                };
+                let quiet = QuietHours::stored(enabled, start, end);
                 facts.questions.push(QuestionFact {
                     school,
                     quiet,

@@ -24,6 +24,19 @@ pub const START_CHOICES: &[u32] = &[20 * 60, 21 * 60, 22 * 60, 23 * 60];
 pub const END_CHOICES: &[u32] = &[6 * 60, 7 * 60, 8 * 60, 9 * 60];
 
 impl QuietHours {
+    /// A mentor's hours as a query joins them (`quiet_hours` columns, all
+    /// `None` when the mentor has no row: the default hours).
+    pub fn stored(enabled: Option<i64>, start: Option<i64>, end: Option<i64>) -> QuietHours {
+        match (enabled, start, end) {
+            (Some(enabled), Some(start), Some(end)) => QuietHours {
+                enabled: enabled != 0,
+                start_min: u32::try_from(start).unwrap_or(0),
+                end_min: u32::try_from(end).unwrap_or(0),
+            },
+            _ => QuietHours::default(),
+        }
+    }
+
     /// When the quiet hours `now` falls in end, if it falls in some.
     pub fn ends_after(&self, now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
         if !self.enabled || self.start_min == self.end_min {
