@@ -1,5 +1,5 @@
 //! The operator's subcommands: `migrate`, `invite`, `check`, `stats`,
-//! `export`.
+//! `export`, `backup`.
 
 use crate::app::{identify, make_api, open_db};
 use crate::config::{Config, ExportArgs, ExportLang, ExportWhat, InviteArgs, InviteRole, StatsArgs};
@@ -21,6 +21,24 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     let pending = db.pending_migrations().await?;
     db.migrate().await.context("could not apply database migrations")?;
     println!("{} database is up to date ({} migration(s) applied now)", db.backend().name(), pending.len());
+    Ok(())
+}
+
+/// `talimger backup FILE`: a consistent copy of a SQLite database while
+/// the bot runs (`VACUUM INTO`). A file that exists is never overwritten;
+/// PostgreSQL is backed up with `pg_dump` (README).
+pub async fn backup(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    if file.exists() {
+        anyhow::bail!("{} exists already: choose a new file name for the backup", file.display());
+    }
+    let db = Db::connect_existing(&config.database_url)
+        .await
+        .context("could not open DATABASE_URL")?
+        .ok_or_else(|| anyhow::anyhow!("there is no database at DATABASE_URL to back up"))?;
+    let result = db.backup_into(file).await;
+    db.close().await;
+    result.with_context(|| format!("could not write the backup to {}", file.display()))?;
+    println!("backup written to {}", file.display());
     Ok(())
 }
 

@@ -85,6 +85,11 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write a CSV table of meetings, questions, SOS alerts or people
     Export(ExportArgs),
+    /// Copy a running SQLite database, consistently, into a new file (PostgreSQL: use pg_dump)
+    Backup {
+        /// The file to write; it must not exist yet
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -248,6 +248,18 @@ impl Db {
         outages.iter().any(|(url, until)| url == &self.url && *until > now)
     }
 
+    /// SQLite: a consistent copy of the database, taken while the bot runs
+    /// (`VACUUM INTO` reads one snapshot and writes a compact file). The
+    /// file must not exist yet. PostgreSQL has `pg_dump` for this.
+    pub async fn backup_into(&self, file: &std::path::Path) -> DbResult<()> {
+        let Pool::Sqlite(p) = &self.pool else {
+            return Err(DbError::Unsupported("a backup of PostgreSQL is made with pg_dump"));
+        };
+        let name = file.to_str().ok_or(DbError::Unsupported("the backup file's name is not UTF-8"))?;
+        sqlx::query("VACUUM INTO ?").bind(name).execute(p).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,

@@ -70,6 +70,9 @@ pub enum DbError {
     Corrupt(String),
     #[error("the database is unavailable (simulated outage)")]
     Outage,
+    /// Asked of a backend that does not do it (a backup of PostgreSQL).
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl DbError {
@@ -109,7 +112,10 @@ impl DbError {
                 }
                 _ => false,
             },
-            DbError::UnsupportedUrl(_) | DbError::Migrate(_) | DbError::Corrupt(_) => false,
+            DbError::UnsupportedUrl(_)
+            | DbError::Migrate(_)
+            | DbError::Corrupt(_)
+            | DbError::Unsupported(_) => false,
         }
     }
 

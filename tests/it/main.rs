@@ -16,6 +16,7 @@ mod languages;
 mod locales;
 mod mentor_tools;
 mod process;
+mod production;
 mod radar;
 mod relay;
 mod reminders;
