@@ -19,6 +19,9 @@ use tokio_util::sync::CancellationToken;
 /// How long shutdown may take before the process exits anyway (updates
 /// not finished by then are stored and handled at the next start).
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+/// `/readyz` fails when the instance that polls has had no answer from
+/// `getUpdates` for this long (a long poll answers within 25 s).
+const READY_SILENCE: chrono::Duration = chrono::Duration::seconds(90);
 /// How often old update ids and finished outbox rows are forgotten.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 
@@ -72,6 +75,8 @@ pub struct Running {
     pub intake: Arc<crate::intake::Stats>,
     pub outbox: Arc<crate::outbox::Stats>,
     pub jobs: Arc<crate::jobs::Stats>,
+    /// Where `/healthz`, `/readyz` and `/metrics` answer, if served.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// Runs the bot until `shutdown` is cancelled, then stops polling,
@@ -125,6 +130,24 @@ pub async fn run_observed(
         chat_burst: f64::from(config.chat_burst),
     };
     let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
+    // Health and metrics, before anything else starts: a port taken
+    // stops the start with a message, not a bot no one can watch.
+    let server_stop = CancellationToken::new();
+    let (metrics_addr, server) = match config.metrics_listen {
+        Some(listen) => {
+            let (addr, task) = crate::serve::start(
+                listen,
+                db.clone(),
+                outbox.metrics.clone(),
+                clock.clone(),
+                READY_SILENCE,
+                server_stop.clone(),
+            )
+            .await?;
+            (Some(addr), Some(task))
+        }
+        None => (None, None),
+    };
     let extra = teloxide::dptree::deps![config.clone()];
     let bell = crate::work::Bell::default();
     // The runner is handed its job bodies, as the intake its `schema()`.
@@ -184,6 +207,7 @@ pub async fn run_observed(
             intake: intake.stats.clone(),
             outbox: outbox.stats.clone(),
             jobs: job_stats,
+            metrics_addr,
         });
     }
 
@@ -221,6 +245,10 @@ pub async fn run_observed(
     if !sender_task.is_finished() && tokio::time::timeout(left, &mut sender_task).await.is_err() {
         tracing::warn!("the outbox sender did not stop in time; what it holds is sent at the next start");
         sender_task.abort();
+    }
+    server_stop.cancel();
+    if let Some(server) = server {
+        let _ = tokio::time::timeout(Duration::from_secs(1), server).await;
     }
     keeper.abort();
     wal_keeper.abort();

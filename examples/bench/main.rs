@@ -428,6 +428,7 @@ fn base_env(cmd: &mut Command, ctx: &Ctx, api_url: String) {
         .env("TELOXIDE_TOKEN", fake::TOKEN)
         .env("TELEGRAM_API_URL", api_url)
         .env("RUST_LOG", "warn")
+        .env("TALIMGER_METRICS_LISTEN", "127.0.0.1:0")
         .env("NO_COLOR", "1");
 }
 

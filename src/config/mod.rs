@@ -48,6 +48,8 @@ pub const DEFAULT_BOOKING_LEAD: &str = "1h";
 pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// The mentors' morning agenda, local time.
 pub const DEFAULT_AGENDA_AT: &str = "08:00";
+/// Where health and metrics are served by default: this machine only.
+pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9090";
 
 /// A bot token that never shows up in `Debug` output or logs.
 #[derive(Clone)]
@@ -100,6 +102,9 @@ pub struct Config {
     /// How long a question waits, in the mentor's working time, before the
     /// radar tells the coordinators (`TALIMGER_UNANSWERED_ALERT`).
     pub unanswered_alert: chrono::Duration,
+    /// Where health and metrics are served; `None`: off
+    /// (`TALIMGER_METRICS_LISTEN`).
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -182,6 +187,10 @@ pub enum ConfigError {
         "TALIMGER_UNANSWERED_ALERT (--unanswered-alert) must be a duration such as 48h, 3d or 90m, from 1m to 30d (got {0:?})"
     )]
     BadUnansweredAlert(String),
+    #[error(
+        "TALIMGER_METRICS_LISTEN (--metrics-listen) must be an address and port such as 127.0.0.1:9090 or 0.0.0.0:9090, or off (got {0:?})"
+    )]
+    BadMetricsListen(String),
 }
 
 impl Config {
@@ -258,6 +267,11 @@ impl Config {
             .filter(|d| (Duration::from_secs(60)..=Duration::from_secs(30 * 86_400)).contains(d))
             .and_then(|d| chrono::Duration::from_std(d).ok())
             .ok_or_else(|| ConfigError::BadUnansweredAlert(alert_raw.to_owned()))?;
+        let metrics_raw = s.metrics_listen.as_deref().unwrap_or(DEFAULT_METRICS_LISTEN).trim();
+        let metrics_listen = match metrics_raw {
+            "off" => None,
+            raw => Some(raw.parse().map_err(|_| ConfigError::BadMetricsListen(raw.to_owned()))?),
+        };
         Ok(Config {
             token,
             api_url,
@@ -277,6 +291,7 @@ impl Config {
             reminders,
             agenda_at,
             unanswered_alert,
+            metrics_listen,
         })
     }
 
@@ -316,6 +331,25 @@ mod tests {
         );
         assert_eq!(c.sos_escalate, Duration::from_secs(900));
         assert_eq!(c.max_parents, 4);
+    }
+
+    #[test]
+    fn the_metrics_address_is_checked() {
+        let listen =
+            |v: &str| Config::from_settings(&Settings { metrics_listen: Some(v.into()), ..settings() });
+        assert_eq!(settings_default().metrics_listen, Some("127.0.0.1:9090".parse().expect("an address")));
+        assert_eq!(
+            listen("0.0.0.0:9100").expect("valid").metrics_listen,
+            Some("0.0.0.0:9100".parse().expect("ok"))
+        );
+        assert_eq!(listen("off").expect("valid").metrics_listen, None);
+        for bad in ["", "9090", "localhost", "127.0.0.1", "127.0.0.1:x"] {
+            assert_eq!(listen(bad).unwrap_err(), ConfigError::BadMetricsListen(bad.trim().into()), "{bad:?}");
+        }
+    }
+
+    fn settings_default() -> Config {
+        Config::from_settings(&settings()).expect("the defaults are valid")
     }
 
     #[test]

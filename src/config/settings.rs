@@ -69,6 +69,9 @@ pub struct Settings {
     /// How long a question may wait for its mentor, outside the mentor's quiet hours, before the district's coordinators are told once, e.g. 48h or 3d; 1m to 30d [default: 48h]
     #[arg(long, env = "TALIMGER_UNANSWERED_ALERT", global = true, value_name = "DURATION")]
     pub unanswered_alert: Option<String>,
+    /// Where /healthz, /readyz and /metrics are served, HOST:PORT, or off [default: 127.0.0.1:9090]
+    #[arg(long, env = "TALIMGER_METRICS_LISTEN", global = true, value_name = "HOST:PORT")]
+    pub metrics_listen: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

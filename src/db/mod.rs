@@ -20,6 +20,7 @@
 
 mod connect;
 mod export;
+mod health;
 mod invites;
 mod jobs;
 mod meetings;
@@ -35,6 +36,7 @@ mod updates;
 mod users;
 
 pub use connect::{Backend, CONNECT_TIMEOUT, redact_url, sqlite_file};
+pub use health::{Backlog, QueueHealth};
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;

@@ -3,11 +3,12 @@
 //! did; the button press answered.
 
 use super::failure::Failure;
-use super::peek::{callback_of, kind_of, private_sender, sender_id};
+use super::peek::{callback_of, kind_of, kind_of_update, private_sender, sender_id};
 use super::{ALLOWED_UPDATES, Intake, Step};
 use crate::context;
 use crate::db::{DbError, Next, Tx};
 use crate::dialogue::State;
+use crate::metrics::Handled;
 use crate::work::Work;
 use std::ops::ControlFlow;
 use std::sync::atomic::Ordering;
@@ -19,6 +20,7 @@ use tokio::time::Instant;
 
 impl Intake {
     pub(super) async fn handle_next(&self, chat: i64) -> Step {
+        let started = Instant::now();
         let now = self.clock.now();
         let retry_soon = || Step::Wait(Instant::now() + Duration::from_secs(1));
         let mut tx = match self.db.begin().await {
@@ -68,6 +70,7 @@ impl Intake {
         match self.dispatch(tx, &update).await {
             Ok(()) => {
                 self.stats.handled.fetch_add(1, Ordering::Relaxed);
+                self.outbox.metrics.update(kind_of_update(&update), Handled::Ok, started.elapsed());
                 Step::Handled
             }
             Err(Failure::Passing(reason)) => self.retry_or_give_up(&pending, &update, &reason).await,

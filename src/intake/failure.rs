@@ -2,10 +2,11 @@
 //! bounded time; then, or at once for a bug, the update is set aside and
 //! the user gets the apology.
 
-use super::peek::{callback_of, language_of, sender_id};
+use super::peek::{callback_of, kind_of, kind_of_update, language_of, sender_id};
 use super::{Intake, Step, text_item, two_languages};
 use crate::db::{DbError, PendingUpdate};
 use crate::domain::UserId;
+use crate::metrics::{Handled, update_kind};
 use crate::outbox::lease;
 use crate::t;
 use std::sync::atomic::Ordering;
@@ -47,6 +48,7 @@ impl Intake {
             return self.set_aside(pending, sender_id(update), callback_of(update), "gave up").await;
         }
         self.stats.retried.fetch_add(1, Ordering::Relaxed);
+        self.outbox.metrics.update(update_kind(kind_of_update(update)), Handled::Retried, Duration::ZERO);
         let backoff = Duration::from_millis((250u64 << attempts.clamp(0, 7)).min(30_000));
         tracing::warn!(update_id = pending.update_id, attempts, error = %reason, "passing failure; will retry");
         let not_before = now + chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::seconds(1));
@@ -97,6 +99,11 @@ impl Intake {
         match stored.await {
             Ok(claimed) => {
                 self.stats.set_aside.fetch_add(1, Ordering::Relaxed);
+                let kind = pending.payload.as_deref().map(kind_of).unwrap_or_default();
+                self.outbox.metrics.update(update_kind(&kind), Handled::SetAside, Duration::ZERO);
+                if reason == "bug" {
+                    self.outbox.metrics.handler_error();
+                }
                 self.outbox.hand_over(claimed);
                 if let Some(id) = callback {
                     self.answer_callback(id, None).await;

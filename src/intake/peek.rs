@@ -51,6 +51,18 @@ pub(super) fn kind_of(raw: &str) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The Bot API's name of a parsed update's kind (`message`…), as far as
+/// the metrics tell kinds apart.
+pub(super) fn kind_of_update(update: &teloxide::types::Update) -> &'static str {
+    use teloxide::types::UpdateKind;
+    match update.kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        _ => "other",
+    }
+}
+
 /// The sender of an update in a private chat, read from its raw JSON.
 pub(super) fn private_sender(raw: &str) -> Option<i64> {
     let peek = serde_json::from_str::<Peek>(raw).ok()?;

@@ -25,7 +25,9 @@ impl Intake {
         let mut flood = Flood::new(self.flood_per_minute);
         let mut leader = PollLock::default();
         loop {
-            if !leader.hold(&self.db).await {
+            let polling = leader.hold(&self.db).await;
+            self.outbox.metrics.set_poller(polling);
+            if !polling {
                 tokio::select! {
                     _ = self.stop.cancelled() => break,
                     _ = tokio::time::sleep(Duration::from_secs(2)) => continue,
@@ -35,6 +37,9 @@ impl Intake {
                 _ = self.stop.cancelled() => break,
                 r = self.api.get_updates(offset, POLL_TIMEOUT, &ALLOWED_UPDATES) => r,
             };
+            if result.is_ok() {
+                self.outbox.metrics.intake_alive(self.clock.now());
+            }
             let pause = match result {
                 Ok(raws) if raws.is_empty() => None,
                 Ok(raws) => {
@@ -128,6 +133,7 @@ impl Intake {
                 tracing::info!(update_id = u.update_id, "update delivered again; ignored");
             } else if u.dropped.is_some() {
                 self.stats.dropped_flood.fetch_add(1, Ordering::Relaxed);
+                self.outbox.metrics.flood_drop();
             } else {
                 if u.not_before.is_some() {
                     self.stats.slowed_flood.fetch_add(1, Ordering::Relaxed);

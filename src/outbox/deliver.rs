@@ -8,6 +8,7 @@ use super::lease;
 use crate::db::{Claimed, Db, ItemState, Outcome, RetryReason, SentRecord};
 use crate::domain::UserId;
 use crate::domain::time::SharedClock;
+use crate::metrics::{Metrics, SendResult};
 use crate::telegram::{Api, CallError};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -16,7 +17,14 @@ use tokio::sync::mpsc;
 const MAX_ATTEMPTS: i64 = 40;
 
 /// Makes the request of one item; says how it ended.
-pub(super) async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str, item: &Claimed) -> Outcome {
+pub(super) async fn deliver(
+    db: &Db,
+    api: &Api,
+    clock: &SharedClock,
+    owner: &str,
+    item: &Claimed,
+    metrics: &Metrics,
+) -> Outcome {
     // An item that can be cancelled (a reminder) is checked just before:
     // a cancelled meeting's reminder is never sent.
     if item.keyed {
@@ -69,6 +77,13 @@ pub(super) async fn deliver(db: &Db, api: &Api, clock: &SharedClock, owner: &str
         result = api.call(method, params, None).await;
     }
     crate::faults::crash_point("after-send");
+    metrics.send(match &result {
+        Ok(_) => SendResult::Ok,
+        Err(CallError::Api { code: 429, .. }) => SendResult::TooManyRequests,
+        Err(CallError::Api { code: 403, .. }) => SendResult::Blocked,
+        Err(e) if e.is_passing() => SendResult::ServerError,
+        Err(_) => SendResult::ClientError,
+    });
     match result {
         Ok(raw) => {
             let (message_id, last_message_id) = message_ids_of(raw.get());

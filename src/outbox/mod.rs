@@ -64,6 +64,8 @@ pub struct Outbox {
     reachable: mpsc::UnboundedSender<i64>,
     owner: Arc<str>,
     pub stats: Arc<Stats>,
+    /// This instance's metrics (`/metrics`), shared with the intake.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Counters for tests and metrics.
@@ -108,6 +110,7 @@ pub struct Sender {
     clock: SharedClock,
     owner: Arc<str>,
     stats: Arc<Stats>,
+    metrics: Arc<crate::metrics::Metrics>,
     handed: mpsc::UnboundedReceiver<Vec<Claimed>>,
     reachable: mpsc::UnboundedReceiver<i64>,
     poke: Arc<Notify>,
@@ -128,6 +131,7 @@ pub fn new(db: Db, api: Api, clock: SharedClock, limits: Limits) -> (Outbox, Sen
     let (reach_tx, reach_rx) = mpsc::unbounded_channel();
     let poke = Arc::new(Notify::new());
     let stats = Arc::new(Stats::default());
+    let metrics = Arc::new(crate::metrics::Metrics::new());
     let now = Instant::now();
     let outbox = Outbox {
         handed: handed_tx,
@@ -135,6 +139,7 @@ pub fn new(db: Db, api: Api, clock: SharedClock, limits: Limits) -> (Outbox, Sen
         reachable: reach_tx,
         owner: owner.clone(),
         stats: stats.clone(),
+        metrics: metrics.clone(),
     };
     let sender = Sender {
         db,
@@ -142,6 +147,7 @@ pub fn new(db: Db, api: Api, clock: SharedClock, limits: Limits) -> (Outbox, Sen
         clock,
         owner,
         stats,
+        metrics,
         handed: handed_rx,
         reachable: reach_rx,
         poke,
@@ -304,9 +310,9 @@ impl Sender {
                 continue;
             }
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let (api, owner) = (self.api.clone(), self.owner.clone());
+            let (api, owner, metrics) = (self.api.clone(), self.owner.clone(), self.metrics.clone());
             in_flight.spawn(async move {
-                let outcome = deliver(&db, &api, &clock, &owner, &item).await;
+                let outcome = deliver(&db, &api, &clock, &owner, &item, &metrics).await;
                 finish(&db, &clock, &record, &item, &outcome).await;
                 (item, outcome)
             });

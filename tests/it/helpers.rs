@@ -129,6 +129,8 @@ pub fn config_for(fake: &FakeApi, database_url: &str, admins: &[i64]) -> Config 
         api_url: Some(fake.url()),
         database_url: Some(database_url.to_owned()),
         admins: Some(admins.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        // Many bots run at once here: each on a port of its own.
+        metrics_listen: Some("127.0.0.1:0".to_owned()),
         ..Settings::default()
     };
     Config::from_settings(&settings).expect("test configuration is valid")

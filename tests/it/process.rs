@@ -22,7 +22,8 @@ fn with_fake(cmd: &mut Command, fake: &FakeApi, database_url: &str) {
     cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN)
         .env("TELEGRAM_API_URL", fake.url())
         .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn");
+        .env("RUST_LOG", "warn")
+        .env("TALIMGER_METRICS_LISTEN", "127.0.0.1:0");
 }
 
 async fn output(mut cmd: Command) -> std::process::Output {

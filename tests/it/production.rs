@@ -36,3 +36,86 @@ async fn backup_copies_the_running_database(backend: Backend) {
     assert_eq!(std::fs::read(&file).expect("the backup"), before, "untouched");
     app.stop().await;
 }
+
+/// `GET http://addr/path`: the status and the body.
+async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    let response = reqwest::get(format!("http://{addr}{path}")).await.expect("the server answers");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a text body"))
+}
+
+/// Prometheus' text format, read strictly: every sample's family has its
+/// `# TYPE`, every value is a number. The samples by name with labels.
+fn parse_metrics(text: &str) -> std::collections::HashMap<String, f64> {
+    let mut typed = std::collections::HashSet::new();
+    let mut samples = std::collections::HashMap::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').expect("# TYPE name kind");
+            assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+            typed.insert(name.to_owned());
+            continue;
+        }
+        if line.starts_with("# HELP ") || line == "# EOF" {
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("a sample: {line}"));
+        let value: f64 = value.parse().unwrap_or_else(|_| panic!("a number: {line}"));
+        let name = series.split('{').next().expect("a name");
+        let family = ["_total", "_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s).filter(|f| typed.contains(*f)))
+            .unwrap_or(name);
+        assert!(typed.contains(family), "{name} has no # TYPE");
+        assert!(samples.insert(series.to_owned(), value).is_none(), "{series} twice");
+    }
+    samples
+}
+
+on_both_backends!(health_and_metrics);
+
+async fn health_and_metrics(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let addr = app.running.metrics_addr.expect("health and metrics are served");
+    assert_eq!(get(addr, "/healthz").await, (200, "ok\n".to_owned()));
+    assert_eq!(get(addr, "/readyz").await, (200, "ready\n".to_owned()));
+    let cast = programme().mentor("kk").student("ru").join(&app).await;
+    app.send(&cast.student, "Здравствуйте! Когда консультация?").await;
+    app.outbox_drained().await;
+
+    let (status, text) = get(addr, "/metrics").await;
+    assert_eq!(status, 200);
+    let m = parse_metrics(&text);
+    let value = |series: &str| *m.get(series).unwrap_or_else(|| panic!("{series} in\n{text}"));
+    assert!(
+        value(r#"talimger_updates_total{kind="message",outcome="handled"}"#) >= 3.0,
+        "joins and the question"
+    );
+    assert!(value(r#"talimger_sends_total{result="ok"}"#) >= 3.0);
+    assert!(value("talimger_handler_seconds_count") >= 3.0);
+    assert_eq!(
+        value(r#"talimger_handler_seconds_bucket{le="+Inf"}"#),
+        value("talimger_handler_seconds_count")
+    );
+    assert_eq!(value("talimger_poller"), 1.0, "the only instance polls");
+    for priority in ["urgent", "answer", "notice", "reminder", "bulk"] {
+        assert_eq!(value(&format!(r#"talimger_outbox_depth{{priority="{priority}"}}"#)), 0.0, "drained");
+        assert_eq!(value(&format!(r#"talimger_outbox_oldest_seconds{{priority="{priority}"}}"#)), 0.0);
+    }
+    assert_eq!(value("talimger_jobs_late"), 0.0);
+    assert!(m.contains_key("talimger_jobs_due") && m.contains_key("talimger_flood_drops_total"));
+    assert!(!text.contains("консультация") && !text.contains(&cast.student.first_name), "no text, no names");
+
+    // The database stops answering: not ready, and ready again after.
+    app.db.simulate_outage(std::time::Duration::from_secs(2));
+    let (status, body) = get(addr, "/readyz").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("database"), "{body}");
+    assert_eq!(get(addr, "/healthz").await.0, 200, "the process is still up");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while get(addr, "/readyz").await.0 != 200 {
+        assert!(tokio::time::Instant::now() < deadline, "ready again once the database answers");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.stop().await;
+}

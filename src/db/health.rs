@@ -1,0 +1,78 @@
+//! What the health and metrics endpoints read: that the database answers,
+//! and how far behind the shared queues are.
+
+use super::{Db, DbResult, Tx, autocommit, on};
+use crate::domain::time::from_millis;
+use chrono::{DateTime, Utc};
+
+/// Items of one priority that are due and not sent yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backlog {
+    pub priority: i64,
+    pub count: i64,
+    /// When the longest-waiting of them became due.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// The queues at one instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueHealth {
+    pub outbox: Vec<Backlog>,
+    pub jobs_due: i64,
+    /// Due before the lateness line and not done.
+    pub jobs_late: i64,
+}
+
+impl Tx {
+    /// The outbox's due items by priority, and the jobs due and late.
+    pub async fn queue_health(&mut self, now: DateTime<Utc>, late: DateTime<Utc>) -> DbResult<QueueHealth> {
+        let now_ms = now.timestamp_millis();
+        let rows: Vec<(i64, i64, Option<i64>)> = on!(self, c => sqlx::query_as(
+            "SELECT priority, COUNT(*), MIN(due_at) FROM outbox
+             WHERE state = 'pending' AND due_at <= $1 GROUP BY priority",
+        )
+        .bind(now_ms)
+        .fetch_all(c)
+        .await?);
+        let (jobs_due, jobs_late): (i64, Option<i64>) = on!(self, c => sqlx::query_as(
+            "SELECT COUNT(*), SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END) FROM jobs
+             WHERE done_at IS NULL AND due_at <= $1",
+        )
+        .bind(now_ms)
+        .bind(late.timestamp_millis())
+        .fetch_one(c)
+        .await?);
+        Ok(QueueHealth {
+            outbox: rows
+                .into_iter()
+                .map(|(priority, count, oldest)| Backlog { priority, count, oldest: oldest.map(from_millis) })
+                .collect(),
+            jobs_due,
+            jobs_late: jobs_late.unwrap_or(0),
+        })
+    }
+}
+
+autocommit! {
+    fn queue_health(&self, now: DateTime<Utc>, late: DateTime<Utc>) -> QueueHealth;
+}
+
+impl Db {
+    /// The database answers a trivial query within `within`.
+    pub async fn ping(&self, within: std::time::Duration) -> Result<(), String> {
+        let answer = tokio::time::timeout(within, async {
+            let mut tx = self.begin().await?;
+            let one: i64 =
+                on!(&mut tx, c => sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(c).await?);
+            tx.rollback().await?;
+            Ok::<_, super::DbError>(one)
+        })
+        .await;
+        match answer {
+            Ok(Ok(1)) => Ok(()),
+            Ok(Ok(n)) => Err(format!("SELECT 1 answered {n}")),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {} s", within.as_secs())),
+        }
+    }
+}
