@@ -11,6 +11,7 @@ use crate::intake::Intake;
 use crate::outbox::{self, Limits, Outbox};
 use crate::telegram::{Api, CallError};
 use anyhow::Context;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::types::Me;
@@ -22,6 +23,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
 /// `/readyz` fails when the instance that polls has had no answer from
 /// `getUpdates` for this long (a long poll answers within 25 s).
 const READY_SILENCE: chrono::Duration = chrono::Duration::seconds(90);
+/// The name of the webhook's secret token among the programme's secrets.
+const WEBHOOK_SECRET: &str = "webhook_secret";
 /// How often old update ids and finished outbox rows are forgotten.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 
@@ -77,6 +80,59 @@ pub struct Running {
     pub jobs: Arc<crate::jobs::Stats>,
     /// Where `/healthz`, `/readyz` and `/metrics` answer, if served.
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Where the webhook is served, in webhook mode.
+    pub webhook_addr: Option<std::net::SocketAddr>,
+}
+
+/// The HTTP servers of a running bot.
+struct Servers {
+    metrics: Option<SocketAddr>,
+    webhook: Option<SocketAddr>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Starts the webhook's server (webhook mode: then `setWebhook`) and the
+/// health and metrics pages — on the webhook's server when they share its
+/// address (the default in webhook mode), else on their own.
+async fn serve(
+    config: &Config,
+    db: &Db,
+    api: &Api,
+    intake: &Arc<Intake>,
+    clock: &SharedClock,
+    stop: CancellationToken,
+) -> anyhow::Result<Servers> {
+    let health =
+        || crate::serve::health_routes(db.clone(), intake.outbox_metrics(), clock.clone(), READY_SILENCE);
+    let mut servers = Servers { metrics: None, webhook: None, tasks: Vec::new() };
+    let mut metrics_listen = config.metrics_listen;
+    if let Some(hook) = &config.webhook {
+        let secret = match &hook.secret {
+            Some(secret) => secret.expose().to_owned(),
+            None => db.programme_secret(WEBHOOK_SECRET, clock.now()).await?,
+        };
+        let path = if hook.url.path().is_empty() { "/" } else { hook.url.path() };
+        let mut app = crate::intake::webhook_router(intake.clone(), path, secret.clone());
+        let shared = metrics_listen == Some(hook.listen);
+        if shared {
+            app = app.merge(health());
+            metrics_listen = None;
+        }
+        let (addr, task) = crate::serve::start(hook.listen, app, "TALIMGER_LISTEN", stop.clone()).await?;
+        servers.webhook = Some(addr);
+        servers.metrics = shared.then_some(addr);
+        servers.tasks.push(task);
+        crate::intake::set_webhook(api, &hook.url, &secret).await.map_err(|e| {
+            anyhow::anyhow!("Telegram refused the webhook at {} ({e}): check TALIMGER_WEBHOOK_URL", hook.url)
+        })?;
+        tracing::info!(url = %hook.url, "Telegram delivers updates to the webhook");
+    }
+    if let Some(listen) = metrics_listen {
+        let (addr, task) = crate::serve::start(listen, health(), "TALIMGER_METRICS_LISTEN", stop).await?;
+        servers.metrics = Some(addr);
+        servers.tasks.push(task);
+    }
+    Ok(servers)
 }
 
 /// Runs the bot until `shutdown` is cancelled, then stops polling,
@@ -100,7 +156,9 @@ pub async fn run_observed(
     let me = identify(&api, config).await?;
     // Polling and a webhook exclude each other: a webhook left behind by an
     // earlier deployment would make every getUpdates fail.
-    if let Err(e) = api.call("deleteWebhook", "{}", None).await {
+    if config.webhook.is_none()
+        && let Err(e) = api.call("deleteWebhook", "{}", None).await
+    {
         tracing::warn!(error = %e, "could not remove a webhook");
     }
     tracing::info!(bot = me.username(), database = db.backend().name(), "Tälimger is running");
@@ -130,24 +188,6 @@ pub async fn run_observed(
         chat_burst: f64::from(config.chat_burst),
     };
     let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
-    // Health and metrics, before anything else starts: a port taken
-    // stops the start with a message, not a bot no one can watch.
-    let server_stop = CancellationToken::new();
-    let (metrics_addr, server) = match config.metrics_listen {
-        Some(listen) => {
-            let (addr, task) = crate::serve::start(
-                listen,
-                db.clone(),
-                outbox.metrics.clone(),
-                clock.clone(),
-                READY_SILENCE,
-                server_stop.clone(),
-            )
-            .await?;
-            (Some(addr), Some(task))
-        }
-        None => (None, None),
-    };
     let extra = teloxide::dptree::deps![config.clone()];
     let bell = crate::work::Bell::default();
     // The runner is handed its job bodies, as the intake its `schema()`.
@@ -161,7 +201,7 @@ pub async fn run_observed(
     );
     let job_stats = runner.stats.clone();
     let intake = Intake::new(
-        api,
+        api.clone(),
         db.clone(),
         clock.clone(),
         outbox.clone(),
@@ -172,9 +212,17 @@ pub async fn run_observed(
         config.helplines.clone(),
         shutdown.clone(),
     );
+    // The HTTP servers before the workers: a port taken stops the start
+    // with a message, not a bot no one can watch or reach.
+    let server_stop = CancellationToken::new();
+    let servers = serve(config, &db, &api, &intake, &clock, server_stop.clone()).await?;
     let sender_stop = CancellationToken::new();
     let mut sender_task = tokio::spawn(sender.run(sender_stop.clone(), Duration::from_secs(2)));
-    let mut poller = tokio::spawn(intake.clone().poll());
+    // Telegram delivers to the webhook, or we poll: never both.
+    let mut poller = match &config.webhook {
+        Some(_) => tokio::spawn(shutdown.clone().cancelled_owned()),
+        None => tokio::spawn(intake.clone().poll()),
+    };
     let jobs_stop = CancellationToken::new();
     let mut jobs_task = tokio::spawn(runner.run(jobs_stop.clone()));
     // The lesser workers: one that dies (a panic, or a bug that returns)
@@ -207,7 +255,8 @@ pub async fn run_observed(
             intake: intake.stats.clone(),
             outbox: outbox.stats.clone(),
             jobs: job_stats,
-            metrics_addr,
+            metrics_addr: servers.metrics,
+            webhook_addr: servers.webhook,
         });
     }
 
@@ -247,8 +296,8 @@ pub async fn run_observed(
         sender_task.abort();
     }
     server_stop.cancel();
-    if let Some(server) = server {
-        let _ = tokio::time::timeout(Duration::from_secs(1), server).await;
+    for task in servers.tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(1), task).await;
     }
     keeper.abort();
     wal_keeper.abort();

@@ -176,7 +176,12 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
     }
     match config.require_token() {
         Ok(token) => match identify(&make_api(config, token)?, config).await {
-            Ok(me) => println!("ok    token (bot @{})", me.username()),
+            Ok(me) => {
+                println!("ok    token (bot @{})", me.username());
+                if !webhook_info(&make_api(config, token)?, config).await {
+                    failed += 1;
+                }
+            }
             Err(e) => {
                 failed += 1;
                 println!("FAIL  token: {e}");
@@ -191,6 +196,49 @@ pub async fn check(config: &Config) -> anyhow::Result<()> {
         anyhow::bail!("{failed} check(s) failed");
     }
     Ok(())
+}
+
+/// `getWebhookInfo`, one line: the webhook Telegram delivers to (or none:
+/// polling), the updates waiting, and the last delivery error. `false`
+/// when Telegram could not say.
+async fn webhook_info(api: &crate::telegram::Api, config: &Config) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Info {
+        url: String,
+        pending_update_count: u64,
+        last_error_message: Option<String>,
+    }
+    let info = match api.call("getWebhookInfo", "{}", None).await {
+        Ok(raw) => serde_json::from_str::<Info>(raw.get()),
+        Err(e) => {
+            println!("FAIL  webhook: getWebhookInfo failed ({e})");
+            return false;
+        }
+    };
+    let Ok(info) = info else {
+        println!("FAIL  webhook: getWebhookInfo answered something else");
+        return false;
+    };
+    let error = info.last_error_message.map(|e| format!("; last error: {e}")).unwrap_or_default();
+    let waiting = info.pending_update_count;
+    match (&config.webhook, info.url.is_empty()) {
+        (None, true) => println!("ok    webhook: none, the bot polls ({waiting} update(s) waiting)"),
+        (None, false) => println!(
+            "ok    webhook: {} is set; the bot removes it when it starts polling ({waiting} update(s) waiting{error})",
+            info.url
+        ),
+        (Some(hook), _) if info.url == hook.url.as_str() => {
+            println!("ok    webhook: {} ({waiting} update(s) waiting{error})", info.url)
+        }
+        (Some(hook), _) => {
+            let now = if info.url.is_empty() { "none".to_owned() } else { info.url };
+            println!(
+                "ok    webhook: Telegram has {now}; {} is set when the bot starts ({waiting} update(s) waiting{error})",
+                hook.url
+            );
+        }
+    }
+    true
 }
 
 /// `talimger stats`: the coordinator's figures for a period (default the

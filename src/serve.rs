@@ -1,7 +1,8 @@
-//! The HTTP server an operator's monitoring talks to (axum):
-//! `/healthz` — the process is up; `/readyz` — the database answers and
-//! Telegram handed us updates recently enough (the instance that polls);
-//! `/metrics` — Prometheus' text format (`metrics`).
+//! The HTTP servers (axum): the pages an operator's monitoring reads —
+//! `/healthz` (the process is up), `/readyz` (the database answers and, on
+//! the instance that polls, Telegram answered recently enough), `/metrics`
+//! (Prometheus' text format, `metrics`) — and, in webhook mode, the
+//! webhook's route (`intake::webhook_router`), on one server or two.
 
 use crate::db::Db;
 use crate::domain::time::SharedClock;
@@ -29,34 +30,40 @@ struct Shared {
     started: chrono::DateTime<chrono::Utc>,
 }
 
-/// Binds `listen` and serves until `stop`; returns the bound address
-/// (port 0 picks a free one) and the server's task.
-pub async fn start(
-    listen: SocketAddr,
+/// `/healthz`, `/readyz`, `/metrics`.
+pub fn health_routes(
     db: Db,
     metrics: Arc<Metrics>,
     clock: SharedClock,
     stale_after: chrono::Duration,
-    stop: CancellationToken,
-) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+) -> Router {
     let started = clock.now();
     let shared = Shared { db, metrics, clock, stale_after, started };
-    let app = Router::new()
+    Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics_text))
-        .with_state(shared);
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-        anyhow::anyhow!(
-            "could not listen on {listen} for health and metrics ({e}): set TALIMGER_METRICS_LISTEN"
-        )
-    })?;
+        .with_state(shared)
+}
+
+/// Binds `listen` and serves `app` until `stop`; returns the bound address
+/// (port 0 picks a free one) and the server's task. `setting` names what
+/// to change when the address is taken.
+pub async fn start(
+    listen: SocketAddr,
+    app: Router,
+    setting: &str,
+    stop: CancellationToken,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not listen on {listen} ({e}): set {setting}"))?;
     let bound = listener.local_addr()?;
-    tracing::info!(address = %bound, "health and metrics served");
+    tracing::info!(address = %bound, "serving HTTP");
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app).with_graceful_shutdown(stop.cancelled_owned()).await;
         if let Err(e) = served {
-            tracing::error!(error = %e, "the health and metrics server stopped");
+            tracing::error!(error = %e, "an HTTP server stopped");
         }
     });
     Ok((bound, task))

@@ -48,7 +48,10 @@ pub const DEFAULT_BOOKING_LEAD: &str = "1h";
 pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// The mentors' morning agenda, local time.
 pub const DEFAULT_AGENDA_AT: &str = "08:00";
-/// Where health and metrics are served by default: this machine only.
+/// Where the webhook is served by default (behind the HTTPS proxy).
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:8080";
+/// Where health and metrics are served by default when polling: this
+/// machine only.
 pub const DEFAULT_METRICS_LISTEN: &str = "127.0.0.1:9090";
 
 /// A bot token that never shows up in `Debug` output or logs.
@@ -103,8 +106,21 @@ pub struct Config {
     /// radar tells the coordinators (`TALIMGER_UNANSWERED_ALERT`).
     pub unanswered_alert: chrono::Duration,
     /// Where health and metrics are served; `None`: off
-    /// (`TALIMGER_METRICS_LISTEN`).
+    /// (`TALIMGER_METRICS_LISTEN`; by default the webhook's server).
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Webhook mode, when set (`TALIMGER_WEBHOOK_URL`).
+    pub webhook: Option<WebhookConfig>,
+}
+
+/// How Telegram reaches us in webhook mode.
+#[derive(Clone, Debug)]
+pub struct WebhookConfig {
+    /// The public address given to `setWebhook`; its path is our route.
+    pub url: Url,
+    /// Where our server listens (`TALIMGER_LISTEN`).
+    pub listen: std::net::SocketAddr,
+    /// `TALIMGER_WEBHOOK_SECRET`; `None`: the one kept in the database.
+    pub secret: Option<Token>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -191,6 +207,22 @@ pub enum ConfigError {
         "TALIMGER_METRICS_LISTEN (--metrics-listen) must be an address and port such as 127.0.0.1:9090 or 0.0.0.0:9090, or off (got {0:?})"
     )]
     BadMetricsListen(String),
+    #[error(
+        "TALIMGER_WEBHOOK_URL (--webhook-url) must be an https:// address such as https://bot.example.kz/telegram, or http:// for a local Bot API server (got {0:?})"
+    )]
+    BadWebhookUrl(String),
+    #[error(
+        "TALIMGER_LISTEN (--listen) must be an address and port such as 0.0.0.0:8080 or 127.0.0.1:8080 (got {0:?})"
+    )]
+    BadListen(String),
+    #[error(
+        "TALIMGER_WEBHOOK_SECRET (--webhook-secret) must be 1 to 256 of the letters A-Z, a-z, digits, _ and -"
+    )]
+    BadWebhookSecret,
+    #[error(
+        "TALIMGER_LISTEN and TALIMGER_WEBHOOK_SECRET work with TALIMGER_WEBHOOK_URL: set it too, or unset them"
+    )]
+    WebhookSettingsWithoutUrl,
 }
 
 impl Config {
@@ -267,10 +299,14 @@ impl Config {
             .filter(|d| (Duration::from_secs(60)..=Duration::from_secs(30 * 86_400)).contains(d))
             .and_then(|d| chrono::Duration::from_std(d).ok())
             .ok_or_else(|| ConfigError::BadUnansweredAlert(alert_raw.to_owned()))?;
-        let metrics_raw = s.metrics_listen.as_deref().unwrap_or(DEFAULT_METRICS_LISTEN).trim();
-        let metrics_listen = match metrics_raw {
-            "off" => None,
-            raw => Some(raw.parse().map_err(|_| ConfigError::BadMetricsListen(raw.to_owned()))?),
+        let webhook = webhook(s)?;
+        let metrics_listen = match s.metrics_listen.as_deref().map(str::trim) {
+            Some("off") => None,
+            Some(raw) => Some(raw.parse().map_err(|_| ConfigError::BadMetricsListen(raw.to_owned()))?),
+            None => Some(match &webhook {
+                Some(w) => w.listen,
+                None => DEFAULT_METRICS_LISTEN.parse().expect("the default address parses"),
+            }),
         };
         Ok(Config {
             token,
@@ -292,6 +328,7 @@ impl Config {
             agenda_at,
             unanswered_alert,
             metrics_listen,
+            webhook,
         })
     }
 
@@ -304,6 +341,33 @@ impl Config {
     pub fn require_token(&self) -> Result<&Token, ConfigError> {
         self.token.as_ref().ok_or(ConfigError::MissingToken)
     }
+}
+
+/// The webhook's settings: all or none of them.
+fn webhook(s: &Settings) -> Result<Option<WebhookConfig>, ConfigError> {
+    let Some(raw) = s.webhook_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+        if s.listen.is_some() || s.webhook_secret.is_some() {
+            return Err(ConfigError::WebhookSettingsWithoutUrl);
+        }
+        return Ok(None);
+    };
+    let url = Url::parse(raw)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+        .ok_or_else(|| ConfigError::BadWebhookUrl(raw.to_owned()))?;
+    let listen_raw = s.listen.as_deref().unwrap_or(DEFAULT_LISTEN).trim();
+    let listen = listen_raw.parse().map_err(|_| ConfigError::BadListen(listen_raw.to_owned()))?;
+    let secret = match s.webhook_secret.as_deref() {
+        None => None,
+        Some(secret) if is_webhook_secret(secret) => Some(Token(SecretString::from(secret.to_owned()))),
+        Some(_) => return Err(ConfigError::BadWebhookSecret),
+    };
+    Ok(Some(WebhookConfig { url, listen, secret }))
+}
+
+/// What Telegram accepts as a webhook's `secret_token`.
+pub fn is_webhook_secret(s: &str) -> bool {
+    (1..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]

@@ -69,7 +69,22 @@ pub struct Settings {
     /// How long a question may wait for its mentor, outside the mentor's quiet hours, before the district's coordinators are told once, e.g. 48h or 3d; 1m to 30d [default: 48h]
     #[arg(long, env = "TALIMGER_UNANSWERED_ALERT", global = true, value_name = "DURATION")]
     pub unanswered_alert: Option<String>,
-    /// Where /healthz, /readyz and /metrics are served, HOST:PORT, or off [default: 127.0.0.1:9090]
+    /// The public HTTPS address Telegram delivers updates to; unset: long polling
+    #[arg(long, env = "TALIMGER_WEBHOOK_URL", global = true, value_name = "URL")]
+    pub webhook_url: Option<String>,
+    /// Where the webhook is served, HOST:PORT (behind the HTTPS proxy) [default: 0.0.0.0:8080]
+    #[arg(long, env = "TALIMGER_LISTEN", global = true, value_name = "HOST:PORT")]
+    pub listen: Option<String>,
+    /// The webhook's secret token, 1 to 256 of A-Z a-z 0-9 _ - [default: one made once and kept in the database]
+    #[arg(
+        long,
+        env = "TALIMGER_WEBHOOK_SECRET",
+        global = true,
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<String>,
+    /// Where /healthz, /readyz and /metrics are served, HOST:PORT, or off [default: the webhook's server, or 127.0.0.1:9090 when polling]
     #[arg(long, env = "TALIMGER_METRICS_LISTEN", global = true, value_name = "HOST:PORT")]
     pub metrics_listen: Option<String>,
 }

@@ -192,22 +192,7 @@ impl Tx {
 
     /// The programme's salt of pseudonymous ids, made at the first export.
     pub async fn export_salt(&mut self, now: DateTime<Utc>) -> DbResult<String> {
-        let fresh = hex::encode(rand::random::<[u8; 16]>());
-        let _made = on!(self, c => sqlx::query(
-            "INSERT INTO programme_secrets (name, value, created_at) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(SALT)
-        .bind(&fresh)
-        .bind(now.timestamp_millis())
-        .execute(c)
-        .await?
-        .rows_affected());
-        let salt: String = on!(self, c => sqlx::query_scalar("SELECT value FROM programme_secrets WHERE name = $1")
-            .bind(SALT)
-            .fetch_one(c)
-            .await?);
-        Ok(salt)
+        self.programme_secret(SALT, now).await
     }
 }
 

@@ -20,10 +20,10 @@
 
 mod connect;
 mod export;
-mod health;
 mod invites;
 mod jobs;
 mod meetings;
+mod ops;
 mod org;
 mod outbox;
 mod radar;
@@ -36,10 +36,10 @@ mod updates;
 mod users;
 
 pub use connect::{Backend, CONNECT_TIMEOUT, redact_url, sqlite_file};
-pub use health::{Backlog, QueueHealth};
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
+pub use ops::{Backlog, QueueHealth};
 pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,

@@ -49,6 +49,9 @@ mod failure;
 mod flood;
 mod peek;
 mod poll;
+mod webhook;
+
+pub use webhook::{MAX_BODY, router as webhook_router, set_webhook};
 
 /// Seconds a `getUpdates` long poll waits for news.
 pub const POLL_TIMEOUT: u32 = 25;
@@ -150,6 +153,11 @@ impl Intake {
 
     /// Erases handled updates' contents shortly after each burst of
     /// handling (one statement for the burst), and once more at the end.
+    /// The metrics this intake counts into (the outbox's).
+    pub fn outbox_metrics(&self) -> Arc<crate::metrics::Metrics> {
+        self.outbox.metrics.clone()
+    }
+
     pub async fn eraser(self: Arc<Self>) {
         loop {
             tokio::select! {

@@ -77,7 +77,11 @@ impl Intake {
     /// Stores a batch in one transaction; returns the next offset. The
     /// flood limit is applied here (`flood`): urgent updates always pass,
     /// members over the limit are slowed, others' excess is dropped.
-    async fn store(self: &Arc<Self>, raws: &[Box<RawValue>], flood: &mut Flood) -> Result<i64, DbError> {
+    pub(super) async fn store(
+        self: &Arc<Self>,
+        raws: &[Box<RawValue>],
+        flood: &mut Flood,
+    ) -> Result<i64, DbError> {
         let now = self.clock.now();
         let instant = Instant::now();
         let mut tx = self.db.begin().await?;

@@ -46,7 +46,7 @@ const CONFLICT: &str =
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
 const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 /// Methods the fake implements (Telegram matches method names case-insensitively).
-const KNOWN_METHODS: &str = "getMe getUpdates deleteWebhook getWebhookInfo sendMessage sendPhoto \
+const KNOWN_METHODS: &str = "getMe getUpdates setWebhook deleteWebhook getWebhookInfo sendMessage sendPhoto \
     sendDocument sendChatAction editMessageText editMessageReplyMarkup deleteMessage answerCallbackQuery \
     setMyCommands deleteMyCommands getMyCommands copyMessage copyMessages setMessageReaction editMessageCaption";
 /// Methods subject to flood control (the limits, `rate_limit_for`, 429 windows).
@@ -266,6 +266,12 @@ struct St {
     get_updates_calls: u64,
     poll_gen: u64,
     conflicts: u64,
+    /// Set by `setWebhook`: updates are POSTed there, never polled.
+    webhook: Option<Webhook>,
+    webhook_delivered: u64,
+    /// Deliveries the webhook did not answer 2xx: (update id, status).
+    webhook_refused: Vec<(i64, u16)>,
+    webhook_last_error: Option<String>,
     // messages
     next_message_id: HashMap<i64, i64>,
     /// Messages users sent: what kind, and their text or caption.
@@ -294,6 +300,13 @@ struct St {
     /// The chat whose buckets the current request passed: a token is taken
     /// from them once the request is applied.
     passed_gate: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    pub url: String,
+    pub secret: Option<String>,
+    pub max_connections: i64,
 }
 
 struct Inner {
@@ -335,6 +348,7 @@ impl FakeApi {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        tokio::spawn(deliver_to_webhook(inner.clone()));
         FakeApi { inner }
     }
 
@@ -597,6 +611,18 @@ impl FakeApi {
 
     pub fn acked_offset(&self) -> i64 {
         self.inner.lock().acked_offset
+    }
+    /// The webhook `setWebhook` set, if any.
+    pub fn webhook(&self) -> Option<Webhook> {
+        self.inner.lock().webhook.clone()
+    }
+    /// Updates the webhook answered 2xx.
+    pub fn webhook_delivered(&self) -> u64 {
+        self.inner.lock().webhook_delivered
+    }
+    /// Deliveries the webhook refused: (update id, HTTP status).
+    pub fn webhook_refused(&self) -> Vec<(i64, u16)> {
+        self.inner.lock().webhook_refused.clone()
     }
     pub fn get_updates_calls(&self) -> u64 {
         self.inner.lock().get_updates_calls
@@ -895,6 +921,12 @@ async fn get_updates(inner: &Inner, p: &Params) -> R<Value> {
     let (deadline, my_gen, limit) = {
         let mut st = inner.lock();
         st.get_updates_calls += 1;
+        if st.webhook.is_some() {
+            return Err(err(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            ));
+        }
         st.gate(0, "getUpdates")?;
         let limit = p.int("limit")?.filter(|l| (1..=100).contains(l)).unwrap_or(100) as usize;
         let timeout = p.int("timeout")?.unwrap_or(0).clamp(0, 3600) as u64;
@@ -929,9 +961,103 @@ async fn get_updates(inner: &Inner, p: &Params) -> R<Value> {
     }
 }
 
+/// What Telegram does with a webhook set: each pending update, oldest
+/// first, POSTed with the secret token until the server answers 2xx
+/// (anything else is retried shortly, and remembered as the last error).
+async fn deliver_to_webhook(inner: Arc<Inner>) {
+    let client = reqwest::Client::new();
+    let mut wake = inner.wake.subscribe();
+    loop {
+        let next = {
+            let mut st = inner.lock();
+            match st.webhook.clone() {
+                Some(hook) => st.next_for_webhook().map(|(id, body)| (hook, id, body)),
+                None => None,
+            }
+        };
+        let Some((hook, id, body)) = next else {
+            tokio::select! {
+                _ = wake.changed() => {}
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+            continue;
+        };
+        let mut request = client.post(&hook.url).json(&body).timeout(Duration::from_secs(20));
+        if let Some(secret) = &hook.secret {
+            request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+        let answer = request.send().await;
+        let refused = {
+            let mut st = inner.lock();
+            match answer {
+                Ok(r) if r.status().is_success() => {
+                    st.pending.remove(&id);
+                    st.webhook_delivered += 1;
+                    false
+                }
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    st.webhook_refused.push((id, status));
+                    st.webhook_last_error = Some(format!("Wrong response from the webhook: {}", r.status()));
+                    true
+                }
+                Err(e) => {
+                    st.webhook_refused.push((id, 0));
+                    st.webhook_last_error = Some(format!("Connection failed: {e}"));
+                    true
+                }
+            }
+        };
+        if refused {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 // ---------------------------------------------------------------- method implementations
 
 impl St {
+    /// `setWebhook`, as strict as Telegram about the secret token.
+    fn set_webhook(&mut self, p: &Params) -> R<Value> {
+        self.gate(0, "setWebhook")?;
+        let url = p
+            .str("url")
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| bad("Bad Request: bad webhook: URL is empty"))?;
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(bad("Bad Request: bad webhook: unsupported URL protocol"));
+        }
+        let secret = p.str("secret_token");
+        if let Some(s) = &secret
+            && (s.is_empty()
+                || s.len() > 256
+                || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        {
+            return Err(bad("Bad Request: secret token contains unallowed characters"));
+        }
+        let max_connections = p.int("max_connections")?.unwrap_or(40);
+        if !(1..=100).contains(&max_connections) {
+            return Err(bad("Bad Request: bad max_connections"));
+        }
+        if let Some(Value::Array(a)) = p.json("allowed_updates")? {
+            self.allowed = Some(a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+        }
+        self.webhook = Some(Webhook { url, secret, max_connections });
+        Ok(json!(true))
+    }
+
+    /// The oldest pending update the webhook takes (others are dropped, as
+    /// `allowed_updates` says).
+    fn next_for_webhook(&mut self) -> Option<(i64, Value)> {
+        let allowed = self.allowed.clone().filter(|a| !a.is_empty());
+        let ok =
+            |st: &St, id: &i64| allowed.as_ref().is_none_or(|a| a.iter().any(|k| *k == st.updates[id].0));
+        let keep: BTreeSet<i64> = self.pending.iter().filter(|id| ok(self, id)).copied().collect();
+        self.pending = keep;
+        let id = *self.pending.iter().next()?;
+        Some((id, self.updates[&id].1.clone()))
+    }
+
     fn dispatch(&mut self, m: &str, p: &Params) -> R<Value> {
         self.passed_gate = None;
         let result = self.apply(m, p);
@@ -952,14 +1078,26 @@ impl St {
             "getMe" => self.gate(0, m).map(|_| me_json()),
             "deleteWebhook" => {
                 self.gate(0, m)?;
+                self.webhook = None;
                 if p.str("drop_pending_updates").as_deref() == Some("true") {
                     self.pending.clear();
                     self.redeliver.clear();
                 }
                 Ok(json!(true))
             }
-            "getWebhookInfo" => Ok(json!({"url": "", "has_custom_certificate": false,
-                "pending_update_count": self.pending.len() + self.redeliver.len()})),
+            "getWebhookInfo" => {
+                let mut info = json!({
+                    "url": self.webhook.as_ref().map_or("", |h| h.url.as_str()),
+                    "has_custom_certificate": false,
+                    "pending_update_count": self.pending.len() + self.redeliver.len(),
+                });
+                if let Some(e) = &self.webhook_last_error {
+                    info["last_error_date"] = json!(1_764_800_000);
+                    info["last_error_message"] = json!(e);
+                }
+                Ok(info)
+            }
+            "setWebhook" => self.set_webhook(p),
             "sendMessage" | "sendPhoto" | "sendDocument" => self.send(m, p),
             "sendChatAction" => self.target_chat(m, p, true).map(|_| json!(true)),
             "editMessageText" | "editMessageReplyMarkup" | "editMessageCaption" => self.edit(m, p),

@@ -175,9 +175,11 @@ impl TestApp {
         adjust(&mut config);
         let shutdown = CancellationToken::new();
         let (task, running) = spawn_bot(&config, &clock, &shutdown);
-        let running = running.await.expect("the bot starts");
-        // The bot is up once it polls.
-        wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
+        let Ok(running) = running.await else {
+            panic!("the bot did not start: {:?}", task.await.expect("no panic").err());
+        };
+        // The bot is up once it polls, or Telegram delivers to its webhook.
+        wait_until("the bot polls", || fake.get_updates_calls() > 0 || fake.webhook().is_some()).await;
         let db = Db::connect(&test_db.url).await.expect("connect");
         let read = Mutex::default();
         TestApp { fake, db, clock, test_db, config, shutdown, task: Some(task), running, read }
@@ -186,6 +188,12 @@ impl TestApp {
     /// Stops the bot and starts it again on the same database.
     pub async fn restart(&mut self) {
         self.restart_after(chrono::Duration::zero()).await;
+    }
+
+    /// Stops the bot and starts it again with settings the test changes.
+    pub async fn restart_with(&mut self, adjust: impl FnOnce(&mut Config)) {
+        adjust(&mut self.config);
+        self.restart().await;
     }
 
     /// Stops the bot, lets `downtime` pass on its clock, and starts it again.
@@ -200,7 +208,10 @@ impl TestApp {
         let (task, running) = spawn_bot(&self.config, &self.clock, &self.shutdown);
         self.task = Some(task);
         self.running = running.await.expect("the bot starts again");
-        wait_until("the restarted bot polls", || self.fake.get_updates_calls() > polls).await;
+        // In webhook mode it is up once it runs: `setWebhook` came before.
+        if self.config.webhook.is_none() {
+            wait_until("the restarted bot polls", || self.fake.get_updates_calls() > polls).await;
+        }
     }
 
     pub fn user(&self, id: i64, name: &str, lang: Option<&str>) -> TgUser {

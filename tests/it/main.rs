@@ -24,3 +24,4 @@ mod safeguarding;
 mod scheduling;
 mod stats;
 mod storage;
+mod webhook;

@@ -209,6 +209,10 @@ async fn help_lists_every_setting() {
         "TALIMGER_CHAT_RATE",
         "TALIMGER_CHAT_BURST",
         "TALIMGER_HELPLINES",
+        "TALIMGER_WEBHOOK_URL",
+        "TALIMGER_LISTEN",
+        "TALIMGER_WEBHOOK_SECRET",
+        "TALIMGER_METRICS_LISTEN",
     ] {
         assert!(stdout.contains(var), "{var} in --help");
     }
@@ -289,7 +293,13 @@ async fn check_and_migrate(backend: Backend) {
     let out = output(cmd).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    for part in ["configuration", "database", "locales kk and ru", "token (bot @talimger_test_bot)"] {
+    for part in [
+        "configuration",
+        "database",
+        "locales kk and ru",
+        "token (bot @talimger_test_bot)",
+        "webhook: none, the bot polls (0 update(s) waiting)",
+    ] {
         assert!(stdout.contains(part), "{part}: {stdout}");
     }
 

@@ -1,5 +1,6 @@
-//! What the health and metrics endpoints read: that the database answers,
-//! and how far behind the shared queues are.
+//! What running it needs of the database: the programme's secrets (made
+//! once, shared by every instance), and for the health and metrics
+//! endpoints that the database answers and how far behind the queues are.
 
 use super::{Db, DbResult, Tx, autocommit, on};
 use crate::domain::time::from_millis;
@@ -24,6 +25,28 @@ pub struct QueueHealth {
 }
 
 impl Tx {
+    /// A random secret of the programme's, by name: made by the first who
+    /// asks, the same for every instance after (the salt of pseudonymous
+    /// ids, the webhook's secret token).
+    pub async fn programme_secret(&mut self, name: &str, now: DateTime<Utc>) -> DbResult<String> {
+        let fresh = hex::encode(rand::random::<[u8; 24]>());
+        let _made = on!(self, c => sqlx::query(
+            "INSERT INTO programme_secrets (name, value, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(&fresh)
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected());
+        let value: String = on!(self, c => sqlx::query_scalar("SELECT value FROM programme_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(c)
+            .await?);
+        Ok(value)
+    }
+
     /// The outbox's due items by priority, and the jobs due and late.
     pub async fn queue_health(&mut self, now: DateTime<Utc>, late: DateTime<Utc>) -> DbResult<QueueHealth> {
         let now_ms = now.timestamp_millis();
@@ -54,6 +77,7 @@ impl Tx {
 }
 
 autocommit! {
+    fn programme_secret(&self, name: &str, now: DateTime<Utc>) -> String;
     fn queue_health(&self, now: DateTime<Utc>, late: DateTime<Utc>) -> QueueHealth;
 }
 
