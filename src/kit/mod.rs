@@ -1,5 +1,6 @@
 //! Machinery shared by features, using none of them.
 
+pub mod chart;
 pub mod copy;
 pub mod env;
 pub mod export;
