@@ -36,7 +36,7 @@ pub const WIDTH: u32 = 1000;
 const HEADER: u32 = 64;
 const PLOT: u32 = 380;
 const LEGEND_ROW: u32 = 30;
-const FOOTER: u32 = 44;
+const NOTE_LINE: u32 = 28;
 /// At most this many labels along the bottom; plotters picks which.
 const MAX_X_LABELS: usize = 12;
 
@@ -70,8 +70,8 @@ pub struct Chart {
     pub x_title: String,
     pub x_labels: Vec<String>,
     pub panels: Vec<Panel>,
-    /// A line under the panels (empty: none).
-    pub note: String,
+    /// Lines under the panels.
+    pub notes: Vec<String>,
 }
 
 /// Why a chart could not be drawn (a bug, never the reader's doing).
@@ -86,7 +86,8 @@ fn failed(e: impl std::fmt::Display) -> ChartError {
 /// The picture's width and height.
 pub fn size(chart: &Chart) -> (u32, u32) {
     let panels: u32 = chart.panels.iter().map(panel_height).sum();
-    let footer = if chart.note.is_empty() { 0 } else { FOOTER };
+    let notes = u32::try_from(chart.notes.len()).unwrap_or(u32::MAX);
+    let footer = if notes == 0 { 0 } else { notes.saturating_mul(NOTE_LINE) + 16 };
     (WIDTH, HEADER + panels + footer)
 }
 
@@ -113,9 +114,9 @@ pub fn png(chart: &Chart) -> Result<Vec<u8>, ChartError> {
             draw_panel(&area, panel, &chart.x_labels, x_title)?;
             rest = below;
         }
-        if !chart.note.is_empty() {
-            let note = fit(&chart.note, 16, WIDTH - 48)?;
-            rest.draw_text(&note, &style(16), (24, 12)).map_err(failed)?;
+        for (k, note) in chart.notes.iter().enumerate() {
+            let y = i32::try_from(k).unwrap_or(0) * NOTE_LINE as i32 + 8;
+            rest.draw_text(&fit(note, 16, WIDTH - 48)?, &style(16), (24, y)).map_err(failed)?;
         }
         root.present().map_err(failed)?;
     }
@@ -287,7 +288,7 @@ mod tests {
                 empty: "Жоқ".to_owned(),
                 counts: true,
             }],
-            note: String::new(),
+            notes: vec![],
         }
     }
 

@@ -6,4 +6,5 @@ pub mod env;
 pub mod export;
 pub mod invite;
 pub mod meeting;
+pub mod stats_chart;
 pub mod words;
