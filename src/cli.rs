@@ -11,9 +11,11 @@ use crate::domain::period::{MAX_RANGE_DAYS, Period, parse_day};
 use crate::domain::stats::{Figures, Report};
 use crate::domain::time::SharedClock;
 use crate::domain::user::{PLACE_NAME_MAX, PlaceNameError, check_place_name};
+use crate::domain::weekly::{Charted, weekly};
 use crate::domain::{DistrictId, Lang};
 use crate::i18n;
 use crate::kit::export::csv_bytes;
+use crate::kit::stats_chart;
 use anyhow::Context;
 
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
@@ -242,7 +244,8 @@ async fn webhook_info(api: &crate::telegram::Api, config: &Config) -> bool {
 }
 
 /// `talimger stats`: the coordinator's figures for a period (default the
-/// last 30 days) and a district (default all), as a table or JSON.
+/// last 30 days) and a district (default all), as a table or JSON; with
+/// `--chart FILE`, the weekly charts a coordinator gets, in `--lang`.
 pub async fn stats(config: &Config, args: &StatsArgs, clock: SharedClock) -> anyhow::Result<()> {
     let tz = config.tz;
     let now = clock.now();
@@ -252,6 +255,20 @@ pub async fn stats(config: &Config, args: &StatsArgs, clock: SharedClock) -> any
     let facts = db.stats_facts(district.as_ref().map(|(id, _)| *id), period.from, period.to).await?;
     db.close().await;
     let report = Report::build(&facts, &period, now, tz);
+    if let Some(path) = &args.chart {
+        let scope = district.as_ref().map(|(_, n)| n.as_str());
+        match weekly(&facts, &period, now, tz) {
+            Charted::Weekly(weeks) => {
+                let png = stats_chart::png(lang_of(args.lang), &weeks, scope, &period)?;
+                std::fs::write(path, png).with_context(|| format!("could not write {}", path.display()))?;
+                eprintln!("the chart is written to {}", path.display());
+            }
+            Charted::Nothing => eprintln!("no chart: a single week, or no question or meeting in the period"),
+            Charted::TooFewStudents => {
+                eprintln!("no chart: fewer than 5 students, whose weeks could point at a child")
+            }
+        }
+    }
     if args.json {
         let out = serde_json::json!({
             "first_day": period.first_day.to_string(),
@@ -329,10 +346,7 @@ pub async fn export(config: &Config, args: &ExportArgs, clock: SharedClock) -> a
         ExportWhat::Sos => ExportKind::Sos,
         ExportWhat::Users => ExportKind::Users,
     };
-    let lang = match args.lang {
-        ExportLang::Kk => Lang::Kk,
-        ExportLang::Ru => Lang::Ru,
-    };
+    let lang = lang_of(args.lang);
     let table = db.export_table(kind, district, period.from, period.to, tz, now).await?;
     let salt = db.export_salt(now).await?;
     db.close().await;
@@ -348,6 +362,13 @@ pub async fn export(config: &Config, args: &ExportArgs, clock: SharedClock) -> a
         }
     }
     Ok(())
+}
+
+fn lang_of(lang: ExportLang) -> Lang {
+    match lang {
+        ExportLang::Kk => Lang::Kk,
+        ExportLang::Ru => Lang::Ru,
+    }
 }
 
 /// The report as a table: a row per group (the total, each district, each

@@ -79,3 +79,27 @@ stats-bad-long = Период слишком длинный: не больше {
         [many] дней
        *[other] дня
     }. Напишите даты поближе друг к другу.
+
+# Графики по неделям: картинка, которая приходит вместе с цифрами.
+stats-chart-caption = Графики по неделям: вопросы, встречи и время до первого ответа ментора.
+stats-chart-title = { $scope } · { $from } — { $to }
+stats-chart-weeks = Первый день недели
+stats-chart-questions = Вопросы за неделю
+stats-chart-meetings = Встречи за неделю
+stats-chart-held-total = Итого: состоялись
+stats-chart-booked-total = Итого: записано
+stats-chart-school-held = { $name }: состоялись
+stats-chart-answers = Время до первого ответа ментора по неделям (тихие часы не считаются)
+stats-chart-median = Медиана
+stats-chart-p90 = 90% вопросов — не дольше
+stats-chart-unit-minutes = минуты
+stats-chart-unit-hours = часы
+stats-chart-no-answers = За этот период ответов пока нет
+stats-chart-apart = Ещё { $count } { $count ->
+        [one] школа
+        [few] школы
+        [many] школ
+       *[other] школы
+    } — только в линии «Итого» (меньше пяти учеников или меньше вопросов и встреч).
+stats-chart-partial = Недели, вошедшие в период не целиком: { $dates }
+stats-chart-too-few = Учеников меньше пяти, поэтому графики по неделям не рисую: по ним можно узнать ребёнка.

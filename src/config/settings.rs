@@ -159,6 +159,12 @@ pub struct StatsArgs {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Also write the weekly charts a coordinator gets with the figures, as a PNG file
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<std::path::PathBuf>,
+    /// The language of the chart's words
+    #[arg(long, value_enum, default_value = "ru")]
+    pub lang: ExportLang,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

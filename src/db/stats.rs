@@ -22,9 +22,9 @@ const MENTOR_IN_SCOPE: &str = "JOIN users m ON m.id = x.mentor_id
 type QuestionRow =
     (i64, String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
-/// A meeting's row: school, status, mentor, student, who cancelled and
-/// their role.
-type MeetingRow = (i64, String, i64, i64, Option<i64>, Option<String>);
+/// A meeting's row: school, start, status, mentor, student, who cancelled
+/// and their role.
+type MeetingRow = (i64, i64, String, i64, i64, Option<i64>, Option<String>);
 
 impl Tx {
     /// The facts of `district` (or of all districts) for `[from, to)`.
@@ -71,7 +71,7 @@ impl Tx {
         let questions: Vec<QuestionRow> =
             on!(self, c => sqlx::query_as(&sql).bind(scope).bind(from).bind(to).fetch_all(c).await?);
         let sql = format!(
-            "SELECT s.id, x.status, x.mentor_id, x.student_id, x.cancelled_by, w.role
+            "SELECT s.id, x.starts_at, x.status, x.mentor_id, x.student_id, x.cancelled_by, w.role
              FROM meetings x LEFT JOIN users w ON w.id = x.cancelled_by
              {MENTOR_IN_SCOPE} AND x.starts_at >= $2 AND x.starts_at < $3"
         );
@@ -112,7 +112,7 @@ impl Tx {
                 });
             }
         }
-        for (school, status, mentor, student, by, role) in meetings {
+        for (school, starts_at, status, mentor, student, by, role) in meetings {
             let state = match status.as_str() {
                 "held" => MeetingState::Held,
                 "no_show" => MeetingState::NoShow,
@@ -125,7 +125,11 @@ impl Tx {
                 "booked" => MeetingState::Booked,
                 other => return Err(DbError::Corrupt(format!("meeting status {other:?}"))),
             };
-            facts.meetings.push(MeetingFact { school: SchoolId(school), state });
+            facts.meetings.push(MeetingFact {
+                school: SchoolId(school),
+                starts_at: from_millis(starts_at),
+                state,
+            });
         }
         Ok(facts)
     }

@@ -19,6 +19,7 @@ pub mod slots;
 pub mod stats;
 pub mod time;
 pub mod user;
+pub mod weekly;
 pub mod working;
 
 pub use ids::{DistrictId, InviteId, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};

@@ -76,6 +76,7 @@ pub enum MeetingState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MeetingFact {
     pub school: SchoolId,
+    pub starts_at: DateTime<Utc>,
     pub state: MeetingState,
 }
 
@@ -235,7 +236,9 @@ fn rate(count: usize, students: usize) -> f64 {
     (r * 10.0).round() / 10.0
 }
 
-fn question_figures<'a>(
+/// The figures of these questions (asked in the period), as they stand at
+/// `now`: first answers in working time, in zone `tz`.
+pub fn question_figures<'a>(
     questions: impl Iterator<Item = &'a QuestionFact>,
     now: DateTime<Utc>,
     tz: Tz,
@@ -411,11 +414,19 @@ mod tests {
                 },
             ],
             meetings: vec![
-                MeetingFact { school: a, state: MeetingState::Held },
-                MeetingFact { school: a, state: MeetingState::NoShow },
-                MeetingFact { school: a, state: MeetingState::Cancelled(Canceller::Parent) },
-                MeetingFact { school: c, state: MeetingState::Cancelled(Canceller::Mentor) },
-                MeetingFact { school: c, state: MeetingState::Booked },
+                MeetingFact { school: a, starts_at: local(3, 15, 0), state: MeetingState::Held },
+                MeetingFact { school: a, starts_at: local(3, 15, 0), state: MeetingState::NoShow },
+                MeetingFact {
+                    school: a,
+                    starts_at: local(3, 15, 0),
+                    state: MeetingState::Cancelled(Canceller::Parent),
+                },
+                MeetingFact {
+                    school: c,
+                    starts_at: local(3, 15, 0),
+                    state: MeetingState::Cancelled(Canceller::Mentor),
+                },
+                MeetingFact { school: c, starts_at: local(3, 15, 0), state: MeetingState::Booked },
             ],
         };
         let now = local(5, 12, 0);

@@ -1,8 +1,10 @@
 //! Machinery shared by features, using none of them.
 
+pub mod chart;
 pub mod copy;
 pub mod env;
 pub mod export;
 pub mod invite;
 pub mod meeting;
+pub mod stats_chart;
 pub mod words;

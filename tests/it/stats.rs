@@ -1,7 +1,9 @@
 //! `/stats`: a coordinator's figures against hand-counted fixtures (first
 //! answers in working time, quiet hours left out), each coordinator seeing
 //! their own district only, nobody else running it or pressing its
-//! buttons, and typed dates that are not dates.
+//! buttons, and typed dates that are not dates; the weekly chart after the
+//! figures (a PNG drawn, the operator's `--chart` the same file, none for
+//! a single week, an empty period or fewer than five students).
 
 use crate::cast::{Cast, programme};
 use crate::fake_api::Sent;
@@ -9,6 +11,7 @@ use crate::fake_api::TgUser;
 use crate::helpers::{Backend, Shown, TestApp, exec};
 use crate::on_both_backends;
 use chrono::{DateTime, TimeZone, Utc};
+use talimger::config::{ExportLang, StatsArgs};
 use talimger::domain::invite::InviteTarget;
 use talimger::domain::time::Clock;
 
@@ -17,6 +20,7 @@ on_both_backends!(
     each_coordinator_sees_their_district,
     only_coordinators_get_statistics,
     typed_dates_that_are_not_dates,
+    the_figures_come_with_a_chart,
 );
 
 /// Milliseconds of a local time in Almaty (UTC+5), 2026.
@@ -235,6 +239,7 @@ async fn each_coordinator_sees_their_district(backend: Backend) {
     hand_counted_week(&app).await;
     let here = first_week(&app, &p.district).await;
     here.says("Аудан: Талдықорған")
+        .says("Апта сайынғы графиктер: сұрақтар, кездесулер")
         .says("Тәлімгер саны: 1, оқушы саны: 5, ата-ана саны: 1")
         .says("Сұрақтар: барлығы — 6")
         .says("медианасы — 1 сағат 10 минут")
@@ -246,8 +251,14 @@ async fn each_coordinator_sees_their_district(backend: Backend) {
         .says("1 ментор, 1 ученик, 0 родителей")
         .says("Вопросы: задано — 1, с ответом — 1")
         .says("Сигналы: всего — 1")
+        .says("Учеников меньше пяти, поэтому графики по неделям не рисую")
         .never_says("Талдықорған")
         .never_says("№5 мектеп");
+    assert!(photos(&there).is_empty(), "one student's weeks are not drawn");
+    // The Kazakh chart is the operator's in Kazakh, and not the Russian one.
+    let kazakh = chart_of(&here);
+    assert_eq!(cli_chart(&app, Some("Талдықорған"), ExportLang::Kk).await, kazakh);
+    assert_ne!(cli_chart(&app, Some("Талдықорған"), ExportLang::Ru).await, kazakh);
     // The default screen (the last 30 days) is scoped the same way.
     app.send(&p.other_district, "/stats").await.never_says("Талдықорған").says("Панфилов ауданы");
     app.stop().await;
@@ -257,6 +268,9 @@ async fn only_coordinators_get_statistics(backend: Backend) {
     let app = TestApp::start(backend).await;
     let p = programme_with_coordinators(&app, "ru").await;
     let Cast { mentor, student, parent, .. } = &p.cast;
+    // Nothing happened in the last 30 days: the figures say so, no chart.
+    let shown = app.send(&p.district, "/stats").await;
+    assert!(photos(&shown).is_empty(), "{shown:?}");
     app.send(mentor, "/stats")
         .await
         .says("Статистику программы видят координаторы")
@@ -289,9 +303,9 @@ async fn only_coordinators_get_statistics(backend: Backend) {
     }
     // The coordinator's own press works.
     let week = screen.button_data("Эта неделя").expect("the week button");
-    app.press(&p.district, &screen, &week)
-        .await
-        .says("Статистика за период: понедельник, 31 августа — вторник, 1 сентября");
+    let shown = app.press(&p.district, &screen, &week).await;
+    shown.says("Статистика за период: понедельник, 31 августа — вторник, 1 сентября");
+    assert!(photos(&shown).is_empty(), "a single week is its figures");
     app.stop().await;
 }
 
@@ -308,9 +322,9 @@ async fn typed_dates_that_are_not_dates(backend: Backend) {
     app.send(&p.regional, "01.10.2026").await.says("Этот период ещё не начался");
     app.send(&p.regional, "1 2 3").await.says("Напишите одну или две даты");
     // Still asking; a good range is answered with the figures.
-    app.send(&p.regional, "25.08.2026 – 01.09.2026")
-        .await
-        .says("Статистика за период: вторник, 25 августа — вторник, 1 сентября");
+    let shown = app.send(&p.regional, "25.08.2026 – 01.09.2026").await;
+    shown.says("Статистика за период: вторник, 25 августа — вторник, 1 сентября").never_says("график");
+    assert!(photos(&shown).is_empty(), "nothing to draw, and no error either");
     // In Kazakh.
     let screen = stats_screen(&app.send(&p.district, "/stats").await);
     let dates = screen.button_data("Күндерді жазу").expect("the dates button");
@@ -321,5 +335,72 @@ async fn typed_dates_that_are_not_dates(backend: Backend) {
     // /cancel leaves the step.
     app.send(&p.district, "/cancel").await;
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE id = 60 AND dialogue IS NOT NULL").await, 0);
+    app.stop().await;
+}
+
+/// The photos among what was sent.
+fn photos(sent: &[Sent]) -> Vec<Sent> {
+    sent.iter().filter(|s| s.method == "sendPhoto").cloned().collect()
+}
+
+/// The one chart among what was sent, as the PNG's bytes.
+fn chart_of(sent: &[Sent]) -> Vec<u8> {
+    let photos = photos(sent);
+    assert_eq!(photos.len(), 1, "one chart: {sent:?}");
+    photos[0].photo.clone().expect("an uploaded picture")
+}
+
+/// The chart `talimger stats --chart` writes for 1–7 September.
+async fn cli_chart(app: &TestApp, district: Option<&str>, lang: ExportLang) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("a directory");
+    let path = dir.path().join("chart.png");
+    let args = StatsArgs {
+        from: Some("01.09.2026".to_owned()),
+        to: Some("2026-09-07".to_owned()),
+        district: district.map(str::to_owned),
+        json: true,
+        chart: Some(path.clone()),
+        lang,
+    };
+    talimger::cli::stats(app.config(), &args, app.clock.clone()).await.expect("the figures");
+    std::fs::read(&path).expect("the chart is written")
+}
+
+/// Decodes a PNG and checks that something is drawn on it: ink on a good
+/// part of the picture, in many shades (lines, letters, their smoothing).
+fn drawn(png: &[u8]) -> image::RgbImage {
+    let img = image::load_from_memory_with_format(png, image::ImageFormat::Png).expect("a PNG").to_rgb8();
+    let ink = img.pixels().filter(|p| p.0 != [255, 255, 255]).count();
+    let shades: std::collections::HashSet<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+    let share = ink as f64 / f64::from(img.width() * img.height());
+    assert!(share > 0.01, "ink on {:.2}% of the picture", share * 100.0);
+    assert!(shades.len() > 50, "{} shades", shades.len());
+    img
+}
+
+async fn the_figures_come_with_a_chart(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let p = programme_with_coordinators(&app, "ru").await;
+    hand_counted_week(&app).await;
+    let shown = first_week(&app, &p.district).await;
+    // The figures, then the chart of the same week: two weeks (Tuesday 1
+    // to Sunday 6, and Monday 7), three panels.
+    let figures = shown.iter().position(|s| s.text().contains("Статистика за период")).expect("the figures");
+    let chart = shown.iter().position(|s| s.method == "sendPhoto").expect("a chart");
+    assert!(figures < chart, "the chart follows the figures: {shown:?}");
+    let photo = &shown[chart];
+    assert_eq!(photo.text(), "Графики по неделям: вопросы, встречи и время до первого ответа ментора.");
+    assert_eq!(photo.file_name.as_deref(), Some("stats_2026-09-01_2026-09-07.png"));
+    let img = drawn(&chart_of(&shown));
+    assert_eq!(img.width(), 1000);
+    assert!((1200..2000).contains(&img.height()), "{}×{}", img.width(), img.height());
+    // A blank picture of the same size is not a chart.
+    let blank = image::RgbImage::from_pixel(img.width(), img.height(), image::Rgb([255, 255, 255]));
+    assert_ne!(img, blank);
+    // The regional coordinator's chart (both districts) is the file the
+    // operator writes for them.
+    let regional = chart_of(&first_week(&app, &p.regional).await);
+    drawn(&regional);
+    assert_eq!(cli_chart(&app, None, ExportLang::Ru).await, regional);
     app.stop().await;
 }

@@ -3,8 +3,10 @@
 //! district and school, with the total. A district's coordinator sees that
 //! district, a regional one (no district) all of them. The facts come from
 //! `db::stats`, the counting from `domain::stats`, the words from
-//! `report`. Only coordinators run it or press its buttons; anyone else
-//! is refused and nothing changes.
+//! `report`; the weekly charts of the same facts follow the figures as a
+//! picture (`domain::weekly`, drawn by `kit::stats_chart`). Only
+//! coordinators run it or press its buttons; anyone else is refused and
+//! nothing changes.
 
 mod report;
 
@@ -17,9 +19,11 @@ use crate::domain::Role;
 use crate::domain::calendar::local_date;
 use crate::domain::period::{Period, PeriodKind, RangeError, parse_range};
 use crate::domain::stats::Report;
+use crate::domain::weekly::{Charted, weekly};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, StatsCb, button};
 use crate::kit::env::role_is;
+use crate::kit::stats_chart;
 use crate::t;
 use dptree::case;
 use teloxide::dispatching::UpdateFilterExt;
@@ -123,18 +127,37 @@ async fn dates_typed(env: Env, msg: Message) -> HandlerResult {
     }
 }
 
-/// The figures of the coordinator's scope over `period`, with the buttons.
+/// The figures of the coordinator's scope over `period`, with the buttons,
+/// then the weekly charts of the same facts when there is something to
+/// draw (`domain::weekly`: not for a single week, nor for fewer than five
+/// students, which the figures then say).
 async fn show(env: &Env, period: &Period) -> HandlerResult {
     let district = env.ctx.user.district_id;
-    let now = env.clock.now();
+    let (now, tz) = (env.clock.now(), env.config.tz);
     let facts = env.work.db().await?.stats_facts(district, period.from, period.to).await?;
-    let report = Report::build(&facts, period, now, env.config.tz);
+    let report = Report::build(&facts, period, now, tz);
     let scope = match district {
         Some(d) => env.work.db().await?.district_name(d).await?,
         None => None,
     };
-    let text = report_text(env.lang, period, local_date(env.config.tz, now), scope.as_deref(), &report);
+    let mut text = report_text(env.lang, period, local_date(tz, now), scope.as_deref(), &report);
+    let charted = weekly(&facts, period, now, tz);
+    if charted == Charted::TooFewStudents {
+        text = format!("{text}\n\n{}", t!(env.lang, "stats-chart-too-few"));
+    }
     env.work.say_with(env.chat(), text, keyboard(env));
+    if let Charted::Weekly(weeks) = charted {
+        // The chart adds to the figures: if it cannot be drawn, they stand alone.
+        match stats_chart::png(env.lang, &weeks, scope.as_deref(), period) {
+            Ok(png) => env.work.photo(
+                env.chat(),
+                png,
+                stats_chart::file_name(period),
+                t!(env.lang, "stats-chart-caption"),
+            ),
+            Err(e) => tracing::error!(error = %e, "the stats chart was not drawn"),
+        }
+    }
     tracing::info!(coordinator = env.ctx.user.id.0, district = district.map(|d| d.0), "stats shown");
     Ok(())
 }
