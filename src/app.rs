@@ -197,7 +197,7 @@ pub async fn run_observed(
         config.clone(),
         outbox.clone(),
         bell.clone(),
-        vec![crate::handlers::reminders::jobs(), crate::handlers::radar::jobs()],
+        vec![crate::handlers::reminders::jobs(), crate::handlers::radar::jobs(), crate::retention::jobs()],
     );
     let job_stats = runner.stats.clone();
     let intake = Intake::new(

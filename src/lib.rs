@@ -22,6 +22,7 @@ pub mod kit;
 pub mod metrics;
 pub mod outbox;
 pub mod qr;
+pub mod retention;
 pub mod schema;
 pub mod serve;
 pub mod telegram;

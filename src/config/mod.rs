@@ -48,6 +48,8 @@ pub const DEFAULT_BOOKING_LEAD: &str = "1h";
 pub const DEFAULT_MAX_UPCOMING: u32 = 2;
 /// The mentors' morning agenda, local time.
 pub const DEFAULT_AGENDA_AT: &str = "08:00";
+/// How long contents are kept by default.
+pub const DEFAULT_RETENTION: &str = "365d";
 /// Where the webhook is served by default (behind the HTTPS proxy).
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:8080";
 /// Where health and metrics are served by default when polling: this
@@ -108,6 +110,9 @@ pub struct Config {
     /// Where health and metrics are served; `None`: off
     /// (`TALIMGER_METRICS_LISTEN`; by default the webhook's server).
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// How long contents are kept before the daily job erases them
+    /// (`TALIMGER_RETENTION`).
+    pub retention: chrono::Duration,
     /// Webhook mode, when set (`TALIMGER_WEBHOOK_URL`).
     pub webhook: Option<WebhookConfig>,
 }
@@ -208,6 +213,10 @@ pub enum ConfigError {
     )]
     BadMetricsListen(String),
     #[error(
+        "TALIMGER_RETENTION (--retention) must be a duration such as 365d or 180d, from 1d to 3650d (got {0:?})"
+    )]
+    BadRetention(String),
+    #[error(
         "TALIMGER_WEBHOOK_URL (--webhook-url) must be an https:// address such as https://bot.example.kz/telegram, or http:// for a local Bot API server (got {0:?})"
     )]
     BadWebhookUrl(String),
@@ -299,6 +308,11 @@ impl Config {
             .filter(|d| (Duration::from_secs(60)..=Duration::from_secs(30 * 86_400)).contains(d))
             .and_then(|d| chrono::Duration::from_std(d).ok())
             .ok_or_else(|| ConfigError::BadUnansweredAlert(alert_raw.to_owned()))?;
+        let retention_raw = s.retention.as_deref().unwrap_or(DEFAULT_RETENTION);
+        let retention = duration(retention_raw)
+            .filter(|d| (Duration::from_secs(86_400)..=Duration::from_secs(3650 * 86_400)).contains(d))
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .ok_or_else(|| ConfigError::BadRetention(retention_raw.to_owned()))?;
         let webhook = webhook(s)?;
         let metrics_listen = match s.metrics_listen.as_deref().map(str::trim) {
             Some("off") => None,
@@ -328,6 +342,7 @@ impl Config {
             agenda_at,
             unanswered_alert,
             metrics_listen,
+            retention,
             webhook,
         })
     }
@@ -409,6 +424,17 @@ mod tests {
         assert_eq!(listen("off").expect("valid").metrics_listen, None);
         for bad in ["", "9090", "localhost", "127.0.0.1", "127.0.0.1:x"] {
             assert_eq!(listen(bad).unwrap_err(), ConfigError::BadMetricsListen(bad.trim().into()), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retention_is_checked() {
+        let keep = |v: &str| Config::from_settings(&Settings { retention: Some(v.into()), ..settings() });
+        assert_eq!(settings_default().retention, chrono::Duration::days(365));
+        assert_eq!(keep("180d").expect("valid").retention, chrono::Duration::days(180));
+        assert_eq!(keep("24h").expect("valid").retention, chrono::Duration::days(1));
+        for bad in ["", "12h", "3651d", "1y", "0d", "forever"] {
+            assert_eq!(keep(bad).unwrap_err(), ConfigError::BadRetention(bad.into()), "{bad:?}");
         }
     }
 

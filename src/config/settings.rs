@@ -69,6 +69,9 @@ pub struct Settings {
     /// How long a question may wait for its mentor, outside the mentor's quiet hours, before the district's coordinators are told once, e.g. 48h or 3d; 1m to 30d [default: 48h]
     #[arg(long, env = "TALIMGER_UNANSWERED_ALERT", global = true, value_name = "DURATION")]
     pub unanswered_alert: Option<String>,
+    /// How long message contents (a meeting's topic, note and reason; anything undelivered) are kept, e.g. 365d or 180d; 1d to 3650d [default: 365d]
+    #[arg(long, env = "TALIMGER_RETENTION", global = true, value_name = "DURATION")]
+    pub retention: Option<String>,
     /// The public HTTPS address Telegram delivers updates to; unset: long polling
     #[arg(long, env = "TALIMGER_WEBHOOK_URL", global = true, value_name = "URL")]
     pub webhook_url: Option<String>,

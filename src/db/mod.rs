@@ -39,7 +39,7 @@ pub use connect::{Backend, CONNECT_TIMEOUT, redact_url, sqlite_file};
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
-pub use ops::{Backlog, QueueHealth};
+pub use ops::{Backlog, Erased, QueueHealth};
 pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,

@@ -6,6 +6,15 @@ use super::{Db, DbResult, Tx, autocommit, on};
 use crate::domain::time::from_millis;
 use chrono::{DateTime, Utc};
 
+/// What one day's retention erased.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Erased {
+    /// Meetings whose topic, note or cancellation reason went.
+    pub meetings: u64,
+    /// Messages never delivered, cancelled with their contents.
+    pub items: u64,
+}
+
 /// Items of one priority that are due and not sent yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backlog {
@@ -45,6 +54,37 @@ impl Tx {
             .fetch_one(c)
             .await?);
         Ok(value)
+    }
+
+    /// Erases the contents older than `before`: a meeting's topic, the
+    /// mentor's note and a cancellation's reason once the meeting is that
+    /// old (the meeting stays, for the counts), and any message still
+    /// undelivered since then (cancelled). What was sent keeps no
+    /// contents anyway, and handled updates none.
+    pub async fn erase_contents_before(
+        &mut self,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> DbResult<Erased> {
+        let meetings = on!(self, c => sqlx::query(
+            "UPDATE meetings SET topic = NULL, note = NULL, cancel_reason = NULL
+             WHERE ends_at < $1 AND (topic IS NOT NULL OR note IS NOT NULL OR cancel_reason IS NOT NULL)",
+        )
+        .bind(before.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected());
+        let items = on!(self, c => sqlx::query(
+            "UPDATE outbox SET state = 'cancelled', finished_at = $2, error = 'retention', payload = NULL, file = NULL,
+                 fallback_payload = NULL, notice_text = NULL, lease_owner = NULL, lease_until = NULL
+             WHERE state = 'pending' AND created_at < $1",
+        )
+        .bind(before.timestamp_millis())
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+        .rows_affected());
+        Ok(Erased { meetings, items })
     }
 
     /// The outbox's due items by priority, and the jobs due and late.

@@ -104,6 +104,9 @@ pub enum Job {
     /// The unanswered radar's look at this instant (milliseconds): the
     /// questions waiting too long, each alerted once (`handlers::radar`).
     Radar { at: i64 },
+    /// The day's erasure of contents older than the retention period
+    /// (`retention`).
+    Retention { day: NaiveDate },
 }
 
 impl Job {
@@ -113,6 +116,7 @@ impl Job {
             Job::Remind { meeting, lead_minutes } => format!("remind:{}:{lead_minutes}", meeting.0),
             Job::Daily { day } => format!("daily:{}", day.format("%Y-%m-%d")),
             Job::Radar { at } => format!("radar:{at}"),
+            Job::Retention { day } => format!("retention:{}", day.format("%Y-%m-%d")),
         }
     }
 
@@ -128,6 +132,9 @@ impl Job {
                 Job::Remind { meeting: MeetingId(meeting.parse().ok()?), lead_minutes: lead.parse().ok()? }
             }
             ("daily", day, None) => Job::Daily { day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()? },
+            ("retention", day, None) => {
+                Job::Retention { day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()? }
+            }
             ("radar", at, None) => {
                 Job::Radar { at: at.parse().ok().filter(|n: &i64| *n >= 0 && at == n.to_string())? }
             }
@@ -300,6 +307,7 @@ mod tests {
             Job::Remind { meeting: MeetingId(7), lead_minutes: 1440 },
             Job::Daily { day },
             Job::Radar { at: 1_788_235_200_000 },
+            Job::Retention { day },
         ];
         for job in jobs {
             assert_eq!(Job::parse(&job.key()), Some(job));

@@ -209,6 +209,7 @@ async fn help_lists_every_setting() {
         "TALIMGER_CHAT_RATE",
         "TALIMGER_CHAT_BURST",
         "TALIMGER_HELPLINES",
+        "TALIMGER_RETENTION",
         "TALIMGER_WEBHOOK_URL",
         "TALIMGER_LISTEN",
         "TALIMGER_WEBHOOK_SECRET",
@@ -723,5 +724,45 @@ async fn handled_contents_leave_the_sqlite_file() {
             let found = bytes.windows(12).any(|w| w == b"+77015550123" || &w[..11] == b"77015550123");
             assert!(!found, "{file} still holds the phone number");
         }
+    }
+}
+
+/// At the most talkative level (`RUST_LOG=trace`, every crate), the logs
+/// carry ids and outcomes: never what a user wrote, their name, or the
+/// token — through polling, handling, crisis words and sending.
+#[tokio::test]
+async fn logs_at_trace_carry_no_text_and_no_token() {
+    let fake = FakeApi::start().await;
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let user = fake.add_user(1, "Жансая", Some("ru"));
+    let log = dir.path().join("stderr.log");
+    let mut cmd = talimger(dir.path());
+    with_fake(&mut cmd, &fake, &test_db.url);
+    cmd.env("RUST_LOG", "trace");
+    cmd.stdout(Stdio::null()).stderr(std::fs::File::create(&log).expect("a log file"));
+    let mut bot = cmd.spawn().expect("starts");
+    wait_until("the bot polls", || fake.get_updates_calls() > 0).await;
+    let ids = [
+        fake.push_text(&user, "/start"),
+        fake.push_text(&user, "секретный-маркер-12345 мне плохо"),
+        fake.push_text(&user, "хочу умереть секретный-маркер-67890"),
+        fake.push_text(&user, "/sos секретный-маркер-24680"),
+    ];
+    let db = Db::connect(&test_db.url).await.expect("connect");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !all_handled(&db, &ids).await || db.outbox_backlog(chrono::Utc::now()).await.expect("q") > 0 {
+        assert!(Instant::now() < deadline, "handled and answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bot.kill().expect("stop");
+    let _ = bot.wait();
+    let logs = std::fs::read_to_string(&log).expect("the log");
+    assert!(logs.lines().count() > 50, "trace logs were written: {} lines", logs.lines().count());
+    assert!(logs.contains("TRACE") && logs.contains("update"), "trace lines, about updates");
+    let token_secret = FakeApi::TOKEN.split_once(':').expect("a token").1;
+    for secret in ["секретный-маркер", "Жансая", token_secret, "умереть"] {
+        let hits: Vec<&str> = logs.lines().filter(|l| l.contains(secret)).take(3).collect();
+        assert!(hits.is_empty(), "{secret:?} in the logs: {hits:#?}");
     }
 }

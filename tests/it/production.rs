@@ -119,3 +119,57 @@ async fn health_and_metrics(backend: Backend) {
     }
     app.stop().await;
 }
+
+on_both_backends!(retention_erases_old_contents_and_keeps_the_counts);
+
+/// With the test clock moved to the next night, the day's job erases a
+/// meeting's topic, note and reason once it is older than the retention
+/// period (365 days by default), and cancels a message never delivered in
+/// that time; a recent meeting keeps its words, and every row stays.
+async fn retention_erases_old_contents_and_keeps_the_counts(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let cast = programme().mentor("ru").student("ru").join(&app).await;
+    let (mentor, student) = (cast.mentor.id, cast.student.id);
+    let now = crate::helpers::start_time().timestamp_millis();
+    let day = 86_400_000_i64;
+    let meeting = |uid: &str, days_ago: i64| {
+        format!(
+            "INSERT INTO meetings (uid, mentor_id, student_id, booked_by, starts_at, ends_at, topic, status,
+                 cancelled_by, cancel_reason, note, created_at, updated_at)
+             VALUES ('{uid}', {mentor}, {student}, {student}, {s}, {e}, 'ТЕМА {uid}', 'held', NULL,
+                 'ПРИЧИНА {uid}', 'ЗАМЕТКА {uid}', {s}, {s})",
+            s = now - days_ago * day,
+            e = now - days_ago * day + 1_800_000,
+        )
+    };
+    crate::helpers::exec(
+        &app,
+        &[
+            meeting("old", 400),
+            meeting("recent", 30),
+            format!(
+                "INSERT INTO outbox (chat_id, priority, method, payload, due_at, created_at)
+                 VALUES ({student}, 1, 'sendMessage', '{{\"chat_id\":{student},\"text\":\"СТАРОЕ\"}}', {due}, {made})",
+                due = now + 400 * day,
+                made = now - 370 * day,
+            ),
+        ],
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.clock.advance(chrono::Duration::days(1));
+    let erased = "SELECT COUNT(*) FROM meetings WHERE uid = 'old' AND topic IS NULL AND note IS NULL AND cancel_reason IS NULL";
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.count(erased).await != 1 {
+        assert!(tokio::time::Instant::now() < deadline, "the night's job erased the old meeting's words");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let kept = "SELECT COUNT(*) FROM meetings WHERE uid = 'recent' AND topic = 'ТЕМА recent' AND note = 'ЗАМЕТКА recent'";
+    assert_eq!(app.count(kept).await, 1, "a recent meeting keeps its words");
+    assert_eq!(app.count("SELECT COUNT(*) FROM meetings").await, 2, "the meetings stay, for the counts");
+    let old_item =
+        "SELECT COUNT(*) FROM outbox WHERE state = 'cancelled' AND payload IS NULL AND error = 'retention'";
+    assert_eq!(app.count(old_item).await, 1, "an undelivered year-old message is cancelled, its text gone");
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%СТАРОЕ%'").await, 0);
+    app.stop().await;
+}
