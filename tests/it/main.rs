@@ -17,6 +17,7 @@ mod locales;
 mod mentor_tools;
 mod process;
 mod production;
+mod properties;
 mod radar;
 mod relay;
 mod reminders;
