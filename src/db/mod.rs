@@ -23,6 +23,7 @@ mod export;
 mod invites;
 mod jobs;
 mod meetings;
+mod mentors;
 mod org;
 mod outbox;
 mod radar;
@@ -38,11 +39,12 @@ pub use connect::{Backend, CONNECT_TIMEOUT, redact_url, sqlite_file};
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
+pub use mentors::{LoadWindow, MentorLoad, Stake};
 pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,
 };
-pub use radar::{Load, Waiting};
+pub use radar::Waiting;
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;
 pub use signals::{Listener, PollLock, Signal};

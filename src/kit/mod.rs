@@ -5,4 +5,5 @@ pub mod env;
 pub mod export;
 pub mod invite;
 pub mod meeting;
+pub mod paused;
 pub mod words;
