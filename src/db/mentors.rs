@@ -224,36 +224,26 @@ impl Tx {
         Ok(Stake { students, parents, questions, meetings })
     }
 
-    /// Takes a mentor out of the programme; `false` if they were out
-    /// already (a second press changes nothing). First in its
+    /// Takes a mentor out of the programme (`out`, their dialogue
+    /// forgotten) or brings them back; `false` if they were so already (a
+    /// second press changes nothing). Taking out comes first in its
     /// transaction: the mentor's row stays locked until the hand-over
     /// commits, so that nobody joins them meanwhile (see
     /// [`Tx::mentor_takes_students`]).
-    pub async fn deactivate_mentor(&mut self, mentor: UserId, now: DateTime<Utc>) -> DbResult<bool> {
-        let n = on!(self, c => sqlx::query(
+    pub async fn set_mentor_out(&mut self, mentor: UserId, out: bool, now: DateTime<Utc>) -> DbResult<bool> {
+        let sql = if out {
             "UPDATE users SET deactivated_at = $2, dialogue = NULL, updated_at = $2
-             WHERE id = $1 AND role = 'mentor' AND deactivated_at IS NULL",
-        )
-        .bind(mentor.0)
-        .bind(now.timestamp_millis())
-        .execute(c)
-        .await?
-        .rows_affected());
-        Ok(n == 1)
-    }
-
-    /// Brings a mentor back into the programme (without their former
-    /// students); `false` if they were in it already.
-    pub async fn reactivate_mentor(&mut self, mentor: UserId, now: DateTime<Utc>) -> DbResult<bool> {
-        let n = on!(self, c => sqlx::query(
+             WHERE id = $1 AND role = 'mentor' AND deactivated_at IS NULL"
+        } else {
             "UPDATE users SET deactivated_at = NULL, updated_at = $2
-             WHERE id = $1 AND role = 'mentor' AND deactivated_at IS NOT NULL",
-        )
-        .bind(mentor.0)
-        .bind(now.timestamp_millis())
-        .execute(c)
-        .await?
-        .rows_affected());
+             WHERE id = $1 AND role = 'mentor' AND deactivated_at IS NOT NULL"
+        };
+        let n = on!(self, c => sqlx::query(sql)
+            .bind(mentor.0)
+            .bind(now.timestamp_millis())
+            .execute(c)
+            .await?
+            .rows_affected());
         Ok(n == 1)
     }
 

@@ -45,6 +45,15 @@ async fn tap(app: &TestApp, who: &TgUser, screen: &[Sent], label: &str) -> Vec<S
     app.press_button(who, &with_buttons(screen), label).await
 }
 
+/// Presses «Yes» (`label`) on a confirmation; returns the screen and the
+/// button's data too, to press them again.
+async fn confirm(app: &TestApp, who: &TgUser, screen: &[Sent], label: &str) -> (Sent, String, Vec<Sent>) {
+    let yes = with_buttons(screen);
+    let data = yes.button_data(label).unwrap_or_else(|| panic!("no {label:?} in {:?}", yes.button_texts()));
+    let done = app.press(who, &yes, &data).await;
+    (yes, data, done)
+}
+
 /// How many times `text` reached the user's chat in what they saw.
 fn times(seen: &[Sent], text: &str) -> usize {
     seen.iter().filter(|s| s.text().contains(text)).count()
@@ -89,17 +98,15 @@ async fn a_mentor_leaves_and_everything_is_handed_over_once(backend: Backend) {
     let choice = tap(&app, &c.district, &card, "Бағдарламадан шығару").await;
     choice.says("кімге беру керек?");
     assert!(!with_buttons(&choice).button_texts().iter().any(|b| b.contains("Айгүл")), "not herself");
-    let confirm = tap(&app, &c.district, &choice, "Бауыржан — 0 оқушы").await;
-    confirm
+    let asked = tap(&app, &c.district, &choice, "Бауыржан — 0 оқушы").await;
+    asked
         .says("Тәлімгерді бағдарламадан шығару керек пе?")
         .says("Оқушылардың жаңа тәлімгері: Бауыржан")
         .says("• 1 оқушы жаңа тәлімгерге ауысады")
         .says("• 2 ата-ана да")
         .says("• Жауапсыз 2 сұрақ жаңа тәлімгерге өтеді")
         .says("• Алдағы 1 кездесу өтпейді");
-    let yes = with_buttons(&confirm);
-    let data = yes.button_data("Иә, бағдарламадан шығару").expect("the confirmation");
-    let done = app.press(&c.district, &yes, &data).await;
+    let (yes, data, done) = confirm(&app, &c.district, &asked, "Иә, бағдарламадан шығару").await;
     done.says("Дайын. Бағдарламадан шығарылған тәлімгер: Айгүл")
         .says("• 1 оқушы енді жаңа тәлімгерде.")
         .says("• 2 ата-ана жаңа тәлімгер туралы хабарлама алады.")
@@ -179,9 +186,9 @@ async fn a_mentor_without_students_leaves_and_comes_back(backend: Backend) {
     let list = app.send(&c.regional, "/mentors").await;
     list.says("Все районы области: 2 ментора.").says("Бауыржан — №7 мектеп, Талдықорған");
     let card = tap(&app, &c.regional, &list, "Бауыржан").await;
-    let confirm = tap(&app, &c.regional, &card, "Вывести из программы").await;
-    confirm.says("Учеников, вопросов без ответа и будущих встреч у этого ментора нет — передавать нечего.");
-    let done = tap(&app, &c.regional, &confirm, "Да, вывести").await;
+    let asked = tap(&app, &c.regional, &card, "Вывести из программы").await;
+    asked.says("Учеников, вопросов без ответа и будущих встреч у этого ментора нет — передавать нечего.");
+    let done = tap(&app, &c.regional, &asked, "Да, вывести").await;
     done.says("Готово. Ментор вне программы: Бауыржан").says("⏸ Вне программы наставничества.");
     app.sees(&bauyrzhan).await.says("Вы выведены из программы наставничества координатором.");
     assert_eq!(menu(&app, &bauyrzhan), ["help", "language"]);
@@ -230,15 +237,13 @@ async fn one_student_moves_to_another_mentor(backend: Backend) {
     let students = tap(&app, &c.regional, &card, "Передать ученика").await;
     let mentors = tap(&app, &c.regional, &students, "Ерлан").await;
     mentors.says("Ученик: Ерлан").says("Сейчас ментор: Айгүл");
-    let confirm = tap(&app, &c.regional, &mentors, "Бауыржан").await;
-    confirm
+    let asked = tap(&app, &c.regional, &mentors, "Бауыржан").await;
+    asked
         .says("Передать ученика другому ментору?")
         .says("Новый ментор: Бауыржан")
         .says("• 1 вопрос без ответа перейдёт к новому ментору")
         .says("• 1 будущая встреча будет отменена");
-    let yes = with_buttons(&confirm);
-    let data = yes.button_data("Да, передать").expect("the confirmation");
-    let done = app.press(&c.regional, &yes, &data).await;
+    let (yes, data, done) = confirm(&app, &c.regional, &asked, "Да, передать").await;
     done.says("Готово. Ученик: Ерлан\nНовый ментор: Бауыржан")
         .says("• 2 родителя получат сообщение о новом менторе.")
         .says("• 1 вопрос без ответа теперь у нового ментора.")
@@ -277,15 +282,15 @@ async fn coordinator_buttons(app: &TestApp, c: &TgUser) -> Vec<String> {
     keep(&card);
     let choice = tap(app, c, &card, "Вывести из программы").await;
     keep(&choice);
-    let confirm = tap(app, c, &choice, "Бауыржан").await;
-    keep(&confirm);
+    let asked = tap(app, c, &choice, "Бауыржан").await;
+    keep(&asked);
     let card = tap(app, c, &list, "Айгүл").await;
     let students = tap(app, c, &card, "Передать ученика").await;
     keep(&students);
     let mentors = tap(app, c, &students, "Ерлан").await;
     keep(&mentors);
-    let confirm = tap(app, c, &mentors, "Бауыржан").await;
-    keep(&confirm);
+    let asked = tap(app, c, &mentors, "Бауыржан").await;
+    keep(&asked);
     all.sort();
     all.dedup();
     all
@@ -384,7 +389,7 @@ async fn a_stale_screen_is_redrawn_and_changes_nothing(backend: Backend) {
     let list = app.send(&c.district, "/mentors").await;
     let card = tap(&app, &c.district, &list, "Айгүл").await;
     let choice = tap(&app, &c.district, &card, "Бағдарламадан шығару").await;
-    let confirm = tap(&app, &c.district, &choice, "Бауыржан").await;
+    let asked = tap(&app, &c.district, &choice, "Бауыржан").await;
 
     let list = app.send(&c.regional, "/mentors").await;
     let his = tap(&app, &c.regional, &list, "Бауыржан").await;
@@ -392,7 +397,7 @@ async fn a_stale_screen_is_redrawn_and_changes_nothing(backend: Backend) {
     tap(&app, &c.regional, &out, "Да, вывести").await.says("Ментор вне программы: Бауыржан");
     app.catch_up(&p.student);
 
-    let stale = tap(&app, &c.district, &confirm, "Иә, бағдарламадан шығару").await;
+    let stale = tap(&app, &c.district, &asked, "Иә, бағдарламадан шығару").await;
     stale.says("Экран ашық тұрғанда жағдай өзгерді").says("Тәлімгер: Айгүл").says("Оқушылар саны: 1");
     nothing_changed(&app).await;
     app.sees(&p.student).await.nothing();

@@ -72,20 +72,50 @@ async fn checked_successor(
     })
 }
 
+/// What to say when a press finds the mentor out of the programme already.
+#[derive(Clone, Copy)]
+enum IfOut {
+    /// The screen was stale.
+    Changed,
+    /// It was this very press, made again.
+    AlreadyDone,
+}
+
+/// What a press about taking `mentor` out with `successor` stands on,
+/// checked again: the mentor (in scope, in the programme), the successor,
+/// what would be handed over. `None` when the press is answered already.
+async fn standing(
+    env: &Env,
+    press: &CallbackQuery,
+    (mentor, successor): (UserId, Option<UserId>),
+    if_out: IfOut,
+) -> Result<Option<(User, Option<User>, Stake)>, Error> {
+    let Some(m) = in_scope(env, mentor).await? else {
+        out_of_scope(env, press)?;
+        return Ok(None);
+    };
+    if m.deactivated_at.is_some() {
+        match if_out {
+            IfOut::Changed => changed(env, press, &m).await?,
+            IfOut::AlreadyDone => already_done(env, press, &m).await?,
+        }
+        return Ok(None);
+    }
+    let stake = env.work.db().await?.stake(m.id, None, env.clock.now()).await?;
+    let Ok(s) = checked_successor(env, &m, successor, stake).await? else {
+        changed(env, press, &m).await?;
+        return Ok(None);
+    };
+    Ok(Some((m, s, stake)))
+}
+
 /// A successor picked (or none needed): what will happen, to confirm.
 pub(super) async fn successor_pressed(
     env: Env,
     press: CallbackQuery,
-    (mentor, successor): (UserId, Option<UserId>),
+    picked: (UserId, Option<UserId>),
 ) -> HandlerResult {
-    let Some(m) = in_scope(&env, mentor).await? else { return out_of_scope(&env, &press) };
-    if m.deactivated_at.is_some() {
-        return changed(&env, &press, &m).await;
-    }
-    let stake = env.work.db().await?.stake(m.id, None, env.clock.now()).await?;
-    let Ok(s) = checked_successor(&env, &m, successor, stake).await? else {
-        return changed(&env, &press, &m).await;
-    };
+    let Some((m, s, stake)) = standing(&env, &press, picked, IfOut::Changed).await? else { return Ok(()) };
     env.work.answer(&press, None);
     confirmation(&env, &press, &m, s.as_ref(), stake)
 }
@@ -136,18 +166,11 @@ fn confirmation(
 pub(super) async fn confirmed(
     env: Env,
     press: CallbackQuery,
-    (mentor, successor): (UserId, Option<UserId>),
+    picked: (UserId, Option<UserId>),
 ) -> HandlerResult {
-    let Some(m) = in_scope(&env, mentor).await? else { return out_of_scope(&env, &press) };
-    if m.deactivated_at.is_some() {
-        return already_done(&env, &press, &m).await;
-    }
+    let Some((m, s, _)) = standing(&env, &press, picked, IfOut::AlreadyDone).await? else { return Ok(()) };
     let now = env.clock.now();
-    let stake = env.work.db().await?.stake(m.id, None, now).await?;
-    let Ok(s) = checked_successor(&env, &m, successor, stake).await? else {
-        return changed(&env, &press, &m).await;
-    };
-    if !env.work.db().await?.deactivate_mentor(m.id, now).await? {
+    if !env.work.db().await?.set_mentor_out(m.id, true, now).await? {
         return already_done(&env, &press, &m).await;
     }
     let handed = match &s {
@@ -176,7 +199,9 @@ pub(super) async fn confirmed(
 /// «Bring back»: the role's commands again, without the former students.
 pub(super) async fn reactivate_pressed(env: Env, press: CallbackQuery, mentor: UserId) -> HandlerResult {
     let Some(m) = in_scope(&env, mentor).await? else { return out_of_scope(&env, &press) };
-    if m.deactivated_at.is_none() || !env.work.db().await?.reactivate_mentor(m.id, env.clock.now()).await? {
+    if m.deactivated_at.is_none()
+        || !env.work.db().await?.set_mentor_out(m.id, false, env.clock.now()).await?
+    {
         return already_done(&env, &press, &m).await;
     }
     let ml = m.lang();

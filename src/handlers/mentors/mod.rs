@@ -213,23 +213,17 @@ fn line(env: &Env, n: i64, load: &MentorLoad, with_district: bool) -> String {
         return format!("{n}. ⏸ {text}");
     }
     let mut text = format!("{n}. {}", t!(lang, "mentors-line", mentor = name, place = place));
-    text = format!("{text}\n{}", load_line(lang, load));
+    text = format!("{text}\n{}", load_text(lang, "mentors-load", load));
     if let Some(oldest) = load.oldest {
         text = format!("{text}\n{}", t!(lang, "mentors-line-oldest", waited = waited(lang, oldest, now)));
     }
     text
 }
 
-/// Students, unanswered questions, meetings ahead, SOS alerts behind.
-fn load_line(lang: Lang, load: &MentorLoad) -> String {
-    t!(
-        lang,
-        "mentors-load",
-        students = load.students,
-        questions = load.open,
-        meetings = load.meetings,
-        sos = load.sos
-    )
+/// Students, unanswered questions, meetings ahead, SOS alerts behind, as
+/// the message `id` words them (a line of the list, the card's lines).
+fn load_text(lang: Lang, id: &str, load: &MentorLoad) -> String {
+    t!(lang, id, students = load.students, questions = load.open, meetings = load.meetings, sos = load.sos)
 }
 
 async fn page_pressed(env: Env, press: CallbackQuery, page: u32) -> HandlerResult {
@@ -350,15 +344,7 @@ async fn card(env: &Env, mentor: UserId) -> Result<Option<(String, InlineKeyboar
         let since = date_text(lang, local_date(tz, since));
         text = format!("{text}\n{}", t!(lang, "mentors-card-paused", since = since));
     }
-    let counts = t!(
-        lang,
-        "mentors-card-load",
-        students = load.students,
-        questions = load.open,
-        meetings = load.meetings,
-        sos = load.sos
-    );
-    text = format!("{text}\n{counts}");
+    text = format!("{text}\n{}", load_text(lang, "mentors-card-load", &load));
     if let Some(oldest) = load.oldest {
         let line = t!(
             lang,

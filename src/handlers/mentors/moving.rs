@@ -59,14 +59,35 @@ async fn student_of(env: &Env, student: UserId, from: &User) -> Result<Option<Us
     Ok(env.work.db().await?.user(student).await?)
 }
 
+/// The mentor a press names, if in scope, and their student, if still
+/// theirs; `None` when the press is answered already (out of scope, or the
+/// card redrawn as it stands).
+async fn mentor_and_student(
+    env: &Env,
+    press: &CallbackQuery,
+    from: UserId,
+    student: UserId,
+) -> Result<Option<(User, User)>, Error> {
+    let Some(m) = in_scope(env, from).await? else {
+        out_of_scope(env, press)?;
+        return Ok(None);
+    };
+    match student_of(env, student, &m).await? {
+        Some(s) => Ok(Some((m, s))),
+        None => {
+            changed(env, press, &m).await?;
+            Ok(None)
+        }
+    }
+}
+
 /// A student picked: to which mentor, a page of the choice.
 pub(super) async fn student_pressed(
     env: Env,
     press: CallbackQuery,
     (student, from, page): (UserId, UserId, u32),
 ) -> HandlerResult {
-    let Some(m) = in_scope(&env, from).await? else { return out_of_scope(&env, &press) };
-    let Some(s) = student_of(&env, student, &m).await? else { return changed(&env, &press, &m).await };
+    let Some((m, s)) = mentor_and_student(&env, &press, from, student).await? else { return Ok(()) };
     let lang = env.lang;
     let pick = |to| MentorsCb::Target { student: s.id, from: m.id, to };
     let turn = |page| MentorsCb::Student { student: s.id, from: m.id, page };
@@ -91,8 +112,7 @@ pub(super) async fn target_pressed(
     press: CallbackQuery,
     (student, from, to): (UserId, UserId, UserId),
 ) -> HandlerResult {
-    let Some(m) = in_scope(&env, from).await? else { return out_of_scope(&env, &press) };
-    let Some(s) = student_of(&env, student, &m).await? else { return changed(&env, &press, &m).await };
+    let Some((m, s)) = mentor_and_student(&env, &press, from, student).await? else { return Ok(()) };
     let Some(t) = successor_of(&env, &m, to).await? else { return changed(&env, &press, &m).await };
     let lang = env.lang;
     let stake = env.work.db().await?.stake(m.id, Some(s.id), env.clock.now()).await?;
