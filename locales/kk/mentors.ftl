@@ -22,16 +22,14 @@ mentors-title-district = Аудан: { $district }. Тәлімгерлер са�
 mentors-title-all = Облыстың барлық аудандары. Тәлімгерлер саны: { $count }.
 mentors-page = { $page }/{ $pages } бет.
 mentors-how-counted = Әр тәлімгердің жүктемесі: оқушылар, қазір жауапсыз тұрған сұрақтар, алдағы 7 күндегі кездесулер, соңғы 30 күндегі шұғыл хабарламалар. Тәлімгердің карточкасын төмендегі батырма ашады.
-mentors-line = { $mentor } — { $place }
-mentors-line-paused = { $mentor } — { $place }. Бағдарламадан шығарылған, шешім күні: { $since }
+mentors-line-paused = ⏸ Бағдарламадан шығарылған, шешім күні: { $since }
 mentors-load = { $students } оқушы · жауапсыз { $questions } сұрақ · { $meetings } кездесу · { $sos } шұғыл хабарлама
 mentors-line-oldest = Ең ескі сұрақ { $waited }.
 
 # A mentor's card.
-mentors-card =
-    Тәлімгер: { $mentor }
-    Мектеп: { $school }
-    Аудан: { $district }
+mentors-card = Тәлімгер: { $mentor }
+mentors-card-school = Мектеп: { $school }
+mentors-card-district = Аудан: { $district }
 mentors-card-paused = ⏸ Тәлімгерлік бағдарламасынан шығарылған. Шешім күні: { $since }
 mentors-card-load =
     Оқушылар саны: { $students }

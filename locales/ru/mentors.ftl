@@ -32,8 +32,7 @@ mentors-title-all = { $count ->
     }
 mentors-page = Страница { $page } из { $pages }.
 mentors-how-counted = У каждого ментора: ученики, вопросы без ответа сейчас, встречи на 7 дней вперёд, сигналы SOS за последние 30 дней. Карточка ментора — кнопкой ниже.
-mentors-line = { $mentor } — { $place }
-mentors-line-paused = { $mentor } — { $place }. Вне программы, дата решения: { $since }
+mentors-line-paused = ⏸ Вне программы, дата решения: { $since }
 mentors-load = { $students ->
         [one] { $students } ученик
         [few] { $students } ученика
@@ -58,10 +57,9 @@ mentors-load = { $students ->
 mentors-line-oldest = Самый давний вопрос { $waited }.
 
 # A mentor's card.
-mentors-card =
-    Ментор: { $mentor }
-    Школа: { $school }
-    Район: { $district }
+mentors-card = Ментор: { $mentor }
+mentors-card-school = Школа: { $school }
+mentors-card-district = Район: { $district }
 mentors-card-paused = ⏸ Вне программы наставничества. Дата решения: { $since }
 mentors-card-load =
     Ученики: { $students ->

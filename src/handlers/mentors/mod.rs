@@ -202,18 +202,18 @@ fn place(load: &MentorLoad, with_district: bool) -> String {
     names.into_iter().flatten().collect::<Vec<_>>().join(", ")
 }
 
-/// One mentor of the list: who, where, and the load.
+/// One mentor of the list: who and where (names, as data), then the load
+/// — or since when they are out of the programme.
 fn line(env: &Env, n: i64, load: &MentorLoad, with_district: bool) -> String {
     let (lang, now) = (env.lang, env.clock.now());
     let name = load.mentor.display_name(lang);
     let place = place(load, with_district);
+    let who = if place.is_empty() { format!("{n}. {name}") } else { format!("{n}. {name} — {place}") };
     if let Some(since) = load.mentor.deactivated_at {
         let since = date_text(lang, local_date(env.config.tz, since));
-        let text = t!(lang, "mentors-line-paused", mentor = name, place = place, since = since);
-        return format!("{n}. ⏸ {text}");
+        return format!("{who}\n{}", t!(lang, "mentors-line-paused", since = since));
     }
-    let mut text = format!("{n}. {}", t!(lang, "mentors-line", mentor = name, place = place));
-    text = format!("{text}\n{}", load_text(lang, "mentors-load", load));
+    let mut text = format!("{who}\n{}", load_text(lang, "mentors-load", load));
     if let Some(oldest) = load.oldest {
         text = format!("{text}\n{}", t!(lang, "mentors-line-oldest", waited = waited(lang, oldest, now)));
     }
@@ -336,10 +336,13 @@ async fn card(env: &Env, mentor: UserId) -> Result<Option<(String, InlineKeyboar
         return Ok(None);
     };
     let m = &load.mentor;
-    let school = load.school.clone().unwrap_or_default();
-    let district = load.district.clone().unwrap_or_default();
-    let mut text =
-        t!(lang, "mentors-card", mentor = m.display_name(lang), school = school, district = district);
+    let mut text = t!(lang, "mentors-card", mentor = m.display_name(lang));
+    if let Some(school) = &load.school {
+        text = format!("{text}\n{}", t!(lang, "mentors-card-school", school = school.as_str()));
+    }
+    if let Some(district) = &load.district {
+        text = format!("{text}\n{}", t!(lang, "mentors-card-district", district = district.as_str()));
+    }
     if let Some(since) = m.deactivated_at {
         let since = date_text(lang, local_date(tz, since));
         text = format!("{text}\n{}", t!(lang, "mentors-card-paused", since = since));
