@@ -247,10 +247,11 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// Whether a student may join `mentor` now: a mentor in the programme.
-    /// On PostgreSQL the mentor's row is locked until the joining commits,
-    /// so a deactivation running at the same time waits and then takes
-    /// the new student along (SQLite has one writer).
+    /// Whether `mentor` may take students now (a student joining by an
+    /// invite, or a hand-over to them): a mentor in the programme. On
+    /// PostgreSQL their row stays locked until the transaction commits, so
+    /// that taking them out at the same moment waits, and then takes these
+    /// students along (SQLite has one writer).
     pub(crate) async fn mentor_takes_students(&mut self, mentor: UserId) -> DbResult<bool> {
         let lock = if self.backend() == Backend::Postgres { " FOR UPDATE" } else { "" };
         let sql = format!("SELECT deactivated_at FROM users WHERE id = $1 AND role = 'mentor'{lock}");

@@ -170,6 +170,13 @@ pub(super) async fn confirmed(
 ) -> HandlerResult {
     let Some((m, s, _)) = standing(&env, &press, picked, IfOut::AlreadyDone).await? else { return Ok(()) };
     let now = env.clock.now();
+    // The successor's row is held until the commit: a coordinator taking
+    // them out at the same moment waits, and then takes these students too.
+    if let Some(s) = &s
+        && !env.work.db().await?.mentor_takes_students(s.id).await?
+    {
+        return changed(&env, &press, &m).await;
+    }
     if !env.work.db().await?.set_mentor_out(m.id, true, now).await? {
         return already_done(&env, &press, &m).await;
     }

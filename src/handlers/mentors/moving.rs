@@ -154,7 +154,14 @@ pub(super) async fn confirmed(
     }
     let Some(s) = student_of(&env, student, &m).await? else { return changed(&env, &press, &m).await };
     let Some(t) = successor_of(&env, &m, to).await? else { return changed(&env, &press, &m).await };
+    if !env.work.db().await?.mentor_takes_students(t.id).await? {
+        return changed(&env, &press, &m).await;
+    }
     let handed = hand_over(&env, &m, &t, Some(s.id), Why::Moved).await?;
+    if handed.students == 0 {
+        // Moved elsewhere by a press committed meanwhile: nothing was done.
+        return changed(&env, &press, &m).await;
+    }
     if m.deactivated_at.is_none() {
         let ml = m.lang();
         let text =
