@@ -25,6 +25,8 @@ pub enum Command {
     /// An urgent message (the text may follow).
     Sos(String),
     Mentees,
+    /// A coordinator's mentors, their load, hand-overs.
+    Mentors,
     Questions,
     Quiet,
     /// Optional one-line forms: `/slots add 2026-09-03 15:00 30 4`, `/slots weekly 2 15:00 17:00 30`.
@@ -78,6 +80,7 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
             items.push(("meetings", "cmd-meetings"));
         }
         Some(Role::Coordinator) => {
+            items.push(("mentors", "cmd-mentors"));
             items.push(("stats", "cmd-stats"));
             items.push(("export", "cmd-export"));
         }

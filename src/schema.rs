@@ -7,7 +7,7 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, crisis, export, fallback, invite, meetings, mentees, onboarding, quiet, radar,
+    Env, agenda, booking, crisis, export, fallback, invite, meetings, mentees, mentors, onboarding, quiet,
     relay, reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
@@ -31,6 +31,9 @@ pub fn schema() -> UpdateHandler<Error> {
                 .map(Input::of)
                 // `/cancel` leaves any flow, whatever the state.
                 .branch(input::command().branch(case![Command::Cancel].endpoint(fallback::cancel)))
+                // A mentor the coordinator took out of the programme: only
+                // `/language` (and `/cancel`) get past this.
+                .branch(mentors::paused())
                 .branch(onboarding::schema())
                 // The features. A step's typed answer is its feature's, so
                 // the order among them decides nothing — but the relay's
@@ -45,7 +48,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(reminders::schema())
                 .branch(stats::schema())
                 .branch(export::schema())
-                .branch(radar::schema())
+                .branch(mentors::schema())
                 .branch(mentees::schema())
                 .branch(relay::schema())
                 .branch(fallbacks()),

@@ -9,13 +9,5 @@ radar-alert =
     Ең ескі сұрақ қойылған уақыт: { $asked }
     Сұрақтардың мәтінін көрсетпеймін.
 radar-btn-card = Тәлімгердің карточкасы
-radar-card =
-    Тәлімгер: { $mentor }
-    Мектеп: { $school }
-    Оқушылар саны: { $students }
-    Жауапсыз сұрақтар саны: { $open }
-radar-card-oldest =
-    Ең ескі сұрақ { $waited } бойы жауап күтіп тұр (жұмыс уақытымен санағанда).
-    Қойылған уақыты: { $asked }
 radar-hours = { $hours } сағат
 radar-minutes = { $minutes } минут

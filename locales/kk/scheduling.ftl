@@ -161,6 +161,7 @@ sched-moved-self = Кездесудің уақыты ауыстырылды. Ж�
 sched-moved = Кездесудің уақыты ауыстырылды. Ауыстырған: { $name }
 sched-cancelled-self = Кездесу өтпейді. Күнтізбеден алып тастау үшін файлды ашыңыз.
 sched-cancelled = Кездесу өтпейді: { $name } оны болдырмау туралы хабарлады.
+sched-cancelled-handover = Кездесу өтпейді, себебі тәлімгер ауысты. Күнтізбеден алып тастау үшін файлды ашыңыз.
 sched-ics-file = кездесу.ics
 sched-ics-summary = Тәлімгермен кездесу ({ $name })
 sched-ics-summary-mentor = Кездесу: { $name }

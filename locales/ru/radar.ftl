@@ -14,24 +14,6 @@ radar-alert =
     Когда задан самый давний: { $asked }
     Текст вопросов я не показываю.
 radar-btn-card = Карточка ментора
-radar-card =
-    Ментор: { $mentor }
-    Школа: { $school }
-    Ученики: { $students ->
-        [one] { $students } человек
-        [few] { $students } человека
-        [many] { $students } человек
-       *[other] { $students } человека
-    }
-    Без ответа: { $open ->
-        [one] { $open } вопрос
-        [few] { $open } вопроса
-        [many] { $open } вопросов
-       *[other] { $open } вопроса
-    }
-radar-card-oldest =
-    Самый давний вопрос ждёт уже { $waited } рабочего времени.
-    Когда задан: { $asked }
 radar-hours = { $hours ->
         [one] { $hours } час
         [few] { $hours } часа

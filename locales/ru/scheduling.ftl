@@ -196,6 +196,7 @@ sched-moved-self = Встреча перенесена. Добавьте нов�
 sched-moved = Встреча перенесена. Кто перенёс: { $name }
 sched-cancelled-self = Встреча отменена. Чтобы убрать её из календаря, откройте файл.
 sched-cancelled = Встреча отменена. Кто отменил: { $name }
+sched-cancelled-handover = Встреча отменена, потому что сменился ментор. Чтобы убрать её из календаря, откройте файл.
 sched-ics-file = встреча.ics
 sched-ics-summary = Встреча с ментором ({ $name })
 sched-ics-summary-mentor = Встреча: { $name }

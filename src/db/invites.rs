@@ -184,6 +184,10 @@ impl Tx {
         let (mut district, mut school) = (invite.district_id, invite.school_id);
         match target {
             InviteTarget::Student { mentor } => {
+                // A mentor taken out of the programme takes no students.
+                if !self.mentor_takes_students(mentor).await? {
+                    return Ok(Err(RedeemError::Expired));
+                }
                 let mentor = self.user_row(mentor).await?;
                 district = mentor.district_id.map(|d| d.0);
                 school = mentor.school_id.map(|s| s.0);

@@ -176,9 +176,11 @@ impl Tx {
         Ok(rows.into_iter().map(UserId).collect())
     }
 
-    /// Every mentor, for the day's digests.
+    /// Every mentor in the programme (not one a coordinator took out), for
+    /// the day's digests.
     pub async fn mentor_ids(&mut self) -> DbResult<Vec<UserId>> {
-        let rows: Vec<i64> = on!(self, c => sqlx::query_scalar("SELECT id FROM users WHERE role = 'mentor' ORDER BY id")
+        let rows: Vec<i64> = on!(self, c => sqlx::query_scalar(
+            "SELECT id FROM users WHERE role = 'mentor' AND deactivated_at IS NULL ORDER BY id")
             .fetch_all(c)
             .await?);
         Ok(rows.into_iter().map(UserId).collect())

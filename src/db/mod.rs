@@ -24,6 +24,7 @@ mod invites;
 mod jobs;
 mod meetings;
 mod ops;
+mod mentors;
 mod org;
 mod outbox;
 mod radar;
@@ -40,11 +41,12 @@ pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
 pub use ops::{Backlog, Erased, QueueHealth};
+pub use mentors::{LoadWindow, MentorLoad, Stake};
 pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,
 };
-pub use radar::{Load, Waiting};
+pub use radar::Waiting;
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;
 pub use signals::{Listener, PollLock, Signal};

@@ -1,6 +1,6 @@
 //! The unanswered radar's reads and writes: the questions waiting long
 //! enough to look at, the once-only mark of a question reported to the
-//! coordinators (`questions.radar_at`), and a mentor's load for the card.
+//! coordinators (`questions.radar_at`).
 
 use super::{DbResult, Tx, autocommit, on};
 use crate::domain::time::from_millis;
@@ -14,15 +14,6 @@ pub struct Waiting {
     pub mentor: UserId,
     pub district: Option<DistrictId>,
     pub asked_at: DateTime<Utc>,
-}
-
-/// A mentor's load, as the radar's card shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Load {
-    pub students: i64,
-    pub open: i64,
-    /// When the oldest unanswered question was asked.
-    pub oldest: Option<DateTime<Utc>>,
 }
 
 impl Tx {
@@ -73,18 +64,6 @@ impl Tx {
         .fetch_optional(c)
         .await?);
         Ok(at.flatten().map(from_millis))
-    }
-
-    /// A mentor's students, unanswered questions and the oldest of them.
-    pub async fn mentor_load(&mut self, mentor: UserId) -> DbResult<Load> {
-        let students = self.mentee_count(mentor).await?;
-        let (open, oldest): (i64, Option<i64>) = on!(self, c => sqlx::query_as(
-            "SELECT COUNT(*), MIN(created_at) FROM questions WHERE mentor_id = $1 AND answered_at IS NULL",
-        )
-        .bind(mentor.0)
-        .fetch_one(c)
-        .await?);
-        Ok(Load { students, open, oldest: oldest.map(from_millis) })
     }
 }
 

@@ -5,7 +5,7 @@ use crate::domain::{DistrictId, Lang, Profile, Role, SchoolId, User, UserId};
 use chrono::{DateTime, Utc};
 
 pub(crate) const USER_COLUMNS: &str =
-    "id, first_name, last_name, username, language, role, district_id, school_id";
+    "id, first_name, last_name, username, language, role, district_id, school_id, deactivated_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -17,6 +17,7 @@ pub(crate) struct UserRow {
     role: Option<String>,
     district_id: Option<i64>,
     school_id: Option<i64>,
+    deactivated_at: Option<i64>,
 }
 
 impl UserRow {
@@ -30,6 +31,7 @@ impl UserRow {
             role: strict_opt::<Role>("role", self.role)?,
             district_id: self.district_id.map(DistrictId),
             school_id: self.school_id.map(SchoolId),
+            deactivated_at: self.deactivated_at.map(crate::domain::time::from_millis),
         })
     }
 }

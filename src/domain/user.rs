@@ -2,6 +2,7 @@
 
 use super::{DistrictId, Lang, Role, SchoolId, UserId};
 use crate::t;
+use chrono::{DateTime, Utc};
 use unicode_normalization::UnicodeNormalization;
 
 /// What Telegram tells us about a user with every update.
@@ -25,6 +26,9 @@ pub struct User {
     pub role: Option<Role>,
     pub district_id: Option<DistrictId>,
     pub school_id: Option<SchoolId>,
+    /// When a coordinator took this mentor out of the programme
+    /// (`/mentors`); `None` while they take part.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 /// The longest class name, in characters.
@@ -42,6 +46,13 @@ pub fn clean_class(raw: &str) -> Option<String> {
 }
 
 impl User {
+    /// A mentor whom a coordinator took out of the programme: the role
+    /// stays (reactivation gives it back), but none of its commands or
+    /// buttons work for them.
+    pub fn is_paused_mentor(&self) -> bool {
+        self.role == Some(Role::Mentor) && self.deactivated_at.is_some()
+    }
+
     /// The language to write to them in: their own, Russian until they
     /// have chosen (the programme's common language). The one place this
     /// default is decided.
@@ -255,6 +266,7 @@ mod tests {
             role,
             district_id: None,
             school_id: None,
+            deactivated_at: None,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod fallback;
 pub mod invite;
 pub mod meetings;
 pub mod mentees;
+pub mod mentors;
 pub mod onboarding;
 pub mod quiet;
 pub mod radar;

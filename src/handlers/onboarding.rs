@@ -172,6 +172,10 @@ async fn help(env: Env) -> HandlerResult {
 /// refreshed too: a coordinator named in TALIMGER_ADMINS gets it here).
 fn greet(env: &Env) -> HandlerResult {
     let (ctx, lang) = (&env.ctx, env.lang);
+    if ctx.user.is_paused_mentor() {
+        crate::kit::paused::greet(env);
+        return Ok(());
+    }
     if ctx.user.role.is_some() {
         refresh_user_menu(&env.work, env.chat(), ctx.user.role, lang);
     }

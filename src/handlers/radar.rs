@@ -11,9 +11,8 @@
 //! share one job. A question is reported once: `questions.radar_at` is set
 //! in the job's transaction by a conditional `UPDATE`, with its messages.
 //!
-//! The card's button (`Callback::Radar`) shows the mentor's load: students,
-//! unanswered questions, the oldest waiting — to a coordinator of the
-//! mentor's district or a regional one; any other press is stale.
+//! The alert's button opens the mentor's card in `/mentors`
+//! (`MentorsCb::Card`), which that feature authorises and shows.
 
 use crate::config::Config;
 use crate::db::{NewItem, Priority, Waiting};
@@ -22,20 +21,15 @@ use crate::domain::quiet::QuietHours;
 use crate::domain::radar::{due_after, next_look};
 use crate::domain::reminders::{Job, JobOutcome};
 use crate::domain::working::working_time;
-use crate::domain::{Lang, Role, User, UserId};
-use crate::error::{Error, HandlerResult};
-use crate::input;
+use crate::domain::{Lang, User, UserId};
+use crate::error::Error;
 use crate::jobs::Bodies;
-use crate::keyboards::{Callback, RadarCb, button};
-use crate::kit::env::{Env, stale};
+use crate::keyboards::{Callback, MentorsCb, button};
 use crate::t;
 use crate::work::Work;
 use chrono::{DateTime, Duration, Utc};
-use dptree::case;
 use std::collections::{BTreeMap, HashMap};
-use teloxide::dispatching::UpdateHandler;
 use teloxide::payloads::{SendMessage, SendMessageSetters};
-use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 /// The radar's job for the runner: the first look at start, then a chain.
@@ -45,13 +39,6 @@ pub fn jobs() -> Bodies {
         runs: |job| matches!(job, Job::Radar { .. }),
         run: |work, config, now, _| Box::pin(async move { look(&work, &config, now).await }),
     }
-}
-
-/// The radar's sub-tree: the mentor's card its alerts open
-/// (`Callback::Radar`, valid in any step). Its job is handed to the runner
-/// apart (`jobs()`).
-pub fn schema() -> UpdateHandler<Error> {
-    input::press().branch(case![Callback::Radar(cb)].branch(case![RadarCb::Mentor(mentor)].endpoint(card)))
 }
 
 /// One look: reports what became due, plans the next look.
@@ -110,7 +97,7 @@ async fn look(work: &Work, config: &Config, now: DateTime<Utc>) -> Result<JobOut
             );
             let keyboard = InlineKeyboardMarkup::new([[button(
                 t!(cl, "radar-btn-card"),
-                Callback::Radar(RadarCb::Mentor(m.id)),
+                Callback::Mentors(MentorsCb::Card(m.id)),
             )]]);
             let message = SendMessage::new(c.id, text).reply_markup(keyboard);
             work.push(NewItem::of(c.id.0, Priority::Notice, &message));
@@ -139,37 +126,6 @@ async fn school_of(work: &Work, mentor: &User) -> Result<String, Error> {
         Some(s) => work.db().await?.school(s).await?.map(|(name, _)| name).unwrap_or_default(),
         None => String::new(),
     })
-}
-
-/// The mentor's card, until `/mentors` has one: the load, for a
-/// coordinator of the mentor's district or a regional one.
-async fn card(env: Env, press: CallbackQuery, mentor: UserId) -> HandlerResult {
-    let me = &env.ctx.user;
-    let Some(m) = env.work.db().await?.user(mentor).await? else { return stale(&env, &press) };
-    let in_scope = me.district_id.is_none() || me.district_id == m.district_id;
-    if me.role != Some(Role::Coordinator) || m.role != Some(Role::Mentor) || !in_scope {
-        return stale(&env, &press);
-    }
-    let (tz, now, lang) = (env.config.tz, env.clock.now(), env.lang);
-    let load = env.work.db().await?.mentor_load(m.id).await?;
-    let school = school_of(&env.work, &m).await?;
-    let mut text = t!(
-        lang,
-        "radar-card",
-        mentor = m.display_name(lang),
-        school = school.as_str(),
-        students = load.students,
-        open = load.open
-    );
-    if let Some(oldest) = load.oldest {
-        let quiet = env.work.db().await?.quiet_hours(m.id).await?;
-        let waited = span(lang, working_time(oldest, now, quiet, tz));
-        let line = t!(lang, "radar-card-oldest", waited = waited, asked = when_text(lang, tz, oldest));
-        text = format!("{text}\n{line}");
-    }
-    env.work.answer(&press, None);
-    env.work.say(env.chat(), text);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -135,6 +135,23 @@ pub fn reply_to(message_id: MessageId) -> ReplyParameters {
 }
 
 /// A text for `chat` (an `i64`, as the relay's copies name their recipients).
+/// The one line after the messages held for `mentor` until `until`
+/// (quiet hours; the sender keeps a chat's items in the order they were
+/// queued), replaced as they add up — and dropped when none is left (they
+/// went to another mentor).
+pub async fn held_digest(env: &Env, mentor: &User, until: DateTime<Utc>) -> HandlerResult {
+    let count = env.work.db().await?.held_for(mentor.id, until).await?;
+    let key = format!("quiet:{}:{}", mentor.id, until.timestamp_millis());
+    if count == 0 {
+        env.work.db().await?.cancel_outbox(&key, env.clock.now()).await?;
+        return Ok(());
+    }
+    let ml = mentor.lang();
+    let line = text_to(mentor.id.0, t!(ml, "relay-digest", count = count));
+    env.work.push(NewItem::of(mentor.id.0, Priority::Notice, &line).keyed(key).due(Some(until)));
+    Ok(())
+}
+
 pub fn text_to(chat: i64, text: String) -> SendMessage {
     SendMessage::new(ChatId(chat), text)
 }

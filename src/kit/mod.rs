@@ -7,4 +7,5 @@ pub mod export;
 pub mod invite;
 pub mod meeting;
 pub mod stats_chart;
+pub mod paused;
 pub mod words;

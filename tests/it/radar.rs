@@ -60,13 +60,13 @@ async fn settle() {
 /// The coordinators around the cast: Гүлнар (30, Kazakh) of the mentor's
 /// district, Марат (31, Russian) of the region, and Дана (32, Russian) of
 /// another district.
-struct Coordinators {
-    district: TgUser,
-    regional: TgUser,
-    other: TgUser,
+pub(crate) struct Coordinators {
+    pub district: TgUser,
+    pub regional: TgUser,
+    pub other: TgUser,
 }
 
-async fn coordinators(app: &TestApp) -> Coordinators {
+pub(crate) async fn coordinators(app: &TestApp) -> Coordinators {
     let now = Clock::now(&*app.clock);
     let district = app.db.user(UserId(10)).await.expect("query").and_then(|u| u.district_id);
     let other_district = app.db.district_named("Панфилов", now).await.expect("district");
@@ -143,14 +143,16 @@ async fn an_answered_question_is_never_reported(backend: Backend) {
 }
 
 /// The last message the bot sent this user (to press forged data on).
-fn last_message(app: &TestApp, user: &TgUser) -> Sent {
+pub(crate) fn last_message(app: &TestApp, user: &TgUser) -> Sent {
     let sent = app.fake.sent_to(user.id).into_iter().rev();
     sent.filter(|s| s.method == "sendMessage").find(|s| s.message_id.is_some()).expect("a message")
 }
 
-/// With a one-hour alert: the card opens for the district's coordinator
-/// and a regional one; a forged press by the mentor, the student or
-/// another district's coordinator is refused and shows nothing.
+/// With a one-hour alert: the button opens the mentor's card in `/mentors`
+/// for the district's coordinator and a regional one (an alert sent before
+/// `/mentors`, with `cr:`, opens it too); a forged press by the mentor,
+/// the student, the parent or another district's coordinator is refused
+/// and shows nothing.
 async fn the_mentors_card_is_for_the_districts_and_regional_coordinators_only(backend: Backend) {
     let app = TestApp::start_with(backend, &[], |c| c.unanswered_alert = Duration::hours(1)).await;
     let (p, c) = asked(&app, "Сәлеметсіз бе").await;
@@ -158,26 +160,30 @@ async fn the_mentors_card_is_for_the_districts_and_regional_coordinators_only(ba
     let alert = with_buttons(&app.waits_to_see(&c.district).await);
     alert.text().says("1 сағат бойы");
     let data = alert.button_data("карточкасы").expect("the card's button");
-    assert_eq!(data, "cr:10");
+    assert_eq!(data, "cmc:10");
 
     let card = app.press(&c.district, &alert, &data).await;
     card.says("Тәлімгер: Айгүл").says("Оқушылар саны: 1").says("Жауапсыз сұрақтар саны: 1");
-    card.says("Ең ескі сұрақ 1 сағат бойы жауап күтіп тұр").never_says("Сәлеметсіз");
+    card.says("Ең ескі сұрақ қойылған уақыт: 1 қыркүйек, сейсенбі, 09:00. Ол 1 сағат күтіп тұр.");
+    card.never_says("Сәлеметсіз");
+    // The regional coordinator, with a button of an alert sent before `/mentors`.
     let message = last_message(&app, &c.regional);
-    app.press(&c.regional, &message, &data)
+    app.press(&c.regional, &message, "cr:10")
         .await
         .says("Ментор: Айгүл")
         .says("Ученики: 1 человек")
         .says("Без ответа: 1 вопрос");
 
-    let refused = app.press(&c.other, &last_message(&app, &c.other), &data).await;
-    refused.says("больше не действует").never_says("Айгүл");
-    let refused = app.press(&p.mentor, &last_message(&app, &p.mentor), &data).await;
-    refused.says("больше не действует").never_says("Ученики");
-    let refused = app.press(&p.student, &last_message(&app, &p.student), &data).await;
-    refused.says("енді жұмыс істемейді").never_says("Оқушылар саны");
-    let refused = app.press(&p.parent, &last_message(&app, &p.parent), &data).await;
-    refused.says("больше не действует").never_says("Ученики");
+    for forged in [data.as_str(), "cr:10"] {
+        let refused = app.press(&c.other, &last_message(&app, &c.other), forged).await;
+        refused.says("Эта карточка вам недоступна").never_says("Айгүл");
+        let refused = app.press(&p.mentor, &last_message(&app, &p.mentor), forged).await;
+        refused.says("для координаторов").never_says("Ученики");
+        let refused = app.press(&p.student, &last_message(&app, &p.student), forged).await;
+        refused.says("үйлестірушілері басады").never_says("Оқушылар саны");
+        let refused = app.press(&p.parent, &last_message(&app, &p.parent), forged).await;
+        refused.says("для координаторов").never_says("Ученики");
+    }
     app.stop().await;
 }
 

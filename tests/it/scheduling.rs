@@ -145,7 +145,7 @@ async fn typed_slots_and_what_is_refused(backend: Backend) {
 }
 
 /// Slots on Thursday 3 September 15:00 (kk mentor: four of 30 minutes).
-async fn publish(app: &TestApp, p: &Cast) {
+pub(crate) async fn publish(app: &TestApp, p: &Cast) {
     let reply = app.send(&p.mentor, "/slots add 2026-09-03 15:00 30 4").await;
     reply.never_says("Ничего").never_says("Ештеңе");
 }
@@ -384,7 +384,7 @@ async fn a_meeting_is_moved_and_then_cancelled(backend: Backend) {
     app.stop().await;
 }
 
-async fn book_first(app: &TestApp, p: &Cast) {
+pub(crate) async fn book_first(app: &TestApp, p: &Cast) {
     let list = app.send(&p.student, "/book").await;
     let topic = app.press_button(&p.student, &with_buttons(&list), "15:00").await;
     let check = app.send(&p.student, "Мектеп").await;

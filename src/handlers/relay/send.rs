@@ -12,7 +12,7 @@ use crate::domain::{Lang, QuestionId, Role, User, UserId};
 use crate::error::{Error, HandlerResult};
 use crate::keyboards::{Callback, RelayCb, SosCb, button};
 use crate::kit::copy::{
-    Content, Copy, content_of, mark_delivered, mark_held, override_text, queue_copy, text_to,
+    Content, Copy, content_of, held_digest, mark_delivered, mark_held, override_text, queue_copy, text_to,
 };
 use crate::kit::env::{Env, stale};
 use crate::t;
@@ -186,7 +186,7 @@ pub(super) async fn relay_to_mentor(
         night_button(env, q);
     }
     if let Some(until) = held_until {
-        digest_notice(env, mentor, until).await?;
+        held_digest(env, mentor, until).await?;
         if !told_before {
             let at = QuietHours::clock_of(until, env.config.tz);
             env.work.say(env.chat(), t!(env.lang, "relay-held-quiet", time = at));
@@ -285,22 +285,11 @@ pub(super) async fn add_to_album(env: &Env, msg: &Message, mentor: &User, q: &Qu
     if let Some(until) = q.held_until.filter(|t| *t > now) {
         mark_held(env, msg.id, q.id, key, until);
         // Queued again, so that the digest line stays after the album.
-        digest_notice(env, mentor, until).await?;
+        held_digest(env, mentor, until).await?;
     } else {
         mark_delivered(env, msg.id);
     }
     tracing::info!(question = q.id.0, "album part added");
-    Ok(())
-}
-
-/// One line after the messages held in quiet hours (the sender keeps a
-/// chat's items in the order they were queued), replaced as they add up.
-pub(super) async fn digest_notice(env: &Env, mentor: &User, until: DateTime<Utc>) -> HandlerResult {
-    let count = env.work.db().await?.held_for(mentor.id, until).await?;
-    let ml = lang_of(mentor);
-    let line = text_to(mentor.id.0, t!(ml, "relay-digest", count = count));
-    let key = format!("quiet:{}:{}", mentor.id, until.timestamp_millis());
-    env.work.push(NewItem::of(mentor.id.0, Priority::Notice, &line).keyed(key).due(Some(until)));
     Ok(())
 }
 

@@ -10,7 +10,7 @@ pub mod notices;
 pub mod plan;
 
 pub use lines::agenda_lines;
-pub use notices::{Change, announce, cancel, end_key};
+pub use notices::{Change, announce, cancel, cancel_handed_over, end_key};
 pub use plan::{left_text, plan, planned_line, unplan};
 
 use crate::domain::calendar::span_text;

@@ -20,8 +20,21 @@ use teloxide::types::InlineKeyboardMarkup;
 /// What happened to a meeting.
 pub enum Change<'a> {
     Booked,
-    Moved { was: DateTime<Utc> },
-    Cancelled { reason: Option<&'a str> },
+    Moved {
+        was: DateTime<Utc>,
+    },
+    Cancelled {
+        reason: Option<&'a str>,
+    },
+    /// Cancelled because its student moved to another mentor, or its
+    /// mentor left the programme (`/mentors`).
+    HandedOver,
+}
+
+impl Change<'_> {
+    fn cancels(&self) -> bool {
+        matches!(self, Change::Cancelled { .. } | Change::HandedOver)
+    }
 }
 
 /// The `.ics` of a meeting for one person, as an outbox item.
@@ -80,12 +93,11 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
         audience.push((p.student.clone(), Standing::Subject));
     }
     // The reminders follow the meeting: planned anew, or dropped.
-    let planned = match change {
-        Change::Cancelled { .. } => {
-            unplan(&env.work, m.id, now).await?;
-            None
-        }
-        Change::Booked | Change::Moved { .. } => Some(plan(&env.work, &env.config, m, now).await?),
+    let planned = if change.cancels() {
+        unplan(&env.work, m.id, now).await?;
+        None
+    } else {
+        Some(plan(&env.work, &env.config, m, now).await?)
     };
     for (user, standing) in audience {
         let lang = if user.id == me { env.lang } else { user.lang() };
@@ -103,6 +115,7 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
             (Change::Cancelled { .. }, false, _) => {
                 t!(lang, "sched-cancelled", name = env.ctx.user.display_name(lang))
             }
+            (Change::HandedOver, _, _) => t!(lang, "sched-cancelled-handover"),
         };
         let mut text = format!("{head}\n{}", details(lang, env.config.tz, m, &p, standing));
         match &change {
@@ -130,14 +143,13 @@ pub async fn announce(env: &Env, m: &Meeting, change: Change<'_>) -> HandlerResu
             // Not theirs to attend: no calendar file.
             continue;
         }
-        let cancelled = matches!(change, Change::Cancelled { .. });
+        let cancelled = change.cancels();
         env.work.push(ics_item(user.id, lang, m, &p, cancelled, now, priority, env.me.username()));
     }
-    match change {
-        Change::Cancelled { .. } => {
-            env.work.db().await?.cancel_outbox(&end_key(m.id), now).await?;
-        }
-        Change::Booked | Change::Moved { .. } => end_question(env, m, &p),
+    if change.cancels() {
+        env.work.db().await?.cancel_outbox(&end_key(m.id), now).await?;
+    } else {
+        end_question(env, m, &p);
     }
     Ok(())
 }
@@ -180,4 +192,17 @@ pub async fn cancel(env: &Env, m: Meeting, reason: Option<&str>) -> HandlerResul
     }
     let Some(m) = env.work.db().await?.meeting(m.id).await? else { return Ok(()) };
     announce(env, &m, Change::Cancelled { reason }).await
+}
+
+/// Cancels a meeting whose student moved to another mentor (or whose
+/// mentor left the programme), recording who did it, and tells everyone
+/// why; `false` if it was not booked any more.
+pub async fn cancel_handed_over(env: &Env, m: &Meeting) -> Result<bool, crate::error::Error> {
+    let now = env.clock.now();
+    if !env.work.db().await?.cancel_meeting(m.id, env.ctx.user.id, None, now).await? {
+        return Ok(false);
+    }
+    let Some(m) = env.work.db().await?.meeting(m.id).await? else { return Ok(false) };
+    announce(env, &m, Change::HandedOver).await?;
+    Ok(true)
 }
