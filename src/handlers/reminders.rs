@@ -34,7 +34,7 @@ use teloxide::types::InlineKeyboardMarkup;
 /// What the job runner runs: a meeting's reminder, the day's job.
 pub fn jobs() -> Bodies {
     Bodies {
-        first: first_daily,
+        first: Some(first_daily),
         runs: |job| matches!(job, Job::Remind { .. } | Job::Daily { .. }),
         run: |work, config, now, job| Box::pin(run(work, config, now, job)),
     }
