@@ -2,6 +2,7 @@
 //! runs at a time, and how long is left as people read it. No I/O.
 
 use super::MeetingId;
+use super::ids::BroadcastId;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// The default reminder leads: a day and an hour before.
@@ -104,6 +105,10 @@ pub enum Job {
     /// The unanswered radar's look at this instant (milliseconds): the
     /// questions waiting too long, each alerted once (`handlers::radar`).
     Radar { at: i64 },
+    /// A running broadcast's look at its ledger at this instant
+    /// (milliseconds): outcomes copied in, the progress message edited
+    /// (`handlers::broadcast`).
+    Broadcast { broadcast: BroadcastId, at: i64 },
 }
 
 impl Job {
@@ -113,6 +118,7 @@ impl Job {
             Job::Remind { meeting, lead_minutes } => format!("remind:{}:{lead_minutes}", meeting.0),
             Job::Daily { day } => format!("daily:{}", day.format("%Y-%m-%d")),
             Job::Radar { at } => format!("radar:{at}"),
+            Job::Broadcast { broadcast, at } => format!("broadcast:{broadcast}:{at}"),
         }
     }
 
@@ -128,6 +134,10 @@ impl Job {
                 Job::Remind { meeting: MeetingId(meeting.parse().ok()?), lead_minutes: lead.parse().ok()? }
             }
             ("daily", day, None) => Job::Daily { day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()? },
+            ("broadcast", id, Some(at)) => Job::Broadcast {
+                broadcast: BroadcastId(id.parse().ok().filter(|n: &i64| *n > 0 && id == n.to_string())?),
+                at: at.parse().ok().filter(|n: &i64| *n >= 0 && at == n.to_string())?,
+            },
             ("radar", at, None) => {
                 Job::Radar { at: at.parse().ok().filter(|n: &i64| *n >= 0 && at == n.to_string())? }
             }
@@ -300,6 +310,7 @@ mod tests {
             Job::Remind { meeting: MeetingId(7), lead_minutes: 1440 },
             Job::Daily { day },
             Job::Radar { at: 1_788_235_200_000 },
+            Job::Broadcast { broadcast: BroadcastId(3), at: 1_788_235_203_000 },
         ];
         for job in jobs {
             assert_eq!(Job::parse(&job.key()), Some(job));
@@ -319,6 +330,11 @@ mod tests {
             "radar:-1",
             "radar:01",
             "radar:1:2",
+            "broadcast:3",
+            "broadcast:0:1",
+            "broadcast:03:1",
+            "broadcast:3:x",
+            "broadcast:3:1:2",
         ] {
             assert_eq!(Job::parse(bad), None, "{bad:?}");
         }

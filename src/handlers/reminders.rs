@@ -44,7 +44,7 @@ async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result
     match job {
         Job::Remind { meeting, lead_minutes } => remind(&work, &config, now, meeting, lead_minutes).await,
         Job::Daily { day } => daily(&work, &config, now, day).await,
-        Job::Radar { .. } => Ok(JobOutcome::Skipped(Skip::UnknownJob)),
+        Job::Radar { .. } | Job::Broadcast { .. } => Ok(JobOutcome::Skipped(Skip::UnknownJob)),
     }
 }
 
