@@ -8,7 +8,8 @@
 //! The runner knows when and how, not what: `app` hands it the job bodies
 //! ([`Bodies`], one per feature: a meeting's reminders and the day's
 //! digests from `handlers::reminders`, the unanswered radar from
-//! `handlers::radar`), the way the intake is handed its `schema()`.
+//! `handlers::radar`, a running broadcast's progress from
+//! `handlers::broadcast`), the way the intake is handed its `schema()`.
 //!
 //! It sleeps until the next job is due, a job is planned (the unit of
 //! work's [`Bell`], rung after the commit that planned it; `NOTIFY` from

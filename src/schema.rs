@@ -7,8 +7,8 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, crisis, export, fallback, invite, meetings, mentees, onboarding, quiet, radar,
-    relay, reminders, slots, sos, stats,
+    Env, agenda, booking, broadcast, crisis, export, fallback, invite, meetings, mentees, onboarding, quiet,
+    radar, relay, reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
 use dptree::case;
@@ -45,6 +45,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(reminders::schema())
                 .branch(stats::schema())
                 .branch(export::schema())
+                .branch(broadcast::schema())
                 .branch(radar::schema())
                 .branch(mentees::schema())
                 .branch(relay::schema())
