@@ -197,7 +197,12 @@ pub async fn run_observed(
         config.clone(),
         outbox.clone(),
         bell.clone(),
-        vec![crate::handlers::reminders::jobs(), crate::handlers::radar::jobs(), crate::retention::jobs()],
+        vec![
+            crate::handlers::reminders::jobs(),
+            crate::handlers::radar::jobs(),
+            crate::handlers::broadcast::jobs(),
+            crate::retention::jobs(),
+        ],
     );
     let job_stats = runner.stats.clone();
     let intake = Intake::new(
@@ -311,13 +316,17 @@ pub async fn run_observed(
 }
 
 /// Forgets what is no longer needed: handled update ids (Telegram does not
-/// re-deliver after a day), finished outbox rows after a week; on SQLite
-/// the write-ahead log is emptied, so that erased contents leave the disk.
+/// re-deliver after a day), finished outbox rows after a week, broadcast
+/// drafts never sent after a day; on SQLite the write-ahead log is
+/// emptied, so that erased contents leave the disk.
 async fn housekeeping(db: &Db, clock: &SharedClock) {
     let now = clock.now();
     let updates = db.prune_updates(now - chrono::Duration::days(2)).await;
     let items = db.prune_outbox(now - chrono::Duration::days(7)).await;
     let jobs = db.prune_jobs(now - chrono::Duration::days(30)).await;
+    if let Err(e) = db.prune_drafts(now - chrono::Duration::days(1)).await {
+        tracing::warn!(error = %e, "could not forget old broadcast drafts; trying again later");
+    }
     let checkpoint = db.checkpoint().await;
     match (updates, items, jobs, checkpoint) {
         (Ok(u), Ok(i), Ok(j), Ok(_)) => {

@@ -37,6 +37,7 @@ pub enum Command {
     Week,
     Stats,
     Export,
+    Broadcast,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -85,6 +86,11 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
             items.push(("export", "cmd-export"));
         }
         None => {}
+    }
+    match role {
+        Some(Role::Coordinator) => items.push(("broadcast", "cmd-broadcast")),
+        Some(Role::Mentor) => items.push(("broadcast", "cmd-broadcast-mentor")),
+        _ => {}
     }
     items.push(("help", "cmd-help"));
     items.push(("language", "cmd-language"));

@@ -5,6 +5,7 @@
 //! A state stored by an older version that no longer parses resets to
 //! `Idle` (logged), so a deploy never strands anyone in a flow.
 
+use crate::domain::broadcast::Audience;
 use crate::domain::export::ExportKind;
 use crate::domain::invite::CodeHash;
 use crate::domain::{DistrictId, MeetingId, QuestionId, SlotId, UserId};
@@ -38,6 +39,8 @@ pub enum State {
     Stats(StatsStep),
     /// `/export`: a coordinator typing a period's dates for this kind.
     Export(ExportStep),
+    /// `/broadcast`: writing the text (`handlers::broadcast`).
+    Broadcast(BroadcastStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +145,13 @@ pub enum ExportStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BroadcastStep {
+    /// The writer's next text is a broadcast to this audience (previewed,
+    /// then confirmed); a new text replaces the one previewed.
+    Writing { audience: Audience },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgendaStep {
     /// The mentor writes a private note.
     Note { meeting: MeetingId },
@@ -193,6 +203,8 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::SchoolId;
+    use crate::domain::broadcast::{Group, Scope};
 
     #[test]
     fn states_round_trip_and_old_ones_reset() {
@@ -222,6 +234,9 @@ mod tests {
             State::Meetings(MeetingsStep::CancelReason { meeting: MeetingId(4) }),
             State::Stats(StatsStep::Dates),
             State::Export(ExportStep::Dates { kind: ExportKind::Sos }),
+            State::Broadcast(BroadcastStep::Writing {
+                audience: Audience { group: Group::Parents, scope: Scope::School(SchoolId(3)) },
+            }),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

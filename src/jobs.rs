@@ -8,7 +8,8 @@
 //! The runner knows when and how, not what: `app` hands it the job bodies
 //! ([`Bodies`], one per feature: a meeting's reminders and the day's
 //! digests from `handlers::reminders`, the unanswered radar from
-//! `handlers::radar`), the way the intake is handed its `schema()`.
+//! `handlers::radar`, a running broadcast's progress from
+//! `handlers::broadcast`), the way the intake is handed its `schema()`.
 //!
 //! It sleeps until the next job is due, a job is planned (the unit of
 //! work's [`Bell`], rung after the commit that planned it; `NOTIFY` from
@@ -35,12 +36,15 @@ pub use crate::work::Bell;
 /// A job's body at work: says what became of the job (kept with it).
 pub type Running = BoxFuture<'static, Result<JobOutcome, Error>>;
 
+/// A feature's job planned at start, and when it is due.
+pub type First = fn(&Config, DateTime<Utc>) -> (Job, DateTime<Utc>);
+
 /// What one feature's jobs do, handed to the runner.
 #[derive(Clone, Copy)]
 pub struct Bodies {
-    /// The job planned at start (the day's job) and when it is due; one
-    /// planned before stays as it is.
-    pub first: fn(&Config, DateTime<Utc>) -> (Job, DateTime<Utc>),
+    /// The job planned at start (the day's job) and when it is due, if
+    /// the feature has one; one planned before stays as it is.
+    pub first: Option<First>,
     /// Whether these bodies run this job.
     pub runs: fn(&Job) -> bool,
     /// Runs one job in its unit of work; says what became of it (kept
@@ -133,8 +137,8 @@ impl Runner {
     /// Each feature's first job (the day's job of today, if its hour is
     /// to come, else of tomorrow); one planned before stays as it is.
     async fn plan_first_day(&self) -> Result<(), DbError> {
-        for bodies in &self.bodies {
-            let (job, due) = (bodies.first)(&self.config, self.clock.now());
+        for first in self.bodies.iter().filter_map(|b| b.first) {
+            let (job, due) = first(&self.config, self.clock.now());
             self.db.plan_job(&job.key(), due).await?;
         }
         Ok(())

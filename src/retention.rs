@@ -24,7 +24,7 @@ const AT: Duration = Duration::minutes(3 * 60 + 30);
 /// The retention job's bodies: today's erasure at start, then one a day.
 pub fn jobs() -> Bodies {
     Bodies {
-        first: |config, now| (Job::Retention { day: local_date(config.tz, now) }, now),
+        first: Some(|config, now| (Job::Retention { day: local_date(config.tz, now) }, now)),
         runs: |job| matches!(job, Job::Retention { .. }),
         run: |work, config, now, job| {
             Box::pin(async move {

@@ -7,8 +7,8 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, crisis, export, fallback, invite, meetings, mentees, mentors, onboarding, quiet,
-    relay, reminders, slots, sos, stats,
+    Env, agenda, booking, broadcast, crisis, export, fallback, invite, meetings, mentees, mentors, onboarding,
+    quiet, relay, reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
 use dptree::case;
@@ -49,6 +49,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(stats::schema())
                 .branch(export::schema())
                 .branch(mentors::schema())
+                .branch(broadcast::schema())
                 .branch(mentees::schema())
                 .branch(relay::schema())
                 .branch(fallbacks()),

@@ -18,6 +18,7 @@
 //! of stored values, the SQLite log kept empty of erased contents — and
 //! `connect` how a database is reached: URLs, backends, pools, migrations.
 
+mod broadcast;
 mod connect;
 mod export;
 mod invites;
@@ -36,6 +37,7 @@ mod stats;
 mod updates;
 mod users;
 
+pub use broadcast::Broadcast;
 pub use connect::{Backend, CONNECT_TIMEOUT, redact_url, sqlite_file};
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};

@@ -65,3 +65,7 @@ id_type!(
     /// A mentor's weekly availability rule.
     RuleId
 );
+id_type!(
+    /// A broadcast (`/broadcast`), from its draft on.
+    BroadcastId
+);

@@ -1,5 +1,6 @@
 //! Rules and newtypes of the programme. Nothing here does I/O.
 
+pub mod broadcast;
 pub mod calendar;
 pub mod crisis;
 pub mod export;

@@ -2,6 +2,7 @@
 //! runs at a time, and how long is left as people read it. No I/O.
 
 use super::MeetingId;
+use super::ids::BroadcastId;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// The default reminder leads: a day and an hour before.
@@ -107,6 +108,10 @@ pub enum Job {
     /// The day's erasure of contents older than the retention period
     /// (`retention`).
     Retention { day: NaiveDate },
+    /// A running broadcast's look at its ledger at this instant
+    /// (milliseconds): outcomes copied in, the progress message edited
+    /// (`handlers::broadcast`).
+    Broadcast { broadcast: BroadcastId, at: i64 },
 }
 
 impl Job {
@@ -117,6 +122,7 @@ impl Job {
             Job::Daily { day } => format!("daily:{}", day.format("%Y-%m-%d")),
             Job::Radar { at } => format!("radar:{at}"),
             Job::Retention { day } => format!("retention:{}", day.format("%Y-%m-%d")),
+            Job::Broadcast { broadcast, at } => format!("broadcast:{broadcast}:{at}"),
         }
     }
 
@@ -135,6 +141,10 @@ impl Job {
             ("retention", day, None) => {
                 Job::Retention { day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()? }
             }
+            ("broadcast", id, Some(at)) => Job::Broadcast {
+                broadcast: BroadcastId(id.parse().ok().filter(|n: &i64| *n > 0 && id == n.to_string())?),
+                at: at.parse().ok().filter(|n: &i64| *n >= 0 && at == n.to_string())?,
+            },
             ("radar", at, None) => {
                 Job::Radar { at: at.parse().ok().filter(|n: &i64| *n >= 0 && at == n.to_string())? }
             }
@@ -308,6 +318,7 @@ mod tests {
             Job::Daily { day },
             Job::Radar { at: 1_788_235_200_000 },
             Job::Retention { day },
+            Job::Broadcast { broadcast: BroadcastId(3), at: 1_788_235_203_000 },
         ];
         for job in jobs {
             assert_eq!(Job::parse(&job.key()), Some(job));
@@ -327,6 +338,11 @@ mod tests {
             "radar:-1",
             "radar:01",
             "radar:1:2",
+            "broadcast:3",
+            "broadcast:0:1",
+            "broadcast:03:1",
+            "broadcast:3:x",
+            "broadcast:3:1:2",
         ] {
             assert_eq!(Job::parse(bad), None, "{bad:?}");
         }

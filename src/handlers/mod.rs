@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod booking;
+pub mod broadcast;
 pub mod crisis;
 pub mod export;
 pub mod fallback;

@@ -35,7 +35,7 @@ use teloxide::types::InlineKeyboardMarkup;
 /// The radar's job for the runner: the first look at start, then a chain.
 pub fn jobs() -> Bodies {
     Bodies {
-        first: |_, now| (Job::Radar { at: now.timestamp_millis() }, now),
+        first: Some(|_, now| (Job::Radar { at: now.timestamp_millis() }, now)),
         runs: |job| matches!(job, Job::Radar { .. }),
         run: |work, config, now, _| Box::pin(async move { look(&work, &config, now).await }),
     }

@@ -34,7 +34,7 @@ use teloxide::types::InlineKeyboardMarkup;
 /// What the job runner runs: a meeting's reminder, the day's job.
 pub fn jobs() -> Bodies {
     Bodies {
-        first: first_daily,
+        first: Some(first_daily),
         runs: |job| matches!(job, Job::Remind { .. } | Job::Daily { .. }),
         run: |work, config, now, job| Box::pin(run(work, config, now, job)),
     }
@@ -44,7 +44,9 @@ async fn run(work: Work, config: Config, now: DateTime<Utc>, job: Job) -> Result
     match job {
         Job::Remind { meeting, lead_minutes } => remind(&work, &config, now, meeting, lead_minutes).await,
         Job::Daily { day } => daily(&work, &config, now, day).await,
-        Job::Radar { .. } | Job::Retention { .. } => Ok(JobOutcome::Skipped(Skip::UnknownJob)),
+        Job::Radar { .. } | Job::Retention { .. } | Job::Broadcast { .. } => {
+            Ok(JobOutcome::Skipped(Skip::UnknownJob))
+        }
     }
 }
 

@@ -2,6 +2,10 @@
 //! Callback data comes from the client and is never trusted: it is parsed
 //! strictly here, and every handler checks the user's right to act on it.
 
+mod broadcast;
+
+pub use broadcast::BroadcastCb;
+
 use crate::domain::export::ExportKind;
 use crate::domain::period::PeriodKind;
 use crate::domain::{DistrictId, Lang, MeetingId, QuestionId, RuleId, SchoolId, SlotId, UserId};
@@ -25,6 +29,7 @@ pub enum Callback {
     Mentors(MentorsCb),
     Stats(StatsCb),
     Export(ExportCb),
+    Broadcast(BroadcastCb),
 }
 
 /// The buttons of conversations (`handlers::relay`). Questions are named
@@ -271,6 +276,7 @@ impl Callback {
             Callback::Export(ExportCb::Period(kind, period)) => {
                 format!("ce:{}{}", export_kind_tag(kind), period_tag(period))
             }
+            Callback::Broadcast(cb) => cb.encode(),
             Callback::Stats(StatsCb::Period(kind)) => match kind {
                 PeriodKind::Week => "cs:w".into(),
                 PeriodKind::Last30 => "cs:m".into(),
@@ -408,6 +414,7 @@ impl Callback {
                     _ => None,
                 }
             }
+            (t, _) if t.starts_with("cb") => BroadcastCb::parse(t, value).map(Callback::Broadcast),
             _ => None,
         }
     }

@@ -7,10 +7,12 @@
 //!   before it is sent. Items due later (reminders, escalations) wait in
 //!   the table; the sender sleeps until the earliest is due, or until it is
 //!   poked (a new item, `LISTEN/NOTIFY` from another instance).
-//! - Pacing (`pacing`): a token bucket for the whole bot and one per chat.
-//!   One request per chat is in flight at a time, so a chat's messages keep
-//!   their order. A 429 pauses that chat for `retry_after`; 429s for
-//!   several chats at once pause the whole bot (Telegram's global limit).
+//! - Pacing (`pacing`): a token bucket for the whole bot and one per chat;
+//!   broadcasts use at most two thirds of the bot's rate, so that answers
+//!   are never short of it. One request per chat is in flight at a time,
+//!   so a chat's messages keep their order. A 429 pauses that chat for
+//!   `retry_after`; 429s for several chats at once pause the whole bot
+//!   (Telegram's global limit).
 //! - Outcomes (`deliver`): sent (the message id is stored), 400 failed (not
 //!   retried), 403 unreachable (the user is marked; not retried), 5xx and
 //!   network errors retried with backoff, the item staying leased to us.
@@ -288,13 +290,18 @@ impl Sender {
             if in_flight.len() >= MAX_IN_FLIGHT || !self.pacing.has_token() {
                 break;
             }
+            // The queue is in priority order: once broadcasts' share is
+            // spent, nothing after this goes now.
+            if key.0 == Priority::Bulk && !self.pacing.bulk_open(now) {
+                break;
+            }
             let Some(chat_id) = self.queue.get(&key).map(|i| i.chat_id) else { continue };
             if blocked.contains(&chat_id) || self.pacing.is_held(key.1, now) {
                 continue;
             }
             // Whatever happens, later items of this chat wait for this one.
             blocked.insert(chat_id);
-            let turn = self.pacing.turn(chat_id, now);
+            let turn = self.pacing.turn(chat_id, key.0, now);
             if turn == Turn::NotYet {
                 continue;
             }
@@ -366,7 +373,9 @@ impl Sender {
                     continue;
                 }
                 if let Some(at) = self.pacing.chat_ready_at(item.chat_id, now) {
-                    consider(at);
+                    // A broadcast's item waits for broadcasts' share too.
+                    let bulk = item.priority == Priority::Bulk;
+                    consider(if bulk { at.max(self.pacing.bulk_ready_at()) } else { at });
                 }
                 if seen.len() > 256 {
                     break;

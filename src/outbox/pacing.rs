@@ -2,10 +2,14 @@
 //! chat, one request per chat in flight, a chat paused by its 429 and the
 //! whole bot by 429s for several chats at once, edits held until the
 //! message they edit is sent, and chats whose user blocked the bot a moment
-//! ago. The sender asks it whose turn it is and tells it how each request
-//! ended; it makes no request and holds no item.
+//! ago. Broadcasts (`Priority::Bulk`) have a bucket of their own besides,
+//! at [`BULK_SHARE`] of the bot's rate: a broadcast never runs the bot's
+//! bucket dry, so answers and notices always find a token, and the bot
+//! stays clear of Telegram's overall limit, where one 429 would stop
+//! every chat. The sender asks it whose turn it is and tells it how each
+//! request ended; it makes no request and holds no item.
 
-use crate::db::{Outcome, RetryReason};
+use crate::db::{Outcome, Priority, RetryReason};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -14,6 +18,9 @@ use tokio::time::Instant;
 const UNREACHABLE_MEMORY: Duration = Duration::from_secs(60);
 /// 429s for this many chats within a second pause the whole bot.
 const FLOOD_CHATS: usize = 3;
+/// The share of the bot's rate broadcasts may use: the rest stays free
+/// for answers, notices and reminders.
+pub(super) const BULK_SHARE: f64 = 2.0 / 3.0;
 
 /// Telegram's limits, as configured.
 #[derive(Clone, Copy, Debug)]
@@ -80,6 +87,8 @@ pub(super) struct Pacing {
     limits: Limits,
     chats: HashMap<i64, ChatState>,
     global: Bucket,
+    /// Broadcasts' share of `global` (see [`BULK_SHARE`]).
+    bulk: Bucket,
     global_pause: Option<Instant>,
     recent_429: Vec<(Instant, i64)>,
     unreachable: HashMap<i64, Instant>,
@@ -94,6 +103,7 @@ impl Pacing {
             limits,
             chats: HashMap::new(),
             global: Bucket::full(limits.per_second.max(1.0), now),
+            bulk: Bucket::full(bulk_capacity(limits), now),
             global_pause: None,
             recent_429: Vec::new(),
             unreachable: HashMap::new(),
@@ -116,6 +126,17 @@ impl Pacing {
         self.global.tokens >= 1.0
     }
 
+    /// Whether broadcasts' share has a request left now.
+    pub(super) fn bulk_open(&mut self, now: Instant) -> bool {
+        self.bulk.refill(bulk_rate(self.limits), bulk_capacity(self.limits), now);
+        self.bulk.tokens >= 1.0
+    }
+
+    /// When broadcasts' share has a request again.
+    pub(super) fn bulk_ready_at(&self) -> Instant {
+        self.bulk.ready_at(bulk_rate(self.limits))
+    }
+
     /// An edit waiting for the message it edits.
     pub(super) fn is_held(&self, item: i64, now: Instant) -> bool {
         self.held.get(&item).is_some_and(|t| *t > now)
@@ -126,8 +147,9 @@ impl Pacing {
         self.unreachable.remove(&chat);
     }
 
-    /// Whether the next item of `chat_id` may go now; a yes is booked.
-    pub(super) fn turn(&mut self, chat_id: i64, now: Instant) -> Turn {
+    /// Whether the next item of `chat_id`, of `priority`, may go now; a
+    /// yes is booked.
+    pub(super) fn turn(&mut self, chat_id: i64, priority: Priority, now: Instant) -> Turn {
         let gone =
             self.unreachable.get(&chat_id).is_some_and(|t| now.duration_since(*t) < UNREACHABLE_MEMORY);
         let (rate, burst) = (self.limits.per_chat, self.limits.chat_burst.max(1.0));
@@ -145,12 +167,19 @@ impl Pacing {
             return Turn::Unreachable;
         }
         chat.bucket.refill(rate, burst, now);
-        if chat.bucket.tokens < 1.0 {
+        let bulk = priority == Priority::Bulk;
+        if bulk {
+            self.bulk.refill(bulk_rate(self.limits), bulk_capacity(self.limits), now);
+        }
+        if chat.bucket.tokens < 1.0 || (bulk && self.bulk.tokens < 1.0) {
             return Turn::NotYet;
         }
         chat.bucket.tokens -= 1.0;
         chat.busy = true;
         self.global.tokens -= 1.0;
+        if bulk {
+            self.bulk.tokens -= 1.0;
+        }
         Turn::Send
     }
 
@@ -225,6 +254,16 @@ impl Pacing {
     }
 }
 
+/// Broadcasts' rate: their share of the bot's.
+fn bulk_rate(limits: Limits) -> f64 {
+    limits.per_second * BULK_SHARE
+}
+
+/// …and how many may go at once: one second's worth.
+fn bulk_capacity(limits: Limits) -> f64 {
+    bulk_rate(limits).max(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,8 +279,8 @@ mod tests {
         let mut pacing = Pacing::new(Limits::default(), now);
         assert!(pacing.open(now));
         for _ in 0..3 {
-            assert_eq!(pacing.turn(7, now), Turn::Send);
-            assert_eq!(pacing.turn(7, now), Turn::NotYet, "one request per chat in flight");
+            assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::Send);
+            assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::NotYet, "one request per chat in flight");
             pacing.settle(
                 1,
                 7,
@@ -250,19 +289,19 @@ mod tests {
                 now,
             );
         }
-        assert_eq!(pacing.turn(7, now), Turn::NotYet, "the burst is spent");
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::NotYet, "the burst is spent");
         assert_eq!(pacing.chat_ready_at(7, now), Some(now + Duration::from_secs(1)));
-        assert_eq!(pacing.turn(7, now + Duration::from_secs(1)), Turn::Send);
+        assert_eq!(pacing.turn(7, Priority::Answer, now + Duration::from_secs(1)), Turn::Send);
     }
 
     #[test]
     fn an_edit_waiting_for_its_message_holds_the_item_not_the_chat() {
         let now = Instant::now();
         let mut pacing = Pacing::new(Limits::default(), now);
-        assert_eq!(pacing.turn(7, now), Turn::Send);
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::Send);
         pacing.settle(1, 7, &retry(RetryReason::WaitingForTarget), Duration::from_secs(1), now);
         assert!(pacing.is_held(1, now));
-        assert_eq!(pacing.turn(7, now), Turn::Send, "the chat goes on");
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::Send, "the chat goes on");
         pacing.settle(
             2,
             7,
@@ -271,7 +310,7 @@ mod tests {
             now,
         );
         assert!(!pacing.is_held(2, now));
-        assert_eq!(pacing.turn(7, now), Turn::NotYet, "a passing failure pauses the chat");
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::NotYet, "a passing failure pauses the chat");
         assert_eq!(pacing.chat_ready_at(7, now), Some(now + Duration::from_secs(2)));
     }
 
@@ -281,11 +320,11 @@ mod tests {
         let mut pacing = Pacing::new(Limits::default(), now);
         let flood = retry(RetryReason::FloodControl { retry_after: 5 });
         for chat in [1, 2] {
-            assert_eq!(pacing.turn(chat, now), Turn::Send);
+            assert_eq!(pacing.turn(chat, Priority::Notice, now), Turn::Send);
             pacing.settle(chat, chat, &flood, Duration::from_secs(5), now);
         }
         assert!(pacing.open(now), "two chats: only they wait");
-        assert_eq!(pacing.turn(3, now), Turn::Send);
+        assert_eq!(pacing.turn(3, Priority::Notice, now), Turn::Send);
         pacing.settle(3, 3, &flood, Duration::from_secs(5), now);
         assert!(!pacing.open(now));
         assert_eq!(pacing.open_at(now), now + Duration::from_secs(5));
@@ -295,11 +334,33 @@ mod tests {
     fn a_blocked_user_is_not_asked_again_until_they_write() {
         let now = Instant::now();
         let mut pacing = Pacing::new(Limits::default(), now);
-        assert_eq!(pacing.turn(7, now), Turn::Send);
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::Send);
         pacing.settle(1, 7, &Outcome::Unreachable, Duration::ZERO, now);
-        assert_eq!(pacing.turn(7, now), Turn::Unreachable);
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::Unreachable);
         pacing.settle(2, 7, &Outcome::Unreachable, Duration::ZERO, now);
         pacing.reachable(7);
-        assert_eq!(pacing.turn(7, now), Turn::Send);
+        assert_eq!(pacing.turn(7, Priority::Answer, now), Turn::Send);
+    }
+
+    #[test]
+    fn a_broadcast_takes_its_share_and_leaves_the_rest_to_answers() {
+        let now = Instant::now();
+        let mut pacing = Pacing::new(Limits::default(), now);
+        assert!(pacing.open(now));
+        let sent = |pacing: &mut Pacing, chats: std::ops::Range<i64>, at: Instant| {
+            chats.filter(|c| pacing.turn(*c, Priority::Bulk, at) == Turn::Send).count()
+        };
+        // 30 a second for the bot: 20 for broadcasts, however many wait.
+        assert_eq!(sent(&mut pacing, 100..200, now), 20);
+        assert!(!pacing.bulk_open(now));
+        assert_eq!(pacing.bulk_ready_at(), now + Duration::from_millis(50));
+        // The rest of the bot's bucket is there for an answer, a notice.
+        assert!(pacing.has_token());
+        assert_eq!(pacing.turn(1, Priority::Answer, now), Turn::Send);
+        assert_eq!(pacing.turn(2, Priority::Notice, now), Turn::Send);
+        // A second later: another 20, never more.
+        let later = now + Duration::from_secs(1);
+        assert!(pacing.open(later));
+        assert_eq!(sent(&mut pacing, 200..300, later), 20);
     }
 }

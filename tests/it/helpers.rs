@@ -360,6 +360,21 @@ impl TestApp {
         code.deep_link(FakeApi::BOT_USERNAME)
     }
 
+    /// Someone joins through the bot by an invite made in storage (with
+    /// the district and the school of a coordinator's or a mentor's).
+    pub async fn joins(
+        &self,
+        (id, name, lang): (i64, &str, &str),
+        target: InviteTarget,
+        district: Option<DistrictId>,
+        school: Option<SchoolId>,
+    ) -> TgUser {
+        let link = self.invite_link(target, district, school, 1).await;
+        let user = self.user(id, name, Some(lang));
+        self.open_link(&user, &link).await;
+        user
+    }
+
     pub async fn role_of(&self, id: i64) -> Option<talimger::domain::Role> {
         self.db.user(UserId(id)).await.expect("query").and_then(|u| u.role)
     }

@@ -8,6 +8,7 @@ mod fake_selftest;
 mod helpers;
 
 mod bad_input;
+mod broadcast;
 mod engine;
 mod export;
 mod intake;

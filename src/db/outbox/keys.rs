@@ -1,9 +1,11 @@
 //! Items found by their key, for the features that name what they queue
 //! (`q:<question>:<part>` copies, `sos:<question>:<coordinator>`
-//! escalations): which item carries a key, which key a sent message came
-//! from. Only the outbox's own columns are read, never a stored payload.
+//! escalations, `bc:<broadcast>:<user>` copies): which item carries a key,
+//! which key a sent message came from, how the items of a prefix ended.
+//! Only the outbox's own columns are read, never a stored payload.
 
-use super::super::{DbResult, Tx, on};
+use super::super::{DbResult, Tx, on, strict};
+use super::ItemState;
 
 impl Tx {
     /// The key of the item whose message (or one of the messages it sent
@@ -50,5 +52,25 @@ impl Tx {
         .fetch_all(c)
         .await?);
         Ok(keys.into_iter().flatten().collect())
+    }
+
+    /// The items with keys starting with `prefix` that are finished: each
+    /// key, how it ended, and Telegram's error for one that failed. A key
+    /// queued more than once (replaced) comes once per item, oldest first.
+    pub async fn finished_with_prefix(
+        &mut self,
+        prefix: &str,
+    ) -> DbResult<Vec<(String, ItemState, Option<String>)>> {
+        let like = super::super::starts_with(prefix);
+        let rows: Vec<(Option<String>, String, Option<String>)> = on!(self, c => sqlx::query_as(
+            "SELECT key, state, error FROM outbox WHERE key LIKE $1 AND state <> 'pending' ORDER BY id",
+        )
+        .bind(&like)
+        .fetch_all(c)
+        .await?);
+        rows.into_iter()
+            .filter_map(|(key, state, error)| key.map(|k| (k, state, error)))
+            .map(|(key, state, error)| Ok((key, strict("outbox state", &state)?, error)))
+            .collect()
     }
 }
