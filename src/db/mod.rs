@@ -26,6 +26,7 @@ mod meetings;
 mod ops;
 mod org;
 mod outbox;
+mod privacy;
 mod radar;
 mod relay;
 mod safeguarding;
@@ -44,6 +45,7 @@ pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,
 };
+pub use privacy::LINKS;
 pub use radar::{Load, Waiting};
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;
