@@ -35,6 +35,10 @@ pub enum Command {
     Week,
     Stats,
     Export,
+    /// What is stored about the sender, why, how long, who sees it.
+    Privacy,
+    /// Erases the sender's data, after a confirmation.
+    Deleteme,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -83,6 +87,8 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
         }
         None => {}
     }
+    items.push(("privacy", "cmd-privacy"));
+    items.push(("deleteme", "cmd-deleteme"));
     items.push(("help", "cmd-help"));
     items.push(("language", "cmd-language"));
     if role.is_some() {

@@ -7,7 +7,7 @@
 
 use crate::domain::export::ExportKind;
 use crate::domain::invite::CodeHash;
-use crate::domain::{DistrictId, MeetingId, QuestionId, SlotId, UserId};
+use crate::domain::{DistrictId, MeetingId, QuestionId, Role, SlotId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +38,8 @@ pub enum State {
     Stats(StatsStep),
     /// `/export`: a coordinator typing a period's dates for this kind.
     Export(ExportStep),
+    /// `/deleteme`: the confirmation is showing.
+    Privacy(PrivacyStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +144,13 @@ pub enum ExportStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrivacyStep {
+    /// Erase or keep? `role`: the role the confirmation was worded for (a
+    /// press after the role changed is stale).
+    Confirm { role: Option<Role> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgendaStep {
     /// The mentor writes a private note.
     Note { meeting: MeetingId },
@@ -222,6 +231,8 @@ mod tests {
             State::Meetings(MeetingsStep::CancelReason { meeting: MeetingId(4) }),
             State::Stats(StatsStep::Dates),
             State::Export(ExportStep::Dates { kind: ExportKind::Sos }),
+            State::Privacy(PrivacyStep::Confirm { role: Some(Role::Student) }),
+            State::Privacy(PrivacyStep::Confirm { role: None }),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

@@ -7,8 +7,8 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, crisis, export, fallback, invite, meetings, mentees, onboarding, quiet, radar,
-    relay, reminders, slots, sos, stats,
+    Env, agenda, booking, crisis, export, fallback, invite, meetings, mentees, onboarding, privacy, quiet,
+    radar, relay, reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
 use dptree::case;
@@ -47,6 +47,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(export::schema())
                 .branch(radar::schema())
                 .branch(mentees::schema())
+                .branch(privacy::schema())
                 .branch(relay::schema())
                 .branch(fallbacks()),
         )

@@ -11,6 +11,7 @@ pub mod invite;
 pub mod meetings;
 pub mod mentees;
 pub mod onboarding;
+pub mod privacy;
 pub mod quiet;
 pub mod radar;
 pub mod relay;

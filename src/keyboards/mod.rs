@@ -8,6 +8,9 @@ use crate::domain::{DistrictId, Lang, MeetingId, QuestionId, RuleId, SchoolId, S
 use crate::t;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+mod privacy;
+pub use privacy::PrivacyCb;
+
 /// A button's meaning: one variant per feature, each with its own type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
@@ -25,6 +28,7 @@ pub enum Callback {
     Radar(RadarCb),
     Stats(StatsCb),
     Export(ExportCb),
+    Privacy(PrivacyCb),
 }
 
 /// The buttons of conversations (`handlers::relay`). Questions are named
@@ -273,6 +277,7 @@ impl Callback {
             Callback::Export(ExportCb::Period(kind, period)) => {
                 format!("ce:{}{}", export_kind_tag(kind), period_tag(period))
             }
+            Callback::Privacy(cb) => cb.encode(),
             Callback::Stats(StatsCb::Period(kind)) => match kind {
                 PeriodKind::Week => "cs:w".into(),
                 PeriodKind::Last30 => "cs:m".into(),
@@ -395,6 +400,7 @@ impl Callback {
             ("mw", _) => Some(Callback::Agenda(AgendaCb::Note(MeetingId(id()?)))),
             ("mg", _) => Some(Callback::Reminders(RemindersCb::GotIt(MeetingId(id()?)))),
             ("cr", _) => Some(Callback::Radar(RadarCb::Mentor(user()?))),
+            ("p", v) => PrivacyCb::parse(v).map(Callback::Privacy),
             ("cs", "w") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Week))),
             ("cs", "m") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Last30))),
             ("cs", "t") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Term))),
@@ -546,6 +552,7 @@ mod tests {
                 all.push(Callback::Export(ExportCb::Period(kind, period)));
             }
         }
+        all.extend(PrivacyCb::ALL.map(Callback::Privacy));
         for cb in all {
             assert!(cb.encode().len() <= 64);
             assert_eq!(Callback::parse(&cb.encode()), Some(cb));

@@ -32,6 +32,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "radar.ftl", include_str!("../../../locales/kk/radar.ftl")),
     ("kk", "stats.ftl", include_str!("../../../locales/kk/stats.ftl")),
     ("kk", "export.ftl", include_str!("../../../locales/kk/export.ftl")),
+    ("kk", "privacy.ftl", include_str!("../../../locales/kk/privacy.ftl")),
     ("ru", "common.ftl", include_str!("../../../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../../../locales/ru/onboarding.ftl")),
     ("ru", "invite.ftl", include_str!("../../../locales/ru/invite.ftl")),
@@ -45,6 +46,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("ru", "radar.ftl", include_str!("../../../locales/ru/radar.ftl")),
     ("ru", "stats.ftl", include_str!("../../../locales/ru/stats.ftl")),
     ("ru", "export.ftl", include_str!("../../../locales/ru/export.ftl")),
+    ("ru", "privacy.ftl", include_str!("../../../locales/ru/privacy.ftl")),
 ];
 
 /// Message ids with the variables each uses, per language.
