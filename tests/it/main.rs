@@ -15,6 +15,7 @@ mod invites;
 mod languages;
 mod locales;
 mod mentor_tools;
+mod privacy;
 mod process;
 mod production;
 mod radar;
