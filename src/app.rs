@@ -28,6 +28,15 @@ const WEBHOOK_SECRET: &str = "webhook_secret";
 /// How often old update ids and finished outbox rows are forgotten.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 
+/// The outbox's pace, as configured.
+pub fn limits(config: &Config) -> Limits {
+    Limits {
+        per_second: f64::from(config.send_rate),
+        per_chat: config.chat_rate,
+        chat_burst: f64::from(config.chat_burst),
+    }
+}
+
 pub fn make_api(config: &Config, token: &Token) -> anyhow::Result<Api> {
     Api::new(&config.api_url, token.expose())
         .map_err(|e| anyhow::anyhow!("could not create the HTTP client: {e}"))
@@ -182,12 +191,7 @@ pub async fn run_observed(
     }
     housekeeping(&db, &clock).await;
 
-    let limits = Limits {
-        per_second: f64::from(config.send_rate),
-        per_chat: config.chat_rate,
-        chat_burst: f64::from(config.chat_burst),
-    };
-    let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits);
+    let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits(config));
     let extra = teloxide::dptree::deps![config.clone()];
     let bell = crate::work::Bell::default();
     // The runner is handed its job bodies, as the intake its `schema()`.

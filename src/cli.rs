@@ -1,5 +1,8 @@
 //! The operator's subcommands: `migrate`, `invite`, `check`, `stats`,
-//! `export`, `backup`.
+//! `export`, `backup`, and `forget` (in `cli/forget.rs`).
+
+mod forget;
+pub use forget::forget;
 
 use crate::app::{identify, make_api, open_db};
 use crate::config::{Config, ExportArgs, ExportLang, ExportWhat, InviteArgs, InviteRole, StatsArgs};

@@ -38,6 +38,10 @@ pub enum Command {
     Stats,
     Export,
     Broadcast,
+    /// What is stored about the sender, why, how long, who sees it.
+    Privacy,
+    /// Erases the sender's data, after a confirmation.
+    Deleteme,
 }
 
 /// The commands a role sees, with the message id of each description.
@@ -92,6 +96,8 @@ pub fn menu(role: Option<Role>) -> Vec<(&'static str, &'static str)> {
         Some(Role::Mentor) => items.push(("broadcast", "cmd-broadcast-mentor")),
         _ => {}
     }
+    items.push(("privacy", "cmd-privacy"));
+    items.push(("deleteme", "cmd-deleteme"));
     items.push(("help", "cmd-help"));
     items.push(("language", "cmd-language"));
     if role.is_some() {

@@ -8,7 +8,7 @@
 use crate::domain::broadcast::Audience;
 use crate::domain::export::ExportKind;
 use crate::domain::invite::CodeHash;
-use crate::domain::{DistrictId, MeetingId, QuestionId, SlotId, UserId};
+use crate::domain::{DistrictId, MeetingId, QuestionId, Role, SlotId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,8 @@ pub enum State {
     Export(ExportStep),
     /// `/broadcast`: writing the text (`handlers::broadcast`).
     Broadcast(BroadcastStep),
+    /// `/deleteme`: the confirmation is showing.
+    Privacy(PrivacyStep),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +154,13 @@ pub enum BroadcastStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrivacyStep {
+    /// Erase or keep? `role`: the role the confirmation was worded for (a
+    /// press after the role changed is stale).
+    Confirm { role: Option<Role> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgendaStep {
     /// The mentor writes a private note.
     Note { meeting: MeetingId },
@@ -237,6 +246,8 @@ mod tests {
             State::Broadcast(BroadcastStep::Writing {
                 audience: Audience { group: Group::Parents, scope: Scope::School(SchoolId(3)) },
             }),
+            State::Privacy(PrivacyStep::Confirm { role: Some(Role::Student) }),
+            State::Privacy(PrivacyStep::Confirm { role: None }),
         ];
         for state in all {
             assert_eq!(State::from_stored(state.to_stored().as_deref(), 1), state);

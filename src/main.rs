@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             Some(Command::Check) => cli::check(&config).await,
             Some(Command::Stats(args)) => cli::stats(&config, args, clock).await,
             Some(Command::Export(args)) => cli::export(&config, args, clock).await,
+            Some(Command::Forget(args)) => cli::forget(&config, args, clock).await,
             Some(Command::Backup { file }) => cli::backup(&config, file).await,
         }
     });

@@ -8,7 +8,7 @@ use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
     Env, agenda, booking, broadcast, crisis, export, fallback, invite, meetings, mentees, mentors, onboarding,
-    quiet, relay, reminders, slots, sos, stats,
+    privacy, quiet, relay, reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
 use dptree::case;
@@ -51,6 +51,7 @@ pub fn schema() -> UpdateHandler<Error> {
                 .branch(mentors::schema())
                 .branch(broadcast::schema())
                 .branch(mentees::schema())
+                .branch(privacy::schema())
                 .branch(relay::schema())
                 .branch(fallbacks()),
         )

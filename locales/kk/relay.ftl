@@ -72,3 +72,4 @@ relay-questions-urgent = ШҰҒЫЛ
 relay-waited-minutes = { $minutes } минут күтіп тұр
 relay-waited-hours = { $hours } сағат күтіп тұр
 relay-waited-days = { $days } күн күтіп тұр
+relay-sender-gone = Бұл адам бағдарламадан шығып, деректерін өшірді, сондықтан жауап ешкімге жеткізілмеді.

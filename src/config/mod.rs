@@ -22,7 +22,7 @@ mod settings;
 mod values;
 
 pub use settings::{
-    Cli, Command, ExportArgs, ExportLang, ExportWhat, InviteArgs, InviteRole, Settings, StatsArgs,
+    Cli, Command, ExportArgs, ExportLang, ExportWhat, ForgetArgs, InviteArgs, InviteRole, Settings, StatsArgs,
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://talimger.db";

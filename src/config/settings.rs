@@ -106,6 +106,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write a CSV table of meetings, questions, SOS alerts or people
     Export(ExportArgs),
+    /// Erase a person's data on a request received in writing, as /deleteme does
+    Forget(ForgetArgs),
     /// Copy a running SQLite database, consistently, into a new file (PostgreSQL: use pg_dump)
     Backup {
         /// The file to write; it must not exist yet
@@ -189,4 +191,10 @@ pub struct InviteArgs {
     /// Print JSON instead of the bare link
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// The person's Telegram user id
+    pub user_id: i64,
 }

@@ -28,6 +28,7 @@ mod ops;
 mod mentors;
 mod org;
 mod outbox;
+mod privacy;
 mod radar;
 mod relay;
 mod safeguarding;
@@ -48,6 +49,7 @@ pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,
 };
+pub use privacy::LINKS;
 pub use radar::Waiting;
 pub use relay::{NewQuestion, Question};
 pub use safeguarding::Standing;

@@ -85,8 +85,9 @@ impl Tx {
         Ok((row.user.into_user()?, row.dialogue))
     }
 
+    /// A person as stored; never a forgotten person's tombstone.
     pub async fn user(&mut self, id: UserId) -> DbResult<Option<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND forgotten_at IS NULL");
         let row: Option<UserRow> = on!(self, c => sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await?);
         row.map(UserRow::into_user).transpose()
     }

@@ -10,6 +10,7 @@ pub mod invite;
 pub mod lang;
 pub mod meetings;
 pub mod period;
+pub mod privacy;
 pub mod quiet;
 pub mod radar;
 pub mod relay;

@@ -13,6 +13,7 @@ pub mod meetings;
 pub mod mentees;
 pub mod mentors;
 pub mod onboarding;
+pub mod privacy;
 pub mod quiet;
 pub mod radar;
 pub mod relay;

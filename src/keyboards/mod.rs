@@ -12,6 +12,9 @@ use crate::domain::{DistrictId, Lang, MeetingId, QuestionId, RuleId, SchoolId, S
 use crate::t;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+mod privacy;
+pub use privacy::PrivacyCb;
+
 /// A button's meaning: one variant per feature, each with its own type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
@@ -30,6 +33,7 @@ pub enum Callback {
     Stats(StatsCb),
     Export(ExportCb),
     Broadcast(BroadcastCb),
+    Privacy(PrivacyCb),
 }
 
 /// The buttons of conversations (`handlers::relay`). Questions are named
@@ -277,6 +281,7 @@ impl Callback {
                 format!("ce:{}{}", export_kind_tag(kind), period_tag(period))
             }
             Callback::Broadcast(cb) => cb.encode(),
+            Callback::Privacy(cb) => cb.encode(),
             Callback::Stats(StatsCb::Period(kind)) => match kind {
                 PeriodKind::Week => "cs:w".into(),
                 PeriodKind::Last30 => "cs:m".into(),
@@ -401,6 +406,7 @@ impl Callback {
             // The radar's alerts sent before `/mentors` open its card.
             ("cr", _) => Some(Callback::Mentors(MentorsCb::Card(user()?))),
             (t, _) if t.starts_with("cm") => MentorsCb::parse(t, value).map(Callback::Mentors),
+            ("p", v) => PrivacyCb::parse(v).map(Callback::Privacy),
             ("cs", "w") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Week))),
             ("cs", "m") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Last30))),
             ("cs", "t") => Some(Callback::Stats(StatsCb::Period(PeriodKind::Term))),
@@ -553,6 +559,7 @@ mod tests {
                 all.push(Callback::Export(ExportCb::Period(kind, period)));
             }
         }
+        all.extend(PrivacyCb::ALL.map(Callback::Privacy));
         for cb in all {
             assert!(cb.encode().len() <= 64);
             assert_eq!(Callback::parse(&cb.encode()), Some(cb));

@@ -27,6 +27,8 @@ pub fn csv_bytes(lang: Lang, kind: ExportKind, table: &Table, salt: &str, tz: Tz
                 Cell::Text(s) => s.clone(),
                 Cell::Word(id) => t!(lang, id),
                 Cell::Time(at) => time_cell(tz, *at),
+                // A forgotten person (`/deleteme`) is nobody, not even a pseudonym.
+                Cell::Person(user) if user.is_forgotten() => String::new(),
                 Cell::Person(user) => pseudonym(salt, *user),
             }));
         }

@@ -4,6 +4,7 @@ pub mod chart;
 pub mod copy;
 pub mod env;
 pub mod export;
+pub mod forget;
 pub mod invite;
 pub mod meeting;
 pub mod stats_chart;

@@ -1,6 +1,6 @@
 //! A mentor whom a coordinator took out of the programme (`/mentors`):
 //! what they are told instead of any mentor's answer, and the menu they
-//! are left with (`/help`, `/language`). `/mentors` answers everything
+//! are left with (`/help`, `/language`, `/privacy`, `/deleteme`). `/mentors` answers everything
 //! such a mentor sends with it, and tells them when it happens;
 //! onboarding greets them with it after a change of language.
 
@@ -11,7 +11,12 @@ use crate::work::Work;
 use teloxide::types::{BotCommand, CallbackQuery, ChatId};
 
 /// The commands left to them.
-const MENU: [(&str, &str); 2] = [("help", "cmd-help"), ("language", "cmd-language")];
+const MENU: [(&str, &str); 4] = [
+    ("help", "cmd-help"),
+    ("language", "cmd-language"),
+    ("privacy", "cmd-privacy"),
+    ("deleteme", "cmd-deleteme"),
+];
 
 /// Their menu, in their language (through the outbox).
 pub fn refresh_menu(work: &Work, chat: ChatId, lang: Lang) {

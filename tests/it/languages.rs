@@ -78,7 +78,7 @@ async fn menus_are_set_per_language_for_newcomers(backend: Backend) {
     let ru = app.fake.commands("default", Some("ru")).expect("Russian menu");
     let any = app.fake.commands("default", None).expect("menu for other languages");
     let names = |m: &Vec<(String, String)>| m.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&kk), vec!["start", "help", "language"]);
+    assert_eq!(names(&kk), vec!["start", "privacy", "deleteme", "help", "language"]);
     assert_eq!(names(&ru), names(&kk));
     assert!(ru.contains(&("help".to_owned(), "Что я умею".to_owned())), "{ru:?}");
     assert!(kk.contains(&("language".to_owned(), "Тілді ауыстыру".to_owned())), "{kk:?}");

@@ -17,6 +17,7 @@ mod languages;
 mod locales;
 mod mentor_tools;
 mod mentors;
+mod privacy;
 mod process;
 mod production;
 mod properties;

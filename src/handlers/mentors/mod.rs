@@ -60,7 +60,13 @@ pub fn schema() -> UpdateHandler<Error> {
 /// `/cancel`, before this in the root). Ahead of every feature.
 pub fn paused() -> UpdateHandler<Error> {
     dptree::filter(|env: Env, input: Input| {
-        env.ctx.user.is_paused_mentor() && !matches!(input, Input::Command(Command::Language))
+        // Their language, and their privacy (what is kept, erasure) stay theirs.
+        env.ctx.user.is_paused_mentor()
+            && !matches!(
+                input,
+                Input::Command(Command::Language | Command::Privacy | Command::Deleteme)
+                    | Input::Press(Callback::Privacy(_))
+            )
     })
     .branch(Update::filter_callback_query().endpoint(paused_press))
     .branch(

@@ -65,7 +65,11 @@ pub(super) async fn answer(env: &Env, msg: &Message, q: &Question) -> HandlerRes
         env.tell("relay-kind-not-delivered");
         return Ok(());
     }
-    let Some(sender) = env.work.db().await?.user(q.sender).await? else { return Ok(()) };
+    let Some(sender) = env.work.db().await?.user(q.sender).await? else {
+        // The writer has left and was forgotten (`/deleteme`).
+        env.tell("relay-sender-gone");
+        return Ok(());
+    };
     let sl = lang_of(&sender);
     let header = t!(sl, "relay-answer-header", mentor = env.ctx.user.display_name(sl));
     let anonymous = q.kind == QuestionKind::Anonymous;
@@ -84,10 +88,11 @@ pub(super) async fn answer(env: &Env, msg: &Message, q: &Question) -> HandlerRes
     Ok(())
 }
 
-/// The question behind a press, if it is the presser's.
+/// The question behind a press, if it is the presser's (and its writer
+/// has not been forgotten since).
 pub(super) async fn own_question(env: &Env, id: QuestionId) -> Result<Option<Question>, Error> {
     let q = env.work.db().await?.question(id).await?;
-    Ok(q.filter(|q| q.mentor == env.ctx.user.id))
+    Ok(q.filter(|q| q.mentor == env.ctx.user.id && !q.sender.is_forgotten()))
 }
 
 pub(super) async fn reply_pressed(env: Env, press: CallbackQuery, id: QuestionId) -> HandlerResult {

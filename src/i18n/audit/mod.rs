@@ -34,6 +34,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("kk", "stats.ftl", include_str!("../../../locales/kk/stats.ftl")),
     ("kk", "export.ftl", include_str!("../../../locales/kk/export.ftl")),
     ("kk", "broadcast.ftl", include_str!("../../../locales/kk/broadcast.ftl")),
+    ("kk", "privacy.ftl", include_str!("../../../locales/kk/privacy.ftl")),
     ("ru", "common.ftl", include_str!("../../../locales/ru/common.ftl")),
     ("ru", "onboarding.ftl", include_str!("../../../locales/ru/onboarding.ftl")),
     ("ru", "invite.ftl", include_str!("../../../locales/ru/invite.ftl")),
@@ -49,6 +50,7 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("ru", "stats.ftl", include_str!("../../../locales/ru/stats.ftl")),
     ("ru", "export.ftl", include_str!("../../../locales/ru/export.ftl")),
     ("ru", "broadcast.ftl", include_str!("../../../locales/ru/broadcast.ftl")),
+    ("ru", "privacy.ftl", include_str!("../../../locales/ru/privacy.ftl")),
 ];
 
 /// Message ids with the variables each uses, per language.
