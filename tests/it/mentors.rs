@@ -131,7 +131,7 @@ async fn a_mentor_leaves_and_everything_is_handed_over_once(backend: Backend) {
     let aigul = app.sees(&p.mentor).await;
     aigul.says("Вы выведены из программы наставничества координатором.").says("Новый ментор: Бауыржан");
     aigul.says("Встреча отменена, потому что сменился ментор.");
-    assert_eq!(menu(&app, &p.mentor), ["help", "language"]);
+    assert_eq!(menu(&app, &p.mentor), ["help", "language", "privacy", "deleteme"]);
     app.sees(&successor).await.nothing();
 
     // A second press of «Yes» does nothing twice.
@@ -191,17 +191,19 @@ async fn a_mentor_without_students_leaves_and_comes_back(backend: Backend) {
     let done = tap(&app, &c.regional, &asked, "Да, вывести").await;
     done.says("Готово. Ментор вне программы: Бауыржан").says("⏸ Вне программы наставничества.");
     app.sees(&bauyrzhan).await.says("Вы выведены из программы наставничества координатором.");
-    assert_eq!(menu(&app, &bauyrzhan), ["help", "language"]);
+    assert_eq!(menu(&app, &bauyrzhan), ["help", "language", "privacy", "deleteme"]);
 
     let newcomer = app.user(25, "Аружан", Some("kk"));
     app.open_link(&newcomer, &link).await.says("мерзімі");
     assert_eq!(app.role_of(25).await, None, "nobody joins a mentor who left");
     app.send(&bauyrzhan, "/today").await.says("Вы выведены из программы");
     app.send(&bauyrzhan, "/start").await.says("Вы выведены из программы");
+    // What is kept about them, and erasing it, stay theirs.
+    app.send(&bauyrzhan, "/privacy").await.says("Что я храню о вас").never_says("Вы выведены");
     let choose = app.send(&bauyrzhan, "/language").await;
     let kazakh = tap(&app, &bauyrzhan, &choose, "Қазақша").await;
     kazakh.says("Үйлестіруші сізді тәлімгерлік бағдарламасынан шығарды");
-    assert_eq!(menu(&app, &bauyrzhan), ["help", "language"]);
+    assert_eq!(menu(&app, &bauyrzhan), ["help", "language", "privacy", "deleteme"]);
 
     let card = with_buttons(&done);
     let back = app.press_button(&c.regional, &card, "Вернуть в программу").await;
