@@ -7,8 +7,8 @@ use crate::commands::Command;
 use crate::context::Ctx;
 use crate::error::Error;
 use crate::handlers::{
-    Env, agenda, booking, broadcast, crisis, export, fallback, invite, meetings, mentees, mentors, onboarding,
-    privacy, quiet, relay, reminders, slots, sos, stats,
+    Env, agenda, booking, broadcast, crisis, export, fallback, invite, meetings, mentees, mentors,
+    onboarding, privacy, quiet, relay, reminders, slots, sos, stats,
 };
 use crate::input::{self, Input};
 use dptree::case;

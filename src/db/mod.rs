@@ -24,8 +24,8 @@ mod export;
 mod invites;
 mod jobs;
 mod meetings;
-mod ops;
 mod mentors;
+mod ops;
 mod org;
 mod outbox;
 mod privacy;
@@ -43,8 +43,8 @@ pub use connect::{Backend, CONNECT_TIMEOUT, redact_url, sqlite_file};
 pub use invites::{Joined, NewInvite, RedeemOutcome};
 pub use jobs::{Delivery, DueJob};
 pub use meetings::NewMeeting;
-pub use ops::{Backlog, Erased, QueueHealth};
 pub use mentors::{LoadWindow, MentorLoad, Stake};
+pub use ops::{Backlog, Erased, QueueHealth};
 pub use outbox::{
     Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
     Upload,

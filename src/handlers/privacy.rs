@@ -13,8 +13,8 @@
 
 use super::Env;
 use crate::commands::{Command, refresh_user_menu};
-use crate::dialogue::{PrivacyStep, State};
 use crate::config::Config;
+use crate::dialogue::{PrivacyStep, State};
 use crate::domain::privacy::Wait;
 use crate::domain::{Lang, Role};
 use crate::error::{Error, HandlerResult};

@@ -7,6 +7,6 @@ pub mod export;
 pub mod forget;
 pub mod invite;
 pub mod meeting;
-pub mod stats_chart;
 pub mod paused;
+pub mod stats_chart;
 pub mod words;
