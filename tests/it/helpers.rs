@@ -570,7 +570,11 @@ pub fn qr_of(sent: &[Sent]) -> String {
 
 /// Runs statements of the test's own on the bot's database.
 pub async fn exec(app: &TestApp, statements: &[String]) {
-    let url = &app.test_db.url;
+    exec_in(&app.test_db.url, statements).await;
+}
+
+/// Statements of a test's own on the database at `url`.
+pub async fn exec_in(url: &str, statements: &[String]) {
     if url.starts_with("sqlite:") {
         use std::str::FromStr;
         let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
