@@ -1,6 +1,6 @@
 //! Per-chat handling: one task per chat with work, taking its updates one
-//! at a time (at most `PARALLEL_CHATS` at once), and looking again later
-//! when a chat must wait.
+//! at a time (handled in batches with other chats': `batch`), and looking
+//! again later when a chat must wait.
 
 use super::{Intake, Step};
 use std::sync::Arc;
@@ -52,10 +52,7 @@ impl Intake {
                     }
                 }
             }
-            let step = match self.permits.acquire().await {
-                Ok(_permit) => self.handle_next(chat).await,
-                Err(_) => Step::Nothing,
-            };
+            let step = self.next_step(chat).await;
             let later = match step {
                 Step::Handled => continue,
                 Step::Nothing => None,

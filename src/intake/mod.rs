@@ -43,6 +43,7 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+mod batch;
 mod chats;
 mod dispatch;
 mod failure;
@@ -57,8 +58,9 @@ pub use webhook::{MAX_BODY, router as webhook_router, set_webhook};
 pub const POLL_TIMEOUT: u32 = 25;
 /// What we ask Telegram for.
 pub const ALLOWED_UPDATES: [&str; 3] = ["message", "edited_message", "callback_query"];
-/// Chats handled at the same time.
-const PARALLEL_CHATS: usize = 8;
+/// Batches handled at the same time on PostgreSQL (each holds a
+/// connection); SQLite has one connection, so one batch at a time.
+const PARALLEL_BATCHES: usize = 4;
 
 /// Counters for tests and metrics.
 #[derive(Default, Debug)]
@@ -85,7 +87,10 @@ pub struct Intake {
     helplines: Helplines,
     /// Chats with a task, and how many more updates each was told of.
     chats: Mutex<HashMap<i64, usize>>,
-    permits: Semaphore,
+    /// Updates waiting for a batch (`batch`).
+    queue: Mutex<batch::Queue>,
+    /// One permit per batch that may run at once.
+    leaders: Semaphore,
     idle: Notify,
     /// Handled updates wait for the eraser.
     erase: Notify,
@@ -132,6 +137,10 @@ impl Intake {
                 dptree::Type::of::<Work>(),
             ],
         );
+        let batches = match db.backend() {
+            crate::db::Backend::Sqlite => 1,
+            crate::db::Backend::Postgres => PARALLEL_BATCHES,
+        };
         Arc::new(Intake {
             api,
             db,
@@ -143,7 +152,8 @@ impl Intake {
             flood_per_minute,
             helplines,
             chats: Mutex::new(HashMap::new()),
-            permits: Semaphore::new(PARALLEL_CHATS),
+            queue: Mutex::new(batch::Queue::default()),
+            leaders: Semaphore::new(batches),
             idle: Notify::new(),
             erase: Notify::new(),
             stop,

@@ -9,6 +9,7 @@
 
 mod claims;
 mod keys;
+mod queue;
 mod request;
 
 pub use request::{Notice, Request, Upload};
@@ -234,79 +235,6 @@ pub struct ItemStatus {
 }
 
 impl Tx {
-    /// Queues items. Those due now are leased to `owner` at once and
-    /// returned, so that this instance's sender can take them from memory
-    /// after the commit; the rest wait in the table for their time.
-    pub async fn enqueue(
-        &mut self,
-        items: &[NewItem],
-        owner: &str,
-        lease: chrono::Duration,
-        now: DateTime<Utc>,
-    ) -> DbResult<Vec<Claimed>> {
-        let now_ms = now.timestamp_millis();
-        let mut claimed = Vec::new();
-        for item in items {
-            if let Some(key) = &item.key {
-                self.cancel_outbox(key, now).await?;
-            }
-            let due = item.due_at.map_or(now_ms, |d| d.timestamp_millis());
-            let leased = due <= now_ms;
-            let payload = item.request.body_text();
-            let fallback = item.fallback.as_ref().map(|f| (f.method.as_str(), f.body_text()));
-            let (file, field, name) = match &item.request.file {
-                Some(f) => (Some(f.bytes.as_slice()), Some(f.field.as_str()), Some(f.name.as_str())),
-                None => (None, None, None),
-            };
-            let id: i64 = on!(self, c => sqlx::query_scalar(
-                "INSERT INTO outbox (chat_id, priority, urgent, method, payload, file, file_field, file_name,
-                     edit_of, key, due_at, lease_owner, lease_until, created_at,
-                     fallback_method, fallback_payload, notice_chat, notice_text, after_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-                 RETURNING id",
-            )
-            .bind(item.chat_id)
-            .bind((item.priority as i64).max(0))
-            .bind(i64::from(item.priority == Priority::Urgent))
-            .bind(&item.request.method)
-            .bind(&payload)
-            .bind(file)
-            .bind(field)
-            .bind(name)
-            .bind(item.edit_of)
-            .bind(&item.key)
-            .bind(due)
-            .bind(leased.then_some(owner))
-            .bind(leased.then_some(now_ms + lease.num_milliseconds()))
-            .bind(now_ms)
-            .bind(fallback.as_ref().map(|f| f.0))
-            .bind(fallback.as_ref().map(|f| f.1.as_str()))
-            .bind(item.on_unreachable.as_ref().map(|n| n.chat_id))
-            .bind(item.on_unreachable.as_ref().map(|n| n.text.as_str()))
-            .bind(&item.after)
-            .fetch_one(c)
-            .await?);
-            if leased {
-                claimed.push(Claimed {
-                    id,
-                    chat_id: item.chat_id,
-                    priority: item.priority,
-                    method: item.request.method.clone(),
-                    payload,
-                    file: item.request.file.clone(),
-                    fallback: fallback.map(|(m, b)| (m.to_owned(), b)),
-                    on_unreachable: item.on_unreachable.clone(),
-                    edit_of: item.edit_of,
-                    after: item.after.clone(),
-                    keyed: item.key.is_some(),
-                    attempts: 0,
-                    due_at: due,
-                });
-            }
-        }
-        Ok(claimed)
-    }
-
     /// Queues a keyed item unless one with its key was ever queued (a
     /// sender claims it with the rest); `true` if it was queued now.
     pub async fn enqueue_once(&mut self, item: &NewItem, now: DateTime<Utc>) -> DbResult<bool> {
