@@ -51,7 +51,7 @@ pub use outbox::{
 };
 pub use privacy::LINKS;
 pub use radar::Waiting;
-pub use relay::{NewQuestion, Question};
+pub use relay::{NewQuestion, Question, RelayTarget};
 pub use safeguarding::Standing;
 pub use signals::{Listener, PollLock, Signal};
 pub use updates::{Next, PendingUpdate, StoredUpdate};

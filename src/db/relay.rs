@@ -27,6 +27,23 @@ pub struct Question {
     pub held_until: Option<DateTime<Utc>>,
 }
 
+/// Where a student's message goes (`Tx::relay_target`).
+#[derive(Clone, Debug)]
+pub struct RelayTarget {
+    pub mentor: User,
+    /// The student's class, as the mentor set it.
+    pub class: Option<String>,
+    pub quiet: QuietHours,
+}
+
+fn quiet_of((enabled, start, end): (i64, i64, i64)) -> QuietHours {
+    QuietHours {
+        enabled: enabled != 0,
+        start_min: u32::try_from(start).unwrap_or(0),
+        end_min: u32::try_from(end).unwrap_or(0),
+    }
+}
+
 /// What a new question is.
 #[derive(Clone, Debug)]
 pub struct NewQuestion {
@@ -278,35 +295,75 @@ impl Tx {
         Ok(())
     }
 
-    /// Whether `user` is blocked by `mentor`, and if so whether they were
-    /// told already (marking them told): `(blocked, first_time)`.
+    /// Whether `user` is blocked by this mentor (by name, or as an
+    /// anonymous writer), and whether this is the first time they are
+    /// told (the mark is set now). One read in the usual case: no block.
     pub async fn check_block(
         &mut self,
         mentor: UserId,
         user: UserId,
         now: DateTime<Utc>,
     ) -> DbResult<(bool, bool)> {
-        let told: Option<Option<i64>> = on!(self, c => sqlx::query_scalar(
-            "SELECT told_at FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2",
+        let (named, named_untold, anonymous, anonymous_untold): (i64, i64, i64, i64) = on!(self, c => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2),
+                    (SELECT COUNT(*) - COUNT(told_at) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2),
+                    (SELECT COUNT(*) FROM anonymous_blocks WHERE mentor_id = $1 AND user_id = $2),
+                    (SELECT COUNT(*) - COUNT(told_at) FROM anonymous_blocks WHERE mentor_id = $1 AND user_id = $2)",
         )
         .bind(mentor.0)
         .bind(user.0)
-        .fetch_optional(c)
+        .fetch_one(c)
         .await?);
-        match told {
-            None => self.check_anonymous_block(mentor, user, now).await,
-            Some(Some(_)) => Ok((true, false)),
-            Some(None) => {
-                on!(self, c => sqlx::query("UPDATE relay_blocks SET told_at = $3 WHERE mentor_id = $1 AND user_id = $2")
-                    .bind(mentor.0)
-                    .bind(user.0)
-                    .bind(now.timestamp_millis())
-                    .execute(c)
-                    .await?
-                    .rows_affected());
-                Ok((true, true))
+        if named > 0 {
+            if named_untold == 0 {
+                return Ok((true, false));
             }
+            on!(self, c => sqlx::query("UPDATE relay_blocks SET told_at = $3 WHERE mentor_id = $1 AND user_id = $2")
+                .bind(mentor.0)
+                .bind(user.0)
+                .bind(now.timestamp_millis())
+                .execute(c)
+                .await?
+                .rows_affected());
+            return Ok((true, true));
         }
+        if anonymous == 0 {
+            return Ok((false, false));
+        }
+        if anonymous_untold == anonymous {
+            self.tell_anonymous_block(mentor, user, now).await?;
+            return Ok((true, true));
+        }
+        Ok((true, false))
+    }
+
+    /// A student's mentor, with what relaying a message to them reads:
+    /// the student's class and the mentor's quiet hours (one statement).
+    pub async fn relay_target(&mut self, student: UserId) -> DbResult<Option<RelayTarget>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            class_name: Option<String>,
+            quiet_enabled: Option<i64>,
+            quiet_start: Option<i64>,
+            quiet_end: Option<i64>,
+        }
+        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {cols}, ms.class_name, q.enabled AS quiet_enabled, q.start_min AS quiet_start,
+                    q.end_min AS quiet_end
+             FROM mentor_students ms JOIN users u ON u.id = ms.mentor_id
+             LEFT JOIN quiet_hours q ON q.mentor_id = ms.mentor_id
+             WHERE ms.student_id = $1"
+        );
+        let row: Option<Row> = on!(self, c => sqlx::query_as(&sql).bind(student.0).fetch_optional(c).await?);
+        let Some(row) = row else { return Ok(None) };
+        let quiet = match (row.quiet_enabled, row.quiet_start, row.quiet_end) {
+            (Some(e), Some(s), Some(end)) => quiet_of((e, s, end)),
+            _ => QuietHours::default(),
+        };
+        Ok(Some(RelayTarget { mentor: row.user.into_user()?, class: row.class_name, quiet }))
     }
 
     /// Blocked by this mentor, by name or as an anonymous writer.
@@ -342,14 +399,7 @@ impl Tx {
         .bind(mentor.0)
         .fetch_optional(c)
         .await?);
-        Ok(match row {
-            None => QuietHours::default(),
-            Some((enabled, start, end)) => QuietHours {
-                enabled: enabled != 0,
-                start_min: u32::try_from(start).unwrap_or(0),
-                end_min: u32::try_from(end).unwrap_or(0),
-            },
-        })
+        Ok(row.map_or_else(QuietHours::default, quiet_of))
     }
 
     pub async fn set_quiet_hours(&mut self, mentor: UserId, q: QuietHours) -> DbResult<()> {

@@ -85,37 +85,23 @@ impl Tx {
         Ok(rows.into_iter().map(|(q, at)| (QuestionId(q), from_millis(at))).collect())
     }
 
-    /// Whether `user` is blocked by `mentor` as an anonymous writer, and if
-    /// so whether they were told already (marking them told).
-    pub(super) async fn check_anonymous_block(
+    /// An anonymous writer's block: told now (see `Tx::check_block`).
+    pub(super) async fn tell_anonymous_block(
         &mut self,
         mentor: UserId,
         user: UserId,
         now: DateTime<Utc>,
-    ) -> DbResult<(bool, bool)> {
-        let (rows, untold): (i64, i64) = on!(self, c => sqlx::query_as(
-            "SELECT COUNT(*), COUNT(*) - COUNT(told_at) FROM anonymous_blocks WHERE mentor_id = $1 AND user_id = $2",
+    ) -> DbResult<()> {
+        on!(self, c => sqlx::query(
+            "UPDATE anonymous_blocks SET told_at = $3 WHERE mentor_id = $1 AND user_id = $2",
         )
         .bind(mentor.0)
         .bind(user.0)
-        .fetch_one(c)
-        .await?);
-        if rows == 0 {
-            return Ok((false, false));
-        }
-        if untold == rows {
-            on!(self, c => sqlx::query(
-                "UPDATE anonymous_blocks SET told_at = $3 WHERE mentor_id = $1 AND user_id = $2",
-            )
-            .bind(mentor.0)
-            .bind(user.0)
-            .bind(now.timestamp_millis())
-            .execute(c)
-            .await?
-                .rows_affected());
-            return Ok((true, true));
-        }
-        Ok((true, false))
+        .bind(now.timestamp_millis())
+        .execute(c)
+        .await?
+            .rows_affected());
+        Ok(())
     }
 
     /// A held question becomes an SOS (the night button): urgent, flagged,

@@ -87,6 +87,8 @@ impl Intake {
 
     async fn run_batch(&self, batch: Vec<Ask>, permit: SemaphorePermit<'_>) {
         let alone = batch.len() == 1;
+        self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        self.stats.largest_batch.fetch_max(batch.len() as u64, Ordering::Relaxed);
         let mut slot = match self.db.begin().await {
             Ok(tx) => Some(tx),
             Err(e) => {

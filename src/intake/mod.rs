@@ -5,12 +5,13 @@
 //!   advisory lock) calls `getUpdates` raw and stores the batch, keyed by
 //!   `update_id`, before the next call acknowledges it. A flooding user's
 //!   excess is stored as handled (dropped) at once and answered once.
-//! - Handling is per chat: each chat with work has a task that takes the
-//!   chat's oldest unhandled update, loads the sender, runs the dptree
-//!   schema and commits — the claim, the handler's writes, the dialogue
-//!   change, the outbox rows and "handled" — in one transaction. A crash
-//!   before the commit leaves no trace; after it, nothing runs again.
-//!   Chats run in parallel: a slow or failing chat never delays another.
+//! - Handling is per chat: each chat with work has a task that asks for the
+//!   chat's oldest unhandled update to be handled: the sender loaded, the
+//!   dptree schema run, and the claim, the handler's writes, the dialogue
+//!   change, the outbox rows and "handled" committed together. The ready
+//!   chats' asks are handled in batches, one transaction with a savepoint
+//!   per update (`batch`). A crash before the commit leaves no trace;
+//!   after it, nothing runs again. A failing chat never fails another.
 //! - A passing failure (the database unreachable) rolls back and retries the
 //!   update with backoff, its chat's later updates waiting behind it; after
 //!   a bounded time the user gets the apology and the update is set aside.
@@ -19,8 +20,9 @@
 //!
 //! Here: the intake itself, its counters and the eraser. Apart: polling and
 //! storing a batch (`poll`), the flood limit (`flood`), what is read of a
-//! raw update (`peek`), the per-chat tasks (`chats`), handling one update
-//! (`dispatch`), and retrying or setting it aside (`failure`).
+//! raw update (`peek`), the per-chat tasks (`chats`), the batches
+//! (`batch`), handling one update (`dispatch`), and retrying or setting it
+//! aside (`failure`).
 
 use crate::context;
 use crate::db::{Db, NewItem, Priority};
@@ -73,6 +75,10 @@ pub struct Stats {
     pub slowed_flood: AtomicU64,
     /// Scheduled wake-ups of the processor (retries, rescans).
     pub timers: AtomicU64,
+    /// Transactions that handled updates (`batch`), and the most updates
+    /// one of them held.
+    pub batches: AtomicU64,
+    pub largest_batch: AtomicU64,
 }
 
 pub struct Intake {

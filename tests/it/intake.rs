@@ -2,8 +2,13 @@
 
 use crate::helpers::*;
 use crate::on_both_backends;
+use serde_json::json;
 
-on_both_backends!(a_repeated_update_is_handled_once, a_chat_is_answered_in_order);
+on_both_backends!(
+    a_repeated_update_is_handled_once,
+    a_chat_is_answered_in_order,
+    many_chats_at_once_share_transactions_and_a_bad_update_fails_alone
+);
 
 async fn a_repeated_update_is_handled_once(backend: Backend) {
     let app = TestApp::start(backend).await;
@@ -48,5 +53,47 @@ async fn a_chat_is_answered_in_order(backend: Backend) {
     assert!(answers[1].contains("На каком языке"));
     assert_eq!(answers[2], "Отменять нечего.");
     assert!(answers[3].contains("Такой команды нет"));
+    app.stop().await;
+}
+
+/// Forty chats write at once: their updates are handled in shared
+/// transactions (a savepoint each), and the updates that cannot be read,
+/// among them, are set aside alone — nobody else loses an answer.
+async fn many_chats_at_once_share_transactions_and_a_bad_update_fails_alone(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let users: Vec<_> = (0..40).map(|i| app.user(100 + i, &format!("Оля {i}"), Some("ru"))).collect();
+    let strangers: Vec<_> = (0..3).map(|i| app.user(200 + i, "Ерлан", Some("ru"))).collect();
+    let since = app.fake.last_seq();
+    let mut ids = Vec::new();
+    let mut bad = Vec::new();
+    for (i, user) in users.iter().enumerate() {
+        ids.push(app.fake.push_text(user, "/help"));
+        if i % 13 == 6 {
+            let s = &strangers[i / 13];
+            // A date that is not a number: teloxide cannot read it.
+            bad.push(app.fake.push_raw(json!({"message": {
+                "message_id": 77, "date": "yesterday", "text": "привет",
+                "chat": {"id": s.id, "type": "private", "first_name": "Ерлан"},
+                "from": {"id": s.id, "is_bot": false, "first_name": "Ерлан", "language_code": "ru"}
+            }})));
+        }
+    }
+    for id in ids.iter().chain(&bad) {
+        app.handled(*id, since).await;
+    }
+    for user in &users {
+        let answers: Vec<_> =
+            app.fake.sent_to(user.id).into_iter().filter(|s| s.method == "sendMessage").collect();
+        assert_eq!(answers.len(), 1, "one answer each: {answers:?}");
+        assert!(answers[0].text().contains("Что я умею"), "{}", answers[0].text());
+    }
+    for (s, id) in strangers.iter().zip(&bad) {
+        assert_eq!(app.db.update_failure(*id).await.expect("q").as_deref(), Some("unparseable"));
+        let answers = app.fake.sent_to(s.id);
+        assert_eq!(answers.len(), 1, "one apology: {answers:?}");
+        assert!(answers[0].text().contains("Извините"), "{}", answers[0].text());
+    }
+    let largest = app.running.intake.largest_batch.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(largest > 1, "forty chats at once share transactions (largest batch {largest})");
     app.stop().await;
 }

@@ -3,7 +3,7 @@
 //! hours hold it, 👌 once its copy is sent).
 
 use super::{lang_of, mentor_keyboard};
-use crate::db::{NewItem, NewQuestion, Priority, Question, Request};
+use crate::db::{NewItem, NewQuestion, Priority, Question, RelayTarget, Request};
 use crate::dialogue::{RelayStep, State};
 use crate::domain::quiet::QuietHours;
 use crate::domain::relay::{QuestionKind, copy_key};
@@ -95,17 +95,17 @@ pub(super) async fn from_student(
         env.work.say(env.chat(), t!(env.lang, "relay-anon-no-files", helplines = env.helplines()));
         return Ok(());
     }
-    let Some(mentor) = env.work.db().await?.mentor_of(me.id).await? else {
+    let Some(target) = env.work.db().await?.relay_target(me.id).await? else {
         env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-student", helplines = env.helplines()));
         return Ok(());
     };
-    let ml = lang_of(&mentor);
+    let ml = lang_of(&target.mentor);
     let header = match kind {
         QuestionKind::Anonymous => t!(ml, "relay-header-anonymous"),
-        _ => student_header(env, ml, &me).await?,
+        _ => header_of(ml, &me, target.class.as_deref()),
     };
     let header = if flagged { format!("{}\n{header}", t!(ml, "relay-flag-crisis")) } else { header };
-    relay_to_mentor(env, msg, &content, &mentor, me.id, kind, flagged, header).await
+    relay_to_mentor(env, msg, &content, &target, me.id, kind, flagged, header).await
 }
 
 /// Everything after the header is known: blocks, quiet hours, the question
@@ -115,12 +115,13 @@ pub(super) async fn relay_to_mentor(
     env: &Env,
     msg: &Message,
     content: &Content,
-    mentor: &User,
+    target: &RelayTarget,
     student: UserId,
     kind: QuestionKind,
     flagged: bool,
     header: String,
 ) -> HandlerResult {
+    let mentor = &target.mentor;
     let me = env.ctx.user.id;
     let now = env.clock.now();
     let (blocked, first_time) = env.work.db().await?.check_block(mentor.id, me, now).await?;
@@ -140,8 +141,7 @@ pub(super) async fn relay_to_mentor(
     if let Some(q) = opened {
         return add_to_album(env, msg, mentor, &q).await;
     }
-    let quiet = env.work.db().await?.quiet_hours(mentor.id).await?;
-    let held_until = quiet.ends_after(now, env.config.tz);
+    let held_until = target.quiet.ends_after(now, env.config.tz);
     let told_before = match held_until {
         Some(until) => env.work.db().await?.held_count(mentor.id, me, until).await? > 0,
         None => false,
@@ -319,18 +319,18 @@ pub(super) async fn from_parent(env: &Env, msg: &Message, content: Content, stat
         }
         return Ok(());
     };
-    let Some(mentor) = env.work.db().await?.mentor_of(child.id).await? else {
+    let Some(target) = env.work.db().await?.relay_target(child.id).await? else {
         env.work
             .say(env.chat(), t!(env.lang, "relay-no-mentor-parent", student = child.display_name(env.lang)));
         return Ok(());
     };
-    let ml = lang_of(&mentor);
+    let ml = lang_of(&target.mentor);
     let header = t!(ml, "relay-header-parent", name = me.display_name(ml), student = child.display_name(ml));
     // A parent's crisis words: a child may be in danger.
     let flagged = env.work.in_crisis();
     let flag = t!(ml, "relay-flag-crisis-parent", emergency = EMERGENCY);
     let header = if flagged { format!("{flag}\n{header}") } else { header };
-    relay_to_mentor(env, msg, &content, &mentor, child.id, QuestionKind::Ordinary, flagged, header).await
+    relay_to_mentor(env, msg, &content, &target, child.id, QuestionKind::Ordinary, flagged, header).await
 }
 
 pub(super) fn ask_child(env: &Env, children: &[User]) {
@@ -355,9 +355,14 @@ pub(super) async fn child_picked(env: Env, q: CallbackQuery, student: UserId) ->
 /// «Сообщение ученика: <name>» (the role first, so that no name passes
 /// for a mentor or the bot), with the class when the mentor has set it.
 pub(super) async fn student_header(env: &Env, ml: Lang, student: &User) -> Result<String, Error> {
+    let class = env.work.db().await?.class_of(student.id).await?;
+    Ok(header_of(ml, student, class.as_deref()))
+}
+
+fn header_of(ml: Lang, student: &User, class: Option<&str>) -> String {
     let name = student.display_name(ml);
-    Ok(match env.work.db().await?.class_of(student.id).await? {
+    match class {
         Some(class) => t!(ml, "relay-header-student-class", name = name, class = class),
         None => t!(ml, "relay-header-student", name = name),
-    })
+    }
 }
