@@ -403,7 +403,7 @@ async fn listen(
     let mut backoff = Duration::from_secs(1);
     loop {
         let listening = async {
-            let Some(mut listener) = db.listen().await? else { return Ok(false) };
+            let Some(mut listener) = db.listen(outbox.owner()).await? else { return Ok(false) };
             // What was stored while we were not listening.
             intake.scan().await;
             outbox.poke();

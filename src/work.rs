@@ -296,10 +296,10 @@ impl Out {
         let claimed = tx.enqueue(&self.items, owner, crate::outbox::lease(), now).await?;
         let later = self.items.iter().any(|i| i.due_at.is_some_and(|d| d > now));
         if later {
-            tx.notify(Signal::Outbox).await?;
+            tx.notify(Signal::Outbox, owner).await?;
         }
         if self.jobs_planned {
-            tx.notify(Signal::Jobs).await?;
+            tx.notify(Signal::Jobs, owner).await?;
         }
         Ok(Queued { claimed, later, jobs: self.jobs_planned })
     }

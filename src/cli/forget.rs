@@ -77,7 +77,7 @@ async fn erase(
     let (outbox, sender) = outbox::new(db.clone(), api.clone(), clock.clone(), limits(config));
     let claimed = tx.enqueue(&out.items, outbox.owner(), outbox::lease(), now).await?;
     if out.items.iter().any(|i| i.due_at.is_some_and(|d| d > now)) {
-        tx.notify(Signal::Outbox).await?;
+        tx.notify(Signal::Outbox, outbox.owner()).await?;
     }
     tx.commit().await?;
     let role = role.map_or("not in the programme", |r| r.as_str());

@@ -27,26 +27,42 @@ impl Signal {
 }
 
 impl Tx {
-    /// Tells the other instances, when this transaction commits.
-    pub async fn notify(&mut self, signal: Signal) -> DbResult<()> {
+    /// Tells the other instances, when this transaction commits. `from`
+    /// names this instance (its outbox owner): an instance ignores its own
+    /// signals, having woken what they concern itself.
+    pub async fn notify(&mut self, signal: Signal, from: &str) -> DbResult<()> {
         if let Tx::Postgres(t) = self {
-            sqlx::query("SELECT pg_notify($1, '')").bind(signal.channel()).execute(&mut **t).await?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(signal.channel())
+                .bind(from)
+                .execute(&mut **t)
+                .await?;
         }
         Ok(())
     }
 }
 
 /// A connection listening to the other instances' signals.
-pub struct Listener(sqlx::postgres::PgListener);
+pub struct Listener {
+    conn: sqlx::postgres::PgListener,
+    me: String,
+}
 
 impl Listener {
-    /// The next signal; an error means the connection is gone.
+    /// The next signal of another instance; an error means the connection
+    /// is gone. Our own are skipped: each would cost a look at the table
+    /// (on the intake's side a claim that finds nothing) per update.
     pub async fn recv(&mut self) -> DbResult<Signal> {
-        let note = self.0.recv().await?;
-        Ok([Signal::Updates, Signal::Jobs]
-            .into_iter()
-            .find(|s| s.channel() == note.channel())
-            .unwrap_or(Signal::Outbox))
+        loop {
+            let note = self.conn.recv().await?;
+            if note.payload() == self.me {
+                continue;
+            }
+            return Ok([Signal::Updates, Signal::Jobs]
+                .into_iter()
+                .find(|s| s.channel() == note.channel())
+                .unwrap_or(Signal::Outbox));
+        }
     }
 }
 
@@ -62,12 +78,13 @@ pub struct PollLock {
 }
 
 impl Db {
-    /// `None` on SQLite, where there is nobody else to listen to.
-    pub async fn listen(&self) -> DbResult<Option<Listener>> {
+    /// Listens to the instances other than `me` (the name [`Tx::notify`]
+    /// gets). `None` on SQLite, where there is nobody else to listen to.
+    pub async fn listen(&self, me: &str) -> DbResult<Option<Listener>> {
         let Some(pool) = self.pg_pool() else { return Ok(None) };
-        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
-        listener.listen_all([Signal::Updates, Signal::Outbox, Signal::Jobs].map(Signal::channel)).await?;
-        Ok(Some(Listener(listener)))
+        let mut conn = sqlx::postgres::PgListener::connect_with(pool).await?;
+        conn.listen_all([Signal::Updates, Signal::Outbox, Signal::Jobs].map(Signal::channel)).await?;
+        Ok(Some(Listener { conn, me: me.to_owned() }))
     }
 }
 

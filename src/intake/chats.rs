@@ -12,6 +12,7 @@ impl Intake {
     /// Handles whatever is stored and unhandled (after a restart, or when
     /// another instance stored updates).
     pub async fn scan(self: &Arc<Self>) {
+        self.stats.scans.fetch_add(1, Ordering::Relaxed);
         match self.db.chats_with_pending(10_000).await {
             Ok(chats) => {
                 for (chat, n) in chats {

@@ -79,6 +79,9 @@ pub struct Stats {
     /// one of them held.
     pub batches: AtomicU64,
     pub largest_batch: AtomicU64,
+    /// Looks at the table for stored updates (at start, on a timer, when
+    /// another instance stored some).
+    pub scans: AtomicU64,
 }
 
 pub struct Intake {

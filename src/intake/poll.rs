@@ -156,7 +156,7 @@ impl Intake {
             items.push(text_item(chat, text));
         }
         let claimed = tx.enqueue(&items, self.outbox.owner(), lease(), now).await?;
-        tx.notify(Signal::Updates).await?;
+        tx.notify(Signal::Updates, self.outbox.owner()).await?;
         tx.commit().await?;
         crate::faults::crash_point("after-store");
         self.outbox.hand_over(claimed);

@@ -97,3 +97,37 @@ async fn many_chats_at_once_share_transactions_and_a_bad_update_fails_alone(back
     assert!(largest > 1, "forty chats at once share transactions (largest batch {largest})");
     app.stop().await;
 }
+
+/// On PostgreSQL the intake hears of updates another instance stored; of
+/// its own it knows already, and a note of them would cost a look at the
+/// table (and a claim that finds nothing) per update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_looks_only_at_other_instances_updates() {
+    if postgres_url().is_none() {
+        return;
+    }
+    use std::sync::atomic::Ordering::Relaxed;
+    let app = TestApp::start(Backend::Postgres).await;
+    let scans = || app.running.intake.scans.load(Relaxed);
+    let users: Vec<_> = (0..5).map(|i| app.user(300 + i, "Оля", Some("ru"))).collect();
+    // Two looks at start: the intake's own, and the listener's once it listens.
+    wait_until("the looks at start", || scans() >= 2).await;
+    let before = scans();
+    let since = app.fake.last_seq();
+    let ids: Vec<i64> = users.iter().map(|u| app.fake.push_text(u, "/help")).collect();
+    for id in &ids {
+        app.handled(*id, since).await;
+    }
+    // Another instance's note comes after ours on the same channel: once it
+    // is heard, ours would have been too.
+    let sent = app
+        .count("SELECT COUNT(*) FROM (SELECT pg_notify('talimger_updates', 'another-instance')) AS n")
+        .await;
+    assert_eq!(sent, 1);
+    wait_until("the other instance's note is heard", || scans() > before).await;
+    assert_eq!(scans(), before + 1, "one look, for the other instance's note only");
+    for user in &users {
+        app.sees(user).await.says("Что я умею");
+    }
+    app.stop().await;
+}
