@@ -34,6 +34,28 @@ pub struct RelayTarget {
     /// The student's class, as the mentor set it.
     pub class: Option<String>,
     pub quiet: QuietHours,
+    /// The writer's blocks by this mentor, read with the rest.
+    pub blocks: BlockMarks,
+}
+
+/// A writer's blocks by one mentor: by name and as an anonymous writer,
+/// each with how many the writer was not yet told of.
+#[derive(Clone, Copy, Debug, Default, sqlx::FromRow)]
+pub struct BlockMarks {
+    named: i64,
+    named_untold: i64,
+    anonymous: i64,
+    anonymous_untold: i64,
+}
+
+/// The four counts of [`BlockMarks`], for a mentor `$m` and a writer `$w`.
+fn block_marks_sql(m: &str, w: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM relay_blocks WHERE mentor_id = {m} AND user_id = {w}) AS named,
+         (SELECT COUNT(*) - COUNT(told_at) FROM relay_blocks WHERE mentor_id = {m} AND user_id = {w}) AS named_untold,
+         (SELECT COUNT(*) FROM anonymous_blocks WHERE mentor_id = {m} AND user_id = {w}) AS anonymous,
+         (SELECT COUNT(*) - COUNT(told_at) FROM anonymous_blocks WHERE mentor_id = {m} AND user_id = {w}) AS anonymous_untold"
+    )
 }
 
 fn quiet_of((enabled, start, end): (i64, i64, i64)) -> QuietHours {
@@ -297,23 +319,17 @@ impl Tx {
 
     /// Whether `user` is blocked by this mentor (by name, or as an
     /// anonymous writer), and whether this is the first time they are
-    /// told (the mark is set now). One read in the usual case: no block.
+    /// told (the mark is set now). `marks` were read with the relay's
+    /// target: nothing more is read, and in the usual case (no block)
+    /// nothing is written.
     pub async fn check_block(
         &mut self,
         mentor: UserId,
         user: UserId,
+        marks: BlockMarks,
         now: DateTime<Utc>,
     ) -> DbResult<(bool, bool)> {
-        let (named, named_untold, anonymous, anonymous_untold): (i64, i64, i64, i64) = on!(self, c => sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2),
-                    (SELECT COUNT(*) - COUNT(told_at) FROM relay_blocks WHERE mentor_id = $1 AND user_id = $2),
-                    (SELECT COUNT(*) FROM anonymous_blocks WHERE mentor_id = $1 AND user_id = $2),
-                    (SELECT COUNT(*) - COUNT(told_at) FROM anonymous_blocks WHERE mentor_id = $1 AND user_id = $2)",
-        )
-        .bind(mentor.0)
-        .bind(user.0)
-        .fetch_one(c)
-        .await?);
+        let BlockMarks { named, named_untold, anonymous, anonymous_untold } = marks;
         if named > 0 {
             if named_untold == 0 {
                 return Ok((true, false));
@@ -337,9 +353,10 @@ impl Tx {
         Ok((true, false))
     }
 
-    /// A student's mentor, with what relaying a message to them reads:
-    /// the student's class and the mentor's quiet hours (one statement).
-    pub async fn relay_target(&mut self, student: UserId) -> DbResult<Option<RelayTarget>> {
+    /// A student's mentor, with what relaying `writer`'s message (the
+    /// student's own, or a parent's) to them reads: the student's class,
+    /// the mentor's quiet hours and the writer's blocks (one statement).
+    pub async fn relay_target(&mut self, student: UserId, writer: UserId) -> DbResult<Option<RelayTarget>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
@@ -348,22 +365,31 @@ impl Tx {
             quiet_enabled: Option<i64>,
             quiet_start: Option<i64>,
             quiet_end: Option<i64>,
+            #[sqlx(flatten)]
+            blocks: BlockMarks,
         }
         let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let blocks = block_marks_sql("ms.mentor_id", "$2");
         let sql = format!(
             "SELECT {cols}, ms.class_name, q.enabled AS quiet_enabled, q.start_min AS quiet_start,
-                    q.end_min AS quiet_end
+                    q.end_min AS quiet_end, {blocks}
              FROM mentor_students ms JOIN users u ON u.id = ms.mentor_id
              LEFT JOIN quiet_hours q ON q.mentor_id = ms.mentor_id
              WHERE ms.student_id = $1"
         );
-        let row: Option<Row> = on!(self, c => sqlx::query_as(&sql).bind(student.0).fetch_optional(c).await?);
+        let row: Option<Row> =
+            on!(self, c => sqlx::query_as(&sql).bind(student.0).bind(writer.0).fetch_optional(c).await?);
         let Some(row) = row else { return Ok(None) };
         let quiet = match (row.quiet_enabled, row.quiet_start, row.quiet_end) {
             (Some(e), Some(s), Some(end)) => quiet_of((e, s, end)),
             _ => QuietHours::default(),
         };
-        Ok(Some(RelayTarget { mentor: row.user.into_user()?, class: row.class_name, quiet }))
+        Ok(Some(RelayTarget {
+            mentor: row.user.into_user()?,
+            class: row.class_name,
+            quiet,
+            blocks: row.blocks,
+        }))
     }
 
     /// Blocked by this mentor, by name or as an anonymous writer.

@@ -95,7 +95,7 @@ pub(super) async fn from_student(
         env.work.say(env.chat(), t!(env.lang, "relay-anon-no-files", helplines = env.helplines()));
         return Ok(());
     }
-    let Some(target) = env.work.db().await?.relay_target(me.id).await? else {
+    let Some(target) = env.work.db().await?.relay_target(me.id, me.id).await? else {
         env.work.say(env.chat(), t!(env.lang, "relay-no-mentor-student", helplines = env.helplines()));
         return Ok(());
     };
@@ -124,7 +124,7 @@ pub(super) async fn relay_to_mentor(
     let mentor = &target.mentor;
     let me = env.ctx.user.id;
     let now = env.clock.now();
-    let (blocked, first_time) = env.work.db().await?.check_block(mentor.id, me, now).await?;
+    let (blocked, first_time) = env.work.db().await?.check_block(mentor.id, me, target.blocks, now).await?;
     if blocked {
         if first_time {
             env.tell_fallback("relay-you-are-blocked");
@@ -319,7 +319,7 @@ pub(super) async fn from_parent(env: &Env, msg: &Message, content: Content, stat
         }
         return Ok(());
     };
-    let Some(target) = env.work.db().await?.relay_target(child.id).await? else {
+    let Some(target) = env.work.db().await?.relay_target(child.id, env.ctx.user.id).await? else {
         env.work
             .say(env.chat(), t!(env.lang, "relay-no-mentor-parent", student = child.display_name(env.lang)));
         return Ok(());
