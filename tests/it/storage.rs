@@ -16,6 +16,7 @@ on_both_backends!(
     the_update_inbox_drops_repeats_and_forgets_contents,
     places_are_created_once,
     items_queued_by_an_older_version_keep_their_fallback_and_notice,
+    the_log_keeper_waits_for_the_stop,
 );
 
 fn profile(id: i64) -> Profile {
@@ -270,4 +271,20 @@ async fn items_queued_by_an_older_version_keep_their_fallback_and_notice(backend
     assert_eq!(body["text"], "Доставлено");
     let notice = item.on_unreachable.clone().expect("the notice moved");
     assert_eq!((notice.chat_id, notice.text.as_str()), (30, "Ментор не получает сообщения"));
+}
+
+/// The log keeper (SQLite's checkpoints) runs until the bot stops, on
+/// either backend: a worker that returned at once would be restarted
+/// every second with an error in the log.
+async fn the_log_keeper_waits_for_the_stop(backend: Backend) {
+    let (db, _guard) = storage(backend).await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let keeper = tokio::spawn(db.clone().wal_keeper(stop.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!keeper.is_finished(), "the keeper returned before it was stopped");
+    stop.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(5), keeper)
+        .await
+        .expect("stops when told")
+        .expect("no panic");
 }
