@@ -46,7 +46,7 @@ pub use meetings::NewMeeting;
 pub use mentors::{LoadWindow, MentorLoad, Stake};
 pub use ops::{Backlog, Erased, QueueHealth};
 pub use outbox::{
-    Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason,
+    Claimed, Confirmed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason,
     SentRecord, Upload,
 };
 pub use privacy::LINKS;
