@@ -146,14 +146,9 @@ async fn kill_9_during_a_relay_burst_loses_no_message_and_no_mark(backend: Backe
 async fn server_errors_then_flood_control_during_a_relay_burst_lose_nothing_and_repeat_nothing(
     backend: Backend,
 ) {
-    let app = TestApp::start_with(backend, &[], |c| {
-        c.chat_rate = 20.0;
-        c.chat_burst = 20;
-    })
-    .await;
+    let app = quick(backend).await;
     let p = programme().join(&app).await;
     let many = students(&app, p.mentor.id, 1000..1006).await;
-    app.fake.set_limits(Limits::none());
     let started = Instant::now();
     app.fake.server_errors_for(Duration::from_secs(2));
     let fake = app.fake.clone();
@@ -195,7 +190,7 @@ async fn server_errors_then_flood_control_during_a_relay_burst_lose_nothing_and_
 /// drops every connection of the bot, as a restart does). Once it is
 /// back, each reminder reaches the mentor and each student once.
 async fn a_database_outage_during_a_reminder_burst_sends_each_reminder_once(backend: Backend) {
-    let app = TestApp::start(backend).await;
+    let app = quick(backend).await;
     let mentor = app.mentor(10, "Айгүл", "ru", "№5 мектеп").await;
     app.send(&mentor, "/slots add 2026-09-03 15:00 30 6").await;
     let link = app.invite_link(InviteTarget::Student { mentor: UserId(mentor.id) }, None, None, 6).await;
@@ -227,6 +222,18 @@ async fn a_database_outage_during_a_reminder_burst_sends_each_reminder_once(back
     assert_eq!(app.count(open).await, 0, "every due job ran");
     assert_eq!(app.count("SELECT COUNT(*) FROM reminders").await, 12);
     app.stop().await;
+}
+
+/// A bot paced for the test rather than for Telegram (the fake's limits
+/// off): the setup's many notices to one mentor go at once.
+async fn quick(backend: Backend) -> TestApp {
+    let app = TestApp::start_with(backend, &[], |c| {
+        c.chat_rate = 20.0;
+        c.chat_burst = 20;
+    })
+    .await;
+    app.fake.set_limits(Limits::none());
+    app
 }
 
 /// Ends every connection to the test's database but the caller's: what a
