@@ -283,6 +283,8 @@ async fn two_instances_on_postgres_send_each_broadcast_copy_once() {
     })
     .await;
     app.shutdown_token().cancel();
+    let reached = many.iter().filter(|s| !copies(&app, s).is_empty()).count();
+    assert!(reached < many.len(), "the first instance stopped half way ({reached} reached)");
     until_final(&app, &p.mentor).await.says("Доставлено: 61 из 61");
     for who in many.iter().chain([&p.student]) {
         assert_eq!(copies(&app, who).len(), 1, "{} got the notice once", who.id);
@@ -338,6 +340,7 @@ async fn an_instance_cut_off_past_its_lease_does_not_resend_a_keyed_item() {
     app.outbox_drained().await;
     let got = |text: &str| app.fake.sent_to(1).iter().filter(|s| s.text() == text).count();
     assert_eq!(got("⏰ ключевое"), 1, "the keyed item: once, by B");
+    // In practice it arrives twice: A has no check before an unkeyed send.
     let plain = got("обычное");
     assert!((1..=2).contains(&plain), "the unkeyed item: at least once, at most by both ({plain})");
     assert_eq!(app.db.outbox_items(ItemState::Failed).await.expect("q"), vec![], "nothing marked failed");
