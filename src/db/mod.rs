@@ -46,8 +46,8 @@ pub use meetings::NewMeeting;
 pub use mentors::{LoadWindow, MentorLoad, Stake};
 pub use ops::{Backlog, Erased, QueueHealth};
 pub use outbox::{
-    Claimed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason, SentRecord,
-    Upload,
+    Claimed, Confirmed, ItemState, ItemStatus, NewItem, Notice, Outcome, Priority, Request, RetryReason,
+    SentRecord, Upload,
 };
 pub use privacy::LINKS;
 pub use radar::Waiting;
@@ -273,9 +273,12 @@ impl Db {
 
     /// SQLite: after contents are erased, the log that still holds them is
     /// emptied within seconds (`secure_delete` wipes the database file
-    /// itself), not at the next hourly housekeeping. PostgreSQL: nothing.
+    /// itself), not at the next hourly housekeeping. PostgreSQL: nothing
+    /// to do, but it waits for `stop` all the same (a worker that returns
+    /// is taken for a dead one and started again).
     pub async fn wal_keeper(self, stop: tokio_util::sync::CancellationToken) {
         if !matches!(self.pool, Pool::Sqlite(_)) {
+            stop.cancelled().await;
             return;
         }
         loop {

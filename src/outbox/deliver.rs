@@ -5,7 +5,7 @@
 //! batches by [`record_sent`], the rest one by one by [`finish`]).
 
 use super::lease;
-use crate::db::{Claimed, Db, ItemState, Outcome, RetryReason, SentRecord};
+use crate::db::{Claimed, Confirmed, Db, ItemState, Outcome, RetryReason, SentRecord};
 use crate::domain::UserId;
 use crate::domain::time::SharedClock;
 use crate::metrics::{Metrics, SendResult};
@@ -29,8 +29,9 @@ pub(super) async fn deliver(
     // a cancelled meeting's reminder is never sent.
     if item.keyed {
         match db.confirm_claim(item.id, owner).await {
-            Ok(true) => {}
-            Ok(false) => return Outcome::Failed("cancelled before sending".into()),
+            Ok(Confirmed::Ours) => {}
+            Ok(Confirmed::Gone) => return Outcome::Failed("cancelled before sending".into()),
+            Ok(Confirmed::TakenOver) => return Outcome::NotOurs,
             Err(e) => return retry(clock, item, database(e)),
         }
     }
@@ -185,6 +186,7 @@ pub(super) async fn finish(db: &Db, clock: &SharedClock, record: &Record, item: 
             let _ = record.send((item.id, *message_id, *last_message_id));
             Ok(())
         }
+        Outcome::NotOurs => Ok(()),
         other => db.finish_item(item.id, other, now).await,
     };
     if let Err(e) = stored {

@@ -348,7 +348,7 @@ impl Sender {
                     self.next_claim = Some(now);
                 }
             }
-            Outcome::Sent { .. } | Outcome::Failed(_) => {
+            Outcome::Sent { .. } | Outcome::Failed(_) | Outcome::NotOurs => {
                 self.known.remove(&item.id);
             }
         }

@@ -204,7 +204,7 @@ impl Pacing {
                 self.unreachable.insert(chat_id, now);
                 self.held.remove(&id);
             }
-            Outcome::Sent { .. } | Outcome::Failed(_) => {
+            Outcome::Sent { .. } | Outcome::Failed(_) | Outcome::NotOurs => {
                 self.held.remove(&id);
             }
         }

@@ -102,14 +102,14 @@ async fn choose(app: &TestApp, who: &TgUser, path: &[&str]) -> Vec<Sent> {
 }
 
 /// The text to `path`'s audience, previewed; returns the preview.
-async fn preview(app: &TestApp, who: &TgUser, path: &[&str], text: &str) -> Vec<Sent> {
+pub(crate) async fn preview(app: &TestApp, who: &TgUser, path: &[&str], text: &str) -> Vec<Sent> {
     choose(app, who, path).await.says("Напишите текст рассылки");
     app.send(who, text).await
 }
 
 /// A press handled without waiting for the outbox to send everything due
 /// (a broadcast's copies take their time); returns the toast.
-async fn press_now(app: &TestApp, who: &TgUser, message: &Sent, label: &str) -> String {
+pub(crate) async fn press_now(app: &TestApp, who: &TgUser, message: &Sent, label: &str) -> String {
     let data = message.button_data(label).unwrap_or_else(|| panic!("no {label:?} in {message:?}"));
     let since = app.fake.last_seq();
     let id = app.fake.push_callback(who, message.message_id.expect("a message"), &data);
@@ -128,7 +128,7 @@ async fn press_now(app: &TestApp, who: &TgUser, message: &Sent, label: &str) -> 
 
 /// The broadcast's looks run, the test clock moving a look at a time,
 /// until the writer gets the final count; what the writer saw meanwhile.
-async fn until_final(app: &TestApp, writer: &TgUser) -> Seen {
+pub(crate) async fn until_final(app: &TestApp, writer: &TgUser) -> Seen {
     let is_final = |s: &Sent| {
         s.method == "sendMessage"
             && (s.text().starts_with("Рассылка закончена") || s.text().starts_with("Рассылка остановлена"))
@@ -145,7 +145,7 @@ async fn until_final(app: &TestApp, writer: &TgUser) -> Seen {
 }
 
 /// The copies a recipient got (their broadcasts: messages headed 📣).
-fn copies(app: &TestApp, who: &TgUser) -> Vec<String> {
+pub(crate) fn copies(app: &TestApp, who: &TgUser) -> Vec<String> {
     app.fake
         .sent_to(who.id)
         .iter()
@@ -154,12 +154,12 @@ fn copies(app: &TestApp, who: &TgUser) -> Vec<String> {
         .collect()
 }
 
-async fn ledger(app: &TestApp, state: &str) -> i64 {
+pub(crate) async fn ledger(app: &TestApp, state: &str) -> i64 {
     app.count(&format!("SELECT COUNT(*) FROM broadcast_recipients WHERE state = '{state}'")).await
 }
 
 /// Students of `mentor` made directly in storage (and known to the fake).
-async fn students(app: &TestApp, mentor: i64, ids: std::ops::Range<i64>) -> Vec<TgUser> {
+pub(crate) async fn students(app: &TestApp, mentor: i64, ids: std::ops::Range<i64>) -> Vec<TgUser> {
     let mut people = Vec::new();
     let (mut users, mut links) = (Vec::new(), Vec::new());
     for id in ids {

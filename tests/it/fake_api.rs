@@ -291,6 +291,8 @@ struct St {
     fail_next: HashMap<(i64, String), VecDeque<Failure>>,
     rate_limit: HashMap<i64, u32>,
     flood_until: HashMap<i64, Instant>,
+    /// Every sending call fails with 500 until then (`server_errors_for`).
+    server_errors_until: Option<Instant>,
     delays: HashMap<String, Duration>,
     // flood control
     limits: Limits,
@@ -384,6 +386,20 @@ impl FakeApi {
     /// sends within that window get 429 again (as after any 429).
     pub fn rate_limit_for(&self, chat_id: i64, retry_after: u32) {
         self.inner.lock().rate_limit.insert(chat_id, retry_after);
+    }
+
+    /// For `duration` from now every call that sends or changes a message
+    /// (any chat; reactions and callback answers too) fails with 500, as
+    /// during Telegram's server trouble; `getUpdates` and reads still work.
+    pub fn server_errors_for(&self, duration: Duration) {
+        self.inner.lock().server_errors_until = Some(Instant::now() + duration);
+    }
+
+    /// For `duration` from now the whole bot is under flood control:
+    /// every sending call gets 429 with the `retry_after` left (whole
+    /// seconds, at least 1), as after a breach of the global limit.
+    pub fn flood_control_for(&self, duration: Duration) {
+        self.inner.lock().bot_flood_until = Some(Instant::now() + duration);
     }
 
     /// Replaces the flood-control limits (Telegram's by default); the token
@@ -1122,6 +1138,10 @@ impl St {
         };
         let flood = FLOOD_METHODS.split(' ').any(|f| f == m);
         let left = |until: Instant| (until - now).as_secs_f64().ceil().max(1.0) as u32;
+        let writes = flood || m == "setMessageReaction" || m == "answerCallbackQuery";
+        if writes && self.server_errors_until.is_some_and(|u| u > now) {
+            return Err(err(500, "Internal Server Error"));
+        }
         if flood {
             if let Some(&until) = self.flood_until.get(&chat).filter(|u| **u > now) {
                 return Err(too_many(left(until)));

@@ -11,6 +11,7 @@ mod bad_input;
 mod broadcast;
 mod engine;
 mod export;
+mod faults;
 mod intake;
 mod invites;
 mod languages;

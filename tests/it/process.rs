@@ -11,14 +11,14 @@ use talimger::db::Db;
 use talimger::domain::{Role, UserId};
 
 /// The binary in an empty directory with a clean environment (no `.env`).
-fn talimger(dir: &std::path::Path) -> Command {
+pub(crate) fn talimger(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_talimger"));
     cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).current_dir(dir);
     cmd.stdin(Stdio::null());
     cmd
 }
 
-fn with_fake(cmd: &mut Command, fake: &FakeApi, database_url: &str) {
+pub(crate) fn with_fake(cmd: &mut Command, fake: &FakeApi, database_url: &str) {
     cmd.env("TELOXIDE_TOKEN", FakeApi::TOKEN)
         .env("TELEGRAM_API_URL", fake.url())
         .env("DATABASE_URL", database_url)
@@ -321,7 +321,7 @@ fn spawn_bot(dir: &std::path::Path, fake: &FakeApi, database_url: &str) -> std::
     cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("starts")
 }
 
-async fn all_handled(db: &Db, ids: &[i64]) -> bool {
+pub(crate) async fn all_handled(db: &Db, ids: &[i64]) -> bool {
     for id in ids {
         if db.update_handled(*id).await.expect("query") != Some(true) {
             return false;

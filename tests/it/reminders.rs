@@ -25,7 +25,7 @@ on_both_backends!(
     a_meeting_moved_after_its_first_reminder_is_reminded_again,
 );
 
-fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> chrono::DateTime<Utc> {
+pub(crate) fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("valid")
 }
 
@@ -35,7 +35,7 @@ fn buttons_for(sent: &[Sent], user: &TgUser) -> Sent {
 }
 
 /// The student books the slot whose button shows `time` (three taps).
-async fn book(app: &TestApp, student: &TgUser, time: &str) -> Vec<Sent> {
+pub(crate) async fn book(app: &TestApp, student: &TgUser, time: &str) -> Vec<Sent> {
     let list = app.send(student, "/book").await;
     let topic = app.press_button(student, &buttons_for(&list, student), time).await;
     let check = app.press_button(student, &buttons_for(&topic, student), "Тақырыпсыз").await;
@@ -47,7 +47,7 @@ async fn meeting_id(app: &TestApp) -> i64 {
 }
 
 /// The reminders one chat has received.
-fn reminders_to(app: &TestApp, chat: i64) -> Vec<Sent> {
+pub(crate) fn reminders_to(app: &TestApp, chat: i64) -> Vec<Sent> {
     app.fake
         .sent_to(chat)
         .into_iter()

@@ -16,6 +16,8 @@ on_both_backends!(
     the_update_inbox_drops_repeats_and_forgets_contents,
     places_are_created_once,
     items_queued_by_an_older_version_keep_their_fallback_and_notice,
+    a_keyed_item_whose_lease_lapsed_is_the_new_holders_alone,
+    the_log_keeper_waits_for_the_stop,
 );
 
 fn profile(id: i64) -> Profile {
@@ -270,4 +272,63 @@ async fn items_queued_by_an_older_version_keep_their_fallback_and_notice(backend
     assert_eq!(body["text"], "Доставлено");
     let notice = item.on_unreachable.clone().expect("the notice moved");
     assert_eq!((notice.chat_id, notice.text.as_str()), (30, "Ментор не получает сообщения"));
+}
+
+/// A keyed item (a reminder) claimed by instance A, whose lease lapses
+/// while A is cut off; instance B claims it. A's confirmation before its
+/// send says the item was taken over (not cancelled), and whatever A then
+/// records leaves B's claim alone: B confirms, sends and records it once.
+async fn a_keyed_item_whose_lease_lapsed_is_the_new_holders_alone(backend: Backend) {
+    use talimger::db::{Confirmed, ItemState, NewItem, Outcome, Priority};
+    use teloxide::payloads::SendMessage;
+    use teloxide::types::ChatId;
+    let (db, _guard) = storage(backend).await;
+    let now = start_time();
+    let lease = chrono::Duration::seconds(20);
+    let item = NewItem::of(20, Priority::Reminder, &SendMessage::new(ChatId(20), "⏰")).keyed("remind:1:60");
+    let mut tx = db.begin().await.expect("begin");
+    tx.enqueue(&[item], "a", chrono::Duration::seconds(-1), now).await.expect("enqueue");
+    tx.commit().await.expect("commit");
+    let by_a = db.claim_due("a", lease, now, 10).await.expect("claim");
+    assert_eq!(by_a.len(), 1, "A holds it");
+    let id = by_a[0].id;
+    assert!(db.claim_due("b", lease, now + chrono::Duration::seconds(5), 10).await.expect("q").is_empty());
+    // A's lease lapses; B claims the item.
+    let later = now + chrono::Duration::seconds(21);
+    let by_b = db.claim_due("b", lease, later, 10).await.expect("claim");
+    assert_eq!(by_b.iter().map(|c| c.id).collect::<Vec<_>>(), [id], "B holds it now");
+    assert_eq!(db.confirm_claim(id, "a").await.expect("q"), Confirmed::TakenOver, "not A's to send");
+    // What A records for it changes nothing.
+    db.finish_item(id, &Outcome::NotOurs, later).await.expect("q");
+    assert_eq!(db.outbox_items(ItemState::Pending).await.expect("q").len(), 1, "still pending");
+    assert_eq!(db.confirm_claim(id, "b").await.expect("q"), Confirmed::Ours, "B sends it");
+    db.mark_sent(&[(id, Some(7), None)], later).await.expect("q");
+    let status = db.outbox_status(id).await.expect("q").expect("the item");
+    assert_eq!((status.state, status.message_id), (ItemState::Sent, Some(7)));
+    assert_eq!(db.confirm_claim(id, "a").await.expect("q"), Confirmed::Gone);
+
+    // A cancelled item is gone, whoever held it.
+    let item = NewItem::of(20, Priority::Reminder, &SendMessage::new(ChatId(20), "⏰")).keyed("remind:2:60");
+    let mut tx = db.begin().await.expect("begin");
+    tx.enqueue(&[item], "a", chrono::Duration::seconds(-1), later).await.expect("enqueue");
+    tx.commit().await.expect("commit");
+    let held = db.claim_due("a", lease, later, 10).await.expect("claim");
+    assert!(db.cancel_outbox("remind:2:60", later).await.expect("cancel"));
+    assert_eq!(db.confirm_claim(held[0].id, "a").await.expect("q"), Confirmed::Gone);
+}
+
+/// The log keeper (SQLite's checkpoints) runs until the bot stops, on
+/// either backend: a worker that returned at once would be restarted
+/// every second with an error in the log.
+async fn the_log_keeper_waits_for_the_stop(backend: Backend) {
+    let (db, _guard) = storage(backend).await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let keeper = tokio::spawn(db.clone().wal_keeper(stop.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!keeper.is_finished(), "the keeper returned before it was stopped");
+    stop.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(5), keeper)
+        .await
+        .expect("stops when told")
+        .expect("no panic");
 }

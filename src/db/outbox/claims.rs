@@ -3,7 +3,7 @@
 //! giving back leases, recording how each send ended, and when to look
 //! again.
 
-use super::{Claimed, ItemState, ItemStatus, Notice, Outcome, Priority, SentRecord, Upload};
+use super::{Claimed, Confirmed, ItemState, ItemStatus, Notice, Outcome, Priority, SentRecord, Upload};
 use crate::db::{Db, DbResult, on, on_pool};
 use chrono::{DateTime, Utc};
 
@@ -98,8 +98,11 @@ impl Db {
     }
 
     /// Just before sending an item that can be cancelled: still pending
-    /// and still ours? Counts the attempt.
-    pub async fn confirm_claim(&self, id: i64, owner: &str) -> DbResult<bool> {
+    /// and still ours? Counts the attempt when it is. An item that is no
+    /// longer ours is told apart from one that is no longer pending: after
+    /// our lease lapsed another instance may hold it, and then it is that
+    /// instance's to send and to record — we must not mark it failed.
+    pub async fn confirm_claim(&self, id: i64, owner: &str) -> DbResult<Confirmed> {
         let mut tx = self.begin().await?;
         let done = on!(&mut tx, c => sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1 WHERE id = $1 AND state = 'pending' AND lease_owner = $2"
@@ -109,8 +112,19 @@ impl Db {
         .execute(c)
         .await?
             .rows_affected());
+        let confirmed = if done == 1 {
+            Confirmed::Ours
+        } else {
+            let pending: i64 = on!(&mut tx, c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM outbox WHERE id = $1 AND state = 'pending'"
+            )
+            .bind(id)
+            .fetch_one(c)
+            .await?);
+            if pending == 1 { Confirmed::TakenOver } else { Confirmed::Gone }
+        };
         tx.commit().await?;
-        Ok(done == 1)
+        Ok(confirmed)
     }
 
     /// Records how a send ended. A finished item's contents are erased. An
@@ -120,6 +134,7 @@ impl Db {
             Outcome::Sent { message_id, .. } => (ItemState::Sent, *message_id, None),
             Outcome::Failed(error) => (ItemState::Failed, None, Some(error.as_str())),
             Outcome::Unreachable => (ItemState::Unreachable, None, None),
+            Outcome::NotOurs => return Ok(()),
             Outcome::Retry { at, reason } => {
                 return self.delay_item(id, *at, &reason.to_string(), chrono::Duration::zero()).await;
             }

@@ -181,6 +181,18 @@ pub struct Claimed {
 /// several sent at once (an album's copies).
 pub type SentRecord = (i64, Option<i64>, Option<i64>);
 
+/// What [`Db::confirm_claim`] found just before a send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Still pending and leased to us: send it.
+    Ours,
+    /// No longer pending: cancelled (or finished) meanwhile.
+    Gone,
+    /// Still pending, but leased to another instance since our lease
+    /// lapsed: theirs to send and to record; we leave it alone.
+    TakenOver,
+}
+
 /// How a send ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -195,6 +207,9 @@ pub enum Outcome {
     Unreachable,
     /// Not now: try again at `at`.
     Retry { at: DateTime<Utc>, reason: RetryReason },
+    /// Not sent, and nothing to record: another instance holds the item
+    /// since our lease lapsed ([`Confirmed::TakenOver`]).
+    NotOurs,
 }
 
 /// Why an item is tried again later. The sender decides by the reason; its
