@@ -26,12 +26,16 @@ pub(super) async fn deliver(
     metrics: &Metrics,
 ) -> Outcome {
     // An item that can be cancelled (a reminder) is checked just before:
-    // a cancelled meeting's reminder is never sent.
-    if item.keyed {
+    // a cancelled meeting's reminder is never sent. So is any item whose
+    // lease we cannot vouch for (we were cut off from the database, or
+    // stood still, past it): another instance may have taken it over.
+    let lapsed = clock.now().timestamp_millis() >= item.lease_until;
+    if item.keyed || lapsed {
         match db.confirm_claim(item.id, owner).await {
             Ok(Confirmed::Ours) => {}
-            Ok(Confirmed::Gone) => return Outcome::Failed("cancelled before sending".into()),
-            Ok(Confirmed::TakenOver) => return Outcome::NotOurs,
+            Ok(Confirmed::Gone) if item.keyed => return Outcome::Failed("cancelled before sending".into()),
+            // Only a key cancels: an item without one was finished by another.
+            Ok(Confirmed::Gone | Confirmed::TakenOver) => return Outcome::NotOurs,
             Err(e) => return retry(clock, item, database(e)),
         }
     }

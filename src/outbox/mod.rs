@@ -272,8 +272,17 @@ impl Sender {
             return;
         }
         self.last_renewal = now;
-        if let Err(e) = self.db.renew_leases(&self.owner, lease(), self.clock.now()).await {
-            tracing::warn!(error = %e, "could not renew the outbox leases");
+        let at = self.clock.now();
+        match self.db.renew_leases(&self.owner, lease(), at).await {
+            // A lease that had not lapsed when the renewal began is ours
+            // for another lease; one that had may be another instance's.
+            Ok(()) => {
+                let (began, until) = (at.timestamp_millis(), (at + lease()).timestamp_millis());
+                for item in self.queue.values_mut().filter(|i| i.lease_until > began) {
+                    item.lease_until = until;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not renew the outbox leases"),
         }
     }
 

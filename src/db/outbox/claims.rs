@@ -26,6 +26,7 @@ struct ClaimedRow {
     notice_chat: Option<i64>,
     notice_text: Option<String>,
     after_key: Option<String>,
+    lease_until: Option<i64>,
 }
 
 impl ClaimedRow {
@@ -53,6 +54,7 @@ impl ClaimedRow {
             keyed: self.key.is_some(),
             attempts: self.attempts,
             due_at: self.due_at,
+            lease_until: self.lease_until.unwrap_or(0),
         })
     }
 }
@@ -61,7 +63,7 @@ impl ClaimedRow {
 /// flag beside it: the rank is `priority - urgent` (an urgent item, -1,
 /// comes first), as `Priority` numbers it.
 const CLAIM_COLUMNS: &str = "id, chat_id, priority - urgent AS priority, method, payload, file, file_field, \
-     file_name, edit_of, key, attempts, due_at, fallback_method, fallback_payload, notice_chat, notice_text, after_key";
+     file_name, edit_of, key, attempts, due_at, fallback_method, fallback_payload, notice_chat, notice_text, after_key, lease_until";
 
 impl Db {
     /// Leases up to `limit` due items to `owner`, most urgent first. On

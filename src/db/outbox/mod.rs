@@ -175,6 +175,11 @@ pub struct Claimed {
     pub keyed: bool,
     pub attempts: i64,
     pub due_at: i64,
+    /// Until when (ms) this instance knows the item is leased to it: set
+    /// at the claim, moved on by each renewal that began before it. Past
+    /// it, another instance may have taken the item over: it is confirmed
+    /// before it is sent, keyed or not.
+    pub lease_until: i64,
 }
 
 /// A sent item: its id, the message id, and the last message id of

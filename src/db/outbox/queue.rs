@@ -121,6 +121,7 @@ impl Tx {
                     keyed: item.key.is_some(),
                     attempts: 0,
                     due_at: row.due,
+                    lease_until: now_ms + lease.num_milliseconds(),
                 });
             }
         }
