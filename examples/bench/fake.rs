@@ -120,6 +120,11 @@ struct St {
     /// Users that wrote (chat id = user id): when they first wrote.
     pushed: HashMap<i64, u64>,
     answers: HashMap<i64, Answers>,
+    /// Pushed messages: message id → chat.
+    messages: HashMap<i64, i64>,
+    /// Relayed copies: the user whose `bench-<user>` text a message to
+    /// another chat carried → when it first arrived.
+    copies: HashMap<i64, u64>,
     next_message_id: i64,
     sent_total: u64,
     sent_to_pushed: u64,
@@ -144,6 +149,8 @@ impl St {
             known: Vec::new(),
             pushed: HashMap::new(),
             answers: HashMap::new(),
+            messages: HashMap::new(),
+            copies: HashMap::new(),
             next_message_id: 1,
             sent_total: 0,
             sent_to_pushed: 0,
@@ -220,12 +227,13 @@ impl St {
             let id = self.next_update_id;
             self.next_update_id += 1;
             self.pushed.entry(user).or_insert(now);
+            self.messages.insert(id, user);
             let message = json!({
                 "message_id": id,
                 "date": unix_now(),
                 "chat": {"id": user, "type": "private", "first_name": format!("U{user}")},
                 "from": {"id": user, "is_bot": false, "first_name": format!("U{user}"), "language_code": "ru"},
-                "text": text,
+                "text": text.replace("{u}", &user.to_string()),
             });
             self.queue.push_back((id, json!({"update_id": id, "message": message})));
         }
@@ -252,6 +260,7 @@ impl St {
     /// user's `[pushed_ms, first_answer_ms or null]`.
     fn range(&self, from: i64, count: i64, detail: bool) -> Value {
         let (mut answered, mut answers, mut last_first, mut first_push) = (0u64, 0u64, 0u64, u64::MAX);
+        let (mut relayed, mut last_relayed) = (0u64, 0u64);
         let mut each = Vec::new();
         for user in from..from + count {
             let pushed = self.pushed.get(&user).copied();
@@ -264,13 +273,23 @@ impl St {
                 answers += a.count;
                 last_first = last_first.max(a.first_ms);
             }
+            // Relayed: the copy arrived somewhere else and the user got an answer (the 👌).
+            let copy = self.copies.get(&user).copied();
+            let done = match (a, copy) {
+                (Some(a), Some(c)) => Some(a.first_ms.max(c)),
+                _ => None,
+            };
+            if let Some(d) = done {
+                relayed += 1;
+                last_relayed = last_relayed.max(d);
+            }
             if detail {
-                each.push(json!([pushed, a.map(|a| a.first_ms)]));
+                each.push(json!([pushed, a.map(|a| a.first_ms), done]));
             }
         }
         let first_push = (first_push != u64::MAX).then_some(first_push);
         json!({"answered": answered, "answers": answers, "last_first_answer_ms": last_first,
-            "first_push_ms": first_push, "each": each})
+            "first_push_ms": first_push, "relayed": relayed, "last_relayed_ms": last_relayed, "each": each})
     }
 
     fn call(&mut self, method: &str, p: &Params) -> Result<Value, ApiErr> {
@@ -318,7 +337,58 @@ impl St {
                 };
                 self.admit(chat).map_err(too_many)?;
                 self.record_answer(chat, method);
+                self.record_copy(chat, p.str("text").or_else(|| p.str("caption")).as_deref());
                 Ok(self.message(chat, extra))
+            }
+            "copymessage" | "copymessages" => {
+                let chat = self.chat(p)?;
+                let from = p.int("from_chat_id").ok_or_else(|| bad("chat not found"))?;
+                if !self.chat_exists(from) {
+                    return Err(bad("chat not found"));
+                }
+                let ids: Vec<i64> = if method == "copymessage" {
+                    vec![p.int("message_id").ok_or_else(|| bad("message to copy not found"))?]
+                } else {
+                    p.ints("message_ids")
+                        .filter(|v| !v.is_empty() && v.len() <= 100)
+                        .ok_or_else(|| bad("message identifiers are not specified"))?
+                };
+                if ids.iter().any(|id| self.messages.get(id) != Some(&from)) {
+                    return Err(bad("message to copy not found"));
+                }
+                self.admit(chat).map_err(too_many)?;
+                self.record_answer(chat, method);
+                let mut copied = Vec::new();
+                for id in &ids {
+                    let _ = id;
+                    copied.push(json!({"message_id": self.next_message_id}));
+                    self.next_message_id += 1;
+                }
+                self.record_copy(chat, p.str("caption").as_deref());
+                Ok(if method == "copymessage" { copied[0].clone() } else { Value::Array(copied) })
+            }
+            "setmessagereaction" => {
+                let chat = self.chat(p)?;
+                let id = p.int("message_id").ok_or_else(|| bad("message to react not found"))?;
+                if self.messages.get(&id) != Some(&chat) {
+                    return Err(bad("message to react not found"));
+                }
+                let reaction = match p.get("reaction") {
+                    Some(Value::String(s)) => {
+                        serde_json::from_str(s).map_err(|_| bad("can't parse reaction types"))?
+                    }
+                    Some(v) => v.clone(),
+                    None => json!([]),
+                };
+                let ok = reaction.as_array().is_some_and(|a| {
+                    a.iter()
+                        .all(|r| r["type"] == "emoji" && r["emoji"].as_str().is_some_and(|e| !e.is_empty()))
+                });
+                if !ok {
+                    return Err(bad("REACTION_INVALID"));
+                }
+                self.record_answer(chat, method);
+                Ok(json!(true))
             }
             "editmessagetext" | "editmessagereplymarkup" => {
                 if p.str("inline_message_id").is_some() {
@@ -337,6 +407,19 @@ impl St {
                 *self.unknown_methods.entry(other.to_owned()).or_default() += 1;
                 Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None })
             }
+        }
+    }
+
+    /// A message to a chat that carries `bench-<user>`: that user's relayed copy.
+    fn record_copy(&mut self, chat: i64, text: Option<&str>) {
+        let Some(text) = text else { return };
+        let Some((_, rest)) = text.split_once("bench-") else { return };
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(user) = digits.parse::<i64>()
+            && user != chat
+        {
+            let now = self.ms();
+            self.copies.entry(user).or_insert(now);
         }
     }
 
@@ -532,6 +615,14 @@ impl Params {
 
     fn get(&self, k: &str) -> Option<&Value> {
         self.fields.get(k).filter(|v| !v.is_null())
+    }
+
+    fn ints(&self, k: &str) -> Option<Vec<i64>> {
+        let v = match self.get(k)? {
+            Value::String(s) => serde_json::from_str(s).ok()?,
+            v => v.clone(),
+        };
+        v.as_array()?.iter().map(Value::as_i64).collect()
     }
 
     fn int(&self, k: &str) -> Option<i64> {

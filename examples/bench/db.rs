@@ -1,0 +1,129 @@
+//! Scratch databases and what the bench seeds into them.
+
+use super::*;
+
+pub enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Pool {
+    async fn open(url: &str) -> anyhow::Result<Pool> {
+        let timeout = Duration::from_secs(10);
+        Ok(if url.starts_with("sqlite:") {
+            Pool::Sqlite(sqlx::sqlite::SqlitePoolOptions::new().acquire_timeout(timeout).connect(url).await?)
+        } else {
+            Pool::Pg(sqlx::postgres::PgPoolOptions::new().acquire_timeout(timeout).connect(url).await?)
+        })
+    }
+
+    async fn execute(&self, sql: &str) -> anyhow::Result<()> {
+        match self {
+            Pool::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
+            Pool::Pg(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
+        }
+        Ok(())
+    }
+
+    async fn states(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        let sql = "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state";
+        Ok(match self {
+            Pool::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await?,
+            Pool::Pg(p) => sqlx::query_as(sql).fetch_all(p).await?,
+        })
+    }
+
+    async fn close(self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// `bulk` broadcasts (priority 3) to `chats` chats, due now, pending.
+pub async fn seed_outbox(database_url: &str, bulk: i64, chats: i64) -> anyhow::Result<()> {
+    let pool = Pool::open(database_url).await.context("seeding the outbox")?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+    let mut sql = String::from("BEGIN;\n");
+    for chunk in (0..bulk).collect::<Vec<_>>().chunks(250) {
+        sql.push_str(
+            "INSERT INTO outbox (chat_id, priority, method, payload, state, due_at, created_at) VALUES ",
+        );
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|i| {
+                let chat = BULK_CHATS + i % chats;
+                let payload =
+                    serde_json::json!({"chat_id": chat, "text": format!("Рассылка {i}")}).to_string();
+                format!(
+                    "({chat}, 3, 'sendMessage', '{}', 'pending', {now}, {now})",
+                    payload.replace('\'', "''")
+                )
+            })
+            .collect();
+        sql.push_str(&rows.join(", "));
+        sql.push_str(";\n");
+    }
+    sql.push_str("COMMIT;\n");
+    let r = pool.execute(&sql).await.context("could not seed the outbox (is migration 0002 in this binary?)");
+    pool.close().await;
+    r
+}
+
+pub async fn outbox_states(database_url: &str) -> anyhow::Result<String> {
+    let pool = Pool::open(database_url).await?;
+    let states = pool.states().await;
+    pool.close().await;
+    Ok(states?.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", "))
+}
+
+pub async fn pg_connect(url: &str) -> anyhow::Result<sqlx::PgPool> {
+    let connect = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url);
+    Ok(tokio::time::timeout(Duration::from_secs(8), connect).await.map_err(|_| anyhow!("timed out"))??)
+}
+
+/// A new empty database: a file in the scratch directory, or a database
+/// created on the PostgreSQL server (dropped at the end).
+pub async fn fresh_database(
+    ctx: &Ctx,
+    pg: Option<&sqlx::PgPool>,
+    backend: Backend,
+    tag: &str,
+) -> anyhow::Result<String> {
+    match backend {
+        Backend::Sqlite => Ok(format!("sqlite://{}/bench-{tag}.db", ctx.dir.path().display())),
+        Backend::Postgres => {
+            let pool = pg.context("PostgreSQL is not connected")?;
+            let name = format!("talimger_bench_{}_{tag}", std::process::id());
+            ctx.scratch.lock().unwrap_or_else(|p| p.into_inner()).push(name.clone());
+            sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}")).execute(pool).await?;
+            sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(pool).await?;
+            let mut url = url::Url::parse(&ctx.opts.pg)?;
+            url.set_path(&format!("/{name}"));
+            Ok(url.to_string())
+        }
+    }
+}
+
+pub async fn drop_with(pool: &sqlx::PgPool, names: &[String]) {
+    for name in names {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        if let Err(e) = sqlx::raw_sql(&sql).execute(pool).await {
+            say(format!("could not drop the scratch database {name}: {e}"));
+        }
+    }
+}
+
+pub async fn drop_databases(pg: &str, names: &[String]) {
+    match pg_connect(pg).await {
+        Ok(pool) => {
+            drop_with(&pool, names).await;
+            pool.close().await;
+        }
+        Err(e) => say(format!("could not drop the scratch databases {names:?}: {e:#}")),
+    }
+}
