@@ -166,11 +166,24 @@ pub async fn wait_answered(
     cap: Duration,
     stall: Duration,
 ) -> anyhow::Result<Value> {
+    wait_range(fake, bot, (from, count), "answered", cap, stall).await
+}
+
+/// Waits until the fake's `field` (`answered`, `relayed`) reaches the
+/// count of users `[from, from + count)`; gives up like [`wait_answered`].
+pub async fn wait_range(
+    fake: &FakeProc,
+    bot: &mut Proc,
+    (from, count): (i64, i64),
+    field: &str,
+    cap: Duration,
+    stall: Duration,
+) -> anyhow::Result<Value> {
     let start = Instant::now();
     let (mut seen, mut progress_at) = (0, Instant::now());
     loop {
         let range = fake.range(from, count, false).await?;
-        let answered = range["answered"].as_i64().unwrap_or(0);
+        let answered = range[field].as_i64().unwrap_or(0);
         if answered >= count {
             return Ok(range);
         }
@@ -180,7 +193,7 @@ pub async fn wait_answered(
         bot.check_alive()?;
         let waited = start.elapsed();
         if waited > cap || progress_at.elapsed() > stall {
-            bail!("{answered} of {count} answered after {:.0} s{}", waited.as_secs_f64(), bot.log_tail());
+            bail!("{answered} of {count} {field} after {:.0} s{}", waited.as_secs_f64(), bot.log_tail());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -127,3 +127,41 @@ pub async fn drop_databases(pg: &str, names: &[String]) {
         Err(e) => say(format!("could not drop the scratch databases {names:?}: {e:#}")),
     }
 }
+
+/// `mentors` mentors (ids from `mentor_from`) and `students` students (ids
+/// from `student_from`), each student linked to mentor `i mod mentors`
+/// with a class; all speak Russian. The tables are those of migrations
+/// 0001 (users, mentor_students) and 0007 (mentor_students.class_name).
+pub async fn seed_programme(
+    database_url: &str,
+    (mentor_from, mentors): (i64, i64),
+    (student_from, students): (i64, i64),
+) -> anyhow::Result<()> {
+    let pool = Pool::open(database_url).await.context("seeding the programme")?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+    let mut sql = String::from("BEGIN;\n");
+    let user = |id: i64, role: &str| format!("({id}, 'U{id}', 'ru', '{role}', {now}, {now})");
+    let insert = "INSERT INTO users (id, first_name, language, role, created_at, updated_at) VALUES ";
+    for chunk in (0..mentors).collect::<Vec<_>>().chunks(500) {
+        let rows: Vec<String> = chunk.iter().map(|i| user(mentor_from + i, "mentor")).collect();
+        sql.push_str(&format!("{insert}{};\n", rows.join(", ")));
+    }
+    for chunk in (0..students).collect::<Vec<_>>().chunks(500) {
+        let rows: Vec<String> = chunk.iter().map(|i| user(student_from + i, "student")).collect();
+        sql.push_str(&format!("{insert}{};\n", rows.join(", ")));
+        let links: Vec<String> = chunk
+            .iter()
+            .map(|i| {
+                format!("({}, {}, {now}, '{}А')", student_from + i, mentor_from + i % mentors, 5 + i % 7)
+            })
+            .collect();
+        sql.push_str(&format!(
+            "INSERT INTO mentor_students (student_id, mentor_id, linked_at, class_name) VALUES {};\n",
+            links.join(", ")
+        ));
+    }
+    sql.push_str("COMMIT;\n");
+    let r = pool.execute(&sql).await.context("could not seed the programme (users, mentor_students)");
+    pool.close().await;
+    r
+}

@@ -19,6 +19,8 @@ mod db;
 mod drain;
 mod fake;
 mod proc;
+mod relay;
+mod relay_report;
 mod report;
 mod stat;
 mod throughput;
@@ -55,7 +57,13 @@ usage: cargo run --release --example bench -- [options]
   --rounds N           throughput rounds per bot, the median reported (default 3)
   --backend B          sqlite, postgres or both (default both)
   --skip-throughput    only the drain
-  --skip-drain         only the throughput
+  --skip-drain         no drain
+  --skip-relay         no relay (students' messages to their mentors)
+  --skip-statements    no count of database statements per update
+  --mentors N          mentors the relay's students are spread over (default 200)
+  --smoke              a quick run of every part, for CI: --updates 200 --warmup 20
+                       --rounds 1 --bulk 1000 --bulk-chats 200 --drain-secs 5
+                       --mentors 20; fails if a part cannot run
   --bulk N             outbox rows seeded for the drain (default 10000)
   --bulk-chats N       distinct chats they go to (default 2000)
   --drain-secs S       how long new users write during the drain (default 60)
@@ -75,6 +83,10 @@ struct Opts {
     pub postgres: bool,
     pub throughput: bool,
     pub drain: bool,
+    pub relay: bool,
+    pub statements: bool,
+    pub mentors: i64,
+    pub smoke: bool,
     pub bulk: i64,
     pub bulk_chats: i64,
     pub drain_secs: u64,
@@ -99,6 +111,10 @@ fn parse_args() -> anyhow::Result<Mode> {
         postgres: true,
         throughput: true,
         drain: true,
+        relay: true,
+        statements: true,
+        mentors: 200,
+        smoke: false,
         bulk: 10_000,
         bulk_chats: 2000,
         drain_secs: 60,
@@ -129,6 +145,14 @@ fn parse_args() -> anyhow::Result<Mode> {
             },
             "--skip-throughput" => o.throughput = false,
             "--skip-drain" => o.drain = false,
+            "--skip-relay" => o.relay = false,
+            "--skip-statements" => o.statements = false,
+            "--mentors" => o.mentors = number(value()?)?.max(1),
+            "--smoke" => {
+                o.smoke = true;
+                (o.updates, o.warmup, o.rounds, o.bulk, o.bulk_chats, o.drain_secs, o.mentors) =
+                    (200, 20, 1, 1000, 200, 5, 20);
+            }
             "--bulk" => o.bulk = number(value()?)?,
             "--bulk-chats" => o.bulk_chats = number(value()?)?.max(1),
             "--drain-secs" => o.drain_secs = number(value()?)?.clamp(1, 600) as u64,
@@ -252,6 +276,24 @@ async fn run(opts: Opts, scratch: Arc<Mutex<Vec<String>>>) -> anyhow::Result<()>
             report.throughput.push((bot, db, report::median(results)));
         }
     }
+    if opts.relay || opts.statements {
+        for &backend in &backends {
+            if opts.relay {
+                let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "relay").await {
+                    Ok(database_url) => relay::relay(&ctx, backend, &database_url).await,
+                    Err(e) => Err(format!("no database: {e:#}")),
+                };
+                report.relay.push((backend.name().into(), result));
+            }
+            if opts.statements {
+                let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "stmts").await {
+                    Ok(database_url) => relay::statements(&ctx, backend, &database_url).await,
+                    Err(e) => Err(format!("no database: {e:#}")),
+                };
+                report.statements.push((backend.name().into(), result));
+            }
+        }
+    }
     if opts.drain {
         for &backend in &backends {
             let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "drain").await {
@@ -272,6 +314,15 @@ async fn run(opts: Opts, scratch: Arc<Mutex<Vec<String>>>) -> anyhow::Result<()>
     if let Some(out) = &opts.out {
         std::fs::write(out, &markdown).with_context(|| format!("could not write {}", out.display()))?;
         say(format!("report written to {}", out.display()));
+    }
+    if opts.smoke {
+        let failures = report.failures();
+        if !failures.is_empty() {
+            bail!("smoke run: {} part(s) could not run:\n  {}", failures.len(), failures.join("\n  "));
+        }
+        if opts.postgres && !backends.contains(&Backend::Postgres) {
+            bail!("smoke run: PostgreSQL could not be reached");
+        }
     }
     Ok(())
 }
