@@ -16,6 +16,15 @@ pub struct Bins {
 pub fn binaries(opts: &Opts) -> anyhow::Result<Bins> {
     let me = std::env::current_exe().context("cannot find the bench binary")?;
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    // …/release/examples/bench → …/release; a smoke run may use the debug
+    // binaries (CI has them from its tests; its numbers are not judged).
+    let examples = me.parent().context("bench binary has no directory")?;
+    let release = examples.parent().context("bench binary is not in a target directory")?;
+    let profile = match release.file_name().and_then(|n| n.to_str()) {
+        Some("release") => "--release",
+        Some("debug") if opts.smoke => "",
+        _ => bail!("run the benchmark with --release (cargo run --release --example bench)"),
+    };
     if opts.build {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         // Two builds: the bot alone is built exactly as `cargo build --release`
@@ -25,9 +34,10 @@ pub fn binaries(opts: &Opts) -> anyhow::Result<Bins> {
             targets.splice(0..0, ["--bin", "talimger"]);
         }
         for target in targets.chunks(2) {
-            say(format!("cargo build --release {}", target.join(" ")));
+            say(format!("cargo build {profile} {}", target.join(" ")));
             let mut cmd = Command::new(&cargo);
-            cmd.args(["build", "--release", "--manifest-path"]).arg(&manifest).args(target);
+            cmd.args(["build", "--locked"]).args(profile.split_whitespace());
+            cmd.arg("--manifest-path").arg(&manifest).args(target);
             // `cargo run` gives this process the package's CARGO_PKG_* and
             // CARGO_MANIFEST_* variables; build scripts that watch them (ring's
             // does) would be rebuilt here and again by the next plain build.
@@ -46,12 +56,7 @@ pub fn binaries(opts: &Opts) -> anyhow::Result<Bins> {
             }
         }
     }
-    // …/release/examples/bench → …/release
-    let examples = me.parent().context("bench binary has no directory")?;
-    let release = examples.parent().context("bench binary is not in a target directory")?;
-    if release.file_name().and_then(|n| n.to_str()) != Some("release") {
-        bail!("run the benchmark with --release (cargo run --release --example bench)");
-    }
+
     let bins = Bins {
         talimger: opts.bot.clone().unwrap_or_else(|| release.join("talimger")),
         echo: examples.join("echo"),

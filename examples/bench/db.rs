@@ -165,3 +165,41 @@ pub async fn seed_programme(
     pool.close().await;
     r
 }
+
+/// A year of held meetings: one a week for each of `mentors` mentors (ids
+/// from `mentor_from`), each with one of the mentor's students in turn
+/// (students are linked as [`seed_programme`] links them). Returns how many.
+pub async fn seed_meetings(
+    database_url: &str,
+    (mentor_from, mentors): (i64, i64),
+    (student_from, students): (i64, i64),
+) -> anyhow::Result<i64> {
+    let pool = Pool::open(database_url).await.context("seeding the meetings")?;
+    let now = i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis())?;
+    let week = 7 * 24 * 3600 * 1000i64;
+    let per_mentor = (students / mentors).max(1);
+    let rows: Vec<(i64, i64)> = (0..52).flat_map(|w| (0..mentors).map(move |m| (w, m))).collect();
+    let mut sql = String::from("BEGIN;\n");
+    for chunk in rows.chunks(500) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|&(w, m)| {
+                let student = student_from + m + mentors * (w % per_mentor);
+                let start = now - (52 - w) * week + m * 60_000;
+                format!(
+                    "('bench-{m}-{w}', {}, {student}, {student}, {start}, {}, 'held', 'Алгебра', {start}, {start})",
+                    mentor_from + m,
+                    start + 30 * 60_000
+                )
+            })
+            .collect();
+        sql.push_str(&format!(
+            "INSERT INTO meetings (uid, mentor_id, student_id, booked_by, starts_at, ends_at, status, topic, created_at, updated_at) VALUES {};\n",
+            values.join(", ")
+        ));
+    }
+    sql.push_str("COMMIT;\n");
+    let r = pool.execute(&sql).await.context("could not seed the meetings");
+    pool.close().await;
+    r.map(|()| rows.len() as i64)
+}

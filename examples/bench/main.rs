@@ -18,6 +18,7 @@ mod bots;
 mod db;
 mod drain;
 mod fake;
+mod memory;
 mod proc;
 mod relay;
 mod relay_report;
@@ -60,6 +61,9 @@ usage: cargo run --release --example bench -- [options]
   --skip-drain         no drain
   --skip-relay         no relay (students' messages to their mentors)
   --skip-statements    no count of database statements per update
+  --memory             also the memory part (not run by default: see BENCHMARKS.md)
+  --memory-users N     users in the memory part's database, 1 in 100 a
+                       mentor, a year of weekly meetings each (default 100000)
   --mentors N          mentors the relay's students are spread over (default 200)
   --smoke              a quick run of every part, for CI: --updates 200 --warmup 20
                        --rounds 1 --bulk 1000 --bulk-chats 200 --drain-secs 5
@@ -87,6 +91,8 @@ struct Opts {
     pub statements: bool,
     pub mentors: i64,
     pub smoke: bool,
+    pub memory: bool,
+    pub memory_users: i64,
     pub bulk: i64,
     pub bulk_chats: i64,
     pub drain_secs: u64,
@@ -115,6 +121,8 @@ fn parse_args() -> anyhow::Result<Mode> {
         statements: true,
         mentors: 200,
         smoke: false,
+        memory: false,
+        memory_users: 100_000,
         bulk: 10_000,
         bulk_chats: 2000,
         drain_secs: 60,
@@ -147,6 +155,8 @@ fn parse_args() -> anyhow::Result<Mode> {
             "--skip-drain" => o.drain = false,
             "--skip-relay" => o.relay = false,
             "--skip-statements" => o.statements = false,
+            "--memory" => o.memory = true,
+            "--memory-users" => o.memory_users = number(value()?)?.clamp(200, 1_000_000),
             "--mentors" => o.mentors = number(value()?)?.max(1),
             "--smoke" => {
                 o.smoke = true;
@@ -301,6 +311,15 @@ async fn run(opts: Opts, scratch: Arc<Mutex<Vec<String>>>) -> anyhow::Result<()>
                 Err(e) => Err(format!("no database: {e:#}")),
             };
             report.drain.push((backend.name().into(), result));
+        }
+    }
+    if opts.memory {
+        for &backend in &backends {
+            let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "memory").await {
+                Ok(database_url) => memory::memory(&ctx, backend, &database_url).await,
+                Err(e) => Err(format!("no database: {e:#}")),
+            };
+            report.memory.push((backend.name().into(), result));
         }
     }
     if let Some(pool) = pg_admin {

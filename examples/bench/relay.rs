@@ -177,6 +177,7 @@ fn queries_since(log: &Path, mark: usize) -> Vec<String> {
                 rest.split_once("\" ").map(|(v, _)| v).or_else(|| rest.strip_suffix('"'))
             };
             let statement = field("db.statement=\"")
+                .filter(|st| !st.trim().is_empty() && *st != "\\n")
                 .or_else(|| field("summary=\""))
                 .unwrap_or(l)
                 .replace("\\n", " ")

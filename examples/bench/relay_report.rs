@@ -150,3 +150,69 @@ pub fn statements_table(s: &mut String, rows: &[(String, Result<Statements, Stri
     }
     s.push('\n');
 }
+
+pub struct Memory {
+    pub users: i64,
+    pub mentors: i64,
+    pub meetings: i64,
+    /// Relayed messages and replies per run.
+    pub traffic: i64,
+    pub peak_rss_kib: Vec<u64>,
+    pub exit: String,
+}
+
+/// ≤ 60 MB (10⁶ bytes), and flat: no run more than 10 % above the first.
+pub const MEMORY_MB: f64 = 60.0;
+
+pub fn memory_table(s: &mut String, rows: &[(String, Result<Memory, String>)]) {
+    let _ = writeln!(
+        s,
+        "Memory: the bot's peak RSS (`VmHWM`) with a large programme in the database, three runs on the same database, each serving relayed messages and replies.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| database | users | mentors | meetings | per run | peak RSS per run | ≤ {MEMORY_MB:.0} MB | flat |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---|---|---|");
+    let mut notes = Vec::new();
+    for (db, r) in rows {
+        match r {
+            Ok(m) => {
+                let mib: Vec<String> =
+                    m.peak_rss_kib.iter().map(|k| format!("{:.1} MiB", *k as f64 / 1024.0)).collect();
+                let max = m.peak_rss_kib.iter().copied().max().unwrap_or(0);
+                let first = m.peak_rss_kib.first().copied().unwrap_or(0);
+                let mb = max as f64 * 1024.0 / 1e6;
+                let under = if mb <= MEMORY_MB {
+                    format!("{mb:.1} MB met")
+                } else {
+                    format!("{mb:.1} MB **missed**")
+                };
+                let flat = if max as f64 <= first as f64 * 1.1 { "met" } else { "**missed**" };
+                let _ = writeln!(
+                    s,
+                    "| {db} | {} | {} | {} | {} relayed + {} replies | {} | {under} | {flat} |",
+                    m.users,
+                    m.mentors,
+                    m.meetings,
+                    m.traffic,
+                    m.traffic,
+                    mib.join(", ")
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(s, "| {db} | not measured | | | | | | |");
+                notes.push(format!("{db}: memory not measured: {e}"));
+                continue;
+            }
+        }
+        if let Ok(m) = r {
+            notes.push(format!("{db}: bot {}", m.exit));
+        }
+    }
+    s.push('\n');
+    for n in notes {
+        let _ = writeln!(s, "- {n}");
+    }
+    s.push('\n');
+}

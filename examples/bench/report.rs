@@ -85,6 +85,7 @@ pub struct Report {
     pub drain: Vec<(String, Result<Drain, String>)>,
     pub relay: Vec<(String, Result<crate::relay_report::Relay, String>)>,
     pub statements: Vec<(String, Result<crate::relay_report::Statements, String>)>,
+    pub memory: Vec<(String, Result<crate::relay_report::Memory, String>)>,
     pub notes: Vec<String>,
 }
 
@@ -103,6 +104,7 @@ impl Report {
             drain: Vec::new(),
             relay: Vec::new(),
             statements: Vec::new(),
+            memory: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -132,6 +134,9 @@ impl Report {
         }
         if !self.drain.is_empty() {
             self.drain_table(&mut s);
+        }
+        if !self.memory.is_empty() {
+            crate::relay_report::memory_table(&mut s, &self.memory);
         }
         for note in &self.notes {
             let _ = writeln!(s, "- {note}");
@@ -166,6 +171,11 @@ impl Report {
         for (db, r) in &self.statements {
             if let Err(e) = r {
                 f.push(format!("statements ({db}): {e}"));
+            }
+        }
+        for (db, r) in &self.memory {
+            if let Err(e) = r {
+                f.push(format!("memory ({db}): {e}"));
             }
         }
         for (db, r) in &self.drain {
