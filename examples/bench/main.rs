@@ -15,10 +15,12 @@
 //! is bounded; child processes are stopped when it ends, fails or panics.
 
 mod bots;
+mod control;
 mod db;
 mod drain;
 mod fake;
 mod memory;
+mod params;
 mod proc;
 mod relay;
 mod relay_report;
