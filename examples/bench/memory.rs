@@ -10,7 +10,7 @@ use crate::relay::{MENTORS, STUDENTS};
 use crate::relay_report::Memory;
 
 const UNKNOWN: i64 = 9_000_000;
-const TEXT: &str = "Вопрос bench-{u}: когда следующая встреча?";
+const TEXT: &str = "Вопрос bench-{u}: как подготовиться к контрольной по алгебре?";
 pub const RUNS: usize = 3;
 
 pub async fn memory(ctx: &Ctx, backend: Backend, database_url: &str) -> Result<Memory, String> {
