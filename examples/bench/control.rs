@@ -15,6 +15,11 @@ pub fn control(fake: &Fake, what: &str, p: &Params) -> Response {
             fake.wake.send_modify(|v| *v += 1);
             Ok(json!({"first_update_id": first, "pushed_ms": at}))
         }
+        // The next update id (a new fake for a bot whose database saw ids before).
+        "first" => {
+            fake.lock().next_update_id = from;
+            Ok(json!(true))
+        }
         "known" => {
             fake.lock().known.push((from, count));
             Ok(json!(true))

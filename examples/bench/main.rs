@@ -63,13 +63,13 @@ usage: cargo run --release --example bench -- [options]
   --skip-drain         no drain
   --skip-relay         no relay (students' messages to their mentors)
   --skip-statements    no count of database statements per update
-  --memory             also the memory part (not run by default: see BENCHMARKS.md)
+  --skip-memory        no memory part
   --memory-users N     users in the memory part's database, 1 in 100 a
                        mentor, a year of weekly meetings each (default 100000)
   --mentors N          mentors the relay's students are spread over (default 200)
   --smoke              a quick run of every part, for CI: --updates 200 --warmup 20
                        --rounds 1 --bulk 1000 --bulk-chats 200 --drain-secs 5
-                       --mentors 20; fails if a part cannot run
+                       --mentors 20 --memory-users 5000; fails if a part cannot run
   --bulk N             outbox rows seeded for the drain (default 10000)
   --bulk-chats N       distinct chats they go to (default 2000)
   --drain-secs S       how long new users write during the drain (default 60)
@@ -123,7 +123,7 @@ fn parse_args() -> anyhow::Result<Mode> {
         statements: true,
         mentors: 200,
         smoke: false,
-        memory: false,
+        memory: true,
         memory_users: 100_000,
         bulk: 10_000,
         bulk_chats: 2000,
@@ -157,13 +157,14 @@ fn parse_args() -> anyhow::Result<Mode> {
             "--skip-drain" => o.drain = false,
             "--skip-relay" => o.relay = false,
             "--skip-statements" => o.statements = false,
-            "--memory" => o.memory = true,
+            "--skip-memory" => o.memory = false,
             "--memory-users" => o.memory_users = number(value()?)?.clamp(200, 1_000_000),
             "--mentors" => o.mentors = number(value()?)?.max(1),
             "--smoke" => {
                 o.smoke = true;
                 (o.updates, o.warmup, o.rounds, o.bulk, o.bulk_chats, o.drain_secs, o.mentors) =
                     (200, 20, 1, 1000, 200, 5, 20);
+                o.memory_users = 5000;
             }
             "--bulk" => o.bulk = number(value()?)?,
             "--bulk-chats" => o.bulk_chats = number(value()?)?.max(1),
