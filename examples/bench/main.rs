@@ -9,7 +9,12 @@
 //!   echo bot's, and peak RSS;
 //! * drain: 10,000 broadcasts seeded into the outbox, Telegram's limits on
 //!   in the fake, and new users writing twice a second: the push-to-answer
-//!   p50/p95/p99 and the bulk messages sent meanwhile.
+//!   p50/p95/p99 and the bulk messages sent meanwhile;
+//! * relay: seeded students write to their mentors; relayed messages a
+//!   second, p50/p99, CPU per message, and the p99 at half the peak rate;
+//! * statements: the database statements of one relayed message and one
+//!   reply, alone and under load (the bot's `sqlx::query` log);
+//! * memory: peak RSS over three runs with a large programme seeded.
 //!
 //! Prints a Markdown report (BENCHMARKS.md says how to read it). Every wait
 //! is bounded; child processes are stopped when it ends, fails or panics.
@@ -59,7 +64,7 @@ usage: cargo run --release --example bench -- [options]
   --warmup N           warm-up updates, not measured (default 100)
   --rounds N           throughput rounds per bot, the median reported (default 3)
   --backend B          sqlite, postgres or both (default both)
-  --skip-throughput    only the drain
+  --skip-throughput    no throughput
   --skip-drain         no drain
   --skip-relay         no relay (students' messages to their mentors)
   --skip-statements    no count of database statements per update
