@@ -203,3 +203,43 @@ pub async fn seed_meetings(
     pool.close().await;
     r.map(|()| rows.len() as i64)
 }
+
+/// `pairs` meetings, booked, starting in two hours: meeting *i* of mentor
+/// `mentor_from + i` with student `student_from + i` (linked one to one by
+/// [`seed_programme`] with as many mentors as students), and for each its
+/// reminder job `remind:<meeting>:60` due now: `2 × pairs` reminders.
+pub async fn seed_reminders(
+    database_url: &str,
+    (mentor_from, student_from): (i64, i64),
+    pairs: i64,
+) -> anyhow::Result<()> {
+    let pool = Pool::open(database_url).await.context("seeding the reminders")?;
+    let now = i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis())?;
+    let start = now + 2 * 3600 * 1000;
+    let mut sql = String::from("BEGIN;\n");
+    for chunk in (0..pairs).collect::<Vec<_>>().chunks(500) {
+        let meetings: Vec<String> = chunk
+            .iter()
+            .map(|i| {
+                let (m, s) = (mentor_from + i, student_from + i);
+                format!(
+                    "('bench-r{i}', {m}, {s}, {s}, {start}, {}, 'booked', {now}, {now})",
+                    start + 30 * 60_000
+                )
+            })
+            .collect();
+        sql.push_str(&format!(
+            "INSERT INTO meetings (uid, mentor_id, student_id, booked_by, starts_at, ends_at, status, created_at, updated_at) VALUES {};\n",
+            meetings.join(", ")
+        ));
+    }
+    // Meeting ids are 1.. in a fresh database.
+    for chunk in (1..=pairs).collect::<Vec<_>>().chunks(500) {
+        let jobs: Vec<String> = chunk.iter().map(|id| format!("('remind:{id}:60', {now})")).collect();
+        sql.push_str(&format!("INSERT INTO jobs (key, due_at) VALUES {};\n", jobs.join(", ")));
+    }
+    sql.push_str("COMMIT;\n");
+    let r = pool.execute(&sql).await.context("could not seed the reminders (meetings, jobs)");
+    pool.close().await;
+    r
+}

@@ -3,24 +3,48 @@
 use super::*;
 use crate::report::Drain;
 
-pub async fn drain(ctx: &Ctx, backend: Backend, database_url: &str) -> Result<Drain, String> {
-    say(format!("drain: talimger ({})", backend.name()));
-    let r = drain_inner(ctx, backend, database_url).await.map_err(|e| format!("{e:#}"));
+/// `burst`: instead of broadcasts, `--burst` reminders due at once (half
+/// as many meetings, each reminding its student and its mentor).
+pub async fn drain(ctx: &Ctx, backend: Backend, database_url: &str, burst: bool) -> Result<Drain, String> {
+    let what = if burst { "burst" } else { "drain" };
+    say(format!("{what}: talimger ({})", backend.name()));
+    let r = drain_inner(ctx, backend, database_url, burst).await.map_err(|e| format!("{e:#}"));
     if let Err(e) = &r {
         say(format!("drain on {} not measured: {e}", backend.name()));
     }
     r
 }
 
-pub async fn drain_inner(ctx: &Ctx, backend: Backend, database_url: &str) -> anyhow::Result<Drain> {
+pub async fn drain_inner(
+    ctx: &Ctx,
+    backend: Backend,
+    database_url: &str,
+    burst: bool,
+) -> anyhow::Result<Drain> {
     let o = &ctx.opts;
     migrate(ctx, database_url).await?;
-    seed_outbox(database_url, o.bulk, o.bulk_chats).await?;
-
     let fake = FakeProc::start(&ctx.bins.me, true).await?;
-    fake.control("known", &[("from", BULK_CHATS.to_string()), ("count", o.bulk_chats.to_string())]).await?;
+    if burst {
+        use crate::relay::{MENTORS, STUDENTS};
+        let pairs = (o.burst / 2).max(1);
+        seed_programme(database_url, (MENTORS, pairs), (STUDENTS, pairs)).await?;
+        seed_reminders(database_url, (MENTORS, STUDENTS), pairs).await?;
+        for from in [MENTORS, STUDENTS] {
+            fake.control("known", &[("from", from.to_string()), ("count", pairs.to_string())]).await?;
+        }
+    } else {
+        seed_outbox(database_url, o.bulk, o.bulk_chats).await?;
+        fake.control("known", &[("from", BULK_CHATS.to_string()), ("count", o.bulk_chats.to_string())])
+            .await?;
+    }
     let bot = Bot::Talimger { backend, database_url: database_url.to_owned() };
-    let mut proc = start_bot(ctx, &bot, &fake, &[], &format!("drain-{}", backend.name()))?;
+    let mut proc = start_bot(
+        ctx,
+        &bot,
+        &fake,
+        &[],
+        &format!("{}-{}", if burst { "burst" } else { "drain" }, backend.name()),
+    )?;
     wait_polling(&fake, &mut proc).await?;
 
     let start = fake.stats().await?;

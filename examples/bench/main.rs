@@ -69,12 +69,14 @@ usage: cargo run --release --example bench -- [options]
   --skip-relay         no relay (students' messages to their mentors)
   --skip-statements    no count of database statements per update
   --skip-memory        no memory part
+  --skip-burst         no reminder burst
+  --burst N            reminders due at once in the burst (default 10000)
   --memory-users N     users in the memory part's database, 1 in 100 a
                        mentor, a year of weekly meetings each (default 100000)
   --mentors N          mentors the relay's students are spread over (default 200)
   --smoke              a quick run of every part, for CI: --updates 200 --warmup 20
                        --rounds 1 --bulk 1000 --bulk-chats 200 --drain-secs 5
-                       --mentors 20 --memory-users 5000; fails if a part cannot run
+                       --mentors 20 --memory-users 5000 --burst 1000; fails if a part cannot run
   --bulk N             outbox rows seeded for the drain (default 10000)
   --bulk-chats N       distinct chats they go to (default 2000)
   --drain-secs S       how long new users write during the drain (default 60)
@@ -99,6 +101,8 @@ struct Opts {
     pub mentors: i64,
     pub smoke: bool,
     pub memory: bool,
+    pub burst_part: bool,
+    pub burst: i64,
     pub memory_users: i64,
     pub bulk: i64,
     pub bulk_chats: i64,
@@ -129,6 +133,8 @@ fn parse_args() -> anyhow::Result<Mode> {
         mentors: 200,
         smoke: false,
         memory: true,
+        burst_part: true,
+        burst: 10_000,
         memory_users: 100_000,
         bulk: 10_000,
         bulk_chats: 2000,
@@ -163,6 +169,8 @@ fn parse_args() -> anyhow::Result<Mode> {
             "--skip-relay" => o.relay = false,
             "--skip-statements" => o.statements = false,
             "--skip-memory" => o.memory = false,
+            "--skip-burst" => o.burst_part = false,
+            "--burst" => o.burst = number(value()?)?.clamp(2, 1_000_000),
             "--memory-users" => o.memory_users = number(value()?)?.clamp(200, 1_000_000),
             "--mentors" => o.mentors = number(value()?)?.max(1),
             "--smoke" => {
@@ -170,6 +178,7 @@ fn parse_args() -> anyhow::Result<Mode> {
                 (o.updates, o.warmup, o.rounds, o.bulk, o.bulk_chats, o.drain_secs, o.mentors) =
                     (200, 20, 1, 1000, 200, 5, 20);
                 o.memory_users = 5000;
+                o.burst = 1000;
             }
             "--bulk" => o.bulk = number(value()?)?,
             "--bulk-chats" => o.bulk_chats = number(value()?)?.max(1),
@@ -315,10 +324,19 @@ async fn run(opts: Opts, scratch: Arc<Mutex<Vec<String>>>) -> anyhow::Result<()>
     if opts.drain {
         for &backend in &backends {
             let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "drain").await {
-                Ok(database_url) => drain(&ctx, backend, &database_url).await,
+                Ok(database_url) => drain(&ctx, backend, &database_url, false).await,
                 Err(e) => Err(format!("no database: {e:#}")),
             };
             report.drain.push((backend.name().into(), result));
+        }
+    }
+    if opts.burst_part {
+        for &backend in &backends {
+            let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "burst").await {
+                Ok(database_url) => drain(&ctx, backend, &database_url, true).await,
+                Err(e) => Err(format!("no database: {e:#}")),
+            };
+            report.burst.push((backend.name().into(), result));
         }
     }
     if opts.memory {
