@@ -86,8 +86,12 @@ pub async fn drain_inner(
     let bulk = |s: &Value| s["sent_to_others"].as_u64().unwrap_or(0);
     let exit = proc.stop(Duration::from_secs(12));
     let final_stats = fake.stats().await?;
+    let refusals = final_stats["refusals"].to_string();
     fake.stop();
-    let outbox = outbox_states(database_url).await.unwrap_or_else(|e| format!("unreadable: {e:#}"));
+    let mut outbox = outbox_states(database_url).await.unwrap_or_else(|e| format!("unreadable: {e:#}"));
+    if refusals != "[]" {
+        outbox.push_str(&format!("; the fake's 429s (ms on its clock, tokens left then): {refusals}"));
+    }
     let bulk_sent = bulk(&end) - bulk(&start);
     let d = Drain {
         interactive: pushed,

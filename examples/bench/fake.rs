@@ -135,6 +135,8 @@ pub struct St {
     pub sent_to_others: u64,
     pub by_method: HashMap<String, u64>,
     pub too_many: u64,
+    /// Each 429: when (ms), the chat, and the global and the chat's tokens then.
+    pub refusals: Vec<Value>,
     pub errors: u64,
     pub unknown_methods: HashMap<String, u64>,
     pub global: Bucket,
@@ -161,6 +163,7 @@ impl St {
             sent_to_others: 0,
             by_method: HashMap::new(),
             too_many: 0,
+            refusals: Vec::new(),
             errors: 0,
             unknown_methods: HashMap::new(),
             global: Bucket::full(GLOBAL_PER_SEC),
@@ -187,6 +190,10 @@ impl St {
         let per_chat = bucket.wait(CHAT_BURST, CHAT_PER_SEC, now);
         let wait = global.max(per_chat);
         if wait > 0.0 {
+            let (global_tokens, chat_tokens) = (self.global.tokens, bucket.tokens);
+            let at = self.ms();
+            self.refusals.push(json!({"ms": at, "chat": chat, "global_tokens": global_tokens,
+                "chat_tokens": chat_tokens, "sent_before": self.sent_total}));
             // Telegram says whole seconds, at least one.
             return Err((wait.ceil() as u64).max(1));
         }
@@ -254,6 +261,7 @@ impl St {
             "sent_to_others": self.sent_to_others,
             "by_method": self.by_method,
             "too_many_requests": self.too_many,
+            "refusals": self.refusals,
             "errors": self.errors,
             "unknown_methods": self.unknown_methods,
         })
