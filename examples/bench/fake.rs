@@ -4,8 +4,10 @@
 //! Bot API side: `getMe`, `getUpdates` (long poll: `offset` confirms,
 //! `limit` ≤ 100, `timeout`, sticky `allowed_updates`), `deleteWebhook`,
 //! `setMyCommands`, `sendMessage`, `sendPhoto`, `sendDocument`,
-//! `editMessageText`, `editMessageReplyMarkup`, `answerCallbackQuery` and a
-//! few no-ops, with JSON, form or multipart bodies. With `--limits` it
+//! `editMessageText`, `editMessageReplyMarkup`, `answerCallbackQuery`,
+//! `copyMessage`, `copyMessages`, `setMessageReaction` (a copy must name a
+//! message of its `from_chat_id`, a reaction a message of its chat) and a
+//! few no-ops, with JSON, form or multipart bodies (`params.rs`). With `--limits` it
 //! enforces Telegram's limits on messages: 30 a second overall and, per
 //! chat, a bucket of 5 refilled at 1 a second; the excess gets a 429 with
 //! `parameters.retry_after`.
@@ -16,12 +18,14 @@
 //! milliseconds on the fake's own clock, so push-to-answer latencies need no
 //! clock shared between processes.
 
+use crate::control::{control, get_updates};
+use crate::params::Params;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header::CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -73,67 +77,74 @@ pub fn serve(port: u16, limits: bool) -> std::process::ExitCode {
     })
 }
 
-struct Fake {
-    st: Mutex<St>,
-    wake: watch::Sender<u64>,
+pub struct Fake {
+    pub st: Mutex<St>,
+    pub wake: watch::Sender<u64>,
 }
 
 impl Fake {
-    fn lock(&self) -> MutexGuard<'_, St> {
+    pub fn lock(&self) -> MutexGuard<'_, St> {
         self.st.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
 #[derive(Default, Clone, Copy)]
-struct Answers {
+pub struct Answers {
     count: u64,
     first_ms: u64,
     last_ms: u64,
 }
 
-struct Bucket {
+pub struct Bucket {
     tokens: f64,
     at: Instant,
 }
 
 impl Bucket {
-    fn full(cap: f64) -> Bucket {
+    pub fn full(cap: f64) -> Bucket {
         Bucket { tokens: cap, at: Instant::now() }
     }
     /// Seconds until one token is there (0 if now); refills first.
-    fn wait(&mut self, cap: f64, rate: f64, now: Instant) -> f64 {
+    pub fn wait(&mut self, cap: f64, rate: f64, now: Instant) -> f64 {
         self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * rate).min(cap);
         self.at = now;
         if self.tokens >= 1.0 { 0.0 } else { (1.0 - self.tokens) / rate }
     }
 }
 
-struct St {
-    start: Instant,
-    limits: bool,
-    next_update_id: i64,
-    queue: VecDeque<(i64, Value)>,
-    allowed: Option<Vec<String>>,
-    get_updates_calls: u64,
+pub struct St {
+    pub start: Instant,
+    pub limits: bool,
+    pub next_update_id: i64,
+    pub queue: VecDeque<(i64, Value)>,
+    pub allowed: Option<Vec<String>>,
+    pub get_updates_calls: u64,
     /// Chats that exist besides the pushed users: ranges `[from, from + count)`.
-    known: Vec<(i64, i64)>,
+    pub known: Vec<(i64, i64)>,
     /// Users that wrote (chat id = user id): when they first wrote.
-    pushed: HashMap<i64, u64>,
-    answers: HashMap<i64, Answers>,
-    next_message_id: i64,
-    sent_total: u64,
-    sent_to_pushed: u64,
-    sent_to_others: u64,
-    by_method: HashMap<String, u64>,
-    too_many: u64,
-    errors: u64,
-    unknown_methods: HashMap<String, u64>,
-    global: Bucket,
-    chats: HashMap<i64, Bucket>,
+    pub pushed: HashMap<i64, u64>,
+    pub answers: HashMap<i64, Answers>,
+    /// Pushed messages: message id → chat.
+    pub messages: HashMap<i64, i64>,
+    /// Relayed copies: the user whose `bench-<user>` text a message to
+    /// another chat carried → when it first arrived.
+    pub copies: HashMap<i64, u64>,
+    pub next_message_id: i64,
+    pub sent_total: u64,
+    pub sent_to_pushed: u64,
+    pub sent_to_others: u64,
+    pub by_method: HashMap<String, u64>,
+    pub too_many: u64,
+    /// Each 429: when (ms), the chat, and the global and the chat's tokens then.
+    pub refusals: Vec<Value>,
+    pub errors: u64,
+    pub unknown_methods: HashMap<String, u64>,
+    pub global: Bucket,
+    pub chats: HashMap<i64, Bucket>,
 }
 
 impl St {
-    fn new(limits: bool) -> St {
+    pub fn new(limits: bool) -> St {
         St {
             start: Instant::now(),
             limits,
@@ -144,12 +155,15 @@ impl St {
             known: Vec::new(),
             pushed: HashMap::new(),
             answers: HashMap::new(),
+            messages: HashMap::new(),
+            copies: HashMap::new(),
             next_message_id: 1,
             sent_total: 0,
             sent_to_pushed: 0,
             sent_to_others: 0,
             by_method: HashMap::new(),
             too_many: 0,
+            refusals: Vec::new(),
             errors: 0,
             unknown_methods: HashMap::new(),
             global: Bucket::full(GLOBAL_PER_SEC),
@@ -157,16 +171,16 @@ impl St {
         }
     }
 
-    fn ms(&self) -> u64 {
+    pub fn ms(&self) -> u64 {
         u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    fn chat_exists(&self, chat: i64) -> bool {
+    pub fn chat_exists(&self, chat: i64) -> bool {
         self.pushed.contains_key(&chat) || self.known.iter().any(|&(from, n)| chat >= from && chat < from + n)
     }
 
     /// Telegram's limits on a message to `chat`: `Err(retry_after)` if over.
-    fn admit(&mut self, chat: i64) -> Result<(), u64> {
+    pub fn admit(&mut self, chat: i64) -> Result<(), u64> {
         if !self.limits {
             return Ok(());
         }
@@ -176,6 +190,10 @@ impl St {
         let per_chat = bucket.wait(CHAT_BURST, CHAT_PER_SEC, now);
         let wait = global.max(per_chat);
         if wait > 0.0 {
+            let (global_tokens, chat_tokens) = (self.global.tokens, bucket.tokens);
+            let at = self.ms();
+            self.refusals.push(json!({"ms": at, "chat": chat, "global_tokens": global_tokens,
+                "chat_tokens": chat_tokens, "sent_before": self.sent_total}));
             // Telegram says whole seconds, at least one.
             return Err((wait.ceil() as u64).max(1));
         }
@@ -184,7 +202,7 @@ impl St {
         Ok(())
     }
 
-    fn message(&mut self, chat: i64, extra: Value) -> Value {
+    pub fn message(&mut self, chat: i64, extra: Value) -> Value {
         let id = self.next_message_id;
         self.next_message_id += 1;
         let mut m = json!({
@@ -199,7 +217,7 @@ impl St {
         m
     }
 
-    fn record_answer(&mut self, chat: i64, method: &str) {
+    pub fn record_answer(&mut self, chat: i64, method: &str) {
         let now = self.ms();
         let a = self.answers.entry(chat).or_insert(Answers { count: 0, first_ms: now, last_ms: now });
         a.count += 1;
@@ -213,26 +231,27 @@ impl St {
         *self.by_method.entry(method.to_owned()).or_default() += 1;
     }
 
-    fn push(&mut self, from: i64, count: i64, text: &str) -> (i64, u64) {
+    pub fn push(&mut self, from: i64, count: i64, text: &str) -> (i64, u64) {
         let now = self.ms();
         let first = self.next_update_id;
         for user in from..from + count {
             let id = self.next_update_id;
             self.next_update_id += 1;
             self.pushed.entry(user).or_insert(now);
+            self.messages.insert(id, user);
             let message = json!({
                 "message_id": id,
                 "date": unix_now(),
                 "chat": {"id": user, "type": "private", "first_name": format!("U{user}")},
                 "from": {"id": user, "is_bot": false, "first_name": format!("U{user}"), "language_code": "ru"},
-                "text": text,
+                "text": text.replace("{u}", &user.to_string()),
             });
             self.queue.push_back((id, json!({"update_id": id, "message": message})));
         }
         (first, now)
     }
 
-    fn stats(&self) -> Value {
+    pub fn stats(&self) -> Value {
         json!({
             "now_ms": self.ms(),
             "get_updates_calls": self.get_updates_calls,
@@ -242,6 +261,7 @@ impl St {
             "sent_to_others": self.sent_to_others,
             "by_method": self.by_method,
             "too_many_requests": self.too_many,
+            "refusals": self.refusals,
             "errors": self.errors,
             "unknown_methods": self.unknown_methods,
         })
@@ -250,8 +270,9 @@ impl St {
     /// Answers to the users `[from, from + count)`: how many were answered,
     /// the answers in all, the last first answer; with `detail`, each
     /// user's `[pushed_ms, first_answer_ms or null]`.
-    fn range(&self, from: i64, count: i64, detail: bool) -> Value {
+    pub fn range(&self, from: i64, count: i64, detail: bool) -> Value {
         let (mut answered, mut answers, mut last_first, mut first_push) = (0u64, 0u64, 0u64, u64::MAX);
+        let (mut relayed, mut last_relayed) = (0u64, 0u64);
         let mut each = Vec::new();
         for user in from..from + count {
             let pushed = self.pushed.get(&user).copied();
@@ -264,16 +285,26 @@ impl St {
                 answers += a.count;
                 last_first = last_first.max(a.first_ms);
             }
+            // Relayed: the copy arrived somewhere else and the user got an answer (the 👌).
+            let copy = self.copies.get(&user).copied();
+            let done = match (a, copy) {
+                (Some(a), Some(c)) => Some(a.first_ms.max(c)),
+                _ => None,
+            };
+            if let Some(d) = done {
+                relayed += 1;
+                last_relayed = last_relayed.max(d);
+            }
             if detail {
-                each.push(json!([pushed, a.map(|a| a.first_ms)]));
+                each.push(json!([pushed, a.map(|a| a.first_ms), done]));
             }
         }
         let first_push = (first_push != u64::MAX).then_some(first_push);
         json!({"answered": answered, "answers": answers, "last_first_answer_ms": last_first,
-            "first_push_ms": first_push, "each": each})
+            "first_push_ms": first_push, "relayed": relayed, "last_relayed_ms": last_relayed, "each": each})
     }
 
-    fn call(&mut self, method: &str, p: &Params) -> Result<Value, ApiErr> {
+    pub fn call(&mut self, method: &str, p: &Params) -> Result<Value, ApiErr> {
         match method {
             "getme" => {
                 let mut me = bot_user();
@@ -318,7 +349,58 @@ impl St {
                 };
                 self.admit(chat).map_err(too_many)?;
                 self.record_answer(chat, method);
+                self.record_copy(chat, p.str("text").or_else(|| p.str("caption")).as_deref());
                 Ok(self.message(chat, extra))
+            }
+            "copymessage" | "copymessages" => {
+                let chat = self.chat(p)?;
+                let from = p.int("from_chat_id").ok_or_else(|| bad("chat not found"))?;
+                if !self.chat_exists(from) {
+                    return Err(bad("chat not found"));
+                }
+                let ids: Vec<i64> = if method == "copymessage" {
+                    vec![p.int("message_id").ok_or_else(|| bad("message to copy not found"))?]
+                } else {
+                    p.ints("message_ids")
+                        .filter(|v| !v.is_empty() && v.len() <= 100)
+                        .ok_or_else(|| bad("message identifiers are not specified"))?
+                };
+                if ids.iter().any(|id| self.messages.get(id) != Some(&from)) {
+                    return Err(bad("message to copy not found"));
+                }
+                self.admit(chat).map_err(too_many)?;
+                self.record_answer(chat, method);
+                let mut copied = Vec::new();
+                for id in &ids {
+                    let _ = id;
+                    copied.push(json!({"message_id": self.next_message_id}));
+                    self.next_message_id += 1;
+                }
+                self.record_copy(chat, p.str("caption").as_deref());
+                Ok(if method == "copymessage" { copied[0].clone() } else { Value::Array(copied) })
+            }
+            "setmessagereaction" => {
+                let chat = self.chat(p)?;
+                let id = p.int("message_id").ok_or_else(|| bad("message to react not found"))?;
+                if self.messages.get(&id) != Some(&chat) {
+                    return Err(bad("message to react not found"));
+                }
+                let reaction = match p.get("reaction") {
+                    Some(Value::String(s)) => {
+                        serde_json::from_str(s).map_err(|_| bad("can't parse reaction types"))?
+                    }
+                    Some(v) => v.clone(),
+                    None => json!([]),
+                };
+                let ok = reaction.as_array().is_some_and(|a| {
+                    a.iter()
+                        .all(|r| r["type"] == "emoji" && r["emoji"].as_str().is_some_and(|e| !e.is_empty()))
+                });
+                if !ok {
+                    return Err(bad("REACTION_INVALID"));
+                }
+                self.record_answer(chat, method);
+                Ok(json!(true))
             }
             "editmessagetext" | "editmessagereplymarkup" => {
                 if p.str("inline_message_id").is_some() {
@@ -340,19 +422,32 @@ impl St {
         }
     }
 
-    fn chat(&self, p: &Params) -> Result<i64, ApiErr> {
+    /// A message to a chat that carries `bench-<user>`: that user's relayed copy.
+    pub fn record_copy(&mut self, chat: i64, text: Option<&str>) {
+        let Some(text) = text else { return };
+        let Some((_, rest)) = text.split_once("bench-") else { return };
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(user) = digits.parse::<i64>()
+            && user != chat
+        {
+            let now = self.ms();
+            self.copies.entry(user).or_insert(now);
+        }
+    }
+
+    pub fn chat(&self, p: &Params) -> Result<i64, ApiErr> {
         let chat = p.int("chat_id").ok_or_else(|| bad("chat not found"))?;
         if self.chat_exists(chat) { Ok(chat) } else { Err(bad("chat not found")) }
     }
 }
 
-struct ApiErr {
-    code: u16,
-    desc: String,
-    retry_after: Option<u64>,
+pub struct ApiErr {
+    pub code: u16,
+    pub desc: String,
+    pub retry_after: Option<u64>,
 }
 
-fn bad(desc: &str) -> ApiErr {
+pub fn bad(desc: &str) -> ApiErr {
     ApiErr { code: 400, desc: format!("Bad Request: {desc}"), retry_after: None }
 }
 
@@ -394,7 +489,7 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, headers: HeaderMap, bod
     reply(result)
 }
 
-fn reply(result: Result<Value, ApiErr>) -> Response {
+pub fn reply(result: Result<Value, ApiErr>) -> Response {
     match result {
         Ok(v) => axum::Json(json!({"ok": true, "result": v})).into_response(),
         Err(e) => {
@@ -406,158 +501,4 @@ fn reply(result: Result<Value, ApiErr>) -> Response {
             (status, axum::Json(body)).into_response()
         }
     }
-}
-
-fn control(fake: &Fake, what: &str, p: &Params) -> Response {
-    let (from, count) = (p.int("from").unwrap_or(0), p.int("count").unwrap_or(0).clamp(0, 1_000_000));
-    let result = match what {
-        "push" => {
-            let text = p.str("text").unwrap_or_else(|| "Привет".to_owned());
-            let (first, at) = fake.lock().push(from, count, &text);
-            fake.wake.send_modify(|v| *v += 1);
-            Ok(json!({"first_update_id": first, "pushed_ms": at}))
-        }
-        "known" => {
-            fake.lock().known.push((from, count));
-            Ok(json!(true))
-        }
-        "stats" => Ok(fake.lock().stats()),
-        "range" => Ok(fake.lock().range(from, count, p.int("detail") == Some(1))),
-        _ => Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None }),
-    };
-    reply(result)
-}
-
-/// `getUpdates`: confirms what is below `offset`, then returns what is
-/// queued (at most `limit`), waiting up to `timeout` seconds for news.
-async fn get_updates(fake: &Fake, p: &Params) -> Result<Value, ApiErr> {
-    let offset = p.int("offset").unwrap_or(0);
-    let limit = usize::try_from(p.int("limit").unwrap_or(100).clamp(1, 100)).unwrap_or(100);
-    let timeout = Duration::from_secs(u64::try_from(p.int("timeout").unwrap_or(0).clamp(0, 50)).unwrap_or(0));
-    let allowed = match p.get("allowed_updates") {
-        Some(Value::Array(a)) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
-        Some(Value::String(s)) => serde_json::from_str::<Vec<String>>(s).ok(),
-        _ => None,
-    };
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut wake = fake.wake.subscribe();
-    {
-        let mut st = fake.lock();
-        st.get_updates_calls += 1;
-        if let Some(a) = allowed {
-            st.allowed = Some(a).filter(|a: &Vec<String>| !a.is_empty());
-        }
-    }
-    loop {
-        {
-            let mut st = fake.lock();
-            while st.queue.front().is_some_and(|(id, _)| *id < offset) {
-                st.queue.pop_front();
-            }
-            // Every queued update is a message: without "message" allowed, none is for this bot.
-            if st.allowed.as_ref().is_some_and(|a| !a.iter().any(|k| k == "message")) {
-                st.queue.clear();
-            }
-            if !st.queue.is_empty() {
-                let batch: Vec<Value> = st.queue.iter().take(limit).map(|(_, u)| u.clone()).collect();
-                return Ok(Value::Array(batch));
-            }
-        }
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        if left.is_zero() || tokio::time::timeout(left, wake.changed()).await.is_err() {
-            return Ok(json!([]));
-        }
-    }
-}
-
-/// Request parameters from the query string and a JSON, form or multipart body.
-#[derive(Default)]
-struct Params {
-    fields: Map<String, Value>,
-}
-
-impl Params {
-    fn parse(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Params, ApiErr> {
-        let mut p = Params::default();
-        let form = |p: &mut Params, s: &[u8]| {
-            for (k, v) in url::form_urlencoded::parse(s) {
-                p.fields.insert(k.into_owned(), Value::String(v.into_owned()));
-            }
-        };
-        if let Some(q) = uri.query() {
-            form(&mut p, q.as_bytes());
-        }
-        let ctype = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if ctype.starts_with("multipart/form-data") {
-            let boundary = param(ctype, "boundary").ok_or_else(|| bad("invalid multipart boundary"))?;
-            p.multipart(body, &boundary).ok_or_else(|| bad("can't parse multipart body"))?;
-        } else if ctype.starts_with("application/x-www-form-urlencoded") {
-            form(&mut p, body);
-        } else if !body.iter().all(u8::is_ascii_whitespace) {
-            match serde_json::from_slice(body) {
-                Ok(Value::Object(m)) => p.fields.extend(m),
-                Ok(Value::Null) => {}
-                _ => return Err(bad("can't parse JSON body")),
-            }
-        }
-        Ok(p)
-    }
-
-    /// Text parts become fields; file parts are skipped (only their presence matters here).
-    fn multipart(&mut self, body: &[u8], boundary: &str) -> Option<()> {
-        let delim = format!("--{boundary}");
-        let next_delim = format!("\r\n{delim}");
-        let mut pos = find(body, delim.as_bytes(), 0)? + delim.len();
-        loop {
-            if body.get(pos..)?.starts_with(b"--") {
-                return Some(());
-            }
-            pos += 2;
-            let head_end = find(body, b"\r\n\r\n", pos)?;
-            let head = std::str::from_utf8(&body[pos..head_end]).ok()?;
-            let start = head_end + 4;
-            let end = find(body, next_delim.as_bytes(), start)?;
-            let disposition =
-                head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
-            let name = param(disposition, "name")?;
-            let value = if param(disposition, "filename").is_some() {
-                Value::String(format!("<file of {} bytes>", end - start))
-            } else {
-                Value::String(String::from_utf8_lossy(&body[start..end]).into_owned())
-            };
-            self.fields.insert(name, value);
-            pos = end + next_delim.len();
-        }
-    }
-
-    fn get(&self, k: &str) -> Option<&Value> {
-        self.fields.get(k).filter(|v| !v.is_null())
-    }
-
-    fn int(&self, k: &str) -> Option<i64> {
-        match self.get(k)? {
-            Value::Number(n) => n.as_i64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    fn str(&self, k: &str) -> Option<String> {
-        match self.get(k)? {
-            Value::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
-        }
-    }
-}
-
-/// The value of `key=…` (quoted or bare) in a header such as Content-Type.
-fn param(header: &str, key: &str) -> Option<String> {
-    header.split(';').map(str::trim).find_map(|part| {
-        let (k, v) = part.split_once('=')?;
-        (k.trim().eq_ignore_ascii_case(key)).then(|| v.trim().trim_matches('"').to_owned())
-    })
-}
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
 }

@@ -188,7 +188,13 @@ impl FakeProc {
     /// Queues one text update from each of the new users `[from, from + count)`;
     /// returns when, on the fake's clock.
     pub async fn push(&self, from: i64, count: i64) -> anyhow::Result<u64> {
-        let r = self.control("push", &[("from", from.to_string()), ("count", count.to_string())]).await?;
+        self.push_text(from, count, "Привет").await
+    }
+
+    /// Like [`FakeProc::push`] with this text; `{u}` in it becomes the user's id.
+    pub async fn push_text(&self, from: i64, count: i64, text: &str) -> anyhow::Result<u64> {
+        let query = [("from", from.to_string()), ("count", count.to_string()), ("text", text.to_owned())];
+        let r = self.control("push", &query).await?;
         r["pushed_ms"].as_u64().context("no pushed_ms")
     }
 
