@@ -326,6 +326,14 @@ impl Tx {
         Ok(())
     }
 
+    /// Statements of our own, separated by `;`, in one round trip (no
+    /// parameters: PostgreSQL's simple protocol).
+    pub(crate) async fn execute_script(&mut self, sql: &'static str) -> DbResult<()> {
+        on!(self, c => sqlx::Executor::execute(c, sql).await?
+            .rows_affected());
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,

@@ -104,7 +104,7 @@ impl Intake {
             let done = if alone {
                 self.handle_in(&mut slot, ask.chat).await
             } else {
-                self.handle_saved(&mut slot, ask.chat).await
+                self.handle_saved(&mut slot, ask.chat, !results.is_empty()).await
             };
             results.push((ask, done));
         }
@@ -173,12 +173,14 @@ impl Intake {
     }
 
     /// One update of a batch of several, inside a savepoint of its own.
-    /// The savepoints are not released one by one: the commit releases
-    /// them all, and a failed update rolls back to its own (the latest of
-    /// that name), so an update costs one statement more than alone.
-    async fn handle_saved(&self, slot: &mut Option<crate::db::Tx>, chat: i64) -> Done {
+    /// The one before is released in the same round trip (`after` one),
+    /// so that a savepoint costs one statement per update, and SQLite
+    /// never keeps more than one open. A failed update rolls back to its
+    /// own; the commit releases the last.
+    async fn handle_saved(&self, slot: &mut Option<crate::db::Tx>, chat: i64, after: bool) -> Done {
         let Some(tx) = slot.as_mut() else { return Done::Failed(Fault::Soon) };
-        if let Err(e) = tx.execute("SAVEPOINT handling").await {
+        let sql = if after { "RELEASE SAVEPOINT handling; SAVEPOINT handling" } else { "SAVEPOINT handling" };
+        if let Err(e) = tx.execute_script(sql).await {
             tracing::warn!(error = %e, "could not make a savepoint; retrying");
             *slot = None;
             return Done::Failed(Fault::Soon);
