@@ -357,7 +357,7 @@ mod tests {
         let now = Instant::now();
         let mut pacing = Pacing::new(Limits::default(), now);
         assert!(pacing.open(now));
-        let mut sends = |pacing: &mut Pacing, chats: std::ops::Range<i64>, at: Instant| {
+        let sends = |pacing: &mut Pacing, chats: std::ops::Range<i64>, at: Instant| {
             chats
                 .take_while(|c| pacing.has_token() && pacing.turn(*c, Priority::Answer, at) == Turn::Send)
                 .count()
