@@ -26,6 +26,11 @@ pub fn control(fake: &Fake, what: &str, p: &Params) -> Response {
         }
         "stats" => Ok(fake.lock().stats()),
         "range" => Ok(fake.lock().range(from, count, p.int("detail") == Some(1))),
+        "book" | "press" | "booked" => {
+            let r = crate::fake_booking::control(&mut fake.lock(), what, p);
+            fake.wake.send_modify(|v| *v += 1);
+            r
+        }
         _ => Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None }),
     };
     reply(result)
@@ -57,9 +62,10 @@ pub async fn get_updates(fake: &Fake, p: &Params) -> Result<Value, ApiErr> {
             while st.queue.front().is_some_and(|(id, _)| *id < offset) {
                 st.queue.pop_front();
             }
-            // Every queued update is a message: without "message" allowed, none is for this bot.
-            if st.allowed.as_ref().is_some_and(|a| !a.iter().any(|k| k == "message")) {
-                st.queue.clear();
+            // An update of a kind not allowed is not for this bot.
+            if let Some(allowed) = st.allowed.take() {
+                st.queue.retain(|(_, u)| allowed.iter().any(|k| u.get(k.as_str()).is_some()));
+                st.allowed = Some(allowed);
             }
             if !st.queue.is_empty() {
                 let batch: Vec<Value> = st.queue.iter().take(limit).map(|(_, u)| u.clone()).collect();

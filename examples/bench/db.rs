@@ -243,3 +243,40 @@ pub async fn seed_reminders(
     pool.close().await;
     r
 }
+
+/// Free slots of 30 minutes, one for each `(mentor, starts_at_ms)` in
+/// order: ids 1.. in a fresh database (table `slots`, migration 0004).
+pub async fn seed_slots(database_url: &str, slots: &[(i64, i64)]) -> anyhow::Result<()> {
+    let pool = Pool::open(database_url).await.context("seeding the slots")?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+    let mut sql = String::from("BEGIN;\n");
+    for chunk in slots.chunks(500) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(m, start)| format!("({m}, {start}, {}, 'free', {now})", start + 30 * 60_000))
+            .collect();
+        sql.push_str(&format!(
+            "INSERT INTO slots (mentor_id, starts_at, ends_at, status, created_at) VALUES {};\n",
+            rows.join(", ")
+        ));
+    }
+    sql.push_str("COMMIT;\n");
+    let r = pool.execute(&sql).await.context("could not seed the slots");
+    pool.close().await;
+    r
+}
+
+/// Booked meetings of the mentors `[from, from + count)`.
+pub async fn count_meetings(database_url: &str, (from, count): (i64, i64)) -> anyhow::Result<i64> {
+    let pool = Pool::open(database_url).await?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM meetings WHERE status = 'booked' AND mentor_id >= {from} AND mentor_id < {}",
+        from + count
+    );
+    let n: Result<(i64,), sqlx::Error> = match &pool {
+        Pool::Sqlite(p) => sqlx::query_as(&sql).fetch_one(p).await,
+        Pool::Pg(p) => sqlx::query_as(&sql).fetch_one(p).await,
+    };
+    pool.close().await;
+    Ok(n?.0)
+}

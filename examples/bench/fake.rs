@@ -6,10 +6,11 @@
 //! `setMyCommands`, `sendMessage`, `sendPhoto`, `sendDocument`,
 //! `editMessageText`, `editMessageReplyMarkup`, `answerCallbackQuery`,
 //! `copyMessage`, `copyMessages`, `setMessageReaction` (a copy must name a
-//! message of its `from_chat_id`, a reaction a message of its chat) and a
-//! few no-ops, with JSON, form or multipart bodies (`params.rs`). With `--limits` it
-//! enforces Telegram's limits on messages: 30 a second overall and, per
-//! chat, a bucket of 5 refilled at 1 a second; the excess gets a 429 with
+//! message of its `from_chat_id`, a reaction a message of its chat), a few
+//! no-ops, and bookers' `callback_query` presses (`fake_booking.rs`); JSON,
+//! form or multipart bodies (`params.rs`). With `--limits` it enforces
+//! Telegram's limits on messages: 30 a second overall and, per chat, a
+//! bucket of 5 refilled at 1 a second; the excess gets a 429 with
 //! `parameters.retry_after`.
 //!
 //! Control side, for the benchmark process: `/control/push` queues text
@@ -19,7 +20,7 @@
 //! clock shared between processes.
 
 use crate::control::{control, get_updates};
-use crate::params::Params;
+pub use crate::params::{ApiErr, Params, bad};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -141,6 +142,7 @@ pub struct St {
     pub unknown_methods: HashMap<String, u64>,
     pub global: Bucket,
     pub chats: HashMap<i64, Bucket>,
+    pub bookers: crate::fake_booking::Bookers,
 }
 
 impl St {
@@ -168,6 +170,7 @@ impl St {
             unknown_methods: HashMap::new(),
             global: Bucket::full(GLOBAL_PER_SEC),
             chats: HashMap::new(),
+            bookers: Default::default(),
         }
     }
 
@@ -326,11 +329,7 @@ impl St {
             "getwebhookinfo" => {
                 Ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}))
             }
-            "answercallbackquery" => {
-                p.str("callback_query_id")
-                    .ok_or_else(|| bad("query is too old and response timeout expired"))?;
-                Ok(json!(true))
-            }
+            "answercallbackquery" => crate::fake_booking::answer(self, p),
             "sendmessage" | "sendphoto" | "senddocument" => {
                 let chat = self.chat(p)?;
                 let extra = match method {
@@ -347,10 +346,13 @@ impl St {
                     _ => json!({"caption": p.str("caption"), "document":
                         {"file_id": "doc-id", "file_unique_id": "doc-u", "file_name": "file"}}),
                 };
+                crate::fake_booking::check_markup(p)?;
                 self.admit(chat).map_err(too_many)?;
                 self.record_answer(chat, method);
                 self.record_copy(chat, p.str("text").or_else(|| p.str("caption")).as_deref());
-                Ok(self.message(chat, extra))
+                let m = self.message(chat, extra);
+                crate::fake_booking::on_sent(self, chat, p, &m);
+                Ok(m)
             }
             "copymessage" | "copymessages" => {
                 let chat = self.chat(p)?;
@@ -408,6 +410,7 @@ impl St {
                 }
                 let chat = self.chat(p)?;
                 let id = p.int("message_id").ok_or_else(|| bad("message to edit not found"))?;
+                crate::fake_booking::check_markup(p)?;
                 self.admit(chat).map_err(too_many)?;
                 *self.by_method.entry(method.to_owned()).or_default() += 1;
                 let text = p.str("text").unwrap_or_else(|| "edited".to_owned());
@@ -441,16 +444,6 @@ impl St {
     }
 }
 
-pub struct ApiErr {
-    pub code: u16,
-    pub desc: String,
-    pub retry_after: Option<u64>,
-}
-
-pub fn bad(desc: &str) -> ApiErr {
-    ApiErr { code: 400, desc: format!("Bad Request: {desc}"), retry_after: None }
-}
-
 fn too_many(after: u64) -> ApiErr {
     ApiErr { code: 429, desc: format!("Too Many Requests: retry after {after}"), retry_after: Some(after) }
 }
@@ -477,7 +470,11 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, headers: HeaderMap, bod
     let result = match (token.and_then(|t| t.strip_prefix("bot")), method, segs.next()) {
         (Some(TOKEN), Some(m), None) => {
             let m = m.to_ascii_lowercase();
-            if m == "getupdates" { get_updates(&fake, &p).await } else { fake.lock().call(&m, &p) }
+            if m == "getupdates" {
+                get_updates(&fake, &p).await
+            } else {
+                crate::fake_booking::call(&fake, &m, &p)
+            }
         }
         (Some(_), Some(_), None) => Err(ApiErr { code: 401, desc: "Unauthorized".into(), retry_after: None }),
         _ => Err(ApiErr { code: 404, desc: "Not Found".into(), retry_after: None }),

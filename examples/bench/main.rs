@@ -14,16 +14,21 @@
 //!   second, p50/p99, CPU per message, and the p99 at half the peak rate;
 //! * statements: the database statements of one relayed message and one
 //!   reply, alone and under load (the bot's `sqlx::query` log);
+//! * booking: seeded students press a slot, "no topic" and "confirm" all
+//!   at once; bookings a second, the confirmation's p50/p99, CPU per
+//!   booking, the meetings in the database; 50 students on one slot;
 //! * memory: peak RSS over three runs with a large programme seeded.
 //!
 //! Prints a Markdown report (BENCHMARKS.md says how to read it). Every wait
 //! is bounded; child processes are stopped when it ends, fails or panics.
 
+mod booking;
 mod bots;
 mod control;
 mod db;
 mod drain;
 mod fake;
+mod fake_booking;
 mod memory;
 mod params;
 mod proc;
@@ -70,13 +75,16 @@ usage: cargo run --release --example bench -- [options]
   --skip-statements    no count of database statements per update
   --skip-memory        no memory part
   --skip-burst         no reminder burst
+  --skip-booking       no booking (students pressing slot buttons at once)
+  --bookings N         students booking at once, one slot each (default 500)
   --burst N            reminders due at once in the burst (default 10000)
   --memory-users N     users in the memory part's database, 1 in 100 a
                        mentor, a year of weekly meetings each (default 100000)
   --mentors N          mentors the relay's students are spread over (default 200)
   --smoke              a quick run of every part, for CI: --updates 200 --warmup 20
                        --rounds 1 --bulk 1000 --bulk-chats 200 --drain-secs 5
-                       --mentors 20 --memory-users 5000 --burst 1000; fails if a part cannot run
+                       --mentors 20 --memory-users 5000 --burst 1000 --bookings 50;
+                       fails if a part cannot run
   --bulk N             outbox rows seeded for the drain (default 10000)
   --bulk-chats N       distinct chats they go to (default 2000)
   --drain-secs S       how long new users write during the drain (default 60)
@@ -103,6 +111,8 @@ struct Opts {
     pub memory: bool,
     pub burst_part: bool,
     pub burst: i64,
+    pub booking: bool,
+    pub bookings: i64,
     pub memory_users: i64,
     pub bulk: i64,
     pub bulk_chats: i64,
@@ -135,6 +145,8 @@ fn parse_args() -> anyhow::Result<Mode> {
         memory: true,
         burst_part: true,
         burst: 10_000,
+        booking: true,
+        bookings: 500,
         memory_users: 100_000,
         bulk: 10_000,
         bulk_chats: 2000,
@@ -170,6 +182,8 @@ fn parse_args() -> anyhow::Result<Mode> {
             "--skip-statements" => o.statements = false,
             "--skip-memory" => o.memory = false,
             "--skip-burst" => o.burst_part = false,
+            "--skip-booking" => o.booking = false,
+            "--bookings" => o.bookings = number(value()?)?.clamp(1, 100_000),
             "--burst" => o.burst = number(value()?)?.clamp(2, 1_000_000),
             "--memory-users" => o.memory_users = number(value()?)?.clamp(200, 1_000_000),
             "--mentors" => o.mentors = number(value()?)?.max(1),
@@ -179,6 +193,7 @@ fn parse_args() -> anyhow::Result<Mode> {
                     (200, 20, 1, 1000, 200, 5, 20);
                 o.memory_users = 5000;
                 o.burst = 1000;
+                o.bookings = 50;
             }
             "--bulk" => o.bulk = number(value()?)?,
             "--bulk-chats" => o.bulk_chats = number(value()?)?.max(1),
@@ -319,6 +334,15 @@ async fn run(opts: Opts, scratch: Arc<Mutex<Vec<String>>>) -> anyhow::Result<()>
                 };
                 report.statements.push((backend.name().into(), result));
             }
+        }
+    }
+    if opts.booking {
+        for &backend in &backends {
+            let result = match fresh_database(&ctx, pg_admin.as_ref(), backend, "booking").await {
+                Ok(database_url) => booking::booking(&ctx, backend, &database_url).await,
+                Err(e) => Err(format!("no database: {e:#}")),
+            };
+            report.booking.push((backend.name().into(), result));
         }
     }
     if opts.drain {

@@ -1,7 +1,6 @@
-//! The fake Bot API's request parameters: the query string and a JSON,
-//! form or multipart body.
+//! The fake Bot API's request parameters (the query string and a JSON,
+//! form or multipart body) and its errors.
 
-use crate::fake::{ApiErr, bad};
 use axum::http::{HeaderMap, Uri, header::CONTENT_TYPE};
 use serde_json::{Map, Value};
 
@@ -103,4 +102,14 @@ fn param(header: &str, key: &str) -> Option<String> {
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+pub struct ApiErr {
+    pub code: u16,
+    pub desc: String,
+    pub retry_after: Option<u64>,
+}
+
+pub fn bad(desc: &str) -> ApiErr {
+    ApiErr { code: 400, desc: format!("Bad Request: {desc}"), retry_after: None }
 }

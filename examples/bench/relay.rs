@@ -17,7 +17,7 @@ const TEXT: &str = "Вопрос bench-{u}: как подготовиться к
 
 /// The bot's own limits set out of the way: neither the flood limit nor the
 /// outbox's pacing is what is measured (the fake's limits are off too).
-const ENV: &[(&str, &str)] = &[
+pub const ENV: &[(&str, &str)] = &[
     ("TALIMGER_FLOOD", "10000"),
     ("TALIMGER_SEND_RATE", "100000"),
     ("TALIMGER_CHAT_RATE", "1000"),

@@ -87,6 +87,7 @@ pub struct Report {
     pub relay: Vec<(String, Result<crate::relay_report::Relay, String>)>,
     pub statements: Vec<(String, Result<crate::relay_report::Statements, String>)>,
     pub memory: Vec<(String, Result<crate::relay_report::Memory, String>)>,
+    pub booking: Vec<(String, Result<crate::booking::Booking, String>)>,
     pub notes: Vec<String>,
 }
 
@@ -107,6 +108,7 @@ impl Report {
             relay: Vec::new(),
             statements: Vec::new(),
             memory: Vec::new(),
+            booking: Vec::new(),
             notes: Vec::new(),
         }
     }
@@ -133,6 +135,9 @@ impl Report {
         }
         if !self.statements.is_empty() {
             crate::relay_report::statements_table(&mut s, &self.statements);
+        }
+        if !self.booking.is_empty() {
+            crate::booking::booking_table(&mut s, &self.booking);
         }
         if !self.drain.is_empty() {
             let title = "Drain: interactive answers while the seeded broadcasts drain, Telegram's limits on (30/s, 1/s per chat after a burst of 5).";
@@ -178,6 +183,11 @@ impl Report {
         for (db, r) in &self.statements {
             if let Err(e) = r {
                 f.push(format!("statements ({db}): {e}"));
+            }
+        }
+        for (db, r) in &self.booking {
+            if let Err(e) = r {
+                f.push(format!("booking ({db}): {e}"));
             }
         }
         for (db, r) in &self.memory {
