@@ -114,16 +114,6 @@ async fn wait_done(
     }
 }
 
-fn sorted(mut l: Vec<Option<f64>>) -> Vec<Option<f64>> {
-    l.sort_by(|a, b| match (a, b) {
-        (Some(a), Some(b)) => a.total_cmp(b),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    l
-}
-
 async fn booking_inner(ctx: &Ctx, backend: Backend, database_url: &str) -> anyhow::Result<Booking> {
     let (n, mentors) = (ctx.opts.bookings.max(1), ctx.opts.mentors.min(ctx.opts.bookings.max(1)));
     let (done_text, taken_text) = (locale_text("sched-booked-self")?, locale_text("sched-taken")?);
@@ -180,8 +170,11 @@ async fn booking_inner(ctx: &Ctx, backend: Backend, database_url: &str) -> anyho
     let confirmed = times.iter().filter(|t| t[2].is_some()).count() as i64;
     let last_ms = times.iter().filter_map(|t| t[2]).max().unwrap_or(pushed_ms);
     let wall_s = (last_ms.saturating_sub(pushed_ms) as f64 / 1000.0).max(0.001);
-    let lat =
-        |from: usize| sorted(times.iter().map(|t| Some(t[2]?.saturating_sub(t[from]?) as f64)).collect());
+    let lat = |from: usize| {
+        crate::stat::sorted_latencies(
+            times.iter().map(|t| Some(t[2]?.saturating_sub(t[from]?) as f64)).collect(),
+        )
+    };
     let (confirm, e2e) = (lat(1), lat(0));
 
     // The race: everyone presses the one slot (id n + 1) at once.

@@ -73,16 +73,12 @@ pub async fn drain_inner(
     // The last users get up to 10 s for their answer.
     let _ = wait_answered(&fake, &mut proc, INTERACTIVE_USERS, pushed, Duration::from_secs(10), STALL).await;
     let range = fake.range(INTERACTIVE_USERS, pushed, true).await?;
-    let mut latencies: Vec<Option<f64>> = range["each"]
-        .as_array()
-        .map(|a| a.iter().map(|pair| Some(pair[1].as_f64()? - pair[0].as_f64()?)).collect::<Vec<_>>())
-        .unwrap_or_default();
-    latencies.sort_by(|a, b| match (a, b) {
-        (Some(a), Some(b)) => a.total_cmp(b),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    let latencies = crate::stat::sorted_latencies(
+        range["each"]
+            .as_array()
+            .map(|a| a.iter().map(|pair| Some(pair[1].as_f64()? - pair[0].as_f64()?)).collect())
+            .unwrap_or_default(),
+    );
     let bulk = |s: &Value| s["sent_to_others"].as_u64().unwrap_or(0);
     let exit = proc.stop(Duration::from_secs(12));
     let final_stats = fake.stats().await?;

@@ -44,17 +44,12 @@ pub async fn relay(ctx: &Ctx, backend: Backend, database_url: &str) -> Result<Re
 
 /// Latencies `done − pushed` of a detailed range, sorted, unanswered last.
 fn latencies(range: &Value) -> Vec<Option<f64>> {
-    let mut l: Vec<Option<f64>> = range["each"]
-        .as_array()
-        .map(|a| a.iter().map(|e| Some(e[2].as_f64()? - e[0].as_f64()?)).collect())
-        .unwrap_or_default();
-    l.sort_by(|a, b| match (a, b) {
-        (Some(a), Some(b)) => a.total_cmp(b),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    l
+    crate::stat::sorted_latencies(
+        range["each"]
+            .as_array()
+            .map(|a| a.iter().map(|e| Some(e[2].as_f64()? - e[0].as_f64()?)).collect())
+            .unwrap_or_default(),
+    )
 }
 
 async fn relay_inner(ctx: &Ctx, backend: Backend, database_url: &str) -> anyhow::Result<Relay> {

@@ -54,3 +54,14 @@ pub fn clock_ticks() -> f64 {
         .filter(|t| *t > 0.0)
         .unwrap_or(100.0)
 }
+
+/// Latencies sorted, the unanswered (`None`) last.
+pub fn sorted_latencies(mut l: Vec<Option<f64>>) -> Vec<Option<f64>> {
+    l.sort_by(|a, b| match (a, b) {
+        (Some(a), Some(b)) => a.total_cmp(b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    l
+}
